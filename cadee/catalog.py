@@ -1,0 +1,73 @@
+"""The rule catalog as text: the table, JSON, Markdown and one rule's documentation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from cadee.rules import RULES, Rule
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+__all__ = ["catalog_json", "catalog_markdown", "catalog_table", "explain_markdown", "find_rule"]
+
+
+def find_rule(key: str, rules: Mapping[str, Rule] = RULES) -> Rule | None:
+    """A rule by ID (any case) or by name."""
+    wanted = key.strip()
+    return rules.get(wanted.upper()) or next((r for r in rules.values() if r.name == wanted), None)
+
+
+def rule_to_dict(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "severity": rule.severity,
+        "layer": rule.layer,
+        "summary": rule.summary,
+        "references": list(rule.references),
+        "source": rule.source,
+    }
+
+
+def catalog_json(rules: Mapping[str, Rule] = RULES) -> str:
+    return json.dumps([rule_to_dict(r) for r in rules.values()], indent=2, ensure_ascii=False) + "\n"
+
+
+def catalog_markdown(rules: Mapping[str, Rule] = RULES) -> str:
+    """The rule table as embedded in README.md and docs/rules.md."""
+    lines = [
+        "| ID | name | severity | layer | summary |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in rules.values():
+        summary = rule.summary.replace("|", "\\|")
+        lines.append(f"| {rule.id} | {rule.name} | {rule.severity} | {rule.layer} | {summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def catalog_table(rules: Mapping[str, Rule] = RULES) -> Table:
+    from rich.table import Table
+
+    table = Table(title="CADEE rule catalog", title_justify="left")
+    for column in ("ID", "name", "severity", "layer", "summary"):
+        table.add_column(column, overflow="fold")
+    for rule in rules.values():
+        table.add_row(rule.id, rule.name, rule.severity, rule.layer, rule.summary)
+    return table
+
+
+def explain_markdown(rule: Rule) -> str:
+    """One rule's documentation: identity, its docstring, references."""
+    refs = "\n".join(f"- {r}" for r in rule.references) or "- none"
+    return (
+        f"# {rule.id} {rule.name}\n\n"
+        f"{rule.summary}\n\n"
+        f"- severity: **{rule.severity}** (change it with `severity = {{{rule.id} = \"warning\"}}`)\n"
+        f"- CADEE layer: {rule.layer}\n"
+        f"- source: {rule.source}\n\n"
+        f"{rule.doc.markdown}\n\n"
+        f"## References\n\n{refs}\n"
+    )

@@ -1,0 +1,132 @@
+"""Stage 2: run the rule catalog on a valid blueprint and apply waivers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from cadee.diagnostics import SEVERITIES, AppliedWaiver, Finding, Severity
+from cadee.graph import ArchitectureGraph, build_graph
+from cadee.model import Blueprint, Waiver
+from cadee.rules import RULES, Rule
+from cadee.rules import wvr001_waiver_expired, wvr002_waiver_unused
+
+__all__ = ["CheckOptions", "Report", "check", "matches", "select_rules"]
+
+WAIVER_RULES = frozenset({wvr001_waiver_expired.RULE.id, wvr002_waiver_unused.RULE.id})
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What to run and how to judge it (command line and project config)."""
+
+    #: Rule IDs or prefixes to run (``FBK``, ``OWN003``); empty means all.
+    select: tuple[str, ...] = ()
+    #: Rule IDs or prefixes to skip; wins over ``select``.
+    ignore: tuple[str, ...] = ()
+    #: Rule ID or prefix -> severity; the longest matching key wins.
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    #: The date waivers are judged against; default: today (local date).
+    as_of: dt.date | None = None
+
+
+@dataclass(slots=True)
+class Report:
+    """The findings of one blueprint, sorted by location, rule and target."""
+
+    blueprint: Blueprint
+    findings: list[Finding]
+    as_of: dt.date
+    rules: dict[str, Rule]
+
+    def summary(self) -> dict[str, int]:
+        """Unwaived findings by severity, waived ones under ``waived`` (spec 13.17)."""
+        counts = dict.fromkeys((*SEVERITIES, "waived"), 0)
+        for finding in self.findings:
+            counts["waived" if finding.waived else finding.severity] += 1
+        return counts
+
+
+def matches(rule_id: str, patterns: Iterable[str]) -> bool:
+    """True when ``rule_id`` equals or starts with one of ``patterns``."""
+    return any(rule_id.startswith(p) for p in patterns)
+
+
+def select_rules(
+    rules: Mapping[str, Rule], select: Sequence[str] = (), ignore: Sequence[str] = ()
+) -> dict[str, Rule]:
+    return {
+        rid: r
+        for rid, r in rules.items()
+        if (not select or matches(rid, select)) and not matches(rid, ignore)
+    }
+
+
+def _severity_for(rule: Rule, overrides: Mapping[str, Severity]) -> Severity:
+    best = ""
+    for key in overrides:
+        if rule.id.startswith(key) and len(key) > len(best):
+            best = key
+    return overrides[best] if best else rule.severity
+
+
+def check(
+    blueprint: Blueprint,
+    options: CheckOptions | None = None,
+    rules: Mapping[str, Rule] | None = None,
+    graph: ArchitectureGraph | None = None,
+) -> Report:
+    """Run the selected rules, apply severities and waivers, return the report."""
+    options = options or CheckOptions()
+    active = select_rules(rules if rules is not None else RULES, options.select, options.ignore)
+    graph = graph or build_graph(blueprint)
+    as_of = options.as_of or dt.date.today()
+    findings: list[Finding] = []
+    for rule in active.values():
+        if rule.id in WAIVER_RULES:
+            continue
+        severity = _severity_for(rule, options.severity)
+        for finding in rule.check(graph):
+            if finding.severity != severity:
+                finding = finding.with_changes(severity=severity)
+            findings.append(finding)
+    findings, used = _apply_waivers(findings, blueprint.waivers, as_of)
+    for rule in (wvr001_waiver_expired.RULE, wvr002_waiver_unused.RULE):
+        if rule.id not in active:
+            continue
+        severity = _severity_for(rule, options.severity)
+        produced = (
+            wvr001_waiver_expired.expired(rule, blueprint.waivers, as_of)
+            if rule is wvr001_waiver_expired.RULE
+            else wvr002_waiver_unused.unused(rule, blueprint.waivers, used, as_of, active)
+        )
+        findings.extend(f.with_changes(severity=severity) for f in produced)
+    findings.sort()
+    return Report(blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active))
+
+
+def _apply_waivers(
+    findings: list[Finding], waivers: Sequence[Waiver], as_of: dt.date
+) -> tuple[list[Finding], set[int]]:
+    """Mark findings matched by an active waiver; return them and the used waivers' indexes."""
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for index, waiver in enumerate(waivers):
+        # WVR findings cannot be waived (spec 13.13); expired waivers suppress nothing.
+        if waiver.expires >= as_of and waiver.rule not in WAIVER_RULES:
+            by_key.setdefault((waiver.rule, waiver.target), []).append(index)
+    used: set[int] = set()
+    if not by_key:
+        return findings, used
+    result = []
+    for finding in findings:
+        matched = by_key.get((finding.rule, finding.target))
+        if matched:
+            used.update(matched)
+            first = waivers[matched[0]]
+            finding = finding.with_changes(
+                waived=True,
+                waiver=AppliedWaiver(first.reason, first.approved_by, first.expires),
+            )
+        result.append(finding)
+    return result, used

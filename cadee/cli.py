@@ -1,0 +1,280 @@
+"""The command line: a thin typer layer over the library.
+
+Only this module parses arguments, reads options from the environment and
+writes to the terminal or to files. Heavy modules (pydantic, networkx) are
+imported inside the commands so ``cadee --version`` and ``--help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from cadee import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cadee.diagnostics import LoadError
+
+app = typer.Typer(
+    name="cadee",
+    help="Architecture as code for AI customer service in regulated enterprises.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class CatalogFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cadee {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool],  # noqa: UP007 (typer reads the annotation at run time)
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    """cadee checks AI customer-service architectures (blueprints) against the CADEE rules."""
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    # NO_COLOR is honoured by rich itself; width stays wide so lines never wrap.
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+
+
+def _fail(message: str) -> typer.Exit:
+    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def _split(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--as-of must be a date YYYY-MM-DD, got {value[:40]!r}") from None
+
+
+def _check_selectors(option: str, selectors: tuple[str, ...] | None, rule_ids: Sequence[str]) -> None:
+    for selector in selectors or ():
+        if not any(rid.startswith(selector.upper()) for rid in rule_ids):
+            raise _fail(f"{option} {selector[:40]!r} matches no rule (see `cadee rules`)")
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically: a reader never sees half a report."""
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Blueprint files, or folders to search for blueprints.", show_default=False)],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that fails the run (default: error, or the project's fail-on).", show_default=False)] = None,  # noqa: UP007
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rule IDs or prefixes (comma-separated, repeatable).", show_default=False)] = None,  # noqa: UP007
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rule IDs or prefixes.", show_default=False)] = None,  # noqa: UP007
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge waivers as of this date (default: today).", show_default=False)] = None,  # noqa: UP007
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of the terminal.", show_default=False)] = None,  # noqa: UP007
+) -> int:
+    """Check blueprints against the CADEE rules. Exit 0: pass, 1: findings at or above the fail level, 2: invalid blueprint or usage error."""
+    from cadee.rules import RULES
+    from cadee.validate import Overrides, discover, exit_code, validate_file
+
+    selected = _split(select)
+    ignored = _split(ignore)
+    _check_selectors("--select", selected, list(RULES))
+    _check_selectors("--ignore", ignored, list(RULES))
+    overrides = Overrides(
+        select=tuple(s.upper() for s in selected) if selected is not None else None,
+        ignore=tuple(s.upper() for s in ignored) if ignored is not None else None,
+        fail_on=fail_on.value if fail_on is not None else None,  # type: ignore[arg-type]
+        as_of=_parse_date(as_of),
+    )
+    files, missing = discover(paths)
+    if not files and not missing:
+        raise _fail("no blueprint found (a blueprint is a YAML file with top-level `cadee` and `blueprint` keys)")
+    results = [validate_file(path, overrides) for path in files]
+    code = exit_code(results, missing)
+    if output_format is OutputFormat.json:
+        from cadee.report.json import render_json
+
+        if missing:
+            _print_errors(missing)
+        text = render_json(results)
+        if output is not None:
+            _write(output, text)
+        else:
+            sys.stdout.write(text)
+        return code
+    from cadee.report.text import render_text
+
+    rendered = render_text(results, missing)
+    if output is not None:
+        _write(output, rendered.plain)
+    else:
+        _console().print(rendered, end="")
+    return code
+
+
+def _print_errors(errors: Sequence[LoadError]) -> None:
+    console = _console(stderr=True)
+    for error in errors:
+        console.print(str(error), markup=False, highlight=False)
+
+
+@app.command()
+def rules(
+    output_format: Annotated[CatalogFormat, typer.Option("--format", "-f", help="Catalog format.")] = CatalogFormat.text,
+) -> int:
+    """List the rule catalog."""
+    from cadee.catalog import catalog_json, catalog_markdown, catalog_table
+
+    if output_format is CatalogFormat.json:
+        sys.stdout.write(catalog_json())
+    elif output_format is CatalogFormat.markdown:
+        sys.stdout.write(catalog_markdown())
+    else:
+        _console().print(catalog_table())
+    return 0
+
+
+@app.command()
+def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule ID such as FBK001, or its name.")]) -> int:
+    """Print one rule's full documentation."""
+    from rich.markdown import Markdown
+
+    from cadee.catalog import explain_markdown, find_rule
+
+    rule = find_rule(rule_id)
+    if rule is None:
+        raise _fail(f"unknown rule {rule_id[:40]!r} (see `cadee rules`)")
+    text = explain_markdown(rule)
+    if sys.stdout.isatty():
+        _console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+@app.command()
+def schema(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the schema to this file.", show_default=False)] = None,  # noqa: UP007
+) -> int:
+    """Print the blueprint's JSON Schema (for editors and yaml-language-server)."""
+    from cadee.schema import schema_json
+
+    text = schema_json()
+    if output is not None:
+        _write(output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+@app.command()
+def init(
+    dest: Annotated[Path, typer.Argument(help="File (or folder) to create.")] = Path("blueprint.yaml"),
+    pattern: Annotated[str, typer.Option("--pattern", "-p", help="Starter pattern (see --list).")] = "financial-services",
+    list_patterns: Annotated[bool, typer.Option("--list", help="List the available patterns and exit.")] = False,
+) -> int:
+    """Write a starter blueprint from a reusable pattern; never overwrites."""
+    from cadee.patterns import find_pattern, patterns
+
+    available = patterns()
+    if list_patterns:
+        for name, path in available.items():
+            typer.echo(f"{name}\t{path.name}")
+        return 0
+    source = find_pattern(pattern)
+    if source is None:
+        raise _fail(f"unknown pattern {pattern[:40]!r}; available: {', '.join(available)}")
+    target = dest / "blueprint.yaml" if dest.is_dir() else dest
+    if target.exists():
+        raise _fail(f"{target} already exists; cadee init never overwrites (choose another path)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as stream:
+            stream.write(source.read_text(encoding="utf-8"))
+    except FileExistsError:
+        raise _fail(f"{target} already exists; cadee init never overwrites") from None
+    typer.echo(f"wrote {target} from pattern {pattern}; next: cadee validate {target}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    import click
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):  # fast path: no command machinery at all
+        sys.stdout.write(f"cadee {__version__}\n")
+        return 0
+    try:
+        result = app(args=args, prog_name="cadee", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Abort:
+        sys.stderr.write("cadee: aborted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    return int(result) if isinstance(result, int) else 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""Project configuration: ``[tool.cadee]`` in ``pyproject.toml``, or ``cadee.toml``.
+
+Found by walking up from the blueprint's folder; the nearest file that
+configures cadee wins (a ``pyproject.toml`` without ``[tool.cadee]`` is
+skipped, as ruff does). Command-line options win over the file.
+
+    [tool.cadee]
+    select = ["FBK", "IAM", "ARC"]
+    ignore = ["ARC007"]
+    severity = { EVD001 = "error" }
+    fail-on = "warning"
+
+    [tool.cadee.limits]
+    max_file_bytes = 268435456
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cadee.diagnostics import SEVERITIES, LoadError, Location, Severity
+from cadee.yamlload import Limits
+
+__all__ = ["Config", "find_config", "load_config"]
+
+KEYS = ("select", "ignore", "severity", "fail-on", "limits")
+LIMIT_KEYS = tuple(f.name for f in dataclasses.fields(Limits))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings from a project file (all optional)."""
+
+    path: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity | None = None
+    limits: Limits = field(default_factory=Limits)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``cadee.toml`` or ``pyproject.toml`` with ``[tool.cadee]``."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        own = candidate / "cadee.toml"
+        if own.is_file():
+            return own
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_cadee(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_cadee(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[\s*tool\.cadee\s*[\].]", text, re.MULTILINE) is not None
+
+
+def load_config(
+    path: Path, rule_ids: Collection[str], shown: str | None = None
+) -> tuple[Config, list[LoadError]]:
+    """Read and check one configuration file; errors carry file:line:column."""
+    shown = shown or path.as_posix()
+    errors: list[LoadError] = []
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _toml_position(str(exc))
+        return Config(path=shown), [LoadError(Location(shown, line, column), f"invalid TOML: {exc}")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return Config(path=shown), [LoadError(Location(shown, 1, 1), f"cannot read the configuration: {exc}")]
+    section: Any = data
+    prefix = ""
+    if path.name == "pyproject.toml":
+        section = data.get("tool", {}).get("cadee", {})
+        prefix = "tool.cadee."
+
+    def err(key: str, message: str) -> None:
+        line, column = _find_key(text, key.rsplit(".", 1)[-1])
+        errors.append(LoadError(Location(shown, line, column, prefix + key), message))
+
+    if not isinstance(section, dict):
+        err("", "expected a table")
+        return Config(path=shown), errors
+    for key in section:
+        if key not in KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else f" (allowed: {', '.join(KEYS)})"
+            err(key, f"unknown configuration key `{key[:60]}`{hint}")
+
+    def selectors(key: str) -> tuple[str, ...]:
+        value = section.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            err(key, f"`{key}` must be a list of rule IDs or prefixes")
+            return ()
+        for selector in value:
+            if not any(rid.startswith(selector) for rid in rule_ids) or not selector:
+                err(key, f"`{key}`: {selector[:60]!r} matches no rule")
+        return tuple(value)
+
+    select = selectors("select")
+    ignore = selectors("ignore")
+    severity: dict[str, Severity] = {}
+    raw_severity = section.get("severity", {})
+    if not isinstance(raw_severity, dict):
+        err("severity", "`severity` must be a table of RULE = \"error\" | \"warning\" | \"info\"")
+    else:
+        for rule_id, level in raw_severity.items():
+            if not any(rid.startswith(rule_id) for rid in rule_ids):
+                err(f"severity.{rule_id}", f"`severity`: {rule_id[:60]!r} matches no rule")
+            elif level not in SEVERITIES:
+                err(f"severity.{rule_id}", f"`severity.{rule_id}` must be one of {', '.join(SEVERITIES)}")
+            else:
+                severity[rule_id] = level
+    fail_on = section.get("fail-on")
+    if fail_on is not None and fail_on not in SEVERITIES:
+        err("fail-on", f"`fail-on` must be one of {', '.join(SEVERITIES)}")
+        fail_on = None
+    limits = Limits()
+    raw_limits = section.get("limits", {})
+    if not isinstance(raw_limits, dict):
+        err("limits", "`limits` must be a table")
+    else:
+        values: dict[str, int] = {}
+        for key, value in raw_limits.items():
+            if key not in LIMIT_KEYS:
+                err(f"limits.{key}", f"unknown limit `{key[:60]}` (allowed: {', '.join(LIMIT_KEYS)})")
+            elif type(value) is not int or value < 1:
+                err(f"limits.{key}", f"`limits.{key}` must be a positive integer")
+            else:
+                values[key] = value
+        limits = dataclasses.replace(limits, **values)
+    config = Config(
+        path=shown,
+        select=select,
+        ignore=ignore,
+        severity=severity,
+        fail_on=fail_on,
+        limits=limits,
+    )
+    return config, errors
+
+
+def _find_key(text: str, key: str) -> tuple[int, int]:
+    """Where ``key`` is assigned or opens a table (TOML parsers drop positions)."""
+    if key:
+        pattern = re.compile(rf"^(\s*)(\[[^\]]*\b{re.escape(key)}\]|[\"']?{re.escape(key)}[\"']?\s*=)")
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = pattern.match(line)
+            if match:
+                return number, len(match.group(1)) + 1
+        anywhere = re.compile(rf"[\"']?\b{re.escape(key)}\b[\"']?\s*=")
+        for number, line in enumerate(text.splitlines(), start=1):
+            found = anywhere.search(line)
+            if found:
+                return number, found.start() + 1
+    return 1, 1
+
+
+def _toml_position(message: str) -> tuple[int, int]:
+    match = re.search(r"line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)

@@ -1,0 +1,127 @@
+"""The one place a blueprint becomes a graph.
+
+Spec section 11 defines two edge sets over the same systems: the
+**integration graph** (an edge per integration, ``from -> to``) and the
+**fallback graph** (an edge from each system to each system in its
+``fallback`` list). Both are networkx graphs sharing the system nodes; rules
+query them and the indexes here instead of rescanning the blueprint's lists.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from cadee.model import Blueprint, Boundary, Integration, Owner, System
+
+__all__ = ["ArchitectureGraph", "build_graph", "reach"]
+
+
+@dataclass(slots=True)
+class ArchitectureGraph:
+    """The blueprint as graphs plus the lookups every rule needs."""
+
+    blueprint: Blueprint
+    #: MultiDiGraph: node = system id (attr ``system``), edge key = integration id
+    #: (attr ``integration``). Parallel integrations stay distinct edges.
+    integrations: Any
+    #: DiGraph: edge ``p -> f`` when ``f`` is in ``p``'s fallback list
+    #: (attrs ``order``: 0-based position, ``when``: triggers).
+    fallbacks: Any
+    systems: dict[str, System] = field(default_factory=dict)
+    owners: dict[str, Owner] = field(default_factory=dict)
+    boundaries: dict[str, Boundary] = field(default_factory=dict)
+    #: Declaration index of each system (spec 13.10 merged order).
+    order: dict[str, int] = field(default_factory=dict)
+
+    def boundary_of(self, system: System) -> Boundary | None:
+        return self.boundaries.get(system.boundary) if system.boundary else None
+
+    def effective_approvers(self, system: System) -> list[str]:
+        """The system's ``approvers``, else ``blueprint.approvers`` (spec 13.3)."""
+        if system.approvers is not None:
+            return system.approvers
+        return self.blueprint.meta.approvers or []
+
+    def kind_of(self, system_id: str) -> str:
+        return self.systems[system_id].kind
+
+
+def build_graph(blueprint: Blueprint) -> ArchitectureGraph:
+    """Build both graphs in one pass over the blueprint's lists."""
+    integrations = nx.MultiDiGraph()
+    fallbacks = nx.DiGraph()
+    systems: dict[str, System] = {}
+    order: dict[str, int] = {}
+    for index, system in enumerate(blueprint.systems):
+        systems[system.id] = system
+        order[system.id] = index
+    integrations.add_nodes_from((sid, {"system": s}) for sid, s in systems.items())
+    fallbacks.add_nodes_from(systems)
+    integrations.add_edges_from(
+        (i.from_, i.to, i.id, {"integration": i}) for i in blueprint.integrations
+    )
+    for system in blueprint.systems:
+        if system.fallback:
+            for position, step in enumerate(system.fallback):
+                # A repeated fallback target keeps its first (preferred) position.
+                if not fallbacks.has_edge(system.id, step.to):
+                    fallbacks.add_edge(system.id, step.to, order=position, when=step.when)
+    return ArchitectureGraph(
+        blueprint=blueprint,
+        integrations=integrations,
+        fallbacks=fallbacks,
+        systems=systems,
+        owners={o.id: o for o in blueprint.owners},
+        boundaries={b.id: b for b in blueprint.boundaries},
+        order=order,
+    )
+
+
+def reach(
+    successors: Callable[[str], Iterable[str]],
+    sources: Iterable[str],
+    *,
+    blocked: Callable[[str], bool] | None = None,
+) -> dict[str, str | None]:
+    """Breadth-first search over at least one edge from ``sources``.
+
+    Returns every node reached through a path of one or more edges, mapped to
+    its predecessor on a shortest path (``parents``), so callers can show the
+    path. Nodes for which ``blocked`` is true are never entered. A source is
+    in the result only when some path leads (back) to it. Linear in the edges
+    visited.
+    """
+    parents: dict[str, str | None] = {}
+    queue: deque[str] = deque()
+    for source in sources:
+        for nxt in successors(source):
+            if nxt not in parents and not (blocked and blocked(nxt)):
+                parents[nxt] = source
+                queue.append(nxt)
+    while queue:
+        node = queue.popleft()
+        for nxt in successors(node):
+            if nxt not in parents and not (blocked and blocked(nxt)):
+                parents[nxt] = node
+                queue.append(nxt)
+    return parents
+
+
+def path_to(parents: Mapping[str, str | None], node: str, sources: set[str]) -> list[str]:
+    """Rebuild the path ending at ``node`` from ``reach``'s parents."""
+    path = [node]
+    seen = {node}
+    current = parents.get(node)
+    while current is not None:
+        path.append(current)
+        if current in sources or current in seen:
+            break
+        seen.add(current)
+        current = parents.get(current)
+    path.reverse()
+    return path

@@ -1,0 +1,557 @@
+"""Load a blueprint: read files, follow includes, validate, merge, resolve references.
+
+Stage 1 of spec section 10. Everything wrong with the input comes back as a
+list of :class:`LoadError` (file, line, column, path inside the document),
+all of them in one run; nothing raises for bad input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from cadee.diagnostics import LoadError, Location
+from cadee.model import (
+    LIST_FIELDS,
+    Blueprint,
+    BlueprintMeta,
+    Document,
+    Item,
+    SourceFile,
+)
+from cadee.yamlload import Limits, YMap, YSeq, describe_type, load_yaml
+
+__all__ = ["LoadResult", "display_path", "find_project_root", "load_blueprint"]
+
+
+@dataclass(slots=True)
+class LoadResult:
+    """The outcome of loading: a blueprint, or the errors that prevent one."""
+
+    path: str
+    blueprint: Blueprint | None
+    errors: list[LoadError] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.blueprint is not None and not self.errors
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """The path as users see it: relative to the working folder when inside it."""
+    cwd = cwd or Path.cwd()
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def find_project_root(path: Path) -> Path:
+    """The top-level file's git work tree, else its folder (spec section 9)."""
+    folder = path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+@dataclass(slots=True)
+class _File:
+    """One file as read: its raw tree and the items that validated."""
+
+    real: Path
+    shown: str
+    raw: YMap | None
+    document: Document | None = None
+    meta: BlueprintMeta | None = None
+    items: dict[str, list[tuple[Item, YMap, int]]] = field(default_factory=dict)
+    includes: list[_File] = field(default_factory=list)
+
+
+class _Loader:
+    def __init__(self, top: Path, limits: Limits, known_rules: Collection[str] | None) -> None:
+        self.limits = limits
+        self.known_rules = known_rules
+        self.errors: list[LoadError] = []
+        self.root = find_project_root(top)
+        self.files: dict[Path, _File] = {}
+        self.sources: list[SourceFile] = []
+        self.cwd = Path.cwd()
+
+    # -- reading -----------------------------------------------------------------
+
+    def read(self, real: Path, shown: str, chain: tuple[Path, ...]) -> _File:
+        try:
+            size = real.stat().st_size
+            if size > self.limits.max_file_bytes:
+                data: bytes = b""
+                self.error(shown, 1, 1, f"file is {size:,} bytes, above the limit of "
+                           f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)")
+                entry = _File(real, shown, None)
+                self.files[real] = entry
+                return entry
+            data = real.read_bytes()
+        except IsADirectoryError:
+            self.error(shown, 1, 1, "is a folder, not a blueprint file")
+            return _File(real, shown, None)
+        except OSError as exc:
+            self.error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
+            return _File(real, shown, None)
+        self.sources.append(SourceFile(shown, hashlib.sha256(data).hexdigest()))
+        raw, errors = load_yaml(data, shown, self.limits)
+        self.errors.extend(errors)
+        entry = _File(real, shown, None)
+        self.files[real] = entry
+        if raw is None:
+            if not errors:
+                self.error(shown, 1, 1, "the file is empty; a blueprint starts with `cadee: 1`")
+            return entry
+        if not isinstance(raw, YMap):
+            self.error(shown, 1, 1, f"expected a mapping with `cadee: 1` at the top, got {describe_type(raw)}")
+            return entry
+        entry.raw = raw
+        self.validate(entry, top=not chain)
+        self.follow_includes(entry, (*chain, real))
+        return entry
+
+    def follow_includes(self, entry: _File, chain: tuple[Path, ...]) -> None:
+        raw = entry.raw
+        assert raw is not None
+        includes = raw.get("include")
+        if not isinstance(includes, YSeq):
+            return  # absent, or a type error already reported by the model
+        if len(chain) > self.limits.max_include_depth:
+            line, column = raw.key_marks["include"][:2]
+            self.error(entry.shown, line, column, f"includes nest deeper than {self.limits.max_include_depth} files "
+                       "(raise limits.max_include_depth)", "include")
+            return
+        for index, target in enumerate(includes):
+            line, column = includes.item_marks[index]
+            path = f"include[{index}]"
+            if not isinstance(target, str):
+                continue  # reported by the model
+            problem = self.include_problem(entry, target)
+            if isinstance(problem, str):
+                self.error(entry.shown, line, column, problem, path)
+                continue
+            real = problem
+            if real in chain:
+                cycle = " -> ".join(self.shown(p) for p in (*chain[chain.index(real):], real))
+                self.error(entry.shown, line, column, f"include cycle: {cycle}", path)
+                continue
+            if real in self.files:  # a diamond: read once, merged at its first place
+                continue
+            if len(self.files) >= self.limits.max_include_files:
+                self.error(entry.shown, line, column, f"more than {self.limits.max_include_files} included files "
+                           "(raise limits.max_include_files)", path)
+                return
+            entry.includes.append(self.read(real, self.shown(real), chain))
+
+    def include_problem(self, entry: _File, target: str) -> Path | str:
+        if not target.strip():
+            return "empty include path"
+        if "\x00" in target:
+            return "include path contains a NUL character"
+        if os.path.isabs(target):
+            return "include paths are relative to the including file, not absolute"
+        # Symbolic links are resolved before the confinement check.
+        real = (entry.real.parent / target).resolve()
+        if not real.is_relative_to(self.root):
+            return f"include path {_quote(target)} resolves outside the project root {self.shown(self.root)}"
+        if not real.exists():
+            suggestion = _did_you_mean(Path(target).name, _siblings(real.parent))
+            return f"included file {_quote(target)} does not exist{suggestion}"
+        if not real.is_file():
+            return f"include path {_quote(target)} is not a file"
+        return real
+
+    def shown(self, real: Path) -> str:
+        return display_path(real, self.cwd)
+
+    def error(self, file: str, line: int, column: int, message: str, path: str = "") -> None:
+        self.errors.append(LoadError(Location(file, line, column, path), message))
+
+    # -- validation ----------------------------------------------------------------
+
+    def validate(self, entry: _File, top: bool) -> None:
+        raw = entry.raw
+        assert raw is not None
+        try:
+            document = Document.model_validate(raw)
+        except ValidationError as exc:
+            problems = exc.errors(include_url=False, include_input=False)
+            for problem in problems:
+                self.errors.append(_format_error(problem, raw, entry.shown))
+            self.salvage(entry, problems)
+        else:
+            entry.document = document
+            entry.meta = document.blueprint
+            for key in LIST_FIELDS:
+                items = getattr(document, key)
+                if items:
+                    raw_list = raw[key]
+                    entry.items[key] = [(item, raw_list[i], i) for i, item in enumerate(items)]
+        if top and "blueprint" not in raw:
+            self.error(entry.shown, raw.line, raw.column,
+                       "missing required key `blueprint` (the top-level file describes the workflow)",
+                       "blueprint")
+        for key, triples in entry.items.items():
+            for item, raw_item, index in triples:
+                item._location = Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]")
+
+    def salvage(self, entry: _File, problems: Iterable[Any]) -> None:
+        """Keep the items that are valid, so reference checks still run on them."""
+        raw = entry.raw
+        assert raw is not None
+        broken = {tuple(p["loc"][:2]) for p in problems}
+        broken_top = {p["loc"][0] for p in problems if p["loc"]}
+        if isinstance(raw.get("blueprint"), YMap) and "blueprint" not in broken_top:
+            entry.meta = BlueprintMeta.model_validate(raw["blueprint"])
+        for key, model in LIST_FIELDS.items():
+            raw_list = raw.get(key)
+            if not isinstance(raw_list, YSeq) or (key,) in broken:
+                continue
+            kept = []
+            for index, raw_item in enumerate(raw_list):
+                if (key, index) in broken or not isinstance(raw_item, YMap):
+                    continue
+                kept.append((model.model_validate(raw_item), raw_item, index))
+            entry.items[key] = kept
+
+
+def _siblings(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir())[:500]
+    except OSError:
+        return []
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(shown)
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    if not isinstance(word, str) or len(word) > 200:
+        return ""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {_quote(match[0])}?" if match else ""
+
+
+# -- pydantic errors -> located messages --------------------------------------------
+
+_EXPECTED = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "bool_type": "a boolean (true or false)",
+    "float_type": "a number",
+    "number_type": "a number",
+    "list_type": "a list",
+    "model_type": "a mapping",
+    "dict_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)",
+}
+
+
+def _format_error(problem: Any, raw: YMap, file: str) -> LoadError:
+    loc: tuple[Any, ...] = tuple(problem["loc"])
+    kind: str = problem["type"]
+    node: Any = raw
+    parent: Any = None
+    walked: list[Any] = []
+    for element in loc:
+        if isinstance(node, YMap) and element in node:
+            parent, node = node, node[element]
+            walked.append(element)
+        elif isinstance(node, YSeq) and isinstance(element, int) and 0 <= element < len(node):
+            parent, node = node, node[element]
+            walked.append(element)
+        # anything else is a union tag or the missing/extra key itself
+    last = walked[-1] if walked else None
+    line, column = raw.line, raw.column
+    if isinstance(parent, YMap) and last in parent.key_marks:
+        kline, kcolumn, vline, vcolumn = parent.key_marks[last]
+        line, column = (kline, kcolumn) if kind == "extra_forbidden" else (vline, vcolumn)
+    elif isinstance(parent, YSeq) and isinstance(last, int):
+        line, column = parent.item_marks[last]
+    elif isinstance(node, (YMap, YSeq)):
+        line, column = node.line, node.column
+    shown_path = list(walked)
+    if kind == "missing" and loc:
+        shown_path.append(loc[-1])
+    message = _message(problem, kind, loc, node)
+    return LoadError(Location(file, line, column, _path(shown_path)), message)
+
+
+def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any) -> str:
+    key = loc[-1] if loc else ""
+    if kind == "missing":
+        if loc == ("cadee",):
+            return "missing required key `cadee` (write `cadee: 1` at the top)"
+        return f"missing required key `{key}`"
+    if kind == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        hint = _did_you_mean(str(key), known) if known else ""
+        if not hint and known:
+            hint = f" (allowed: {', '.join(known)})"
+        return f"unknown key {_quote(str(key), 40)}{hint}"
+    if value is None and kind != "null_value" and kind in _EXPECTED:
+        return f"null value for `{key}`: write a value or remove the key"
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", problem.get("ctx", {}).get("expected", ""))
+        got = f", got {_quote(value, 40)}" if isinstance(value, str) else f", got {describe_type(value)}"
+        hint = _did_you_mean(value, choices) if isinstance(value, str) else ""
+        return f"`{key}` must be one of: {', '.join(choices)}{got}{hint}"
+    if kind == "string_pattern_mismatch":
+        shown = _quote(value, 40) if isinstance(value, str) else "value"
+        return (
+            f"invalid id {shown}: an id starts with a letter or digit and has at most 64 "
+            "letters, digits, '_', '.' or '-'"
+        )
+    if kind in _EXPECTED:
+        hint = ""
+        if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            hint = " (quote it to make it a string)"
+        elif kind == "string_type" and isinstance(value, bool):
+            hint = " (YAML reads yes/no/on/off/true/false as booleans; quote it)"
+        elif kind == "int_type" and isinstance(value, float):
+            hint = " (write it without a decimal point)"
+        elif kind == "date_type" and problem["msg"] != "expected a date (YYYY-MM-DD)":
+            return f"`{key}`: {problem['msg']}"
+        return f"`{key}` must be {_EXPECTED[kind]}, got {describe_type(value)}{hint}"
+    if kind in ("greater_than", "greater_than_equal"):
+        bound = problem.get("ctx", {})
+        op, limit = (">", bound.get("gt")) if kind == "greater_than" else (">=", bound.get("ge"))
+        return f"`{key}` must be {op} {limit}"
+    # Custom errors (null value, version, dates, numbers) carry safe messages.
+    return f"`{key}`: {problem['msg']}" if isinstance(key, str) and key else str(problem["msg"])
+
+
+def _path(elements: Iterable[Any]) -> str:
+    out = ""
+    for element in elements:
+        if isinstance(element, int):
+            out += f"[{element}]"
+        else:
+            out += f".{element}" if out else str(element)
+    return out
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at ``loc`` in a document, from the models themselves."""
+    model: type[BaseModel] | None = Document
+    for element in loc:
+        if model is None:
+            return []
+        if isinstance(element, int):
+            continue
+        info = model.model_fields.get(element) or next(
+            (f for f in model.model_fields.values() if f.alias == element), None
+        )
+        if info is None:
+            # A union tag (e.g. FallbackStep) names the model itself.
+            continue
+        model = _model_in(info.annotation)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    if get_origin(annotation) is not None:
+        return _model_in(get_origin(annotation))
+    return None
+
+
+# -- merging and references ---------------------------------------------------------
+
+_OWNER = "owner"
+_SYSTEM = "system"
+
+
+def _walk(entry: _File) -> Iterator[_File]:
+    """Files in merge order: a file's own items first, then includes depth-first."""
+    yield entry
+    for child in entry.includes:
+        yield from _walk(child)
+
+
+class _References:
+    """Checks ids and references on the merged, validated items."""
+
+    def __init__(self, loader: _Loader, files: list[_File]) -> None:
+        self.loader = loader
+        self.files = files
+        # Ids declared anywhere, even by items that failed validation, so one
+        # broken item does not cascade into "unknown id" errors elsewhere.
+        self.declared: dict[str, set[str]] = {key: set() for key in LIST_FIELDS}
+        for entry in files:
+            raw = entry.raw
+            if raw is None:
+                continue
+            for key in LIST_FIELDS:
+                raw_list = raw.get(key)
+                if isinstance(raw_list, YSeq):
+                    for raw_item in raw_list:
+                        if isinstance(raw_item, YMap) and isinstance(raw_item.get("id"), str):
+                            self.declared[key].add(raw_item["id"])
+
+    def check(self, blueprint: Blueprint, top: _File) -> None:
+        self.unique_ids(blueprint)
+        systems = {s.id: s for s in blueprint.systems}
+        owners = self.declared["owners"] | {o.id for o in blueprint.owners}
+        boundaries = self.declared["boundaries"] | {b.id for b in blueprint.boundaries}
+        system_ids = self.declared["systems"] | set(systems)
+        kpis = self.declared["kpis"] | {k.id for k in blueprint.kpis}
+        raw_items = {id(item): raw_item for entry in self.files for triples in entry.items.values()
+                     for item, raw_item, _ in triples}
+
+        def ref(item: Any, key: str, value: str | None, pool: set[str], what: str, sub: Any = None) -> None:
+            if value is None or value in pool:
+                return
+            raw_node = sub if sub is not None else raw_items.get(id(item))
+            self.unknown(item, raw_node, key, value, pool, what)
+
+        meta = blueprint.meta
+        if top.raw is not None and isinstance(top.raw.get("blueprint"), YMap):
+            raw_meta = top.raw["blueprint"]
+            holder = _MetaHolder(Location(top.shown, raw_meta.line, raw_meta.column, "blueprint"))
+            ref(holder, "owner", meta.owner, owners, "owner", raw_meta)
+            for index, approver in enumerate(meta.approvers or []):
+                ref(holder, f"approvers[{index}]", approver, owners, "owner", raw_meta)
+        idps = {s.id for s in blueprint.systems if s.kind == "identity-provider"}
+        for boundary in blueprint.boundaries:
+            provider = boundary.identity_provider
+            if provider is not None and provider in systems and provider not in idps:
+                self.at(boundary, raw_items.get(id(boundary)), "identity_provider",
+                        f"identity provider '{provider}' is a system of kind "
+                        f"{systems[provider].kind}; it must be of kind identity-provider")
+            elif provider is not None and provider not in system_ids:
+                ref(boundary, "identity_provider", provider, idps, "identity provider")
+        for system in blueprint.systems:
+            ref(system, "boundary", system.boundary, boundaries, "boundary")
+            ref(system, "owner", system.owner, owners, "owner")
+            for index, approver in enumerate(system.approvers or []):
+                ref(system, f"approvers[{index}]", approver, owners, "owner")
+            for index, step in enumerate(system.fallback or []):
+                ref(system, f"fallback[{index}]", step.to, system_ids, "system")
+            if system.observability is not None:
+                ref(system, "observability.oncall", system.observability.oncall, owners, "owner")
+        for integration in blueprint.integrations:
+            ref(integration, "from", integration.from_, system_ids, "system")
+            ref(integration, "to", integration.to, system_ids, "system")
+        for evidence in blueprint.evidence:
+            ref(evidence, "owner", evidence.owner, owners, "owner")
+            ref(evidence, "approved_by", evidence.approved_by, owners, "owner")
+        for kpi in blueprint.kpis:
+            ref(kpi, "owner", kpi.owner, owners, "owner")
+        for gate in blueprint.gates:
+            ref(gate, "kpi", gate.kpi, kpis, "kpi")
+            ref(gate, "decided_by", gate.decided_by, owners, "owner")
+        for waiver in blueprint.waivers:
+            ref(waiver, "approved_by", waiver.approved_by, owners, "owner")
+            if self.loader.known_rules is not None and waiver.rule not in self.loader.known_rules:
+                ref(waiver, "rule", waiver.rule, set(self.loader.known_rules), "rule")
+
+    def unique_ids(self, blueprint: Blueprint) -> None:
+        seen: dict[str, Item] = {}
+        for key in ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates"):
+            for item in getattr(blueprint, key):
+                item_id: str = item.id
+                first = seen.get(item_id)
+                if first is None:
+                    seen[item_id] = item
+                    continue
+                where = f"{first.location.file}:{first.location.line} ({first.location.path})"
+                if key == "integrations" and "->" in item_id:
+                    message = (f"a second integration {item_id}: first at {where}; "
+                               "give integrations between the same systems explicit ids")
+                else:
+                    message = f"duplicate id '{item_id}': already defined at {where}"
+                loc = item.location
+                self.loader.errors.append(LoadError(
+                    Location(loc.file, loc.line, loc.column, loc.path + ".id"), message))
+
+    def unknown(self, item: Any, raw_node: Any, key: str, value: str, pool: set[str], what: str) -> None:
+        hint = _did_you_mean(value, sorted(pool))
+        self.at(item, raw_node, key, f"unknown {what} '{value}'{hint}")
+
+    def at(self, item: Any, raw_node: Any, key: str, message: str) -> None:
+        loc: Location = item.location
+        line, column = loc.line, loc.column
+        node = raw_node
+        for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
+            if isinstance(node, YMap) and part in node.key_marks:
+                line, column = node.key_marks[part][2:]
+                node = node[part]
+            elif isinstance(node, YSeq) and part.startswith("["):
+                index = int(part[1:-1])
+                if index < len(node):
+                    line, column = node.item_marks[index]
+                    node = node[index]
+        path = f"{loc.path}.{key}".replace(".[", "[")
+        self.loader.errors.append(LoadError(Location(loc.file, line, column, path), message))
+
+
+@dataclass(slots=True)
+class _MetaHolder:
+    location: Location
+
+
+def load_blueprint(
+    path: str | os.PathLike[str],
+    *,
+    limits: Limits | None = None,
+    known_rules: Collection[str] | None = None,
+) -> LoadResult:
+    """Load and validate the blueprint at ``path`` with all its includes.
+
+    ``known_rules`` are the rule IDs waivers may name (default: the built-in
+    catalog). The result holds the merged blueprint when stage 1 passed, and
+    every error found otherwise.
+    """
+    if known_rules is None:
+        from cadee.rules import RULES
+
+        known_rules = RULES.keys()
+    top_path = Path(path)
+    loader = _Loader(top_path, limits or Limits(), known_rules)
+    shown = display_path(top_path, loader.cwd)
+    if not top_path.exists():
+        loader.error(shown, 1, 1, "no such file")
+        return LoadResult(shown, None, loader.errors)
+    top = loader.read(top_path.resolve(), shown, ())
+    files = list(_walk(top))
+    meta = top.meta
+    blueprint: Blueprint | None = None
+    if meta is not None and top.raw is not None:
+        key_line, key_column = top.raw.key_marks["blueprint"][:2]
+        blueprint = Blueprint(
+            meta=meta,
+            path=shown,
+            location=Location(shown, key_line, key_column, "blueprint"),
+            files=sorted(loader.sources, key=lambda s: s.path),
+        )
+        for entry in files:
+            for key, triples in entry.items.items():
+                getattr(blueprint, key).extend(item for item, _, _ in triples)
+        _References(loader, files).check(blueprint, top)
+    errors = sorted(set(loader.errors))
+    return LoadResult(shown, blueprint if not errors else None, errors, sorted(loader.sources, key=lambda s: s.path))

@@ -1,0 +1,404 @@
+"""The blueprint format, version 1 (spec sections 1-9), as strict pydantic v2 models.
+
+One ``Document`` model describes one file as written (top-level or included);
+:mod:`cadee.load` merges documents into a :class:`Blueprint`. Strictness follows
+spec 13.4: no type coercion, unknown keys rejected, explicit nulls rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from cadee.diagnostics import Location
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+ID_RE = re.compile(ID_PATTERN)
+SUPPORTED_VERSIONS = (1,)
+
+SYSTEM_KINDS = (
+    "channel",
+    "gateway",
+    "model",
+    "agent",
+    "core-banking",
+    "crm",
+    "risk",
+    "data-store",
+    "service",
+    "human-desk",
+    "identity-provider",
+    "external",
+)
+SYSTEMS_OF_RECORD = frozenset({"core-banking", "crm", "risk"})
+AI_COMPONENTS = frozenset({"model", "agent"})
+EVIDENCE_KINDS = ("integration-map", "identity-access-fallback", "runtime-observability", "other")
+REQUIRED_EVIDENCE_KINDS = EVIDENCE_KINDS[:3]
+DATA_LEVELS = ("public", "internal", "confidential", "restricted")
+#: Order of data classifications, for "above the clearance" comparisons.
+DATA_RANK = {level: rank for rank, level in enumerate(DATA_LEVELS)}
+
+Status = Literal["draft", "pilot", "production", "retired"]
+OwnerKind = Literal["team", "person", "role"]
+Function = Literal[
+    "operations",
+    "compliance",
+    "customer-advisory",
+    "technology",
+    "risk",
+    "security",
+    "data",
+    "business",
+]
+Trust = Literal["untrusted", "external", "internal", "restricted"]
+DataLevel = Literal["public", "internal", "confidential", "restricted"]
+SystemKind = Literal[
+    "channel",
+    "gateway",
+    "model",
+    "agent",
+    "core-banking",
+    "crm",
+    "risk",
+    "data-store",
+    "service",
+    "human-desk",
+    "identity-provider",
+    "external",
+]
+Environment = Literal["production", "staging", "development", "sandbox"]
+Criticality = Literal["tier-1", "tier-2", "tier-3"]
+Trigger = Literal["timeout", "error", "low-confidence", "policy-block", "outage"]
+Mode = Literal["sync", "async", "batch"]
+Auth = Literal[
+    "none", "mtls", "oauth2", "oidc", "saml", "api-key", "service-account", "kerberos", "jwt"
+]
+Identity = Literal["service", "end-user", "on-behalf-of"]
+EvidenceKind = Literal["integration-map", "identity-access-fallback", "runtime-observability", "other"]
+EvidenceStatus = Literal["draft", "in-review", "approved"]
+Direction = Literal["increase", "decrease"]
+GateAction = Literal["pause", "scale", "redesign"]
+
+
+def _reject_null(value: Any) -> Any:
+    # Spec 13.3: only an absent key takes a default; `key:` with no value is an error.
+    if value is None:
+        raise PydanticCustomError("null_value", "null value: write a value or remove the key")
+    return value
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_type", "expected a date (YYYY-MM-DD), not a timestamp")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("date_invalid", "not a calendar date") from None
+    raise PydanticCustomError("date_type", "expected a date (YYYY-MM-DD)")
+
+
+NotNull = BeforeValidator(_reject_null)
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+OptId = Annotated[Id | None, NotNull]
+OptStr = Annotated[str | None, NotNull]
+OptBool = Annotated[bool | None, NotNull]
+IdList = Annotated[list[Id] | None, NotNull]
+def _number(value: Any) -> Any:
+    # int or float, never a bool (spec 13.4), never NaN or infinity.
+    if type(value) is int or (type(value) is float and math.isfinite(value)):
+        return value
+    if type(value) is float:
+        raise PydanticCustomError("finite_number", "expected a finite number")
+    raise PydanticCustomError("number_type", "expected a number")
+
+
+Number = Annotated[
+    int | float, BeforeValidator(_number), WithJsonSchema({"type": "number"})
+]
+OptNumber = Annotated[Number | None, NotNull]
+Date = Annotated[dt.date, BeforeValidator(_as_date)]
+
+
+class Strict(BaseModel):
+    """Base of every blueprint model: strict types, no unknown keys."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        populate_by_name=False,
+        use_attribute_docstrings=True,
+        # Messages are built from error types; never keep input in errors.
+        hide_input_in_errors=True,
+    )
+
+
+class Item(Strict):
+    """A list item defined somewhere in a file; ``location`` names where."""
+
+    _location: Location | None = PrivateAttr(default=None)
+
+    @property
+    def location(self) -> Location:
+        assert self._location is not None, "items get their location from the loader"
+        return self._location
+
+
+class BlueprintMeta(Strict):
+    """Metadata of the whole workflow (spec section 2)."""
+
+    id: Id
+    title: str
+    description: OptStr = None
+    industry: OptStr = None
+    use_case: OptStr = None
+    version: OptStr = None
+    status: Annotated[Status, NotNull] = "draft"
+    owner: OptId = None
+    """Accountable owner of the whole workflow (rule OWN002)."""
+    approvers: IdList = None
+    """Default change approvers for every system without its own."""
+
+
+class Owner(Item):
+    """A team, person or role (spec section 3)."""
+
+    id: Id
+    name: str
+    kind: Annotated[OwnerKind, NotNull] = "team"
+    function: Annotated[Function | None, NotNull] = None
+    contact: OptStr = None
+
+
+class Boundary(Item):
+    """An identity and trust boundary (spec section 4)."""
+
+    id: Id
+    name: OptStr = None
+    trust: Trust
+    identity_provider: OptId = None
+    clearance: Annotated[DataLevel, NotNull] = "internal"
+
+
+class FallbackStep(Strict):
+    """One entry of a fallback chain: a system id, or ``{to, when}``."""
+
+    to: Id
+    when: Annotated[list[Trigger] | None, NotNull] = None
+
+
+def _fallback_entry(value: Any) -> Any:
+    if value is None:
+        return _reject_null(value)
+    if isinstance(value, str):
+        return {"to": value}
+    return value
+
+
+class Observability(Strict):
+    """Runtime observability of a system (spec section 5)."""
+
+    logs: OptBool = None
+    metrics: OptBool = None
+    traces: OptBool = None
+    slo: OptStr = None
+    runbook: OptStr = None
+    dashboard: OptStr = None
+    oncall: OptId = None
+
+
+class System(Item):
+    """A runtime component (spec section 5)."""
+
+    id: Id
+    name: str = Field(default="", json_schema_extra={"default": None})
+    """Display name; defaults to the id."""
+    kind: SystemKind
+    description: OptStr = None
+    boundary: OptId = None
+    owner: OptId = None
+    approvers: IdList = None
+    environment: Annotated[Environment, NotNull] = "production"
+    criticality: Annotated[Criticality, NotNull] = "tier-2"
+    redundancy: Annotated[int, NotNull, Field(ge=1)] = 1
+    vendor: OptStr = None
+    fallback: Annotated[
+        list[Annotated[FallbackStep, BeforeValidator(_fallback_entry)]] | None, NotNull
+    ] = None
+    observability: Annotated[Observability | None, NotNull] = None
+
+    def model_post_init(self, context: Any, /) -> None:
+        if not self.name:
+            self.name = self.id
+
+    @property
+    def is_system_of_record(self) -> bool:
+        return self.kind in SYSTEMS_OF_RECORD
+
+    @property
+    def is_ai(self) -> bool:
+        return self.kind in AI_COMPONENTS
+
+
+class Integration(Item):
+    """A directed call between two systems (spec section 6)."""
+
+    id: str = Field(default="", pattern=ID_PATTERN, json_schema_extra={"default": None})
+    """Defaults to ``<from>-><to>``; required when two integrations share both ends."""
+    from_: Id = Field(alias="from")
+    to: Id
+    description: OptStr = None
+    protocol: OptStr = None
+    mode: Annotated[Mode, NotNull] = "sync"
+    auth: Annotated[Auth | None, NotNull] = None
+    identity: Annotated[Identity, NotNull] = "service"
+    data: Annotated[DataLevel, NotNull] = "internal"
+    timeout_ms: Annotated[int | None, NotNull, Field(gt=0)] = None
+
+    def model_post_init(self, context: Any, /) -> None:
+        if not self.id:
+            self.id = f"{self.from_}->{self.to}"
+
+
+class Evidence(Item):
+    """An evidence artifact the blueprint must produce (spec section 7)."""
+
+    id: Id
+    kind: EvidenceKind
+    title: OptStr = None
+    owner: OptId = None
+    status: Annotated[EvidenceStatus, NotNull] = "draft"
+    approved_by: OptId = None
+
+
+class Kpi(Item):
+    """A measure compared before and after rollout (spec section 7)."""
+
+    id: Id
+    name: str
+    unit: OptStr = None
+    baseline: OptNumber = None
+    target: OptNumber = None
+    direction: Annotated[Direction | None, NotNull] = None
+    owner: OptId = None
+
+
+class Gate(Item):
+    """When leadership must pause, scale or redesign (spec section 7)."""
+
+    id: Id
+    action: GateAction
+    when: str
+    kpi: OptId = None
+    threshold: OptNumber = None
+    decided_by: OptId = None
+
+
+class Waiver(Item):
+    """An accepted, time-boxed exception to a rule (spec section 8)."""
+
+    rule: str
+    target: str
+    reason: str
+    approved_by: Id
+    expires: Date
+
+    @property
+    def key(self) -> str:
+        """``<rule>:<target>``, the target of WVR findings."""
+        return f"{self.rule}:{self.target}"
+
+
+class Document(Strict):
+    """One blueprint file as written: the top-level file or an included catalog."""
+
+    model_config = ConfigDict(title="cadee blueprint, format version 1")
+
+    cadee: int
+    """Format version; must be 1."""
+    blueprint: Annotated[BlueprintMeta | None, NotNull] = None
+    include: Annotated[list[str] | None, NotNull] = None
+    owners: Annotated[list[Owner] | None, NotNull] = None
+    boundaries: Annotated[list[Boundary] | None, NotNull] = None
+    systems: Annotated[list[System] | None, NotNull] = None
+    integrations: Annotated[list[Integration] | None, NotNull] = None
+    evidence: Annotated[list[Evidence] | None, NotNull] = None
+    kpis: Annotated[list[Kpi] | None, NotNull] = None
+    gates: Annotated[list[Gate] | None, NotNull] = None
+    waivers: Annotated[list[Waiver] | None, NotNull] = None
+
+    @field_validator("cadee")
+    @classmethod
+    def _supported_version(cls, value: int) -> int:
+        if value not in SUPPORTED_VERSIONS:
+            supported = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
+            raise PydanticCustomError(
+                "cadee_version",
+                "unsupported format version {version}; this cadee reads version {supported}",
+                {"version": value, "supported": supported},
+            )
+        return value
+
+
+#: The lists a document can hold, in merge order, with their item model.
+LIST_FIELDS: dict[str, type[Item]] = {
+    "owners": Owner,
+    "boundaries": Boundary,
+    "systems": System,
+    "integrations": Integration,
+    "evidence": Evidence,
+    "kpis": Kpi,
+    "gates": Gate,
+    "waivers": Waiver,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file read for a blueprint, for provenance."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(slots=True)
+class Blueprint:
+    """A loaded, valid blueprint: the top-level file with every include merged in.
+
+    Lists are in declaration order (spec 13.10): a file's own items first,
+    then each included file depth-first in listed order.
+    """
+
+    meta: BlueprintMeta
+    path: str
+    location: Location
+    owners: list[Owner] = field(default_factory=list)
+    boundaries: list[Boundary] = field(default_factory=list)
+    systems: list[System] = field(default_factory=list)
+    integrations: list[Integration] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id

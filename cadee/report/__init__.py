@@ -1,0 +1,1 @@
+"""Reporters: pure functions from validation results to text."""

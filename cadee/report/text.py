@@ -1,0 +1,107 @@
+"""The terminal report: one line per finding, grouped per blueprint, with a summary.
+
+Returns a ``rich.text.Text``: styles are data here; the CLI decides whether
+the terminal gets colour (``NO_COLOR``, pipes) and ``--output`` gets plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+
+from cadee.diagnostics import Finding, LoadError
+from cadee.validate import BlueprintResult
+
+__all__ = ["render_text"]
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _clean(text: str) -> str:
+    # One finding, one line: control characters never break the layout.
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
+
+def _finding_line(finding: Finding) -> Text:
+    loc = finding.location
+    line = Text()
+    line.append(f"{_clean(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
+    line.append(finding.rule, style="bold")
+    line.append(" ")
+    line.append(finding.severity, style=_SEVERITY_STYLE[finding.severity])
+    line.append(f" {_clean(finding.message)} ({_clean(finding.target)})")
+    if finding.waived and finding.waiver is not None:
+        w = finding.waiver
+        line.append(
+            f" [waived by '{w.approved_by}' until {w.expires.isoformat()}: {_clean(w.reason)}]"
+        )
+        line.stylize("dim")
+    return line
+
+
+def _error_line(error: LoadError) -> Text:
+    loc = error.location
+    line = Text()
+    line.append(f"{_clean(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
+    line.append("error", style="bold red")
+    line.append(f" {_clean(error.message)}")
+    if loc.path:
+        line.append(f" [{_clean(loc.path)}]", style="dim")
+    return line
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadError] = ()) -> Text:
+    out = Text()
+    for error in usage_errors:
+        out.append_text(_error_line(error))
+        out.append("\n")
+    totals = {"error": 0, "warning": 0, "info": 0, "waived": 0}
+    invalid = 0
+    for result in results:
+        out.append(_clean(result.path), style="bold underline")
+        if not result.valid:
+            invalid += 1
+            out.append(f": invalid blueprint ({_plural(len(result.errors), 'error')})\n", style="red")
+            for error in result.errors:
+                out.append_text(_error_line(error))
+                out.append("\n")
+            out.append("\n")
+            continue
+        assert result.report is not None
+        summary = result.report.summary()
+        for key, value in summary.items():
+            totals[key] += value
+        if not result.report.findings:
+            out.append(": no findings\n\n", style="green")
+            continue
+        out.append("\n")
+        for finding in result.report.findings:
+            out.append_text(_finding_line(finding))
+            out.append("\n")
+        out.append("\n")
+    parts = [
+        _plural(totals["error"], "error"),
+        _plural(totals["warning"], "warning"),
+        f"{totals['info']} info",
+        f"{totals['waived']} waived",
+    ]
+    checked = _plural(len(results), "blueprint")
+    verdict = Text()
+    if invalid:
+        verdict.append(f"{invalid} of {checked} invalid", style="bold red")
+        verdict.append("; ")
+    failed = sum(1 for r in results if r.failed)
+    if failed:
+        verdict.append(f"{_plural(failed, 'blueprint')} failed", style="bold red")
+    elif not invalid and not usage_errors:
+        verdict.append("passed", style="bold green")
+    else:
+        verdict.append("checked")
+    out.append_text(verdict)
+    out.append(f": {', '.join(parts)} in {checked}\n")
+    return out

@@ -1,0 +1,103 @@
+"""A fallback does not depend synchronously on the system it replaces.
+
+## What it does
+
+For every system P that lists a fallback F, checks whether P is reachable
+from F in the integration graph over `sync` integrations only (a path of one
+or more edges). If it is, F calls P, directly or through other systems, and
+waits for the answer: when P fails, F fails with it. One finding per distinct
+(P, F) pair, targeting P, with the dependency path from F to P.
+
+## Why it matters
+
+A fallback exists for the moment the primary is down. A backup model behind
+the same synchronous retrieval service, or a human desk whose agent-assist
+screen blocks on the very model it replaces, shares the primary's fate: the
+outage takes both out together and customers are left with nothing. DORA
+expects response and recovery arrangements that actually work when the
+primary ICT service fails; a fallback with a synchronous dependency on that
+service is not one.
+
+## How to fix
+
+Remove the synchronous dependency: make the call from the fallback (or from
+what it relies on) `async` or `batch`, point it at an independent instance,
+or choose a fallback that does not depend on the primary.
+
+## Failing example
+
+```yaml
+cadee: 1
+blueprint: {id: bp, title: Example}
+systems:
+  - {id: llm, kind: model, fallback: [desk]}
+  - {id: desk, kind: human-desk}
+integrations:
+  - {from: desk, to: llm, timeout_ms: 2000}
+```
+
+## Passing example
+
+```yaml
+cadee: 1
+blueprint: {id: bp, title: Example}
+systems:
+  - {id: llm, kind: model, fallback: [desk]}
+  - {id: desk, kind: human-desk}
+integrations:
+  - {from: desk, to: llm, mode: async, timeout_ms: 2000}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cadee.diagnostics import Finding
+from cadee.graph import ArchitectureGraph, path_to, reach
+from cadee.rules import references as ref
+from cadee.rules.base import Rule, rule
+
+
+@rule(
+    id="FBK003",
+    name="fallback-shared-fate",
+    severity="error",
+    layer="architecture",
+    references=(ref.DORA_ART_11,),
+    doc=__doc__,
+)
+def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
+    # (P, F) pairs in declaration order of P, then fallback preference order;
+    # the fallback graph already holds each distinct pair once.
+    pairs = [(p, f) for p in graph.order for f in graph.fallbacks.successors(p)]
+    if not pairs:
+        return
+    sync: dict[str, list[str]] = {}
+    for integration in graph.blueprint.integrations:
+        if integration.mode == "sync":
+            sync.setdefault(integration.from_, []).append(integration.to)
+    no_successors: list[str] = []
+
+    def successors(system_id: str) -> list[str]:
+        return sync.get(system_id, no_successors)
+
+    # Complexity: one BFS over the sync edges per DISTINCT fallback target F,
+    # i.e. O(|distinct F| * (V + E_sync)) in the worst case, not one per pair.
+    # Fallback targets are few in practice (human desks, a backup model or a
+    # DR replica), so this stays near-linear on large estates.
+    reached: dict[str, dict[str, str | None]] = {}
+    for p, f in pairs:
+        parents = reached.get(f)
+        if parents is None:
+            parents = reached[f] = reach(successors, [f])
+        if p not in parents:
+            continue
+        path = " -> ".join(path_to(parents, p, {f}))
+        system = graph.systems[p]
+        yield self.finding(
+            p,
+            f"'{p}' falls back to '{f}', but '{f}' depends on '{p}' over sync "
+            f"integrations ({path}), so the fallback fails together with what it replaces",
+            system.location,
+        )

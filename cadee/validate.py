@@ -1,0 +1,145 @@
+"""Validate blueprint files: configuration, loading and checking in one call.
+
+This is the library API behind ``cadee validate``; it touches no terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cadee.check import CheckOptions, Report, check
+from cadee.config import Config, find_config, load_config
+from cadee.diagnostics import LoadError, Location, Severity, at_or_above
+from cadee.load import display_path, load_blueprint
+from cadee.rules import RULES, Rule
+
+__all__ = ["BlueprintResult", "Overrides", "discover", "validate_file"]
+
+_SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+_TOP_KEY = re.compile(rb"^(cadee|blueprint)\s*:", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Command-line options; ``None`` means "use the project configuration"."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_on: Severity | None = None
+    as_of: dt.date | None = None
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class BlueprintResult:
+    """Everything known about one blueprint after validation."""
+
+    path: str
+    errors: list[LoadError]
+    report: Report | None
+    fail_on: Severity = "error"
+    config: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors and self.report is not None
+
+    @property
+    def failed(self) -> bool:
+        """True when an unwaived finding is at or above the fail level."""
+        if self.report is None:
+            return False
+        return any(
+            not f.waived and at_or_above(f.severity, self.fail_on) for f in self.report.findings
+        )
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if not self.valid else 1 if self.failed else 0
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[LoadError]]:
+    """Files to validate: files as given, and for folders every ``*.yaml``/``*.yml``
+    below whose top level has both ``cadee`` and ``blueprint`` keys."""
+    found: list[Path] = []
+    errors: list[LoadError] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(sorted(_blueprints_below(path), key=lambda p: p.as_posix()))
+        elif path.exists():
+            found.append(path)
+        else:
+            errors.append(LoadError(Location(display_path(path), 1, 1), "no such file or folder"))
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values()), errors
+
+
+def _blueprints_below(folder: Path) -> Iterator[Path]:
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith((".yaml", ".yml")):
+                path = Path(current) / name
+                if _is_blueprint(path):
+                    yield path
+
+
+def _is_blueprint(path: Path) -> bool:
+    # Catalogs meant only for `include` lack `blueprint`; they are checked
+    # through the blueprints that include them.
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4 * 1024 * 1024)
+    except OSError:
+        return False
+    keys = {m.group(1) for m in _TOP_KEY.finditer(head)}
+    return keys == {b"cadee", b"blueprint"}
+
+
+def validate_file(
+    path: str | os.PathLike[str],
+    overrides: Overrides | None = None,
+    rules: Mapping[str, Rule] | None = None,
+    config: Config | None = None,
+) -> BlueprintResult:
+    """Load and check one blueprint with its project configuration."""
+    overrides = overrides or Overrides()
+    rules = rules if rules is not None else RULES
+    path = Path(path)
+    errors: list[LoadError] = []
+    if config is None:
+        config_path = find_config(path)
+        if config_path is not None:
+            config, errors = load_config(config_path, rules.keys(), display_path(config_path))
+        else:
+            config = Config()
+    if errors:
+        return BlueprintResult(display_path(path), errors, None, config=config.path)
+    loaded = load_blueprint(path, limits=config.limits, known_rules=rules.keys())
+    fail_on: Severity = overrides.fail_on or config.fail_on or "error"
+    if loaded.blueprint is None:
+        return BlueprintResult(loaded.path, loaded.errors, None, fail_on, config.path)
+    options = CheckOptions(
+        select=overrides.select if overrides.select is not None else config.select,
+        ignore=overrides.ignore if overrides.ignore is not None else config.ignore,
+        severity={**config.severity, **overrides.severity},
+        as_of=overrides.as_of,
+    )
+    report = check(loaded.blueprint, options, rules)
+    return BlueprintResult(loaded.path, [], report, fail_on, config.path)
+
+
+def exit_code(results: Iterable[BlueprintResult], usage_errors: Sequence[LoadError] = ()) -> int:
+    """Spec section 10: 2 if anything is invalid, else 1 if anything fails, else 0."""
+    code = 2 if usage_errors else 0
+    for result in results:
+        code = max(code, result.exit_code)
+    return code
