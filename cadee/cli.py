@@ -156,7 +156,7 @@ def validate(
             _write(output, text)
         else:
             sys.stdout.write(text)
-        return code
+        raise typer.Exit(code)
     from cadee.report.text import render_text
 
     rendered = render_text(results, missing)
@@ -164,7 +164,7 @@ def validate(
         _write(output, rendered.plain)
     else:
         _console().print(rendered, end="")
-    return code
+    raise typer.Exit(code)
 
 
 def _print_errors(errors: Sequence[LoadError]) -> None:
@@ -254,25 +254,30 @@ def init(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
-    import click
-
     args = list(sys.argv[1:] if argv is None else argv)
     if args in (["--version"], ["-V"]):  # fast path: no command machinery at all
         sys.stdout.write(f"cadee {__version__}\n")
         return 0
     try:
-        result = app(args=args, prog_name="cadee", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Abort:
-        sys.stderr.write("cadee: aborted\n")
+        app(args=args, prog_name="cadee", standalone_mode=True)
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else 2
+    except KeyboardInterrupt:
+        sys.stderr.write("cadee: interrupted\n")
         return 130
     except BrokenPipeError:
         return 0
-    return int(result) if isinstance(result, int) else 0
+    except Exception as exc:  # a bug in cadee: one clear line, never a traceback
+        if os.environ.get("CADEE_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"cadee: internal error ({type(exc).__name__}); please report it with the input. "
+            "Set CADEE_DEBUG=1 to see the traceback.\n"
+        )
+        return 2
+    return 0
 
 
 def run() -> None:

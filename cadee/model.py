@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -212,6 +212,28 @@ def _fallback_entry(value: Any) -> Any:
     return value
 
 
+FallbackEntry = Annotated[
+    FallbackStep,
+    BeforeValidator(_fallback_entry),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": ID_PATTERN, "description": "a system id"},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["to"],
+                    "properties": {
+                        "to": {"type": "string", "pattern": ID_PATTERN},
+                        "when": {"type": "array", "items": {"enum": list(get_args(Trigger))}},
+                    },
+                },
+            ]
+        }
+    ),
+]
+
+
 class Observability(Strict):
     """Runtime observability of a system (spec section 5)."""
 
@@ -239,9 +261,7 @@ class System(Item):
     criticality: Annotated[Criticality, NotNull] = "tier-2"
     redundancy: Annotated[int, NotNull, Field(ge=1)] = 1
     vendor: OptStr = None
-    fallback: Annotated[
-        list[Annotated[FallbackStep, BeforeValidator(_fallback_entry)]] | None, NotNull
-    ] = None
+    fallback: Annotated[list[FallbackEntry] | None, NotNull] = None
     observability: Annotated[Observability | None, NotNull] = None
 
     def model_post_init(self, context: Any, /) -> None:

@@ -152,7 +152,7 @@ class _Builder:
             return value
         if tag not in _SCALAR_TAGS:
             self.error(line, column, _tag_message(tag))
-            return None
+            return value  # the text, so the refused tag is the only error reported
         return self._construct(tag, value, line, column)
 
     def _construct(self, tag: str, value: str, line: int, column: int, implicit: bool = False) -> Any:

@@ -56,14 +56,67 @@ integrations:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import networkx as nx
+from collections.abc import Iterable, Iterator, Sequence
 
 from cadee.diagnostics import Finding
 from cadee.graph import ArchitectureGraph
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, rule
+
+
+def cut_vertices(n: int, edges: Iterable[tuple[int, int]], starts: Sequence[int]) -> list[bool]:
+    """Articulation points of the undirected graph on nodes ``0..n-1`` (iterative Tarjan).
+
+    Self-loops are dropped; parallel and opposite edges need no merging since
+    they never change which nodes are articulation points (every edge back to
+    the DFS parent is skipped). Only the connected components of ``starts``
+    are searched. Linear in nodes plus edges, no recursion.
+    """
+    adjacency: list[list[int]] = [[] for _ in range(n)]
+    for a, b in edges:
+        if a != b:
+            adjacency[a].append(b)
+            adjacency[b].append(a)
+    discovered = [-1] * n
+    low = [0] * n
+    parent = [-1] * n
+    position = [0] * n
+    cut = [False] * n
+    clock = 0
+    for root in starts:
+        if discovered[root] != -1:
+            continue
+        discovered[root] = low[root] = clock
+        clock += 1
+        root_children = 0
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            index = position[node]
+            neighbours = adjacency[node]
+            if index < len(neighbours):
+                position[node] = index + 1
+                other = neighbours[index]
+                if discovered[other] == -1:
+                    parent[other] = node
+                    discovered[other] = low[other] = clock
+                    clock += 1
+                    stack.append(other)
+                    if node == root:
+                        root_children += 1
+                elif other != parent[node] and discovered[other] < low[node]:
+                    low[node] = discovered[other]
+            else:
+                stack.pop()
+                up = parent[node]
+                if up != -1:
+                    if low[node] < low[up]:
+                        low[up] = low[node]
+                    if up != root and low[node] >= discovered[up]:
+                        cut[up] = True
+        if root_children > 1:
+            cut[root] = True
+    return cut
 
 
 @rule(
@@ -82,14 +135,16 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
     ]
     if not candidates:
         return
-    # Simple undirected graph (spec 13.8): direction dropped, parallel and
-    # opposite integrations merged, self-loops ignored. Linear in its size.
-    simple = nx.Graph()
-    simple.add_nodes_from(graph.systems)
-    simple.add_edges_from((i.from_, i.to) for i in graph.blueprint.integrations if i.from_ != i.to)
-    cut_points = set(nx.articulation_points(simple))
+    # Simple undirected integration graph over all systems (spec 13.8), searched
+    # only in the components that hold a candidate.
+    order = graph.order
+    cut = cut_vertices(
+        len(order),
+        ((order[i.from_], order[i.to]) for i in graph.blueprint.integrations),
+        [order[s.id] for s in candidates],
+    )
     for system in candidates:
-        if system.id in cut_points:
+        if cut[order[system.id]]:
             yield self.finding(
                 system.id,
                 f"tier-1 {system.kind} '{system.id}' is a single point of failure: removing it "

@@ -90,11 +90,13 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
             for a in approvers
         ):
             continue
-        source = "its approvers" if system.approvers is not None else "blueprint.approvers"
+        inherited = system.approvers is None
         if approvers:
+            source = "blueprint.approvers" if inherited else "its approvers"
             detail = f"none of {source} ({_quoted(approvers)}) has"
         else:
-            detail = f"{source} is empty, so no approver has"
+            source = "blueprint.approvers is absent or empty" if inherited else "approvers is []"
+            detail = f"{source}, so no approver has"
         yield self.finding(
             system.id,
             f"tier-1 system '{system.id}' has no change approver from operations, compliance "

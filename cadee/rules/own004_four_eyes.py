@@ -71,11 +71,13 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
         if system.criticality != "tier-1":
             continue
         approvers = graph.effective_approvers(system)
-        source = "its approvers" if system.approvers is not None else "blueprint.approvers"
+        inherited = system.approvers is None
         if not approvers:
-            problem = f"has no change approver ({source} is empty)"
+            source = "blueprint.approvers is absent or empty" if inherited else "approvers is []"
+            problem = f"has no change approver ({source})"
         elif system.owner is not None and set(approvers) == {system.owner}:
-            problem = f"is approved only by its own owner '{system.owner}' ({source})"
+            source = " (inherited from blueprint.approvers)" if inherited else ""
+            problem = f"is approved only by its own owner '{system.owner}'{source}"
         else:
             continue
         yield self.finding(

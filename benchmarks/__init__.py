@@ -1,0 +1,12 @@
+"""Benchmarks for cadee: a generator of synthetic bank estates and a timing runner.
+
+``python -m benchmarks`` runs the suite and prints the table recorded in
+``docs/performance.md``; ``python -m benchmarks.generate N OUT_DIR`` writes
+one estate. Nothing here is imported by ``cadee`` itself.
+"""
+
+from __future__ import annotations
+
+__all__ = ["generate_estate"]
+
+from benchmarks.generate import generate_estate

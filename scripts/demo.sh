@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# One command: set up, then run the flagship example end to end
+# (validate the Northwind Bank production blueprint and the pilot, write reports to ./cadee-out).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh || exit $?
+out=${1:-cadee-out}
+mkdir -p "$out"
+flagship=examples/northwind-bank/blueprint.yaml
+pilot=examples/northwind-pilot/blueprint.yaml
+
+echo "== cadee validate $flagship"
+.venv/bin/cadee validate "$flagship" || exit $?
+.venv/bin/cadee validate "$flagship" --format json --output "$out/northwind-bank.json" || exit $?
+
+echo
+echo "== cadee validate $pilot   (the earlier pilot: expected to fail, exit 1)"
+.venv/bin/cadee validate "$pilot" --output "$out/northwind-pilot.txt"
+code=$?
+cat "$out/northwind-pilot.txt"
+.venv/bin/cadee validate "$pilot" --format json --output "$out/northwind-pilot.json"
+if [ "$code" -ne 1 ]; then
+  echo "unexpected exit code $code for the pilot" >&2
+  exit 1
+fi
+echo
+echo "Reports written to $out/"
+ls -1 "$out"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# One command: set up, then run the whole test suite (lint, types, tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+echo "== ruff" && .venv/bin/ruff check cadee tests
+echo "== mypy" && .venv/bin/mypy
+echo "== pytest" && .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -1,0 +1,317 @@
+"""The command line as users run it: exit codes, formats, options, configuration."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from cadee.cli import main
+from tests.conftest import REPO
+
+FLAGSHIP = "examples/northwind-bank/blueprint.yaml"
+PILOT = "examples/northwind-pilot/blueprint.yaml"
+GOLDENS = REPO / "tests" / "goldens"
+
+CLEAN = """\
+cadee: 1
+blueprint: {id: bp, title: T, owner: ops}
+owners: [{id: ops, name: Ops, function: operations}]
+systems:
+  - {id: svc, kind: service, owner: ops, boundary: corp}
+  - {id: idp, kind: identity-provider, owner: ops, boundary: corp}
+boundaries: [{id: corp, trust: internal, identity_provider: idp}]
+integrations: [{from: svc, to: idp, auth: mtls}]
+evidence:
+  - {id: e1, kind: integration-map, owner: ops}
+  - {id: e2, kind: identity-access-fallback, owner: ops}
+  - {id: e3, kind: runtime-observability, owner: ops}
+kpis: [{id: fcr, name: FCR, baseline: 0.6, target: 0.7, owner: ops}]
+gates: [{id: g, action: pause, when: FCR drops, decided_by: ops}]
+"""
+
+
+@pytest.fixture
+def in_repo() -> Iterator[None]:
+    old = Path.cwd()
+    os.chdir(REPO)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+class TestExitCodes:
+    def test_clean_blueprint_exits_0(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "validate", str(write(tmp_path, "bp.yaml", CLEAN)))
+        assert code == 0
+        assert "no findings" in out
+        assert "passed: 0 errors, 0 warnings, 0 info, 0 waived in 1 blueprint" in out
+
+    def test_warning_fails_only_with_fail_on_warning(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = write(tmp_path, "bp.yaml", CLEAN.replace("  - {id: svc, kind: service, owner: ops, boundary: corp}",
+                                                        "  - {id: svc, kind: service, owner: ops}"))
+        assert run(capsys, "validate", str(path))[0] == 0
+        code, out, _ = run(capsys, "validate", str(path), "--fail-on", "warning")
+        assert code == 1
+        assert "ARC007 warning" in out
+
+    def test_invalid_blueprint_exits_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = write(tmp_path, "bp.yaml", CLEAN.replace("kind: service", "kind: servise"))
+        code, out, _ = run(capsys, "validate", str(path))
+        assert code == 2
+        assert "invalid blueprint (1 error)" in out
+        assert re.search(r"bp\.yaml:5:\d+: error `kind` must be one of: .* did you mean 'service'\? \[systems\[0\]\.kind\]", out)
+        assert "Traceback" not in out
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["validate", "--format", "xml", "x.yaml"],
+            ["validate", "--select", "NOPE", "x.yaml"],
+            ["validate", "--as-of", "yesterday", "x.yaml"],
+            ["validate"],
+            ["frobnicate"],
+        ],
+    )
+    def test_usage_errors_exit_2(self, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+        assert run(capsys, *args)[0] == 2
+
+    def test_missing_path_exits_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "validate", str(tmp_path / "nope.yaml"))
+        assert code == 2
+        assert "no such file or folder" in out
+
+    def test_pilot_fails_and_production_passes(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+        assert run(capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01")[0] == 0
+        code, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01")
+        assert code == 1
+        lines = [line for line in out.splitlines() if re.match(r"^examples/\S+:\d+:\d+: [A-Z]{3}\d{3} ", line)]
+        assert len(lines) >= 20
+        fired = {line.split()[1] for line in lines}
+        assert len(fired) >= 18
+
+    def test_expired_waiver_fails_the_production_example_later(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "validate", FLAGSHIP, "--as-of", "2099-01-01")
+        assert code == 1
+        assert "WVR001 error" in out
+
+
+class TestOptions:
+    def test_select_and_ignore_prefixes(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+        _, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "--format", "json", "--select", "FBK,OWN", "--ignore", "OWN004")
+        rules = {f["rule"] for f in json.loads(out)["findings"]}
+        assert rules and all(r.startswith(("FBK", "OWN")) for r in rules)
+        assert "OWN004" not in rules
+
+    def test_output_file_gets_plain_text(self, in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        target = tmp_path / "out" / "report.txt"
+        code, out, _ = run(capsys, "validate", PILOT, "--output", str(target))
+        assert code == 1
+        assert out == ""
+        text = target.read_text(encoding="utf-8")
+        assert "\x1b[" not in text
+        assert "failed" in text
+
+    def test_waived_findings_show_their_waiver(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+        _, out, _ = run(capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01")
+        waived = [line for line in out.splitlines() if "[waived by" in line]
+        assert waived and "until 2027-06-30" in waived[0]
+        assert "1 waived" in out
+
+    def test_colour_follows_no_color(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "bp.yaml", CLEAN.replace("kind: service, owner: ops,", "kind: service,"))
+        env = {**os.environ, "FORCE_COLOR": "1", "PYTHONPATH": str(REPO)}
+        env.pop("NO_COLOR", None)
+        coloured = subprocess.run([sys.executable, "-m", "cadee", "validate", str(path)], capture_output=True, text=True, env=env)
+        assert "\x1b[1;31merror" in coloured.stdout
+        env["NO_COLOR"] = "1"
+        plain = subprocess.run([sys.executable, "-m", "cadee", "validate", str(path)], capture_output=True, text=True, env=env)
+        assert "31m" not in plain.stdout and "OWN001" in plain.stdout
+
+
+class TestJson:
+    def test_shape_and_key_order(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+        _, out, _ = run(capsys, "validate", PILOT, "--format", "json", "--as-of", "2026-06-01")
+        data = json.loads(out)
+        assert list(data) == ["blueprint", "valid", "errors", "findings", "summary"]
+        assert data["blueprint"] == PILOT
+        assert list(data["findings"][0]) == ["rule", "name", "severity", "target", "message", "file", "line", "column", "waived"]
+        assert list(data["summary"]) == ["error", "warning", "info", "waived"]
+        assert data["summary"]["error"] == sum(1 for f in data["findings"] if f["severity"] == "error" and not f["waived"])
+
+    def test_invalid_blueprint_json(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = write(tmp_path, "bp.yaml", "cadee: 1\nblueprint: {id: bp, title: T, owner: nobody}\n")
+        code, out, _ = run(capsys, "validate", str(path), "--format", "json")
+        data = json.loads(out)
+        assert code == 2
+        assert data["valid"] is False and data["findings"] == []
+        assert data["summary"] == {"error": 0, "warning": 0, "info": 0, "waived": 0}
+        [error] = data["errors"]
+        assert list(error) == ["message", "file", "line", "column", "path"]
+        assert (error["line"], error["column"], error["path"]) == (2, 38, "blueprint.owner")
+
+    def test_several_blueprints_give_an_array_in_path_order(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        b = write(tmp_path, "b.yaml", CLEAN)
+        a = write(tmp_path, "a.yaml", CLEAN)
+        _, out, _ = run(capsys, "validate", str(b), str(a), "--format", "json")
+        data = json.loads(out)
+        assert isinstance(data, list) and len(data) == 2
+
+    def test_folder_discovery_skips_include_only_catalogs(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        write(tmp_path, "bank/catalog/owners.yaml", "cadee: 1\nowners: [{id: o, name: O}]\n")
+        write(tmp_path, "bank/blueprint.yaml", "cadee: 1\nblueprint: {id: bp, title: T}\ninclude: [catalog/owners.yaml]\n")
+        write(tmp_path, "bank/z-other.yml", CLEAN)
+        write(tmp_path, "bank/notes.yaml", "just: yaml\n")
+        _, out, _ = run(capsys, "validate", str(tmp_path), "--format", "json")
+        data = json.loads(out)
+        assert [Path(d["blueprint"]).name for d in data] == ["blueprint.yaml", "z-other.yml"]
+
+    @pytest.mark.parametrize("example", ["northwind-bank", "northwind-pilot"])
+    def test_golden_reports(self, example: str, in_repo: None, capsys: pytest.CaptureFixture[str], update_goldens: bool) -> None:
+        _, out, _ = run(capsys, "validate", f"examples/{example}/blueprint.yaml", "--format", "json", "--as-of", "2026-06-01")
+        golden = GOLDENS / f"{example}.json"
+        if update_goldens:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(out, encoding="utf-8")
+        assert out == golden.read_text(encoding="utf-8")
+
+    def test_output_is_deterministic_across_hash_seeds(self, tmp_path: Path) -> None:
+        outputs = set()
+        for seed in ("0", "1", "12345"):
+            env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+            done = subprocess.run(
+                [sys.executable, "-m", "cadee", "validate", PILOT, "--format", "json", "--as-of", "2026-06-01"],
+                capture_output=True, cwd=REPO, env=env, check=False,
+            )
+            outputs.add(done.stdout)
+        assert len(outputs) == 1
+
+
+class TestConfiguration:
+    def test_pyproject_settings_apply_and_cli_wins(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        write(tmp_path, "pyproject.toml", """\
+            [project]
+            name = "x"
+
+            [tool.cadee]
+            ignore = ["OWN001"]
+            severity = { ARC007 = "error" }
+            fail-on = "error"
+            """)
+        path = write(tmp_path, "arch/bp.yaml", CLEAN.replace("owner: ops, boundary: corp}", "}"))
+        code, out, _ = run(capsys, "validate", str(path), "--format", "json")
+        rules = {(f["rule"], f["severity"]) for f in json.loads(out)["findings"]}
+        assert ("ARC007", "error") in rules
+        assert not any(r == "OWN001" for r, _ in rules)
+        assert code == 1
+        _, out, _ = run(capsys, "validate", str(path), "--format", "json", "--ignore", "ARC")
+        rules2 = {f["rule"] for f in json.loads(out)["findings"]}
+        assert "OWN001" in rules2 and "ARC007" not in rules2
+
+    def test_cadee_toml_and_unknown_keys(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        write(tmp_path, "cadee.toml", 'select = ["FBK"]\nfail_on = "warning"\n')
+        path = write(tmp_path, "bp.yaml", CLEAN)
+        code, out, _ = run(capsys, "validate", str(path))
+        assert code == 2
+        assert re.search(r"cadee\.toml:2:1: error unknown configuration key `fail_on`; did you mean `fail-on`\?", out)
+
+    def test_config_selector_matching_nothing(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        write(tmp_path, "cadee.toml", 'select = ["FBK", "XYZ"]\n')
+        code, out, _ = run(capsys, "validate", str(write(tmp_path, "bp.yaml", CLEAN)))
+        assert code == 2
+        assert "'XYZ' matches no rule" in out
+
+    def test_limits_can_be_raised_or_lowered(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        write(tmp_path, "cadee.toml", "[limits]\nmax_file_bytes = 50\n")
+        code, out, _ = run(capsys, "validate", str(write(tmp_path, "bp.yaml", CLEAN)))
+        assert code == 2
+        assert "above the limit of 50" in out
+
+
+class TestCatalogCommands:
+    def test_rules_json_lists_the_catalog(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "rules", "--format", "json")
+        data = json.loads(out)
+        assert code == 0 and len(data) == 26
+        assert data[0] == {**data[0], "id": "FBK001", "name": "ai-fallback-to-human", "layer": "architecture"}
+
+    def test_explain(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "explain", "iam001")
+        assert code == 0
+        assert out.startswith("# IAM001 boundary-crossing-auth")
+        for heading in ("## What it does", "## Why it matters", "## How to fix", "## Failing example", "## References"):
+            assert heading in out
+        assert run(capsys, "explain", "gateway-mediation")[1].startswith("# ARC001")
+        assert run(capsys, "explain", "XYZ999")[0] == 2
+
+    def test_schema_accepts_every_shipped_blueprint(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "schema")
+        schema = json.loads(out)
+        assert code == 0
+        jsonschema.Draft202012Validator.check_schema(schema)
+        files = sorted((REPO / "blueprints").rglob("*.yaml")) + sorted((REPO / "examples").rglob("*.yaml"))
+        assert len(files) >= 4
+        for path in files:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = json.loads(json.dumps(data, default=str))  # dates as strings, as editors see them
+            jsonschema.validate(data, schema)
+
+    def test_schema_rejects_unknown_keys(self, capsys: pytest.CaptureFixture[str]) -> None:
+        _, out, _ = run(capsys, "schema")
+        schema = json.loads(out)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"cadee": 1, "systms": []}, schema)
+
+    def test_init_writes_a_valid_starter_and_never_overwrites(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        target = tmp_path / "new" / "bp.yaml"
+        code, out, _ = run(capsys, "init", str(target), "--pattern", "healthcare")
+        assert code == 0 and target.exists()
+        assert run(capsys, "validate", str(target))[0] == 0
+        before = target.read_text(encoding="utf-8")
+        code, _, err = run(capsys, "init", str(target))
+        assert code == 2 and "already exists" in err
+        assert target.read_text(encoding="utf-8") == before
+        assert run(capsys, "init", str(tmp_path / "x.yaml"), "--pattern", "nope")[0] == 2
+
+    def test_init_list(self, capsys: pytest.CaptureFixture[str]) -> None:
+        _, out, _ = run(capsys, "init", "--list")
+        assert "financial-services/ai-customer-service" in out
+
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        from cadee import __version__
+
+        assert run(capsys, "--version") == (0, f"cadee {__version__}\n", "")
+        code, out, _ = run(capsys, "-V", "rules")
+        assert code == 0 and __version__ in out
+
+
+def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path, "bp.yaml", "cadee: 1\nblueprint: [broken\n")
+    done = subprocess.run([sys.executable, "-m", "cadee", "validate", str(path)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 2
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "YAML syntax error" in done.stdout

@@ -1,0 +1,414 @@
+"""Stage 1: every error with its exact file, line, column and document path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from cadee.diagnostics import LoadError
+from cadee.load import load_blueprint
+from cadee.yamlload import Limits, load_yaml
+
+HEAD = """\
+cadee: 1
+blueprint:
+  id: bp
+  title: Test
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def errors_of(path: Path, **kwargs: object) -> list[LoadError]:
+    old = Path.cwd()
+    os.chdir(path.parent)
+    try:
+        result = load_blueprint(path.name, **kwargs)  # type: ignore[arg-type]
+    finally:
+        os.chdir(old)
+    assert result.blueprint is None
+    assert result.errors
+    return result.errors
+
+
+def where(error: LoadError) -> tuple[str, int, int, str]:
+    loc = error.location
+    return loc.file, loc.line, loc.column, loc.path
+
+
+def test_unknown_key_points_at_the_key_with_a_suggestion(tmp_path: Path) -> None:
+    path = write(tmp_path, "bp.yaml", HEAD + "systems:\n  - id: a\n    kind: channel\n    ownr: ops\n")
+    [error] = errors_of(path)
+    assert where(error) == ("bp.yaml", 8, 5, "systems[0].ownr")
+    assert "unknown key 'ownr'" in error.message
+    assert "did you mean 'owner'" in error.message
+
+
+def test_bad_enum_value_points_at_the_value(tmp_path: Path) -> None:
+    path = write(tmp_path, "bp.yaml", HEAD + "systems:\n  - id: a\n    kind: modle\n")
+    [error] = errors_of(path)
+    assert where(error) == ("bp.yaml", 7, 11, "systems[0].kind")
+    assert "did you mean 'model'" in error.message
+    assert "channel, gateway, model" in error.message
+
+
+def test_dangling_reference(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent("""\
+        owners:
+          - {id: ops-team, name: Ops}
+        systems:
+          - id: a
+            kind: channel
+            owner: ops-tem
+        """)
+    [error] = errors_of(write(tmp_path, "bp.yaml", text))
+    assert where(error) == ("bp.yaml", 10, 12, "systems[0].owner")
+    assert error.message == "unknown owner 'ops-tem'; did you mean 'ops-team'?"
+
+
+def test_duplicate_id_across_lists(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent("""\
+        owners:
+          - {id: core, name: Core team}
+        systems:
+          - {id: core, kind: core-banking, owner: core}
+        """)
+    [error] = errors_of(write(tmp_path, "bp.yaml", text))
+    assert where(error) == ("bp.yaml", 8, 5, "systems[0].id")
+    assert "duplicate id 'core': already defined at bp.yaml:6 (owners[0])" in error.message
+
+
+def test_two_integrations_between_the_same_systems_need_ids(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent("""\
+        systems:
+          - {id: a, kind: channel}
+          - {id: b, kind: gateway}
+        integrations:
+          - {from: a, to: b}
+          - {from: a, to: b, mode: async}
+        """)
+    [error] = errors_of(write(tmp_path, "bp.yaml", text))
+    assert where(error) == ("bp.yaml", 10, 5, "integrations[1].id")
+    assert "explicit ids" in error.message
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "bp.yaml", HEAD + "systems:\n  - id: a\n   kind: channel\n")
+    [error] = errors_of(path)
+    assert where(error)[:3] == ("bp.yaml", 7, 4)
+    assert error.message.startswith("YAML syntax error")
+
+
+def test_wrong_format_version_names_the_supported_one(tmp_path: Path) -> None:
+    path = write(tmp_path, "bp.yaml", "cadee: 2\nblueprint: {id: bp, title: T}\n")
+    [error] = errors_of(path)
+    assert where(error) == ("bp.yaml", 1, 8, "cadee")
+    assert "unsupported format version 2" in error.message
+    assert "version 1" in error.message
+
+
+def test_missing_version(tmp_path: Path) -> None:
+    [error] = errors_of(write(tmp_path, "bp.yaml", "blueprint: {id: bp, title: T}\n"))
+    assert where(error) == ("bp.yaml", 1, 1, "cadee")
+    assert "cadee: 1" in error.message
+
+
+def test_error_inside_an_included_file_names_that_file(tmp_path: Path) -> None:
+    write(tmp_path, "catalog/systems.yaml", "cadee: 1\nsystems:\n  - id: a\n    kind: chanel\n")
+    path = write(tmp_path, "bp.yaml", HEAD + "include: [catalog/systems.yaml]\n")
+    [error] = errors_of(path)
+    assert where(error) == ("catalog/systems.yaml", 4, 11, "systems[0].kind")
+
+
+def test_include_cycle(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "cadee: 1\ninclude:\n  - b.yaml\n")
+    write(tmp_path, "b.yaml", "cadee: 1\ninclude:\n  - a.yaml\n")
+    path = write(tmp_path, "bp.yaml", HEAD + "include:\n  - a.yaml\n")
+    [error] = errors_of(path)
+    assert where(error) == ("b.yaml", 3, 5, "include[0]")
+    assert error.message == "include cycle: a.yaml -> b.yaml -> a.yaml"
+
+
+def test_duplicate_mapping_key_names_both_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "bp.yaml", HEAD + "systems:\n  - id: a\n    kind: channel\n    kind: model\n")
+    [error] = errors_of(path)
+    assert where(error)[:3] == ("bp.yaml", 8, 5)
+    assert "first defined at line 7, again at line 8" in error.message
+
+
+def test_all_errors_of_a_run_are_reported_together(tmp_path: Path) -> None:
+    write(tmp_path, "inc.yaml", "cadee: 1\nowners:\n  - {id: o, name: O, function: legal}\n")
+    text = HEAD + textwrap.dedent("""\
+        include: [inc.yaml]
+        systems:
+          - {id: a, kind: channel, owner: nobody}
+          - {id: b, kind: robot}
+          - {id: c, kind: model, redundancy: 2.0}
+        integrations:
+          - {from: a, to: zz}
+        """)
+    errors = errors_of(write(tmp_path, "bp.yaml", text))
+    assert [(e.location.file, e.location.line, e.location.path) for e in errors] == [
+        ("bp.yaml", 7, "systems[0].owner"),
+        ("bp.yaml", 8, "systems[1].kind"),
+        ("bp.yaml", 9, "systems[2].redundancy"),
+        ("bp.yaml", 11, "integrations[0].to"),
+        ("inc.yaml", 3, "owners[0].function"),
+    ]
+
+
+def test_a_broken_item_does_not_cascade_into_unknown_reference_errors(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent("""\
+        owners:
+          - {id: ops, name: Ops, function: nope}
+        systems:
+          - {id: a, kind: channel, owner: ops}
+        """)
+    errors = errors_of(write(tmp_path, "bp.yaml", text))
+    assert [e.location.path for e in errors] == ["owners[0].function"]
+
+
+def test_strict_types(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent("""\
+        systems:
+          - {id: 123, kind: channel}
+          - {id: b, kind: channel, redundancy: true}
+          - {id: c, kind: channel, description: yes}
+          - {id: d, kind: channel, owner: }
+        kpis:
+          - {id: k, name: K, baseline: true}
+        """)
+    errors = errors_of(write(tmp_path, "bp.yaml", text))
+    messages = {e.location.path: e.message for e in errors}
+    assert "quote it" in messages["systems[0].id"]
+    assert "must be an integer, got a boolean" in messages["systems[1].redundancy"]
+    assert "must be a string, got a boolean" in messages["systems[2].description"]
+    assert "null value" in messages["systems[3].owner"]
+    assert "number" in messages["kpis[0].baseline"]
+
+
+def test_identity_provider_must_be_of_kind_identity_provider(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent("""\
+        boundaries:
+          - {id: corp, trust: internal, identity_provider: gw}
+        systems:
+          - {id: gw, kind: gateway}
+        """)
+    [error] = errors_of(write(tmp_path, "bp.yaml", text))
+    assert where(error) == ("bp.yaml", 6, 52, "boundaries[0].identity_provider")
+    assert "kind identity-provider" in error.message
+
+
+def test_waiver_rule_must_exist_but_target_is_free_text(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent("""\
+        owners: [{id: o, name: O}]
+        waivers:
+          - {rule: FBK01, target: "anything at all", reason: r, approved_by: o, expires: 2030-01-01}
+        """)
+    [error] = errors_of(write(tmp_path, "bp.yaml", text))
+    assert error.location.path == "waivers[0].rule"
+    assert "unknown rule 'FBK01'" in error.message
+
+
+@pytest.mark.parametrize(
+    ("expires", "fragment"),
+    [("2026-02-30", "not a calendar date"), ("2026-01-01 10:00:00", "not a timestamp"), ("soon", "a date")],
+)
+def test_waiver_dates(tmp_path: Path, expires: str, fragment: str) -> None:
+    text = HEAD + textwrap.dedent(f"""\
+        owners: [{{id: o, name: O}}]
+        waivers:
+          - {{rule: FBK001, target: x, reason: r, approved_by: o, expires: {expires}}}
+        """)
+    [error] = errors_of(write(tmp_path, "bp.yaml", text))
+    assert error.location.path == "waivers[0].expires"
+    assert fragment in error.message
+
+
+def test_quoted_date_is_accepted(tmp_path: Path) -> None:
+    text = HEAD + "owners: [{id: o, name: O}]\nwaivers:\n  - {rule: FBK001, target: x, reason: r, approved_by: o, expires: '2030-01-31'}\n"
+    result = load_blueprint(write(tmp_path, "bp.yaml", text))
+    assert result.blueprint is not None
+    assert result.blueprint.waivers[0].expires == dt.date(2030, 1, 31)
+
+
+def test_absent_and_empty_differ(tmp_path: Path) -> None:
+    text = HEAD + "  approvers: []\nsystems:\n  - {id: a, kind: model, fallback: []}\n  - {id: b, kind: model}\n"
+    result = load_blueprint(write(tmp_path, "bp.yaml", text))
+    assert result.blueprint is not None
+    assert result.blueprint.meta.approvers == []
+    assert result.blueprint.systems[0].fallback == []
+    assert result.blueprint.systems[1].fallback is None
+
+
+def test_defaults(tmp_path: Path) -> None:
+    text = HEAD + "systems:\n  - {id: a, kind: channel}\n  - {id: b, kind: gateway}\nintegrations:\n  - {from: a, to: b}\n"
+    result = load_blueprint(write(tmp_path, "bp.yaml", text))
+    assert result.blueprint is not None
+    system = result.blueprint.systems[0]
+    assert (system.name, system.environment, system.criticality, system.redundancy) == (
+        "a", "production", "tier-2", 1)
+    integration = result.blueprint.integrations[0]
+    assert (integration.id, integration.mode, integration.identity, integration.data) == (
+        "a->b", "sync", "service", "internal")
+
+
+def test_explicit_integration_id_cannot_use_the_arrow(tmp_path: Path) -> None:
+    text = HEAD + "systems:\n  - {id: a, kind: channel}\nintegrations:\n  - {id: a->a, from: a, to: a}\n"
+    [error] = errors_of(write(tmp_path, "bp.yaml", text))
+    assert error.location.path == "integrations[0].id"
+    assert "invalid id" in error.message
+
+
+class TestIncludes:
+    def test_merge_order_and_item_locations(self, tmp_path: Path) -> None:
+        write(tmp_path, "shared.yaml", "cadee: 1\nsystems:\n  - {id: s, kind: service}\n")
+        write(tmp_path, "a.yaml", "cadee: 1\ninclude: [shared.yaml]\nsystems:\n  - {id: a, kind: service}\n")
+        write(tmp_path, "b.yaml", "cadee: 1\ninclude: [shared.yaml]\nsystems:\n  - {id: b, kind: service}\n")
+        path = write(tmp_path, "bp.yaml", HEAD + "include: [a.yaml, b.yaml]\nsystems:\n  - {id: top, kind: service}\n")
+        result = load_blueprint(path)
+        assert result.blueprint is not None, result.errors
+        # Own items first, then includes depth-first; the diamond is read once, at its first place.
+        assert [s.id for s in result.blueprint.systems] == ["top", "a", "s", "b"]
+        shared = result.blueprint.systems[2].location
+        assert (Path(shared.file).name, shared.line, shared.column, shared.path) == (
+            "shared.yaml", 3, 5, "systems[0]")
+        assert len(result.blueprint.files) == 4
+
+    def test_included_blueprint_block_is_ignored(self, tmp_path: Path) -> None:
+        write(tmp_path, "inc.yaml", "cadee: 1\nblueprint: {id: other, title: Other}\n")
+        result = load_blueprint(write(tmp_path, "bp.yaml", HEAD + "include: [inc.yaml]\n"))
+        assert result.blueprint is not None
+        assert result.blueprint.id == "bp"
+
+    def test_missing_file_with_suggestion(self, tmp_path: Path) -> None:
+        write(tmp_path, "owners.yaml", "cadee: 1\n")
+        [error] = errors_of(write(tmp_path, "bp.yaml", HEAD + "include:\n  - ownrs.yaml\n"))
+        assert where(error) == ("bp.yaml", 6, 5, "include[0]")
+        assert "does not exist; did you mean 'owners.yaml'" in error.message
+
+    def test_escaping_the_project_root(self, tmp_path: Path) -> None:
+        project = tmp_path / "project"
+        (project / ".git").mkdir(parents=True)
+        write(tmp_path, "outside.yaml", "cadee: 1\n")
+        path = write(project, "bp.yaml", HEAD + "include:\n  - ../outside.yaml\n")
+        [error] = errors_of(path)
+        assert error.location.path == "include[0]"
+        assert "outside the project root" in error.message
+
+    def test_git_work_tree_is_the_root(self, tmp_path: Path) -> None:
+        (tmp_path / ".git").mkdir()
+        write(tmp_path, "catalog/owners.yaml", "cadee: 1\nowners: [{id: o, name: O}]\n")
+        path = write(tmp_path, "bank/bp.yaml", HEAD + "include: [../catalog/owners.yaml]\n")
+        result = load_blueprint(path)
+        assert result.blueprint is not None, result.errors
+
+    def test_symlink_escaping_the_root_is_refused(self, tmp_path: Path) -> None:
+        project = tmp_path / "project"
+        project.mkdir()
+        write(tmp_path, "secret.yaml", "cadee: 1\n")
+        (project / "link.yaml").symlink_to(tmp_path / "secret.yaml")
+        [error] = errors_of(write(project, "bp.yaml", HEAD + "include: [link.yaml]\n"))
+        assert "outside the project root" in error.message
+
+    def test_absolute_include_is_refused(self, tmp_path: Path) -> None:
+        other = write(tmp_path, "x.yaml", "cadee: 1\n")
+        [error] = errors_of(write(tmp_path, "bp.yaml", HEAD + f"include: ['{other}']\n"))
+        assert "relative" in error.message
+
+    def test_self_include_is_a_cycle(self, tmp_path: Path) -> None:
+        [error] = errors_of(write(tmp_path, "bp.yaml", HEAD + "include: [bp.yaml]\n"))
+        assert error.message == "include cycle: bp.yaml -> bp.yaml"
+
+    def test_include_file_limit(self, tmp_path: Path) -> None:
+        for index in range(3):
+            write(tmp_path, f"i{index}.yaml", "cadee: 1\n")
+        path = write(tmp_path, "bp.yaml", HEAD + "include: [i0.yaml, i1.yaml, i2.yaml]\n")
+        errors = errors_of(path, limits=Limits(max_include_files=2))
+        assert any("more than 2 included files" in e.message for e in errors)
+
+
+class TestHostileYaml:
+    def test_python_tags_are_refused(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "bp.yaml", HEAD + "  description: !!python/object/apply:os.system ['touch pwned']\n")
+        errors = errors_of(path)
+        assert any("not allowed" in e.message for e in errors)
+        assert not (tmp_path / "pwned").exists()
+
+    def test_custom_tags_are_refused(self, tmp_path: Path) -> None:
+        [error] = errors_of(write(tmp_path, "bp.yaml", HEAD + "  description: !secret abc\n"))
+        assert where(error)[:3] == ("bp.yaml", 5, 16)
+
+    def test_alias_bomb_is_refused_quickly(self, tmp_path: Path) -> None:
+        lines = ["cadee: 1", "blueprint: {id: bp, title: T}", 'a: &a ["x","x","x","x","x","x","x","x","x"]']
+        for level in range(1, 10):
+            prev, cur = chr(96 + level), chr(97 + level)
+            lines.append(f"{cur}: &{cur} [{','.join(['*' + prev] * 9)}]")
+        path = write(tmp_path, "bp.yaml", "\n".join(lines) + "\n")
+        started = time.perf_counter()
+        errors = errors_of(path)
+        assert time.perf_counter() - started < 2
+        assert any("alias bomb" in e.message for e in errors)
+
+    def test_anchors_and_merge_keys_work(self, tmp_path: Path) -> None:
+        text = HEAD + textwrap.dedent("""\
+            systems:
+              - &base {id: a, kind: service, criticality: tier-3}
+              - <<: *base
+                id: b
+            """)
+        result = load_blueprint(write(tmp_path, "bp.yaml", text))
+        assert result.blueprint is not None, result.errors
+        assert [(s.id, s.criticality) for s in result.blueprint.systems] == [("a", "tier-3"), ("b", "tier-3")]
+
+    def test_second_document(self, tmp_path: Path) -> None:
+        [error] = errors_of(write(tmp_path, "bp.yaml", HEAD + "---\ncadee: 1\n"))
+        assert where(error)[:3] == ("bp.yaml", 5, 1)
+
+    def test_deep_nesting(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "bp.yaml", HEAD + "  description: " + "[" * 200 + "]" * 200 + "\n")
+        assert any("nesting" in e.message for e in errors_of(path))
+
+    def test_file_size_limit(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "bp.yaml", HEAD + "# padding\n" * 100)
+        [error] = errors_of(path, limits=Limits(max_file_bytes=100))
+        assert "above the limit of 100" in error.message
+
+    def test_not_utf8(self, tmp_path: Path) -> None:
+        path = tmp_path / "bp.yaml"
+        path.write_bytes(b"cadee: 1\nblueprint: {id: bp, title: \xff\xfe}\n")
+        [error] = errors_of(path)
+        assert error.location.line == 2
+        assert "UTF-8" in error.message
+
+    def test_empty_file_and_non_mapping(self, tmp_path: Path) -> None:
+        assert "empty" in errors_of(write(tmp_path, "a.yaml", "# nothing\n"))[0].message
+        assert "expected a mapping" in errors_of(write(tmp_path, "b.yaml", "- 1\n"))[0].message
+
+    def test_boolean_key(self, tmp_path: Path) -> None:
+        errors = errors_of(write(tmp_path, "bp.yaml", HEAD + "on: 1\n"))
+        assert "boolean" in errors[0].message
+
+    def test_huge_values_are_not_echoed(self, tmp_path: Path) -> None:
+        huge = "x" * 50_000
+        errors = errors_of(write(tmp_path, "bp.yaml", HEAD + f"systems:\n  - {{id: a, kind: {huge}}}\n"))
+        assert all(len(e.message) < 600 for e in errors)
+
+
+def test_yaml_11_scalars_match_pyyaml() -> None:
+    import yaml
+
+    text = "a: yes\nb: off\nc: 0x1F\nd: 1:30\ne: 1_000\nf: .inf\ng: ~\nh: 2026-01-02\ni: '1'\nj: 0o17\nk: 017\nl: 1e3\nm: 3.5\n"
+    value, errors = load_yaml(text, "x.yaml")
+    assert not errors
+    assert value == yaml.safe_load(text)
