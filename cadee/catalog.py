@@ -71,3 +71,19 @@ def explain_markdown(rule: Rule) -> str:
         f"{rule.doc.markdown}\n\n"
         f"## References\n\n{refs}\n"
     )
+
+
+def rules_reference(rules: Mapping[str, Rule] = RULES) -> str:
+    """docs/rules.md: the table, then every rule's full documentation."""
+    parts = [
+        "# Rule reference\n\n"
+        "Generated from the rule modules (`cadee/rules/`) by the test suite; "
+        "edit a rule's docstring, then run `pytest --update-goldens`.\n"
+        "`cadee explain ID` prints the same text in a terminal.\n\n",
+        catalog_markdown(rules),
+    ]
+    for rule in rules.values():
+        body = explain_markdown(rule).replace("\n# ", "\n## ").replace("\n## ", "\n### ")
+        body = "#" + body if body.startswith("# ") else body
+        parts.append("\n" + body.replace("\n#### ", "\n### "))
+    return "".join(parts)

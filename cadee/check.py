@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from cadee.diagnostics import SEVERITIES, AppliedWaiver, Finding, Severity
 from cadee.graph import ArchitectureGraph, build_graph
 from cadee.model import Blueprint, Waiver
-from cadee.rules import RULES, Rule
-from cadee.rules import wvr001_waiver_expired, wvr002_waiver_unused
+from cadee.rules import RULES, Rule, wvr001_waiver_expired, wvr002_waiver_unused
 
 __all__ = ["CheckOptions", "Report", "check", "matches", "select_rules"]
 

@@ -11,9 +11,9 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -35,18 +35,18 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"
 
 
-class CatalogFormat(str, Enum):
+class CatalogFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
@@ -61,7 +61,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        Optional[bool],  # noqa: UP007 (typer reads the annotation at run time)
+        bool | None,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
 ) -> None:
@@ -121,11 +121,11 @@ def _write(path: Path, text: str) -> None:
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Blueprint files, or folders to search for blueprints.", show_default=False)],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that fails the run (default: error, or the project's fail-on).", show_default=False)] = None,  # noqa: UP007
-    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rule IDs or prefixes (comma-separated, repeatable).", show_default=False)] = None,  # noqa: UP007
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rule IDs or prefixes.", show_default=False)] = None,  # noqa: UP007
-    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge waivers as of this date (default: today).", show_default=False)] = None,  # noqa: UP007
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of the terminal.", show_default=False)] = None,  # noqa: UP007
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Lowest severity that fails the run (default: error, or the project's fail-on).", show_default=False)] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule IDs or prefixes (comma-separated, repeatable).", show_default=False)] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule IDs or prefixes.", show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge waivers as of this date (default: today).", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of the terminal.", show_default=False)] = None,
 ) -> int:
     """Check blueprints against the CADEE rules. Exit 0: pass, 1: findings at or above the fail level, 2: invalid blueprint or usage error."""
     from cadee.rules import RULES
@@ -138,7 +138,7 @@ def validate(
     overrides = Overrides(
         select=tuple(s.upper() for s in selected) if selected is not None else None,
         ignore=tuple(s.upper() for s in ignored) if ignored is not None else None,
-        fail_on=fail_on.value if fail_on is not None else None,  # type: ignore[arg-type]
+        fail_on=fail_on.value if fail_on is not None else None,
         as_of=_parse_date(as_of),
     )
     files, missing = discover(paths)
@@ -209,7 +209,7 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule ID
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the schema to this file.", show_default=False)] = None,  # noqa: UP007
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file.", show_default=False)] = None,
 ) -> int:
     """Print the blueprint's JSON Schema (for editors and yaml-language-server)."""
     from cadee.schema import schema_json

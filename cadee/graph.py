@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from cadee.model import Blueprint, Boundary, Integration, Owner, System
+from cadee.model import Blueprint, Boundary, Owner, System
 
 __all__ = ["ArchitectureGraph", "build_graph", "reach"]
 

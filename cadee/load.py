@@ -271,10 +271,7 @@ def _format_error(problem: Any, raw: YMap, file: str) -> LoadError:
     parent: Any = None
     walked: list[Any] = []
     for element in loc:
-        if isinstance(node, YMap) and element in node:
-            parent, node = node, node[element]
-            walked.append(element)
-        elif isinstance(node, YSeq) and isinstance(element, int) and 0 <= element < len(node):
+        if (isinstance(node, YMap) and element in node) or (isinstance(node, YSeq) and isinstance(element, int) and 0 <= element < len(node)):
             parent, node = node, node[element]
             walked.append(element)
         # anything else is a union tag or the missing/extra key itself

@@ -32,7 +32,7 @@ def _no_nulls(node: Any) -> Any:
 
 def blueprint_schema() -> dict[str, Any]:
     schema = Document.model_json_schema(by_alias=True, mode="validation")
-    return _no_nulls(
+    result: dict[str, Any] = _no_nulls(
         {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": SCHEMA_ID,
@@ -40,6 +40,7 @@ def blueprint_schema() -> dict[str, Any]:
             **schema,
         }
     )
+    return result
 
 
 def schema_json() -> str:

@@ -20,11 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml import _yaml as libyaml  # type: ignore[attr-defined]
+from yaml import _yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 
 from cadee.diagnostics import LoadError, Location
+
+#: libyaml's C parser and event classes (untyped in the stubs).
+libyaml: Any = _yaml
 
 __all__ = ["Limits", "YMap", "YSeq", "describe_type", "load_yaml"]
 
@@ -142,7 +145,7 @@ class _Builder:
                 cached = self.plain_cache.get(value, _MISSING)
                 if cached is not _MISSING:
                     return cached
-                tag = self._resolver.resolve(ScalarNode, value, (True, False))
+                tag = self._resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
                 # An implicit match that does not construct (2026-13-01) stays text,
                 # so the model reports it against the field it was meant for.
                 result = self._construct(tag, value, line, column, implicit=True)
@@ -174,7 +177,7 @@ class _Builder:
     # -- the event loop ------------------------------------------------------------
 
     def build(self, data: bytes | str) -> Any:
-        parser = libyaml.CParser(data)
+        parser: Any = libyaml.CParser(data)
         # A frame is [container, anchor, pending key or _NOKEY, key marks, merges, size].
         stack: list[list[Any]] = []
         root: Any = _MISSING
@@ -191,7 +194,7 @@ class _Builder:
         try:
             while True:
                 try:
-                    event = parser.get_event()
+                    event: Any = parser.get_event()
                 except yaml.MarkedYAMLError as exc:
                     self._syntax_error(exc)
                     break

@@ -287,7 +287,7 @@ class TestCatalogCommands:
 
     def test_init_writes_a_valid_starter_and_never_overwrites(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         target = tmp_path / "new" / "bp.yaml"
-        code, out, _ = run(capsys, "init", str(target), "--pattern", "healthcare")
+        code, _out, _ = run(capsys, "init", str(target), "--pattern", "healthcare")
         assert code == 0 and target.exists()
         assert run(capsys, "validate", str(target))[0] == 0
         before = target.read_text(encoding="utf-8")

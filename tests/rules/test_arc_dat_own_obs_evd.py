@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
+import networkx as nx
+
 from cadee.diagnostics import Finding
 from tests.conftest import RunRules, targets
 
@@ -201,6 +205,30 @@ integrations:
         select=("ARC004",),
     )
     assert targets(findings, "ARC004") == ["q"]
+
+
+def test_arc004_matches_networkx_on_random_graphs(run_rules: RunRules) -> None:
+    rng = random.Random(4)
+    for case in range(25):
+        n = rng.randint(2, 12)
+        edges = [(rng.randrange(n), rng.randrange(n)) for _ in range(rng.randint(0, 18))]
+        tier1 = {v for v in range(n) if rng.random() < 0.7}
+        systems = "".join(
+            f"  - {{id: s{v}, kind: service"
+            + (", criticality: tier-1" if v in tier1 else "")
+            + "}\n"
+            for v in range(n)
+        )
+        integrations = "".join(
+            f"  - {{id: e{k}, from: s{a}, to: s{b}}}\n" for k, (a, b) in enumerate(edges)
+        )
+        text = bp("systems:\n" + systems + ("integrations:\n" + integrations if edges else ""))
+        simple = nx.Graph()
+        simple.add_nodes_from(range(n))
+        simple.add_edges_from((a, b) for a, b in edges if a != b)
+        expected = sorted(set(nx.articulation_points(simple)) & tier1)
+        findings = run_rules(text, select=("ARC004",), name=f"g{case}.yaml")
+        assert targets(findings, "ARC004") == [f"s{v}" for v in expected], edges
 
 
 # --------------------------------------------------------------------- ARC005
