@@ -36,8 +36,10 @@ __all__ = ["MIN_SYSTEMS", "Estate", "generate", "generate_estate", "main"]
 
 #: Systems in one business unit before its extra microservices.
 _UNIT_CORE = 41
-#: The smallest estate: one business unit.
-MIN_SYSTEMS = _UNIT_CORE
+#: Group-level systems shared by every unit (group API gateway, shared systems of record, ...).
+_GROUP_SYSTEMS = 8
+#: The smallest estate: the group systems and one business unit.
+MIN_SYSTEMS = _GROUP_SYSTEMS + _UNIT_CORE
 #: Average extra microservices per unit (so units vary in size).
 _EXTRAS_PER_UNIT = 4
 #: Integrations per system the generator aims for.
@@ -65,6 +67,7 @@ DEFECTS: dict[str, float] = {
     "kpi-no-baseline": 0.08,  # EVD002
     "gate-no-decider": 0.04,  # EVD003
     "kiosk-no-escalation": 0.03,  # ARC006
+    "tier1-single-bridge": 0.05,  # ARC004
 }
 
 _LINES = (
@@ -136,7 +139,6 @@ class _Unit:
         tag, line = _LINES[index % len(_LINES)]
         region = _REGIONS[(index // len(_LINES)) % len(_REGIONS)]
         self.p = f"{tag}{index:0{width}d}"
-        self.prev = None if index == 0 else f"{_LINES[(index - 1) % len(_LINES)][0]}{index - 1:0{width}d}"
         self.label = f"{line} {region} {index:0{width}d}"
         self.rng = rng
         self.rate = defect_rate
@@ -490,7 +492,9 @@ class _Unit:
 
         # Extra unit-specific microservices (and the occasional defect system).
         extra_ids: list[str] = []
-        for k in range(self.extras):
+        k = -1
+        while k + 1 < self.extras:
+            k += 1
             if k == 0 and self.defect("legacy-orphan"):
                 self.system("legacy-faq-bot", "Legacy FAQ bot (decommissioning)", "service", boundary=corporate,
                             owner=ai_team, tier="tier-3")
@@ -498,6 +502,18 @@ class _Unit:
             if k == 1 and self.defect("kiosk-no-escalation"):
                 kiosk = self.system("branch-kiosk", "Branch kiosk", "channel", boundary=internet, owner=ops)
                 self.flow(kiosk, f"{p}-ciam", "https", auth="oidc", identity="end-user")
+                continue
+            if k == 2 and self.extras > 3 and self.defect("tier1-single-bridge"):
+                # A single-instance bridge is the only way to the legacy mainframe (ARC004).
+                bridge = self.system("mainframe-bridge", "Mainframe bridge", "service", boundary=core,
+                                     owner=core_team, tier="tier-1", observability="full",
+                                     oncall=oncall_core)
+                mainframe = self.system("legacy-mainframe", "Legacy savings mainframe", "core-banking",
+                                        boundary=core, owner=core_team, tier="tier-3")
+                self.flow(f"{p}-api-gateway", bridge, "mq", identity="on-behalf-of", data="confidential")
+                self.flow(bridge, mainframe, "mq", identity="on-behalf-of", data="confidential")
+                self.flow(mainframe, bridge, "mq", mode="batch")
+                self.extras -= 1  # the mainframe takes the next extra's place
                 continue
             suffix, name = _EXTRA_SERVICES[(k + rng.randrange(len(_EXTRA_SERVICES))) % len(_EXTRA_SERVICES)]
             suffix = f"{suffix}-{k}"
@@ -590,9 +606,12 @@ class _Unit:
             f(staging_agent, api_gw, "https", timeout=5000, description="Test traffic against production")
         f(staging_agent, staging_llm, "https", timeout=10000)
         f(staging_agent, uat_desk, "https", mode="async")
-        if self.prev is not None:
-            f(api_gw, f"{self.prev}-api-gateway", "https", data="confidential", timeout=3000,
-              description="Inter-unit federation")
+        # Group services: shared systems of record behind the group API gateway.
+        f(api_gw, "group-api-gateway", "https", identity="on-behalf-of", data="confidential", timeout=3000)
+        f(workforce, "group-idp", "https", auth="saml", description="Identity federation")
+        f(audit, "group-data-platform", "sftp", mode="batch", data="confidential")
+        f(prompts, "group-model-registry", "https", mode="async")
+        f(telemetry, "group-siem", "otlp", mode="async")
 
         for ex in extra_ids:
             f(api_gw, ex, "https", identity="on-behalf-of")

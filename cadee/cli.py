@@ -252,6 +252,9 @@ def init(
     return 0
 
 
+# -- commands from cadee/commands/ (one line each; keep alphabetical) -------------
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -207,7 +207,12 @@ class _Loader:
                        "blueprint")
         for key, triples in entry.items.items():
             for item, raw_item, index in triples:
-                item._location = Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]")
+                fields = item.__dict__  # plain dict writes: no pydantic __setattr__ per item
+                fields["location"] = Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]")
+                if key == "systems" and not fields["name"]:
+                    fields["name"] = fields["id"]
+                elif key == "integrations" and not fields["id"]:
+                    fields["id"] = f"{fields['from_']}->{fields['to']}"
 
     def salvage(self, entry: _File, problems: Iterable[Any]) -> None:
         """Keep the items that are valid, so reference checks still run on them."""

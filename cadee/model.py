@@ -11,14 +11,13 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     StringConstraints,
     WithJsonSchema,
     field_validator,
@@ -151,14 +150,14 @@ class Strict(BaseModel):
 
 
 class Item(Strict):
-    """A list item defined somewhere in a file; ``location`` names where."""
+    """A list item defined somewhere in a file; ``location`` names where.
 
-    _location: Location | None = PrivateAttr(default=None)
+    The loader stores ``location`` in the instance dictionary: not a pydantic
+    field (users cannot set it), and not a private attribute, which would cost
+    a Python call per item during validation (see docs/performance.md).
+    """
 
-    @property
-    def location(self) -> Location:
-        assert self._location is not None, "items get their location from the loader"
-        return self._location
+    location: ClassVar[Location]
 
 
 class BlueprintMeta(Strict):
@@ -251,7 +250,7 @@ class System(Item):
 
     id: Id
     name: str = Field(default="", json_schema_extra={"default": None})
-    """Display name; defaults to the id."""
+    """Display name; the loader sets it to the id when absent."""
     kind: SystemKind
     description: OptStr = None
     boundary: OptId = None
@@ -263,10 +262,6 @@ class System(Item):
     vendor: OptStr = None
     fallback: Annotated[list[FallbackEntry] | None, NotNull] = None
     observability: Annotated[Observability | None, NotNull] = None
-
-    def model_post_init(self, context: Any, /) -> None:
-        if not self.name:
-            self.name = self.id
 
     @property
     def is_system_of_record(self) -> bool:
@@ -281,7 +276,7 @@ class Integration(Item):
     """A directed call between two systems (spec section 6)."""
 
     id: str = Field(default="", pattern=ID_PATTERN, json_schema_extra={"default": None})
-    """Defaults to ``<from>-><to>``; required when two integrations share both ends."""
+    """The loader sets ``<from>-><to>`` when absent; required when two integrations share both ends."""
     from_: Id = Field(alias="from")
     to: Id
     description: OptStr = None
@@ -291,10 +286,6 @@ class Integration(Item):
     identity: Annotated[Identity, NotNull] = "service"
     data: Annotated[DataLevel, NotNull] = "internal"
     timeout_ms: Annotated[int | None, NotNull, Field(gt=0)] = None
-
-    def model_post_init(self, context: Any, /) -> None:
-        if not self.id:
-            self.id = f"{self.from_}->{self.to}"
 
 
 class Evidence(Item):

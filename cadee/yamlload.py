@@ -177,8 +177,12 @@ class _Builder:
     # -- the event loop ------------------------------------------------------------
 
     def build(self, data: bytes | str) -> Any:
+        """Walk the event stream once. The hot path (plain and quoted scalars
+        added to a mapping or sequence) is inlined: it runs for every node of
+        estates with hundreds of thousands of systems."""
         parser: Any = libyaml.CParser(data)
-        # A frame is [container, anchor, pending key or _NOKEY, key marks, merges, size].
+        get_event = parser.get_event
+        # A frame is [container, anchor, pending key or _NOKEY, key marks, merges, size, is_seq].
         stack: list[list[Any]] = []
         root: Any = _MISSING
         documents = 0
@@ -191,10 +195,15 @@ class _Builder:
         doc_start = libyaml.DocumentStartEvent
         stream_end = libyaml.StreamEndEvent
         max_depth = self.limits.max_depth
+        max_chars = self.limits.max_scalar_chars
+        cache = self.plain_cache
+        missing = _MISSING
+        nokey = _NOKEY
+        frame: list[Any] | None = None
         try:
             while True:
                 try:
-                    event: Any = parser.get_event()
+                    event: Any = get_event()
                 except yaml.MarkedYAMLError as exc:
                     self._syntax_error(exc)
                     break
@@ -202,17 +211,49 @@ class _Builder:
                     self._reader_error(exc, data)
                     break
                 kind = type(event)
-                if kind is stream_end:
-                    break
-                mark = event.start_mark
-                line = mark.line + 1
-                column = mark.column + 1
                 if kind is scalar_event:
-                    value = self.scalar(event, line, column)
-                    size = 1
-                    if event.anchor is not None:
-                        self.anchors[event.anchor] = (value, 1)
-                elif kind is map_start or kind is seq_start:
+                    mark = event.start_mark
+                    line = mark.line + 1
+                    column = mark.column + 1
+                    anchor = event.anchor
+                    value = missing
+                    if event.tag is None and anchor is None:
+                        text = event.value
+                        if event.implicit[0]:
+                            value = cache.get(text, missing)
+                        elif len(text) <= max_chars:
+                            value = text
+                    if value is missing:
+                        value = self.scalar(event, line, column)
+                        if anchor is not None:
+                            self.anchors[anchor] = (value, 1)
+                    if frame is None:
+                        root = value
+                        continue
+                    frame[5] += 1
+                    container = frame[0]
+                    if frame[6]:
+                        container.append(value)
+                        container.item_marks.append((line, column))
+                        continue
+                    key = frame[2]
+                    if key is nokey:
+                        if type(value) is str:
+                            frame[2] = value
+                            frame[3] = (line, column)
+                            continue
+                    elif type(key) is str and key not in container:
+                        frame[2] = nokey
+                        container[key] = value
+                        kline, kcolumn = frame[3]
+                        container.key_marks[key] = (kline, kcolumn, line, column)
+                        continue
+                    self._add(frame, value, line, column)
+                    continue
+                if kind is map_start or kind is seq_start:
+                    mark = event.start_mark
+                    line = mark.line + 1
+                    column = mark.column + 1
                     if len(stack) >= max_depth:
                         self.error(
                             line,
@@ -221,62 +262,50 @@ class _Builder:
                             fatal=True,
                         )
                     tag = event.tag
-                    expected = _MAP_TAG if kind is map_start else _SEQ_TAG
-                    if tag is not None and tag != "!" and tag != expected:
+                    is_seq = kind is seq_start
+                    if tag is not None and tag != "!" and tag != (_SEQ_TAG if is_seq else _MAP_TAG):
                         self.error(line, column, _tag_message(tag))
-                    container: Any = YMap(line, column) if kind is map_start else YSeq(line, column)
+                    container = YSeq(line, column) if is_seq else YMap(line, column)
                     if event.anchor is not None:
                         self.open_anchors.add(event.anchor)
-                    stack.append([container, event.anchor, _NOKEY, None, None, 1])
+                    frame = [container, event.anchor, nokey, None, None, 1, is_seq]
+                    stack.append(frame)
                     continue
-                elif kind is map_end or kind is seq_end:
-                    frame = stack.pop()
-                    value = frame[0]
-                    size = frame[5]
-                    if frame[4]:
-                        _apply_merges(value, frame[4])
-                    if frame[1] is not None:
-                        self.open_anchors.discard(frame[1])
-                        self.anchors[frame[1]] = (value, size)
-                    mark = None  # position already recorded at start
+                if kind is map_end or kind is seq_end:
+                    done = stack.pop()
+                    value = done[0]
+                    size = done[5]
+                    if done[4]:
+                        _apply_merges(value, done[4])
+                    if done[1] is not None:
+                        self.open_anchors.discard(done[1])
+                        self.anchors[done[1]] = (value, size)
+                    line, column = value.line, value.column
                 elif kind is alias_event:
-                    name = event.anchor
-                    if name in self.open_anchors:
-                        self.error(line, column, f"alias *{_short(name)} refers to itself (recursive structures are not allowed)")
-                        value, size = None, 1
-                    elif name not in self.anchors:
-                        self.error(line, column, f"alias *{_short(name)} has no anchor &{_short(name)} before it")
-                        value, size = None, 1
-                    else:
-                        value, size = self.anchors[name]
-                        self.alias_nodes += size
-                        if self.alias_nodes > self.limits.max_alias_nodes:
-                            self.error(
-                                line,
-                                column,
-                                f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes "
-                                "(an alias bomb?); raise limits.max_alias_nodes if this is intended",
-                                fatal=True,
-                            )
+                    mark = event.start_mark
+                    line = mark.line + 1
+                    column = mark.column + 1
+                    value, size = self._alias(event.anchor, line, column)
                 elif kind is doc_start:
                     documents += 1
                     if documents > 1:
+                        mark = event.start_mark
                         self.error(
-                            line,
-                            column,
+                            mark.line + 1,
+                            mark.column + 1,
                             "a second YAML document in one file; a blueprint file holds exactly one",
                         )
                         break
                     continue
+                elif kind is stream_end:
+                    break
                 else:
                     continue
-                if not stack:
+                frame = stack[-1] if stack else None
+                if frame is None:
                     root = value
                     continue
-                frame = stack[-1]
                 frame[5] += size
-                if mark is None:
-                    line, column = value.line, value.column
                 self._add(frame, value, line, column)
         except _Abort:
             pass
@@ -284,9 +313,28 @@ class _Builder:
             parser.dispose()
         return None if root is _MISSING else root
 
+    def _alias(self, name: str, line: int, column: int) -> tuple[Any, int]:
+        if name in self.open_anchors:
+            self.error(line, column, f"alias *{_short(name)} refers to itself (recursive structures are not allowed)")
+            return None, 1
+        if name not in self.anchors:
+            self.error(line, column, f"alias *{_short(name)} has no anchor &{_short(name)} before it")
+            return None, 1
+        value, size = self.anchors[name]
+        self.alias_nodes += size
+        if self.alias_nodes > self.limits.max_alias_nodes:
+            self.error(
+                line,
+                column,
+                f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes "
+                "(an alias bomb?); raise limits.max_alias_nodes if this is intended",
+                fatal=True,
+            )
+        return value, size
+
     def _add(self, frame: list[Any], value: Any, line: int, column: int) -> None:
         container = frame[0]
-        if type(container) is YSeq:
+        if frame[6]:
             container.append(value)
             container.item_marks.append((line, column))
             return
