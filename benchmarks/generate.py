@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MIN_SYSTEMS", "Estate", "generate", "generate_estate", "main"]
+__all__ = ["MIN_SYSTEMS", "Estate", "generate", "generate_estate", "main", "revise_estate", "write_estate"]
 
 #: Systems in one business unit before its extra microservices.
 _UNIT_CORE = 41
@@ -296,7 +296,7 @@ class _Unit:
 
     # -- the unit ----------------------------------------------------------------------
 
-    def build(self) -> None:  # noqa: PLR0915 (one long, linear layout)
+    def build(self) -> None:
         p = self.p
         rng = self.rng
         # Owners: one per function, plus on-call roles and a named product owner.
@@ -649,14 +649,14 @@ class _Unit:
         ev += [f"  - id: {p}-runtime-dashboards", "    kind: runtime-observability", f"    owner: {ai_team}"]
         fcr = rng.randint(55, 68)
         aht = rng.randint(300, 480)
-        k = self.kpis
-        k += [f"  - id: {p}-fcr", "    name: First-contact resolution", "    unit: percent"]
+        kp = self.kpis
+        kp += [f"  - id: {p}-fcr", "    name: First-contact resolution", "    unit: percent"]
         if not self.defect("kpi-no-baseline"):
-            k.append(f"    baseline: {fcr}")
-        k += [f"    target: {fcr + 12}", "    direction: increase", f"    owner: {ops}"]
-        k += [f"  - id: {p}-aht", "    name: Average handle time", "    unit: seconds",
+            kp.append(f"    baseline: {fcr}")
+        kp += [f"    target: {fcr + 12}", "    direction: increase", f"    owner: {ops}"]
+        kp += [f"  - id: {p}-aht", "    name: Average handle time", "    unit: seconds",
               f"    baseline: {aht}", f"    target: {aht - 90}", "    direction: decrease", f"    owner: {ops}"]
-        k += [f"  - id: {p}-csat", "    name: Customer satisfaction (CSAT)", "    unit: score 1-5",
+        kp += [f"  - id: {p}-csat", "    name: Customer satisfaction (CSAT)", "    unit: score 1-5",
               f"    baseline: {rng.choice((3.9, 4.0, 4.1, 4.2))}", "    target: 4.4", "    direction: increase",
               f"    owner: {advisory}"]
         g = self.gates
@@ -677,8 +677,59 @@ def _section(name: str, parts: Iterable[list[str]]) -> list[str]:
     return [f"{name}:", *lines, ""] if lines else []
 
 
-def _group_lines(blueprint_id: str, n_systems: int) -> dict[str, list[str]]:
-    """Group-level owners, vendor boundaries, evidence, KPIs and gates."""
+def _group_system(sid: str, name: str, kind: str, boundary: str, owner: str, tier: str = "tier-1",
+                  redundancy: int = 2) -> list[str]:
+    lines = [f"  - id: {sid}", f"    name: {_s(name)}", f"    kind: {kind}", f"    boundary: {boundary}",
+             f"    owner: {owner}", f"    criticality: {tier}", f"    redundancy: {redundancy}"]
+    if tier == "tier-1":
+        lines += ["    observability:", "      logs: true", "      metrics: true", "      traces: true",
+                  '      slo: "99.99% availability"', f"      runbook: https://runbooks.bank.example/group/{sid}",
+                  "      oncall: group-oncall"]
+    return lines
+
+
+def _group_lines(n_systems: int) -> dict[str, Any]:
+    """Group-level owners, boundaries, shared systems, evidence, KPIs and gates."""
+    systems = [
+        *_group_system("group-api-gateway", "Group API gateway", "gateway", "group-corporate", "group-platform",
+                       redundancy=3),
+        *_group_system("group-idp", "Group identity provider", "identity-provider", "group-corporate",
+                       "group-ciso"),
+        *_group_system("group-payments-hub", "Group payments hub", "core-banking", "group-core",
+                       "group-platform"),
+        *_group_system("group-customer-master", "Group customer master data", "crm", "group-core",
+                       "group-platform"),
+        *_group_system("group-sanctions", "Sanctions and PEP screening", "risk", "group-core", "group-model-risk"),
+        *_group_system("group-siem", "Group SIEM", "service", "group-corporate", "group-ciso", tier="tier-2"),
+        *_group_system("group-data-platform", "Group data platform", "data-store", "group-corporate",
+                       "group-platform", tier="tier-2"),
+        *_group_system("group-model-registry", "Group model registry", "service", "group-corporate",
+                       "group-model-risk", tier="tier-2", redundancy=1),
+    ]
+    flows = [
+        ("group-api-gateway", "group-payments-hub", "  - from: group-api-gateway\n    to: group-payments-hub\n"
+         "    protocol: https\n    auth: mtls\n    identity: on-behalf-of\n    data: confidential\n"
+         "    timeout_ms: 2000"),
+        ("group-api-gateway", "group-customer-master", "  - from: group-api-gateway\n    to: group-customer-master\n"
+         "    protocol: https\n    auth: mtls\n    identity: on-behalf-of\n    data: confidential\n"
+         "    timeout_ms: 2000"),
+        ("group-api-gateway", "group-sanctions", "  - from: group-api-gateway\n    to: group-sanctions\n"
+         "    protocol: grpc\n    auth: mtls\n    timeout_ms: 500"),
+        ("group-api-gateway", "group-idp", "  - from: group-api-gateway\n    to: group-idp\n    protocol: https\n"
+         "    auth: oidc"),
+        ("group-payments-hub", "group-sanctions", "  - from: group-payments-hub\n    to: group-sanctions\n"
+         "    protocol: grpc\n    auth: mtls\n    timeout_ms: 300"),
+        ("group-payments-hub", "group-data-platform", "  - id: group-nightly-payments-export\n"
+         "    from: group-payments-hub\n    to: group-data-platform\n    protocol: sftp\n    mode: batch\n"
+         "    auth: service-account\n    data: confidential"),
+        ("group-customer-master", "group-data-platform", "  - id: group-nightly-customer-export\n"
+         "    from: group-customer-master\n    to: group-data-platform\n    protocol: sftp\n    mode: batch\n"
+         "    auth: service-account\n    data: confidential"),
+    ]
+    for source in ("group-api-gateway", "group-idp", "group-payments-hub", "group-customer-master",
+                   "group-sanctions", "group-data-platform", "group-model-registry"):
+        flows.append((source, "group-siem", f"  - from: {source}\n    to: group-siem\n    protocol: otlp\n"
+                      "    mode: async\n    auth: mtls"))
     owners = [
         "  - id: group-head-of-service", "    name: Group head of customer service", "    kind: person",
         "    function: business", "    contact: head-of-service@bank.example",
@@ -689,8 +740,15 @@ def _group_lines(blueprint_id: str, n_systems: int) -> dict[str, list[str]]:
         "  - id: group-model-risk", "    name: Group model risk management", "    function: risk",
         "  - id: group-ciso", "    name: Group CISO office", "    function: security",
         "    contact: https://security.bank.example",
+        "  - id: group-platform", "    name: Group platform engineering", "    function: technology",
+        "  - id: group-oncall", "    name: Group platform on-call", "    kind: role", "    function: operations",
+        "    contact: https://oncall.bank.example/group",
     ]
     boundaries = [
+        "  - id: group-corporate", "    name: Group corporate network", "    trust: internal",
+        "    identity_provider: group-idp",
+        "  - id: group-core", "    name: Group core zone", "    trust: restricted",
+        "    identity_provider: group-idp", "    clearance: restricted",
         "  - id: vendor-llm-eu", "    name: Hosted LLM vendor, EU data zone", "    trust: external",
         "    clearance: confidential",
         "  - id: vendor-llm-us", "    name: Hosted LLM vendor, US", "    trust: external",
@@ -728,7 +786,9 @@ def _group_lines(blueprint_id: str, n_systems: int) -> dict[str, list[str]]:
         "    when: Handle time does not improve within two quarters of rollout", "    kpi: group-aht",
         "    threshold: 380", "    decided_by: group-operations",
     ]
-    return {"owners": owners, "boundaries": boundaries, "evidence": evidence, "kpis": kpis, "gates": gates}
+    return {"owners": owners, "boundaries": boundaries, "systems": systems,
+            "integrations": [text for _, _, text in flows], "n_integrations": len(flows),
+            "evidence": evidence, "kpis": kpis, "gates": gates}
 
 
 def _header(text: str) -> list[str]:
@@ -751,15 +811,16 @@ def generate(
     if split_files < 0:
         raise ValueError("split_files must be >= 0")
     rng = random.Random(seed)
-    n_units = max(1, n_systems // (_UNIT_CORE + _EXTRAS_PER_UNIT))
+    n_units = max(1, (n_systems - _GROUP_SYSTEMS) // (_UNIT_CORE + _EXTRAS_PER_UNIT))
     extras = [0] * n_units
-    for _ in range(n_systems - n_units * _UNIT_CORE):
+    for _ in range(n_systems - _GROUP_SYSTEMS - n_units * _UNIT_CORE):
         extras[rng.randrange(n_units)] += 1
     width = max(4, len(str(n_units - 1)))
     counts: dict[str, int] = {}
     units = [_Unit(i, width, extras[i], rng, defect_rate, counts) for i in range(n_units)]
-    systems = sum(u.n_systems for u in units)
-    integrations = sum(u.n_integrations for u in units)
+    group = _group_lines(n_systems)
+    systems = _GROUP_SYSTEMS + sum(u.n_systems for u in units)
+    integrations = group["n_integrations"] + sum(u.n_integrations for u in units)
     assert systems == n_systems, (systems, n_systems)
 
     blueprint_id = f"synthetic-estate-{n_systems}"
@@ -790,12 +851,11 @@ def generate(
         "    approved_by: group-operations",
         f"    expires: {_EXPIRED_WAIVER}",
         "  - rule: OBS001",
-        f"    target: {units[-1].p}-legacy-mainframe-bridge",
-        "    reason: Bridge is replaced before go-live; monitoring lands with its successor.",
+        f"    target: {units[-1].p}-retired-fax-gateway",
+        "    reason: Fax gateway is switched off before go-live; no monitoring is built for it.",
         "    approved_by: group-compliance",
         f"    expires: {_ACTIVE_WAIVER}",
     ]
-    group = _group_lines(blueprint_id, n_systems)
     header = (
         f"Synthetic bank estate: {n_systems} systems, {integrations} integrations, {n_units} business units.\n"
         f"Generated by `python -m benchmarks.generate {n_systems} OUT_DIR"
@@ -834,6 +894,29 @@ def generate(
 def generate_estate(n_systems: int, seed: int = 0, split_files: int = 0) -> dict[str, str]:
     """Relative file name -> YAML text of a valid estate; the top file is ``blueprint.yaml``."""
     return generate(n_systems, seed, split_files).files
+
+
+def revise_estate(files: dict[str, str], every: int = 50) -> dict[str, str]:
+    """A later revision of an estate, for diff benchmarks: every ``every``-th timeout
+    is tightened and every ``every``-th ``redundancy: 2`` becomes 3 (about 1% of the
+    systems and integrations change; ids and references stay the same)."""
+    counter = [0]
+
+    def timeout(match: re.Match[str]) -> str:
+        counter[0] += 1
+        if counter[0] % every:
+            return match.group(0)
+        return f"timeout_ms: {max(50, int(match.group(1)) * 3 // 4)}"
+
+    def redundancy(match: re.Match[str]) -> str:
+        counter[0] += 1
+        return "redundancy: 3" if counter[0] % every == 0 else match.group(0)
+
+    revised = {}
+    for name, text in files.items():
+        text = re.sub(r"timeout_ms: (\d+)", timeout, text)
+        revised[name] = re.sub(r"redundancy: 2\b", redundancy, text)
+    return revised
 
 
 def write_estate(estate: Estate | dict[str, str], out_dir: str | Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -76,3 +77,14 @@ class Finding:
 def shorten(text: str, limit: int = 80) -> str:
     """``text`` cut to ``limit`` characters, for messages that quote user input."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_path(elements: Iterable[object]) -> str:
+    """``("systems", 3, "owner")`` -> ``systems[3].owner``."""
+    out = ""
+    for element in elements:
+        if isinstance(element, int):
+            out += f"[{element}]"
+        else:
+            out += f".{element}" if out else str(element)
+    return out

@@ -18,7 +18,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from cadee.diagnostics import LoadError, Location
+from cadee.diagnostics import LoadError, Location, format_path
 from cadee.model import (
     LIST_FIELDS,
     Blueprint,
@@ -151,7 +151,7 @@ class _Loader:
                 continue
             if real in self.files:  # a diamond: read once, merged at its first place
                 continue
-            if len(self.files) >= self.limits.max_include_files:
+            if len(self.files) - 1 >= self.limits.max_include_files:  # the top file is no include
                 self.error(entry.shown, line, column, f"more than {self.limits.max_include_files} included files "
                            "(raise limits.max_include_files)", path)
                 return
@@ -167,7 +167,8 @@ class _Loader:
         # Symbolic links are resolved before the confinement check.
         real = (entry.real.parent / target).resolve()
         if not real.is_relative_to(self.root):
-            return f"include path {_quote(target)} resolves outside the project root {self.shown(self.root)}"
+            return (f"include path {_quote(target)} resolves outside the project root "
+                    f"({self.root.as_posix()}: the git work tree, else the top-level file's folder)")
         if not real.exists():
             suggestion = _did_you_mean(Path(target).name, _siblings(real.parent))
             return f"included file {_quote(target)} does not exist{suggestion}"
@@ -186,6 +187,12 @@ class _Loader:
     def validate(self, entry: _File, top: bool) -> None:
         raw = entry.raw
         assert raw is not None
+        if not top and "blueprint" in raw:
+            # Spec 9: an included file's `blueprint` block is ignored, not checked.
+            raw = YMap(raw.line, raw.column)
+            raw.update((k, v) for k, v in entry.raw.items() if k != "blueprint")  # type: ignore[union-attr]
+            raw.key_marks = {k: m for k, m in entry.raw.key_marks.items() if k != "blueprint"}  # type: ignore[union-attr]
+            entry.raw = raw
         try:
             document = Document.model_validate(raw)
         except ValidationError as exc:
@@ -209,12 +216,12 @@ class _Loader:
             for item, raw_item, index in triples:
                 fields = item.__dict__  # plain dict writes: no pydantic __setattr__ per item
                 fields["location"] = Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]")
-                if key == "systems" and not fields["name"]:
+                if key == "systems" and "name" not in item.model_fields_set:
                     fields["name"] = fields["id"]
                 elif key == "integrations" and not fields["id"]:
                     fields["id"] = f"{fields['from_']}->{fields['to']}"
 
-    def salvage(self, entry: _File, problems: Iterable[Any]) -> None:
+    def salvage(self, entry: _File, problems: list[Any]) -> None:
         """Keep the items that are valid, so reference checks still run on them."""
         raw = entry.raw
         assert raw is not None
@@ -228,10 +235,51 @@ class _Loader:
                 continue
             kept = []
             for index, raw_item in enumerate(raw_list):
-                if (key, index) in broken or not isinstance(raw_item, YMap):
+                if not isinstance(raw_item, YMap):
                     continue
-                kept.append((model.model_validate(raw_item), raw_item, index))
+                if (key, index) not in broken:
+                    kept.append((model.model_validate(raw_item), raw_item, index))
+                    continue
+                repaired = _without_errors(model, raw_item, [p["loc"][2:] for p in problems
+                                                      if tuple(p["loc"][:2]) == (key, index)])
+                if repaired is not None:
+                    kept.append((repaired, raw_item, index))
             entry.items[key] = kept
+
+
+def _without_errors(model: type[Item], raw_item: YMap, locs: list[tuple[Any, ...]]) -> Item | None:
+    """The item validated again without the keys that carry its errors, so its
+    remaining references are still checked (every error in one run). The errors
+    themselves are already reported; ``None`` when the item cannot be repaired."""
+    copy = _plain_copy(raw_item)
+    for loc in locs:
+        # Drop the innermost mapping key on the error's path (a list entry
+        # cannot be dropped without shifting the indexes reported later).
+        keys = [i for i, element in enumerate(loc) if isinstance(element, str)]
+        if not keys:
+            return None
+        node: Any = copy
+        last = keys[-1]
+        for element in loc[:last]:
+            try:
+                node = node[element]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if not isinstance(node, dict) or loc[last] not in node:
+            return None  # e.g. a missing required key
+        del node[loc[last]]
+    try:
+        return model.model_validate(copy)
+    except ValidationError:
+        return None
+
+
+def _plain_copy(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _plain_copy(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain_copy(value) for value in node]
+    return node
 
 
 def _siblings(folder: Path) -> list[str]:
@@ -297,7 +345,10 @@ def _format_error(problem: Any, raw: YMap, file: str) -> LoadError:
 
 
 def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any) -> str:
-    key = loc[-1] if loc else ""
+    key: Any = loc[-1] if loc else ""
+    if isinstance(key, int):  # a list entry: name it `when[1]`
+        named = [i for i, element in enumerate(loc) if isinstance(element, str)]
+        key = _path(loc[named[-1]:]) if named else f"[{key}]"
     if kind == "missing":
         if loc == ("cadee",):
             return "missing required key `cadee` (write `cadee: 1` at the top)"
@@ -340,14 +391,7 @@ def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any) -> str:
     return f"`{key}`: {problem['msg']}" if isinstance(key, str) and key else str(problem["msg"])
 
 
-def _path(elements: Iterable[Any]) -> str:
-    out = ""
-    for element in elements:
-        if isinstance(element, int):
-            out += f"[{element}]"
-        else:
-            out += f".{element}" if out else str(element)
-    return out
+_path = format_path
 
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:

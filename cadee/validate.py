@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cadee.check import CheckOptions, Report, check
 from cadee.config import Config, find_config, load_config
@@ -101,7 +102,40 @@ def _is_blueprint(path: Path) -> bool:
     except OSError:
         return False
     keys = {m.group(1) for m in _TOP_KEY.finditer(head)}
-    return keys == {b"cadee", b"blueprint"}
+    if keys == {b"cadee", b"blueprint"}:
+        return True
+    # Flow style or quoted keys: read the top-level keys from the event stream.
+    return {"cadee", "blueprint"} <= _top_level_keys(head)
+
+
+def _top_level_keys(data: bytes) -> set[str]:
+    from yaml import YAMLError
+    from yaml import _yaml as libyaml
+
+    keys: set[str] = set()
+    parser: Any = libyaml.CParser(data)
+    depth = 0
+    expect_key = True
+    try:
+        while (event := parser.get_event()) is not None:
+            kind = type(event).__name__
+            if kind in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+                if depth == 0:
+                    break
+                if depth == 1:  # a top-level value that was a collection ended
+                    expect_key = True
+            elif kind in ("ScalarEvent", "AliasEvent") and depth == 1:
+                if expect_key and kind == "ScalarEvent":
+                    keys.add(event.value)
+                expect_key = not expect_key
+    except YAMLError:
+        return set()
+    finally:
+        parser.dispose()
+    return keys
 
 
 def validate_file(

@@ -24,7 +24,7 @@ from yaml import _yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 
-from cadee.diagnostics import LoadError, Location
+from cadee.diagnostics import LoadError, Location, format_path
 
 #: libyaml's C parser and event classes (untyped in the stubs).
 libyaml: Any = _yaml
@@ -120,12 +120,27 @@ class _Builder:
         self.plain_cache: dict[str, Any] = {}
         #: Set when the document could not be read to its end.
         self.failed = False
+        #: The open containers while building (see build); used for error paths.
+        self.stack: list[list[Any]] = []
 
-    def error(self, line: int, column: int, message: str, fatal: bool = False) -> None:
-        self.errors.append(LoadError(Location(self.file, line, column), message))
+    def error(self, line: int, column: int, message: str, fatal: bool = False, key: Any = None) -> None:
+        path = self._path(key)
+        self.errors.append(LoadError(Location(self.file, line, column, path), message))
         if fatal:
             self.failed = True
             raise _Abort
+
+    def _path(self, key: Any) -> str:
+        """Where the node being built sits in the document (only computed for errors)."""
+        parts: list[Any] = []
+        for frame in self.stack:
+            if frame[6]:
+                parts.append(len(frame[0]))
+            elif isinstance(frame[2], str):
+                parts.append(frame[2])
+        if isinstance(key, str):
+            parts.append(key)
+        return format_path(parts)
 
     # -- scalars -----------------------------------------------------------------
 
@@ -184,6 +199,7 @@ class _Builder:
         get_event = parser.get_event
         # A frame is [container, anchor, pending key or _NOKEY, key marks, merges, size, is_seq].
         stack: list[list[Any]] = []
+        self.stack = stack
         root: Any = _MISSING
         documents = 0
         map_start = libyaml.MappingStartEvent
@@ -360,6 +376,7 @@ class _Builder:
                 kline,
                 kcolumn,
                 f"duplicate key {key!r:.60}: first defined at line {previous[0]}, again at line {kline}",
+                key=key,
             )
             return
         container[key] = value

@@ -189,6 +189,13 @@ class TestJson:
         data = json.loads(out)
         assert [Path(d["blueprint"]).name for d in data] == ["blueprint.yaml", "z-other.yml"]
 
+    def test_folder_discovery_reads_flow_style_and_quoted_keys(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        write(tmp_path, "flow.yaml", "{cadee: 1, blueprint: {id: x, title: T}}\n")
+        write(tmp_path, "quoted.yaml", '"cadee": 1\n"blueprint": {id: y, title: T}\n')
+        write(tmp_path, "catalog.yaml", 'cadee: 1\nowners: [{id: o, name: "blueprint: x"}]\n')
+        _, out, _ = run(capsys, "validate", str(tmp_path), "--format", "json")
+        assert [Path(d["blueprint"]).name for d in json.loads(out)] == ["flow.yaml", "quoted.yaml"]
+
     @pytest.mark.parametrize("example", ["northwind-bank", "northwind-pilot"])
     def test_golden_reports(self, example: str, in_repo: None, capsys: pytest.CaptureFixture[str], update_goldens: bool) -> None:
         _, out, _ = run(capsys, "validate", f"examples/{example}/blueprint.yaml", "--format", "json", "--as-of", "2026-06-01")

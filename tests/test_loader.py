@@ -412,3 +412,47 @@ def test_yaml_11_scalars_match_pyyaml() -> None:
     value, errors = load_yaml(text, "x.yaml")
     assert not errors
     assert value == yaml.safe_load(text)
+
+
+class TestEveryErrorInOneRun:
+    def test_yaml_level_errors_carry_the_document_path(self, tmp_path: Path) -> None:
+        text = "cadee: 1\nblueprint:\n  id: bp\n  title: T\n  status: pilot\n  status: production\n"
+        [error] = errors_of(write(tmp_path, "bp.yaml", text))
+        assert where(error) == ("bp.yaml", 6, 3, "blueprint.status")
+
+    def test_refused_tag_inside_a_list_has_its_path(self, tmp_path: Path) -> None:
+        text = HEAD + "systems:\n  - id: a\n    kind: !custom channel\n"
+        [error] = errors_of(write(tmp_path, "bp.yaml", text))
+        assert where(error) == ("bp.yaml", 7, 11, "systems[0].kind")
+
+    def test_references_of_a_broken_item_are_still_checked(self, tmp_path: Path) -> None:
+        text = HEAD + "systems:\n  - {id: bot, kind: model, fallback: [desk, {to: crm, when: [timeout, errors]}]}\n"
+        errors = errors_of(write(tmp_path, "bp.yaml", text))
+        assert [(e.location.path, e.message.split(";")[0]) for e in errors] == [
+            ("systems[0].fallback[0]", "unknown system 'desk'"),
+            ("systems[0].fallback[1]", "unknown system 'crm'"),
+            ("systems[0].fallback[1].when[1]", "`when[1]` must be one of: timeout, error, low-confidence, policy-block, outage, got 'errors'"),
+        ]
+
+    def test_unknown_key_does_not_hide_a_bad_rule(self, tmp_path: Path) -> None:
+        text = HEAD + "owners: [{id: o, name: O}]\nwaivers:\n  - {id: w1, rule: ARC099, target: x, reason: r, approved_by: o, expires: 2030-01-01}\n"
+        paths = [e.location.path for e in errors_of(write(tmp_path, "bp.yaml", text))]
+        assert paths == ["waivers[0].id", "waivers[0].rule"]
+
+    def test_included_blueprint_block_is_not_checked(self, tmp_path: Path) -> None:
+        write(tmp_path, "inc.yaml", "cadee: 1\nblueprint: {id: 12, colour: red}\n")
+        result = load_blueprint(write(tmp_path, "bp.yaml", HEAD + "include: [inc.yaml]\n"))
+        assert result.blueprint is not None, result.errors
+
+    def test_include_limit_counts_included_files_only(self, tmp_path: Path) -> None:
+        write(tmp_path, "a.yaml", "cadee: 1\ninclude: [c.yaml]\n")
+        write(tmp_path, "b.yaml", "cadee: 1\n")
+        write(tmp_path, "c.yaml", "cadee: 1\n")
+        path = write(tmp_path, "bp.yaml", HEAD + "include: [a.yaml, b.yaml]\n")
+        assert load_blueprint(path, limits=Limits(max_include_files=3)).blueprint is not None
+        assert any("more than 2" in e.message for e in errors_of(path, limits=Limits(max_include_files=2)))
+
+    def test_explicit_empty_name_is_kept(self, tmp_path: Path) -> None:
+        result = load_blueprint(write(tmp_path, "bp.yaml", HEAD + "systems:\n  - {id: a, kind: channel, name: ''}\n  - {id: b, kind: channel}\n"))
+        assert result.blueprint is not None
+        assert [s.name for s in result.blueprint.systems] == ["", "b"]

@@ -103,6 +103,7 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
                 if j != i:
                     found |= reaches[j] | bit.get(j, 0)
         reaches[i] = found
+    searched: dict[str, dict[str, str | None]] = {}
     for p, f in pairs:
         cp, cf = component_of[p], component_of[f]
         if cp == cf:
@@ -111,8 +112,11 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
                 continue
         elif not reaches[cf] & bit[cp]:
             continue
-        # Only for findings: the shortest path, for the message.
-        parents = reach(successors, [f])
+        # Only for findings: the shortest path, for the message (one search per
+        # distinct F that has a finding, shared by every P that lists it).
+        parents = searched.get(f)
+        if parents is None:
+            parents = searched[f] = reach(successors, [f])
         path = " -> ".join(path_to(parents, p, {f}))
         yield self.finding(
             p,

@@ -1,0 +1,92 @@
+"""Benchmark guards: a small benchmark in the test suite, and start-up import laziness.
+
+These are regression guards, not timing tests. The 1k-system validation must
+finish within 5 s, ten times the 0.5 s target of docs/performance.md, so only a
+gross slowdown (an accidental quadratic loop, a per-item re-parse) fails it;
+ordinary machine noise never does. Precise numbers come from
+``python -m benchmarks`` (see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import MIN_SYSTEMS, generate, write_estate
+from cadee.validate import Overrides, validate_file
+from tests.conftest import REPO
+
+#: Ten times the 0.5 s target for validating 1k systems (docs/performance.md).
+GUARD_SECONDS = 5.0
+AS_OF = dt.date(2026, 6, 1)
+HEAVY = ("networkx", "jinja2", "pydantic", "pydantic_core", "graphviz", "typst", "weasyprint", "reportlab")
+
+
+def test_validate_1k_estate_is_not_grossly_slow(tmp_path: Path) -> None:
+    estate = generate(1_000)
+    top = write_estate(estate, tmp_path)
+    assert estate.systems == 1_000 and 2_700 <= estate.integrations <= 3_300
+
+    start = time.perf_counter()
+    result = validate_file(top, Overrides(as_of=AS_OF))
+    elapsed = time.perf_counter() - start
+
+    assert result.valid, "\n".join(str(e) for e in result.errors[:10])
+    assert result.report is not None
+    findings = result.report.findings
+    # Realistic: rules fire, on a few percent of the items, not on everything.
+    items = estate.systems + estate.integrations
+    assert 0.005 * items < len(findings) < 0.05 * items
+    assert any(f.waived for f in findings)
+    assert len({f.rule for f in findings}) >= 10
+    assert elapsed < GUARD_SECONDS, (
+        f"validating 1k systems took {elapsed:.2f} s, more than 10x the 0.5 s target: "
+        "a gross slowdown (profile with `python -m cProfile -s cumtime -m cadee validate FILE`)"
+    )
+
+
+def test_generator_is_deterministic_and_split_estates_load_the_same(tmp_path: Path) -> None:
+    one = generate(300, seed=7)
+    assert generate(300, seed=7).files == one.files
+    assert generate(300, seed=8).files != one.files
+    split = generate(300, seed=7, split_files=3)
+    assert len(split.files) == 5  # blueprint.yaml, catalog/group.yaml, three unit files
+
+    reports = []
+    for name, estate in (("single", one), ("split", split)):
+        result = validate_file(write_estate(estate, tmp_path / name), Overrides(as_of=AS_OF))
+        assert result.valid, "\n".join(str(e) for e in result.errors[:10])
+        assert result.report is not None
+        reports.append(collections.Counter((f.rule, f.target, f.waived) for f in result.report.findings))
+    assert reports[0] == reports[1]
+
+
+def test_generator_rejects_too_small_estates() -> None:
+    with pytest.raises(ValueError, match="at least"):
+        generate(MIN_SYSTEMS - 1)
+
+
+@pytest.mark.parametrize("argument", ["--version", "--help"])
+def test_start_up_does_not_import_heavy_modules(argument: str) -> None:
+    # -X importtime lists every module the process imports, on stderr.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cadee", argument],
+        capture_output=True, text=True, cwd=REPO, env=env, check=False, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "cadee" in imported  # the listing was parsed
+    heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY or m == "cadee.model")
+    assert heavy == [], f"`cadee {argument}` imports {heavy}; import them inside the commands that use them"
