@@ -38,6 +38,10 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    gitlab = "gitlab"
+    github = "github"
 
 
 class FailOn(StrEnum):
@@ -120,21 +124,29 @@ def _write(path: Path, text: str) -> None:
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Blueprint files, or folders to search for blueprints.", show_default=False)],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format: text, json, sarif (code scanning), junit (test reports), gitlab (Code Quality), github (workflow annotations).")] = OutputFormat.text,
     fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Lowest severity that fails the run (default: error, or the project's fail-on).", show_default=False)] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule IDs or prefixes (comma-separated, repeatable).", show_default=False)] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule IDs or prefixes.", show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge waivers as of this date (default: today).", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of the terminal.", show_default=False)] = None,
+    reports: Annotated[list[str] | None, typer.Option("--report", metavar="FORMAT=FILE", help="Also write a report in FORMAT to FILE (repeatable), e.g. --report sarif=cadee.sarif --report junit=cadee.xml.", show_default=False)] = None,
 ) -> int:
     """Check blueprints against the CADEE rules. Exit 0: pass, 1: findings at or above the fail level, 2: invalid blueprint or usage error."""
     from cadee.rules import RULES
-    from cadee.validate import Overrides, discover, exit_code, validate_file
+    from cadee.validate import BlueprintResult, Overrides, discover, exit_code, validate_file
 
     selected = _split(select)
     ignored = _split(ignore)
     _check_selectors("--select", selected, list(RULES))
     _check_selectors("--ignore", ignored, list(RULES))
+    extra_reports: list[tuple[OutputFormat, Path]] = []
+    for spec in reports or ():
+        name, sep, file = spec.partition("=")
+        known = {f.value for f in OutputFormat}
+        if not sep or not file or name.strip().lower() not in known:
+            raise _fail(f"--report expects FORMAT=FILE with FORMAT one of {', '.join(known)}, got {spec[:60]!r}")
+        extra_reports.append((OutputFormat(name.strip().lower()), Path(file)))
     overrides = Overrides(
         select=tuple(s.upper() for s in selected) if selected is not None else None,
         ignore=tuple(s.upper() for s in ignored) if ignored is not None else None,
@@ -146,24 +158,53 @@ def validate(
         raise _fail("no blueprint found (a blueprint is a YAML file with top-level `cadee` and `blueprint` keys)")
     results = [validate_file(path, overrides) for path in files]
     code = exit_code(results, missing)
-    if output_format is OutputFormat.json:
-        from cadee.report.json import render_json
+    # CI formats report a missing path like an invalid blueprint, so the pipeline shows why it failed.
+    ci_results = [BlueprintResult(e.location.file, [e], None) for e in missing] + results
 
-        if missing:
-            _print_errors(missing)
-        text = render_json(results)
-        if output is not None:
-            _write(output, text)
-        else:
-            sys.stdout.write(text)
-        raise typer.Exit(code)
-    from cadee.report.text import render_text
+    def render(fmt: OutputFormat) -> str:
+        if fmt is OutputFormat.text:
+            from cadee.report.text import render_text
 
-    rendered = render_text(results, missing)
-    if output is not None:
-        _write(output, rendered.plain)
+            return render_text(results, missing).plain
+        if fmt is OutputFormat.json:
+            from cadee.report.json import render_json
+
+            return render_json(results)
+        if fmt is OutputFormat.junit:
+            from cadee.report.junit import render_junit
+
+            return render_junit(ci_results)
+        from cadee.report.github import render_github
+        from cadee.report.gitlab import render_gitlab
+        from cadee.report.sarif import RepositoryPaths, find_repository_root, render_sarif
+
+        cwd = Path.cwd()
+        start = files[0] if files else cwd
+        repository = RepositoryPaths(cwd, find_repository_root(start, cwd))
+        if fmt is OutputFormat.sarif:
+            return render_sarif(ci_results, repository)
+        if fmt is OutputFormat.gitlab:
+            return render_gitlab(ci_results, repository)
+        return render_github(ci_results, repository)
+
+    def write(target: Path, text: str) -> None:
+        try:
+            _write(target, text)
+        except OSError as exc:
+            raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
+
+    for fmt, target in extra_reports:
+        write(target, render(fmt))
+    if missing and output_format is OutputFormat.json:
+        _print_errors(missing)
+    if output_format is OutputFormat.text and output is None:
+        from cadee.report.text import render_text
+
+        _console().print(render_text(results, missing), end="")
+    elif output is not None:
+        write(output, render(output_format))
     else:
-        _console().print(rendered, end="")
+        sys.stdout.write(render(output_format))
     raise typer.Exit(code)
 
 

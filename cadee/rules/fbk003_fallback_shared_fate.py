@@ -51,10 +51,11 @@ integrations:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 
 from cadee.diagnostics import Finding
-from cadee.graph import ArchitectureGraph, path_to, reach, strongly_connected
+from cadee.graph import ArchitectureGraph, strongly_connected
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, rule
 
@@ -103,7 +104,6 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
                 if j != i:
                     found |= reaches[j] | bit.get(j, 0)
         reaches[i] = found
-    searched: dict[str, dict[str, str | None]] = {}
     for p, f in pairs:
         cp, cf = component_of[p], component_of[f]
         if cp == cf:
@@ -112,15 +112,39 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
                 continue
         elif not reaches[cf] & bit[cp]:
             continue
-        # Only for findings: the shortest path, for the message (one search per
-        # distinct F that has a finding, shared by every P that lists it).
-        parents = searched.get(f)
-        if parents is None:
-            parents = searched[f] = reach(successors, [f])
-        path = " -> ".join(path_to(parents, p, {f}))
+        # Only for findings: a shortest path for the message, searched inside the
+        # "funnel" of components that can still reach P, stopping at P.
+        target_bit = bit[cp]
+
+        def useful(node: str, cp: int = cp, target_bit: int = target_bit) -> bool:
+            c = component_of[node]
+            return c == cp or bool(reaches[c] & target_bit)
+
+        path = " -> ".join(_shortest_path(f, p, successors, useful))
         yield self.finding(
             p,
             f"'{p}' falls back to '{f}', but '{f}' depends on '{p}' over sync "
             f"integrations ({path}), so the fallback fails together with what it replaces",
             graph.systems[p].location,
         )
+
+
+def _shortest_path(
+    source: str, target: str, successors: Callable[[str], list[str]], useful: Callable[[str], bool]
+) -> list[str]:
+    """BFS from ``source`` over >= 1 edge to ``target``, entering only useful nodes."""
+    parents: dict[str, str] = {}
+    queue = deque([source])
+    while queue:
+        node = queue.popleft()
+        for nxt in successors(node):
+            if nxt in parents or not useful(nxt):
+                continue
+            parents[nxt] = node
+            if nxt == target:
+                path = [target]
+                while path[-1] != source or len(path) == 1:
+                    path.append(parents[path[-1]])
+                return path[::-1]
+            queue.append(nxt)
+    return [source, target]  # unreachable in practice: the bitsets said it is reachable

@@ -1,0 +1,596 @@
+"""Failure scenarios: which customer channels stay served when systems fail.
+
+For a set F of failed systems, each ``channel`` is **served**, **degraded** or
+**lost** (docs/simulate.md has the full semantics and a worked example):
+
+- Traversal starts at the channel; a failed channel is lost. From a reached
+  system u, an integration u -> v (any mode) reaches v when v is up. When v
+  is failed it reaches instead the first system in v's fallback list that
+  is up; when every fallback of v is failed, the same lookup runs on each
+  failed fallback in list order, depth first, never visiting a system twice
+  (so fallback cycles terminate). Traversal continues from every system
+  reached.
+- **served**: an up AI component (``model`` or ``agent``) is reached;
+  **degraded**: none is, but a ``human-desk`` is; **lost**: neither.
+
+N-1 analysis fails every system alone (skipping systems with ``redundancy``
+>= 2 unless asked), N-2 every pair of ``tier-1`` systems. The **resilience
+score** is the share of (scenario, channel) pairs whose channel is not lost;
+the **served share** is the share whose channel stays served.
+
+Everything here is a pure function of the blueprint. Each scenario costs one
+breadth-first search per affected channel over adjacency lists built once, in
+integration declaration order, so the chosen paths are deterministic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+from cadee.graph import ArchitectureGraph
+from cadee.model import AI_COMPONENTS, Blueprint
+
+__all__ = [
+    "STATUSES",
+    "Analysis",
+    "ChannelOutcome",
+    "Engagement",
+    "Impact",
+    "PathStep",
+    "Scenario",
+    "Score",
+    "Simulator",
+    "Status",
+    "UnknownSystemsError",
+    "n_minus_1",
+    "n_minus_2_tier1",
+    "simulate",
+    "suggest_system",
+]
+
+Status = Literal["served", "degraded", "lost"]
+STATUSES: tuple[Status, ...] = ("served", "degraded", "lost")
+AnalysisKind = Literal["n-1", "n-2"]
+
+# Status codes for the hot loop: ints compare faster than strings.
+_SERVED, _DEGRADED, _LOST = 0, 1, 2
+_NAMES: tuple[Status, ...] = STATUSES
+
+
+class UnknownSystemsError(ValueError):
+    """``failed`` names ids that are not systems of the blueprint."""
+
+    def __init__(self, unknown: Sequence[str]) -> None:
+        self.unknown = tuple(unknown)
+        super().__init__("unknown systems: " + ", ".join(self.unknown))
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    """One system on a serving path and how the path entered it.
+
+    ``via`` is ``""`` for the channel, ``"->"`` for an integration and
+    ``"~>"`` for a fallback that replaced the failed system before it.
+    """
+
+    system: str
+    via: Literal["", "->", "~>"]
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    """What traversal met when an integration pointed at a failed system.
+
+    ``chain`` is the failed systems the fallback lookup walked, starting with
+    the one the integration named; ``replacement`` is the up system reached
+    instead, or ``None`` when no fallback was up (the integration leads nowhere).
+    """
+
+    failed: str
+    chain: tuple[str, ...]
+    replacement: str | None
+
+    @property
+    def engaged(self) -> bool:
+        return self.replacement is not None
+
+    def text(self) -> str:
+        """``cs-agent ~> agent-desk``, or ``ai-gateway (no fallback up)``."""
+        if self.replacement is None:
+            return f"{self.failed} (no fallback up)"
+        return " ~> ".join((*self.chain, self.replacement))
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelOutcome:
+    """One channel in one scenario."""
+
+    channel: str
+    status: Status
+    #: The path to the serving component (the first up AI component reached
+    #: when served, the first human desk when degraded); empty when lost.
+    path: tuple[PathStep, ...] = ()
+    #: Every failed system the traversal met, in the order it met them.
+    engagements: tuple[Engagement, ...] = ()
+    #: True when the channel itself is one of the failed systems.
+    channel_failed: bool = False
+
+    @property
+    def serving(self) -> str | None:
+        return self.path[-1].system if self.path else None
+
+    @property
+    def path_text(self) -> str:
+        """``web-chat -> ai-gateway -> cs-agent ~> agent-desk``; ``""`` when lost."""
+        parts: list[str] = []
+        for step in self.path:
+            if step.via:
+                parts.append(step.via)
+            parts.append(step.system)
+        return " ".join(parts)
+
+    @property
+    def fallbacks_engaged(self) -> tuple[Engagement, ...]:
+        """Failed systems a fallback stood in for."""
+        return tuple(e for e in self.engagements if e.replacement is not None)
+
+    @property
+    def unrecovered(self) -> tuple[str, ...]:
+        """Failed systems the traversal met with no fallback up."""
+        return tuple(e.failed for e in self.engagements if e.replacement is None)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Counts over (scenario, channel) pairs, and the shares derived from them.
+
+    With no pair at all (no channel, or no scenario) both shares are 1:
+    nothing was lost.
+    """
+
+    pairs: int
+    not_lost: int
+    served: int
+
+    @property
+    def resilience(self) -> float:
+        """Share of pairs whose channel is not lost (served or degraded), in [0, 1]."""
+        return self.not_lost / self.pairs if self.pairs else 1.0
+
+    @property
+    def served_share(self) -> float:
+        """Share of pairs whose channel stays served by an AI component, in [0, 1]."""
+        return self.served / self.pairs if self.pairs else 1.0
+
+    @property
+    def resilience_percent(self) -> float:
+        return self.not_lost * 100 / self.pairs if self.pairs else 100.0
+
+    @property
+    def served_percent(self) -> float:
+        return self.served * 100 / self.pairs if self.pairs else 100.0
+
+    @property
+    def exact(self) -> Fraction:
+        """The resilience score as an exact fraction, for threshold checks."""
+        return Fraction(self.not_lost, self.pairs) if self.pairs else Fraction(1)
+
+    def below(self, threshold: Fraction) -> bool:
+        """True when the resilience score is lower than ``threshold`` (a share in [0, 1])."""
+        return self.exact < threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """Every channel's outcome for one set of failed systems."""
+
+    failed: tuple[str, ...]
+    channels: tuple[ChannelOutcome, ...]
+
+    def with_status(self, status: Status) -> tuple[str, ...]:
+        return tuple(c.channel for c in self.channels if c.status == status)
+
+    @property
+    def served(self) -> tuple[str, ...]:
+        return self.with_status("served")
+
+    @property
+    def degraded(self) -> tuple[str, ...]:
+        return self.with_status("degraded")
+
+    @property
+    def lost(self) -> tuple[str, ...]:
+        return self.with_status("lost")
+
+    @property
+    def score(self) -> Score:
+        served = sum(1 for c in self.channels if c.status == "served")
+        lost = sum(1 for c in self.channels if c.status == "lost")
+        return Score(pairs=len(self.channels), not_lost=len(self.channels) - lost, served=served)
+
+    def outcome(self, channel: str) -> ChannelOutcome:
+        for outcome in self.channels:
+            if outcome.channel == channel:
+                return outcome
+        raise KeyError(channel)
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """A row of the N-1 / N-2 table: a scenario that leaves some channel worse
+    off than with nothing failed."""
+
+    failed: tuple[str, ...]
+    #: Channels lost here that are not lost with nothing failed.
+    lost: tuple[str, ...]
+    #: Channels degraded here that are served with nothing failed.
+    degraded: tuple[str, ...]
+    #: Every channel's status in this scenario, counted.
+    served_count: int
+    degraded_count: int
+    lost_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The result of N-1 (``kind="n-1"``) or N-2 (``kind="n-2"``) analysis.
+
+    ``impacts`` is the table render embeds: worst first (most channels newly
+    lost, then most newly degraded, then declaration order of the failed
+    systems).
+    """
+
+    kind: AnalysisKind
+    channels: tuple[str, ...]
+    #: The systems failed in turn (N-1) or paired (N-2), in declaration order.
+    candidates: tuple[str, ...]
+    scenarios: int
+    baseline: Scenario
+    impacts: tuple[Impact, ...]
+    score: Score
+    include_redundant: bool = False
+    #: N-1 only: systems left out because their redundancy is 2 or more.
+    skipped_redundant: tuple[str, ...] = field(default=())
+
+
+def suggest_system(graph: ArchitectureGraph | Blueprint, name: str) -> str | None:
+    """The declared system id closest to ``name``, for "did you mean" hints."""
+    blueprint = graph if isinstance(graph, Blueprint) else graph.blueprint
+    ids = [s.id for s in blueprint.systems]
+    match = difflib.get_close_matches(name[:200], ids, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def simulate(graph: ArchitectureGraph | Blueprint, failed: Iterable[str]) -> Scenario:
+    """Every channel's status, serving path and engaged fallbacks when ``failed`` are down."""
+    return Simulator(graph).scenario(failed)
+
+
+def n_minus_1(graph: ArchitectureGraph | Blueprint, include_redundant: bool = False) -> Analysis:
+    """Fail every system alone; systems with redundancy >= 2 only when ``include_redundant``."""
+    return Simulator(graph).n_minus_1(include_redundant)
+
+
+def n_minus_2_tier1(graph: ArchitectureGraph | Blueprint) -> Analysis:
+    """Fail every pair of tier-1 systems (whatever their redundancy)."""
+    return Simulator(graph).n_minus_2_tier1()
+
+
+def _unique(values: Iterable[int]) -> list[int]:
+    seen: set[int] = set()
+    out: list[int] = []
+    for value in values:
+        if value not in seen:
+            seen.add(value)
+            out.append(value)
+    return out
+
+
+_Resolution = tuple[int, tuple[int, ...]] | None
+
+
+class Simulator:
+    """A blueprint compiled for repeated scenarios: integer ids, adjacency lists
+    in integration declaration order, fallback lists in preference order."""
+
+    def __init__(self, graph: ArchitectureGraph | Blueprint) -> None:
+        blueprint = graph if isinstance(graph, Blueprint) else graph.blueprint
+        systems = blueprint.systems
+        self.ids: list[str] = [s.id for s in systems]
+        self.index: dict[str, int] = {sid: i for i, sid in enumerate(self.ids)}
+        index = self.index
+        outgoing: list[list[int]] = [[] for _ in systems]
+        for integration in blueprint.integrations:
+            source, target = index.get(integration.from_), index.get(integration.to)
+            if source is not None and target is not None:
+                outgoing[source].append(target)
+        # Parallel integrations add nothing to reachability; keep the first.
+        self.adjacency: list[list[int]] = [_unique(targets) for targets in outgoing]
+        self.fallbacks: list[list[int]] = [
+            _unique(index[step.to] for step in (s.fallback or ()) if step.to in index)
+            for s in systems
+        ]
+        self.ai: list[bool] = [s.kind in AI_COMPONENTS for s in systems]
+        self.desk: list[bool] = [s.kind == "human-desk" for s in systems]
+        self.redundancy: list[int] = [s.redundancy for s in systems]
+        self.tier1: list[bool] = [s.criticality == "tier-1" for s in systems]
+        self.channels: list[int] = [i for i, s in enumerate(systems) if s.kind == "channel"]
+        self._baseline: tuple[list[int], list[list[int]]] | None = None
+
+    # -- ids ---------------------------------------------------------------------
+
+    def _failed_indexes(self, failed: Iterable[str]) -> tuple[int, ...]:
+        names = list(failed)
+        unknown = [name for name in names if name not in self.index]
+        if unknown:
+            raise UnknownSystemsError(unknown)
+        return tuple(sorted({self.index[name] for name in names}))
+
+    # -- the fallback lookup -------------------------------------------------------
+
+    def _resolve(self, v: int, failed: Collection[int]) -> _Resolution:
+        """What an integration into failed ``v`` reaches: (system, failed chain) or None.
+
+        The first up system in v's fallback list; when all are failed, the same
+        lookup on each of them in order, depth first, each system visited once.
+        """
+        fallbacks = self.fallbacks
+        for candidate in fallbacks[v]:
+            if candidate not in failed:
+                return candidate, (v,)
+        visited = {v}
+        chain = [v]
+        # Each frame: a failed system whose fallbacks are all failed, and the
+        # position of the next of them to look through.
+        frames: list[list[int]] = [[v, 0]]
+        while frames:
+            frame = frames[-1]
+            options = fallbacks[frame[0]]
+            position = frame[1]
+            while position < len(options) and options[position] in visited:
+                position += 1
+            if position == len(options):
+                frames.pop()
+                chain.pop()
+                continue
+            frame[1] = position + 1
+            nxt = options[position]
+            visited.add(nxt)
+            chain.append(nxt)
+            for candidate in fallbacks[nxt]:
+                if candidate not in failed:
+                    return candidate, tuple(chain)
+            frames.append([nxt, 0])
+        return None
+
+    def _resolved(self, v: int, failed: Collection[int], cache: dict[int, _Resolution]) -> _Resolution:
+        if v in cache:
+            return cache[v]
+        result = cache[v] = self._resolve(v, failed)
+        return result
+
+    # -- one channel ---------------------------------------------------------------
+
+    def _status(
+        self,
+        channel: int,
+        failed: Collection[int],
+        cache: dict[int, _Resolution],
+        touched: list[int] | None = None,
+    ) -> int:
+        """The channel's status code, stopping at the first AI component reached.
+
+        ``touched`` collects every system whose failed/up state the search
+        read: a scenario that fails none of them gives the same answer.
+        """
+        if channel in failed:
+            return _LOST
+        adjacency, ai, desk = self.adjacency, self.ai, self.desk
+        seen = {channel}
+        queue = [channel]
+        found_desk = False
+        if touched is not None:
+            touched.append(channel)
+        head = 0
+        while head < len(queue):
+            u = queue[head]
+            head += 1
+            for v in adjacency[u]:
+                if touched is not None:
+                    touched.append(v)
+                if v in failed:
+                    resolution = self._resolved(v, failed, cache)
+                    if resolution is None:
+                        continue
+                    w = resolution[0]
+                else:
+                    w = v
+                if w in seen:
+                    continue
+                seen.add(w)
+                if ai[w]:
+                    return _SERVED
+                if desk[w]:
+                    found_desk = True
+                queue.append(w)
+        return _DEGRADED if found_desk else _LOST
+
+    def _trace(self, channel: int, failed: Collection[int], cache: dict[int, _Resolution]) -> ChannelOutcome:
+        """The channel's outcome with its serving path: a full breadth-first search."""
+        ids = self.ids
+        if channel in failed:
+            return ChannelOutcome(ids[channel], "lost", channel_failed=True)
+        adjacency, ai, desk = self.adjacency, self.ai, self.desk
+        parent: dict[int, tuple[int, tuple[int, ...]]] = {channel: (-1, ())}
+        met: list[int] = []
+        met_set: set[int] = set()
+        first_ai = first_desk = -1
+        queue = [channel]
+        head = 0
+        while head < len(queue):
+            u = queue[head]
+            head += 1
+            for v in adjacency[u]:
+                chain: tuple[int, ...] = ()
+                if v in failed:
+                    if v not in met_set:
+                        met_set.add(v)
+                        met.append(v)
+                    resolution = self._resolved(v, failed, cache)
+                    if resolution is None:
+                        continue
+                    w, chain = resolution
+                else:
+                    w = v
+                if w in parent:
+                    continue
+                parent[w] = (u, chain)
+                if first_ai < 0 and ai[w]:
+                    first_ai = w
+                elif first_desk < 0 and desk[w]:
+                    first_desk = w
+                queue.append(w)
+        engagements = []
+        for v in met:
+            resolution = self._resolved(v, failed, cache)
+            if resolution is None:
+                engagements.append(Engagement(ids[v], (ids[v],), None))
+            else:
+                engagements.append(
+                    Engagement(ids[v], tuple(ids[x] for x in resolution[1]), ids[resolution[0]])
+                )
+        target = first_ai if first_ai >= 0 else first_desk
+        status: Status = "served" if first_ai >= 0 else "degraded" if first_desk >= 0 else "lost"
+        return ChannelOutcome(
+            ids[channel], status, self._path(parent, target), tuple(engagements)
+        )
+
+    def _path(self, parent: dict[int, tuple[int, tuple[int, ...]]], target: int) -> tuple[PathStep, ...]:
+        if target < 0:
+            return ()
+        ids = self.ids
+        reversed_steps: list[PathStep] = []
+        node = target
+        while True:
+            previous, chain = parent[node]
+            if previous < 0:
+                reversed_steps.append(PathStep(ids[node], ""))
+                break
+            if chain:
+                # u -> v ~> a ~> node: the integration names v, fallbacks lead on.
+                reversed_steps.append(PathStep(ids[node], "~>"))
+                for failed_step in reversed(chain[1:]):
+                    reversed_steps.append(PathStep(ids[failed_step], "~>"))
+                reversed_steps.append(PathStep(ids[chain[0]], "->"))
+            else:
+                reversed_steps.append(PathStep(ids[node], "->"))
+            node = previous
+        return tuple(reversed(reversed_steps))
+
+    # -- scenarios -----------------------------------------------------------------
+
+    def scenario(self, failed: Iterable[str]) -> Scenario:
+        """Every channel's outcome when ``failed`` systems are down."""
+        indexes = self._failed_indexes(failed)
+        failed_set = set(indexes)
+        cache: dict[int, _Resolution] = {}
+        outcomes = tuple(self._trace(c, failed_set, cache) for c in self.channels)
+        return Scenario(tuple(self.ids[i] for i in indexes), outcomes)
+
+    def _baseline_statuses(self) -> tuple[list[int], list[list[int]]]:
+        """Statuses with nothing failed, and for each system the channel
+        positions whose search reads that system's state."""
+        if self._baseline is None:
+            statuses: list[int] = []
+            readers: list[list[int]] = [[] for _ in self.ids]
+            nothing: set[int] = set()
+            for position, channel in enumerate(self.channels):
+                touched: list[int] = []
+                statuses.append(self._status(channel, nothing, {}, touched))
+                for system in set(touched):
+                    readers[system].append(position)
+            self._baseline = (statuses, readers)
+        return self._baseline
+
+    def _analyse(
+        self,
+        kind: AnalysisKind,
+        candidates: Sequence[int],
+        scenarios: Iterator[tuple[int, ...]],
+        include_redundant: bool = False,
+        skipped: Sequence[int] = (),
+    ) -> Analysis:
+        ids = self.ids
+        channels = self.channels
+        base, readers = self._baseline_statuses()
+        base_served = sum(1 for s in base if s == _SERVED)
+        base_not_lost = sum(1 for s in base if s != _LOST)
+        rows: list[tuple[int, int, int, Impact]] = []
+        count = served_total = not_lost_total = 0
+        for failed in scenarios:
+            ordinal = count
+            count += 1
+            failed_set = set(failed)
+            affected: set[int] = set()
+            for system in failed:
+                affected.update(readers[system])
+            served, not_lost = base_served, base_not_lost
+            degraded_count = base_not_lost - base_served
+            new_lost: list[int] = []
+            new_degraded: list[int] = []
+            cache: dict[int, _Resolution] = {}
+            for position in sorted(affected):
+                status = self._status(channels[position], failed_set, cache)
+                before = base[position]
+                if status == before:
+                    continue
+                served += (status == _SERVED) - (before == _SERVED)
+                not_lost += (status != _LOST) - (before != _LOST)
+                degraded_count += (status == _DEGRADED) - (before == _DEGRADED)
+                if status == _LOST:
+                    new_lost.append(position)
+                elif status == _DEGRADED and before == _SERVED:
+                    new_degraded.append(position)
+            served_total += served
+            not_lost_total += not_lost
+            if new_lost or new_degraded:
+                impact = Impact(
+                    failed=tuple(ids[i] for i in failed),
+                    lost=tuple(ids[channels[p]] for p in new_lost),
+                    degraded=tuple(ids[channels[p]] for p in new_degraded),
+                    served_count=served,
+                    degraded_count=degraded_count,
+                    lost_count=len(channels) - not_lost,
+                )
+                rows.append((-len(new_lost), -len(new_degraded), ordinal, impact))
+        rows.sort(key=lambda row: row[:3])
+        return Analysis(
+            kind=kind,
+            channels=tuple(ids[c] for c in channels),
+            candidates=tuple(ids[i] for i in candidates),
+            scenarios=count,
+            baseline=self.scenario(()),
+            impacts=tuple(row[3] for row in rows),
+            score=Score(pairs=count * len(channels), not_lost=not_lost_total, served=served_total),
+            include_redundant=include_redundant,
+            skipped_redundant=tuple(ids[i] for i in skipped),
+        )
+
+    def n_minus_1(self, include_redundant: bool = False) -> Analysis:
+        """Every single-system failure (N-1), in declaration order."""
+        every = range(len(self.ids))
+        candidates = [i for i in every if include_redundant or self.redundancy[i] < 2]
+        skipped = [] if include_redundant else [i for i in every if self.redundancy[i] >= 2]
+        return self._analyse(
+            "n-1", candidates, ((i,) for i in candidates), include_redundant, skipped
+        )
+
+    def n_minus_2_tier1(self) -> Analysis:
+        """Every pair of tier-1 systems failing together (N-2)."""
+        candidates = [i for i in range(len(self.ids)) if self.tier1[i]]
+        return self._analyse("n-2", candidates, itertools.combinations(candidates, 2))
