@@ -141,9 +141,9 @@ def validate(
     _check_selectors("--select", selected, list(RULES))
     _check_selectors("--ignore", ignored, list(RULES))
     extra_reports: list[tuple[OutputFormat, Path]] = []
+    known = [f.value for f in OutputFormat]
     for spec in reports or ():
         name, sep, file = spec.partition("=")
-        known = {f.value for f in OutputFormat}
         if not sep or not file or name.strip().lower() not in known:
             raise _fail(f"--report expects FORMAT=FILE with FORMAT one of {', '.join(known)}, got {spec[:60]!r}")
         extra_reports.append((OutputFormat(name.strip().lower()), Path(file)))
@@ -294,7 +294,9 @@ def init(
 
 
 # -- commands from cadee/commands/ (one line each; keep alphabetical) -------------
+from cadee.commands import simulate  # noqa: E402
 
+app.command("simulate", help=simulate.HELP)(simulate.command)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""

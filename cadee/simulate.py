@@ -191,6 +191,9 @@ class Scenario:
 
     failed: tuple[str, ...]
     channels: tuple[ChannelOutcome, ...]
+    #: Failed systems whose redundancy is 2 or more: simulated as every
+    #: instance down, which a single fault would not cause.
+    redundant: tuple[str, ...] = ()
 
     def with_status(self, status: Status) -> tuple[str, ...]:
         return tuple(c.channel for c in self.channels if c.status == status)
@@ -320,6 +323,16 @@ class Simulator:
         self.redundancy: list[int] = [s.redundancy for s in systems]
         self.tier1: list[bool] = [s.criticality == "tier-1" for s in systems]
         self.channels: list[int] = [i for i, s in enumerate(systems) if s.kind == "channel"]
+        incoming: list[list[int]] = [[] for _ in systems]
+        for source, targets in enumerate(self.adjacency):
+            for target in targets:
+                incoming[target].append(source)
+        self.predecessors: list[list[int]] = incoming
+        #: Work (edges examined) one scenario may spend on per-channel searches
+        #: before switching to two whole-graph backward searches: a scenario
+        #: never costs more than a few passes over the graph, however many
+        #: channels it affects.
+        self.budget = 2 * (len(self.ids) + sum(len(t) for t in self.adjacency)) + 64
         self._baseline: tuple[list[int], list[list[int]]] | None = None
 
     # -- ids ---------------------------------------------------------------------
@@ -382,11 +395,14 @@ class Simulator:
         failed: Collection[int],
         cache: dict[int, _Resolution],
         touched: list[int] | None = None,
+        budget: list[int] | None = None,
     ) -> int:
         """The channel's status code, stopping at the first AI component reached.
 
         ``touched`` collects every system whose failed/up state the search
         read: a scenario that fails none of them gives the same answer.
+        ``budget`` holds the edges the search may still examine; when they
+        run out it returns -1 (unknown) and the caller searches backward.
         """
         if channel in failed:
             return _LOST
@@ -400,6 +416,10 @@ class Simulator:
         while head < len(queue):
             u = queue[head]
             head += 1
+            if budget is not None:
+                budget[0] -= len(adjacency[u]) + 1
+                if budget[0] < 0:
+                    return -1
             for v in adjacency[u]:
                 if touched is not None:
                     touched.append(v)
@@ -419,6 +439,48 @@ class Simulator:
                     found_desk = True
                 queue.append(w)
         return _DEGRADED if found_desk else _LOST
+
+    def _statuses_backward(self, failed: Collection[int], cache: dict[int, _Resolution]) -> list[int]:
+        """Every channel's status at once: which up systems can reach an up AI
+        component, then an up human desk, searching backward over the scenario's
+        edges (u -> v when v is up, u -> v's fallback replacement when v is
+        failed). Two linear passes, whatever the number of channels."""
+        ids_count = len(self.ids)
+        # Failed v stands aside: its callers reach its replacement instead.
+        callers_of_replacement: dict[int, list[int]] = {}
+        for v in sorted(failed):
+            resolution = self._resolved(v, failed, cache)
+            if resolution is not None:
+                callers_of_replacement.setdefault(resolution[0], []).append(v)
+
+        def can_reach(kind: list[bool]) -> bytearray:
+            marked = bytearray(ids_count)
+            stack = [x for x in range(ids_count) if kind[x] and x not in failed]
+            for x in stack:
+                marked[x] = 1
+            predecessors = self.predecessors
+            while stack:
+                x = stack.pop()
+                sources = predecessors[x]
+                for v in callers_of_replacement.get(x, ()):
+                    sources = sources + predecessors[v]
+                for u in sources:
+                    if not marked[u] and u not in failed:
+                        marked[u] = 1
+                        stack.append(u)
+            return marked
+
+        to_ai = can_reach(self.ai)
+        to_desk = can_reach(self.desk)
+        statuses: list[int] = []
+        for channel in self.channels:
+            if channel in failed:
+                statuses.append(_LOST)
+            elif to_ai[channel]:
+                statuses.append(_SERVED)
+            else:
+                statuses.append(_DEGRADED if to_desk[channel] else _LOST)
+        return statuses
 
     def _trace(self, channel: int, failed: Collection[int], cache: dict[int, _Resolution]) -> ChannelOutcome:
         """The channel's outcome with its serving path: a full breadth-first search."""
@@ -500,7 +562,8 @@ class Simulator:
         failed_set = set(indexes)
         cache: dict[int, _Resolution] = {}
         outcomes = tuple(self._trace(c, failed_set, cache) for c in self.channels)
-        return Scenario(tuple(self.ids[i] for i in indexes), outcomes)
+        redundant = tuple(self.ids[i] for i in indexes if self.redundancy[i] >= 2)
+        return Scenario(tuple(self.ids[i] for i in indexes), outcomes, redundant)
 
     def _baseline_statuses(self) -> tuple[list[int], list[list[int]]]:
         """Statuses with nothing failed, and for each system the channel
@@ -544,8 +607,16 @@ class Simulator:
             new_lost: list[int] = []
             new_degraded: list[int] = []
             cache: dict[int, _Resolution] = {}
+            budget = [self.budget]
+            everyone: list[int] | None = None
             for position in sorted(affected):
-                status = self._status(channels[position], failed_set, cache)
+                status = -1
+                if everyone is None:
+                    status = self._status(channels[position], failed_set, cache, budget=budget)
+                if status < 0:
+                    if everyone is None:
+                        everyone = self._statuses_backward(failed_set, cache)
+                    status = everyone[position]
                 before = base[position]
                 if status == before:
                     continue

@@ -1,0 +1,180 @@
+"""``cadee simulate``: failure scenarios and a resilience score (docs/simulate.md)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    from rich.console import Console
+
+    from cadee.diagnostics import LoadError
+
+HELP = "Simulate failures: which channels stay served, fall back to humans or are lost."
+
+
+class SimulateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+
+
+def _usage_error(message: str) -> typer.Exit:
+    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def parse_threshold(value: str) -> Fraction:
+    """``--fail-under``: a share in [0, 1] (``0.9``) or a percentage (``90``, ``90%``).
+
+    A bare number above 1 is a percentage; ``1`` means 100%. Exact fractions,
+    so ``90%`` and ``0.9`` compare the same against a score of 9 of 10.
+    """
+    from fractions import Fraction
+
+    text = value.strip()
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].strip()
+    try:
+        number = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise _usage_error(
+            f"--fail-under takes a share like 0.9 or a percentage like 90 or 90%, got {value[:40]!r}"
+        ) from None
+    if percent or number > 1:
+        number /= 100
+    if not 0 <= number <= 1:
+        raise _usage_error(f"--fail-under must lie between 0 and 1 (or 0% and 100%), got {value[:40]!r}")
+    return number
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def _invalid(path: str, errors: list[LoadError], output_format: SimulateFormat) -> typer.Exit:
+    """Stage-1 errors, printed exactly as ``cadee validate`` prints them."""
+    from cadee.validate import BlueprintResult
+
+    result = BlueprintResult(path, errors, None)
+    if output_format is SimulateFormat.json:
+        import json
+
+        from cadee.report.json import result_to_dict
+
+        data = result_to_dict(result)
+        shown = {key: data[key] for key in ("blueprint", "valid", "errors")}
+        sys.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from cadee.report.text import render_text
+
+        _console().print(render_text([result]), end="")
+    return typer.Exit(2)
+
+
+def command(
+    blueprint: Annotated[Path, typer.Argument(metavar="BLUEPRINT", help="The blueprint file.", show_default=False)],
+    fail: Annotated[
+        list[str] | None,
+        typer.Option("--fail", metavar="ID", help="Fail this system (repeatable, or comma-separated).", show_default=False),
+    ] = None,
+    all_systems: Annotated[
+        bool, typer.Option("--all", help="N-1: fail every system in turn (systems with redundancy >= 2 skipped).")
+    ] = False,
+    include_redundant: Annotated[
+        bool, typer.Option("--include-redundant", help="With --all: fail systems with redundancy >= 2 too.")
+    ] = False,
+    pairs: Annotated[bool, typer.Option("--pairs", help="N-2: fail every pair of tier-1 systems.")] = False,
+    output_format: Annotated[SimulateFormat, typer.Option("--format", "-f", help="Report format.")] = SimulateFormat.text,
+    fail_under: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-under",
+            metavar="SCORE",
+            help="Exit 1 when the resilience score (share of channels not lost) is lower: 0.9, 90 or 90%.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Simulate failures. Exit 0: done, 1: score below --fail-under, 2: invalid blueprint or usage error."""
+    failed = _split(fail)
+    modes = sum((bool(failed) or fail is not None, all_systems, pairs))
+    if modes != 1:
+        raise _usage_error("choose one of --fail ID, --all or --pairs")
+    if include_redundant and not all_systems:
+        raise _usage_error("--include-redundant only applies to --all")
+    threshold = parse_threshold(fail_under) if fail_under is not None else None
+    if fail is not None and not failed:
+        raise _usage_error("--fail needs a system id")
+
+    from cadee.config import Config, find_config, load_config
+    from cadee.load import display_path, load_blueprint
+    from cadee.rules import RULES
+
+    shown = display_path(blueprint)
+    config = Config()
+    config_errors: list[LoadError] = []
+    config_path = find_config(blueprint)
+    if config_path is not None:
+        config, config_errors = load_config(config_path, RULES.keys(), display_path(config_path))
+    if config_errors:
+        raise _invalid(shown, config_errors, output_format)
+    loaded = load_blueprint(blueprint, limits=config.limits, known_rules=RULES.keys())
+    if loaded.blueprint is None:
+        raise _invalid(loaded.path, loaded.errors, output_format)
+
+    from cadee.graph import build_graph
+    from cadee.simulate import Analysis, Scenario, Simulator, suggest_system
+
+    graph = build_graph(loaded.blueprint)
+    for name in failed:
+        if name not in graph.systems:
+            hint = suggest_system(graph, name)
+            suffix = f"; did you mean '{hint}'?" if hint else ""
+            raise _usage_error(f"--fail {name[:64]!r} is not a system of {loaded.path}{suffix}")
+
+    simulator = Simulator(graph)
+    result: Scenario | Analysis
+    if failed:
+        result = simulator.scenario(failed)
+    elif all_systems:
+        result = simulator.n_minus_1(include_redundant)
+    else:
+        result = simulator.n_minus_2_tier1()
+
+    if output_format is SimulateFormat.json:
+        from cadee.report.simulate import render_json
+
+        sys.stdout.write(render_json(loaded.path, result))
+    elif output_format is SimulateFormat.markdown:
+        from cadee.report.simulate import render_markdown
+
+        sys.stdout.write(render_markdown(loaded.path, result, loaded.blueprint.meta.title))
+    else:
+        from cadee.report.simulate import render_text
+
+        _console().print(render_text(loaded.path, result), end="")
+
+    score = result.score
+    if threshold is not None and score.below(threshold):
+        _console(stderr=True).print(
+            f"cadee: resilience score {score.resilience_percent:.1f}% is below --fail-under "
+            f"{float(threshold) * 100:.1f}%",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    raise typer.Exit(0)

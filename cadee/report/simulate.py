@@ -1,0 +1,387 @@
+"""Reports for ``cadee simulate``: terminal text (rich), JSON and Markdown.
+
+Pure functions from a :class:`~cadee.simulate.Scenario` (``--fail``) or an
+:class:`~cadee.simulate.Analysis` (``--all``, ``--pairs``) to text.
+:func:`impact_table_markdown` is the N-1 / N-2 table on its own, for documents
+that embed it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+
+from cadee.simulate import Analysis, ChannelOutcome, Impact, Scenario, Score
+
+__all__ = [
+    "analysis_to_dict",
+    "impact_table_markdown",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "scenario_to_dict",
+    "score_to_dict",
+]
+
+_STATUS_STYLE = {"served": "green", "degraded": "yellow", "lost": "bold red"}
+_KIND_TITLE = {"n-1": "N-1: every single-system failure", "n-2": "N-2: every pair of tier-1 systems"}
+_UNREACHABLE = "no AI component or human desk reachable"
+
+
+def _clean(text: str) -> str:
+    # One item, one line: control characters in user text never break the layout.
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _lost_reason(outcome: ChannelOutcome) -> str:
+    return "the channel itself failed" if outcome.channel_failed else _UNREACHABLE
+
+
+def _failed_label(failed: Sequence[str]) -> str:
+    return " + ".join(failed) if failed else "nothing"
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def score_to_dict(score: Score) -> dict[str, Any]:
+    return {
+        "pairs": score.pairs,
+        "not_lost": score.not_lost,
+        "served": score.served,
+        "resilience": score.resilience,
+        "resilience_percent": score.resilience_percent,
+        "served_share": score.served_share,
+        "served_percent": score.served_percent,
+    }
+
+
+def _outcome_to_dict(outcome: ChannelOutcome) -> dict[str, Any]:
+    return {
+        "channel": outcome.channel,
+        "status": outcome.status,
+        "serving": outcome.serving,
+        "path": outcome.path_text or None,
+        "hops": [{"system": step.system, "via": step.via or None} for step in outcome.path],
+        "fallbacks_engaged": [
+            {"failed": e.failed, "chain": list(e.chain), "to": e.replacement, "text": e.text()}
+            for e in outcome.fallbacks_engaged
+        ],
+        "no_fallback_up": list(outcome.unrecovered),
+        "channel_failed": outcome.channel_failed,
+    }
+
+
+def _summary(scenario: Scenario) -> dict[str, int]:
+    return {
+        "channels": len(scenario.channels),
+        "served": len(scenario.served),
+        "degraded": len(scenario.degraded),
+        "lost": len(scenario.lost),
+    }
+
+
+def scenario_to_dict(path: str, scenario: Scenario) -> dict[str, Any]:
+    """One ``--fail`` scenario: every channel with its path and engaged fallbacks."""
+    return {
+        "blueprint": path,
+        "valid": True,
+        "mode": "scenario",
+        "failed": list(scenario.failed),
+        "redundant_failed": list(scenario.redundant),
+        "channels": [_outcome_to_dict(o) for o in scenario.channels],
+        "summary": _summary(scenario),
+        "score": score_to_dict(scenario.score),
+    }
+
+
+def _impact_to_dict(impact: Impact) -> dict[str, Any]:
+    return {
+        "failed": list(impact.failed),
+        "lost": list(impact.lost),
+        "degraded": list(impact.degraded),
+        "summary": {
+            "served": impact.served_count,
+            "degraded": impact.degraded_count,
+            "lost": impact.lost_count,
+        },
+    }
+
+
+def analysis_to_dict(path: str, analysis: Analysis) -> dict[str, Any]:
+    """An N-1 or N-2 analysis: the baseline, the impact table and the score."""
+    baseline = analysis.baseline
+    return {
+        "blueprint": path,
+        "valid": True,
+        "mode": analysis.kind,
+        "include_redundant": analysis.include_redundant,
+        "candidates": list(analysis.candidates),
+        "skipped_redundant": list(analysis.skipped_redundant),
+        "scenarios": analysis.scenarios,
+        "channels": list(analysis.channels),
+        "baseline": {
+            "served": list(baseline.served),
+            "degraded": list(baseline.degraded),
+            "lost": list(baseline.lost),
+        },
+        "impacts": [_impact_to_dict(i) for i in analysis.impacts],
+        "score": score_to_dict(analysis.score),
+    }
+
+
+def render_json(path: str, result: Scenario | Analysis) -> str:
+    data = (
+        scenario_to_dict(path, result)
+        if isinstance(result, Scenario)
+        else analysis_to_dict(path, result)
+    )
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- text ------------------------------------------------------------------------------
+
+
+def _score_line(score: Score, unit: str) -> Text:
+    line = Text()
+    line.append("resilience score: ", style="bold")
+    line.append(
+        f"{_percent(score.resilience_percent)} not lost ({score.resilience:.3f}, "
+        f"{score.not_lost} of {_plural(score.pairs, unit)})",
+        style="bold",
+    )
+    line.append(
+        f"; {_percent(score.served_percent)} served ({score.served_share:.3f}, "
+        f"{score.served} of {score.pairs})\n"
+    )
+    return line
+
+
+def _counts(served: int, degraded: int, lost: int, channels: int) -> str:
+    return f"{served} served, {degraded} degraded, {lost} lost of {_plural(channels, 'channel')}"
+
+
+def _scenario_text(path: str, scenario: Scenario) -> Text:
+    out = Text()
+    out.append(_clean(path), style="bold underline")
+    out.append(f": {_failed_label(scenario.failed)} failed\n")
+    for system in scenario.redundant:
+        out.append(
+            f"  {system} has redundancy >= 2: simulated as every instance down\n", style="dim"
+        )
+    out.append("\n")
+    if not scenario.channels:
+        out.append("  the blueprint declares no channel\n\n")
+    width = max((len(o.channel) for o in scenario.channels), default=0)
+    indent = " " * (2 + 8 + 2 + width + 2)
+    for outcome in scenario.channels:
+        out.append("  ")
+        out.append(f"{outcome.status:<8}", style=_STATUS_STYLE[outcome.status])
+        out.append(f"  {outcome.channel:<{width}}  ", style="bold")
+        if outcome.path:
+            out.append(f"{outcome.path_text}\n")
+        else:
+            out.append(f"{_lost_reason(outcome)}\n", style="dim")
+        engaged = outcome.fallbacks_engaged
+        if engaged:
+            out.append(f"{indent}fallbacks engaged: {', '.join(e.text() for e in engaged)}\n")
+        if outcome.unrecovered:
+            out.append(f"{indent}no fallback up: {', '.join(outcome.unrecovered)}\n", style="dim")
+    out.append("\n")
+    out.append(
+        _counts(len(scenario.served), len(scenario.degraded), len(scenario.lost), len(scenario.channels))
+        + "\n"
+    )
+    out.append_text(_score_line(scenario.score, "channel"))
+    return out
+
+
+def _impact_channels(impact: Impact) -> str:
+    parts = []
+    if impact.lost:
+        parts.append("lost: " + ", ".join(impact.lost))
+    if impact.degraded:
+        parts.append("degraded: " + ", ".join(impact.degraded))
+    return "; ".join(parts)
+
+
+def _analysis_text(path: str, analysis: Analysis) -> Text:
+    out = Text()
+    out.append(_clean(path), style="bold underline")
+    noun = "single-system failure" if analysis.kind == "n-1" else "pair failure"
+    label = "N-1" if analysis.kind == "n-1" else "N-2 over tier-1 systems"
+    out.append(f": {label}, {_plural(analysis.scenarios, noun)}\n")
+    if analysis.kind == "n-1" and analysis.skipped_redundant:
+        out.append(
+            f"  {_plural(len(analysis.skipped_redundant), 'system')} with redundancy >= 2 "
+            "skipped (--include-redundant adds them)\n",
+            style="dim",
+        )
+    if analysis.kind == "n-2":
+        out.append(
+            f"  {_plural(len(analysis.candidates), 'tier-1 system')}, whatever their redundancy\n",
+            style="dim",
+        )
+    base = analysis.baseline
+    out.append(
+        "  with nothing failed: "
+        + _counts(len(base.served), len(base.degraded), len(base.lost), len(base.channels))
+        + "\n\n"
+    )
+    impacts = analysis.impacts
+    if impacts:
+        labels = [_failed_label(i.failed) for i in impacts]
+        width = max(len("failed"), *(len(label) for label in labels))
+        out.append(f"  {'failed':<{width}}  lost  degraded  channels worse off\n", style="bold")
+        for label, impact in zip(labels, impacts, strict=True):
+            out.append(f"  {label:<{width}}  ")
+            out.append(f"{len(impact.lost):>4}", style="bold red" if impact.lost else "")
+            out.append(f"  {len(impact.degraded):>8}  ")
+            out.append(_impact_channels(impact) + "\n")
+        out.append("\n")
+    unaffected = analysis.scenarios - len(impacts)
+    if analysis.scenarios:
+        out.append(
+            f"{unaffected} of {_plural(analysis.scenarios, noun)} "
+            f"{'leaves' if unaffected == 1 else 'leave'} every channel as it is with nothing failed\n"
+        )
+    else:
+        out.append(f"no {noun} to simulate\n")
+    out.append_text(_score_line(analysis.score, "scenario-channel pair"))
+    return out
+
+
+def render_text(path: str, result: Scenario | Analysis) -> Text:
+    """The terminal report; styles are data, the CLI decides about colour."""
+    if isinstance(result, Scenario):
+        return _scenario_text(path, result)
+    return _analysis_text(path, result)
+
+
+# -- Markdown --------------------------------------------------------------------------
+
+# Only what can start markup mid-line: user text sits inside sentences and cells.
+_MD_SPECIAL = set("\\`*_{}[]<>#|!~&")
+
+
+def _md(text: str) -> str:
+    """Plain text for a Markdown paragraph or cell: every special character escaped."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in _clean(text))
+
+
+def _code(text: str) -> str:
+    """A code span that survives any backticks in ``text``."""
+    text = _clean(text)
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _codes(items: Sequence[str]) -> str:
+    return ", ".join(_code(item) for item in items) or "—"
+
+
+def _score_markdown(score: Score, unit: str) -> str:
+    return (
+        f"**Resilience score: {_percent(score.resilience_percent)} not lost** "
+        f"({score.resilience:.3f}, {score.not_lost} of {_plural(score.pairs, unit)}); "
+        f"{_percent(score.served_percent)} served ({score.served_share:.3f}, "
+        f"{score.served} of {score.pairs}).\n"
+    )
+
+
+def _scenario_markdown(scenario: Scenario) -> str:
+    lines = [
+        f"Failed: {_codes(scenario.failed) if scenario.failed else 'nothing'}.",
+    ]
+    if scenario.redundant:
+        lines.append(
+            f"Redundancy 2 or more, simulated as every instance down: {_codes(scenario.redundant)}."
+        )
+    lines.append("")
+    if scenario.channels:
+        lines += [
+            "| channel | status | path | fallbacks engaged | no fallback up |",
+            "|---|---|---|---|---|",
+        ]
+        for o in scenario.channels:
+            status = f"**{o.status}**" if o.status == "lost" else o.status
+            path = _code(o.path_text) if o.path else _md(_lost_reason(o))
+            engaged = ", ".join(_code(e.text()) for e in o.fallbacks_engaged) or "—"
+            lines.append(
+                f"| {_code(o.channel)} | {status} | {path} | {engaged} | {_codes(o.unrecovered)} |"
+            )
+    else:
+        lines.append("The blueprint declares no channel.")
+    lines += [
+        "",
+        _counts(len(scenario.served), len(scenario.degraded), len(scenario.lost), len(scenario.channels))
+        + ".",
+        "",
+        _score_markdown(scenario.score, "channel"),
+    ]
+    return "\n".join(lines)
+
+
+def impact_table_markdown(analysis: Analysis) -> str:
+    """The table of failures that leave a channel worse off, worst first."""
+    if not analysis.impacts:
+        noun = "single-system failure" if analysis.kind == "n-1" else "pair of tier-1 systems failing"
+        return f"No {noun} leaves a channel worse off than with nothing failed.\n"
+    lines = [
+        "| failed | lost | degraded | channels lost | channels degraded |",
+        "|---|---:|---:|---|---|",
+    ]
+    for impact in analysis.impacts:
+        failed = " + ".join(_code(s) for s in impact.failed)
+        lines.append(
+            f"| {failed} | {len(impact.lost)} | {len(impact.degraded)} | "
+            f"{_codes(impact.lost)} | {_codes(impact.degraded)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _analysis_markdown(analysis: Analysis) -> str:
+    noun = "single-system failures" if analysis.kind == "n-1" else "pairs of tier-1 systems"
+    base = analysis.baseline
+    lines = [f"{analysis.scenarios} {noun} simulated."]
+    if analysis.kind == "n-1" and analysis.skipped_redundant:
+        lines[0] += (
+            f" {_plural(len(analysis.skipped_redundant), 'system')} with redundancy 2 or more "
+            "skipped (`--include-redundant` adds them)."
+        )
+    lines += [
+        "With nothing failed: "
+        + _counts(len(base.served), len(base.degraded), len(base.lost), len(base.channels))
+        + ".",
+        "",
+        impact_table_markdown(analysis),
+        _score_markdown(analysis.score, "scenario-channel pair"),
+    ]
+    return "\n".join(lines)
+
+
+def render_markdown(path: str, result: Scenario | Analysis, title: str | None = None) -> str:
+    """A Markdown section for pull requests and evidence documents."""
+    if isinstance(result, Scenario):
+        failed = " + ".join(_code(s) for s in result.failed) if result.failed else "nothing"
+        heading = f"Failure scenario: {failed} failed"
+        body = _scenario_markdown(result)
+    else:
+        heading = _KIND_TITLE[result.kind]
+        body = _analysis_markdown(result)
+    about = f"Blueprint {_code(path)}" + (f" ({_md(title)})" if title else "") + "."
+    return f"# {heading}\n\n{about}\n\n{body}"
