@@ -112,6 +112,9 @@ def _write(path: Path, text: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; reports are for sharing
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -123,7 +126,7 @@ def _write(path: Path, text: str) -> None:
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Blueprint files, or folders to search for blueprints.", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Blueprint files, or folders to search for blueprints.", show_default=False)],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format: text, json, sarif (code scanning), junit (test reports), gitlab (Code Quality), github (workflow annotations).")] = OutputFormat.text,
     fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Lowest severity that fails the run (default: error, or the project's fail-on).", show_default=False)] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule IDs or prefixes (comma-separated, repeatable).", show_default=False)] = None,

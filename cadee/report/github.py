@@ -11,6 +11,7 @@ message can never start a command of its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from cadee.diagnostics import Location
@@ -32,10 +33,20 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+# Control characters other than CR and LF (which the toolkit escapes) would
+# reach the log raw: NUL, or ESC starting a terminal sequence. Show them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def workflow_command(command: str, properties: Sequence[tuple[str, str]], message: str) -> str:
-    """``::command key=value,...::message`` with every part escaped."""
-    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    return f"::{command}{' ' + props if props else ''}::{escape_data(message)}"
+    """``::command key=value,...::message``, every part escaped as the toolkit does
+    (control characters other than CR and LF are first shown as ``\\xNN``)."""
+    props = ",".join(f"{key}={escape_property(_visible(value))}" for key, value in properties)
+    return f"::{command}{' ' + props if props else ''}::{escape_data(_visible(message))}"
 
 
 def _where(paths: RepositoryPaths, location: Location) -> list[tuple[str, str]]:

@@ -35,6 +35,7 @@ __all__ = [
     "fingerprint",
     "render_sarif",
     "target_kind",
+    "target_kinds",
 ]
 
 INFORMATION_URI = "https://github.com/cadee-dev/cadee"
@@ -121,15 +122,12 @@ def numbered(keys: Sequence[tuple[str, ...]]) -> Iterator[tuple[str, ...]]:
 # -- the catalog as SARIF rules ----------------------------------------------------
 
 
-def target_kind(finding: Finding, result: BlueprintResult) -> str:
-    """What a finding's target names: system, integration, boundary, kpi, gate,
-    blueprint, waiver or evidence-kind (spec sections 10 and 11)."""
-    if finding.rule in ("WVR001", "WVR002"):
-        return "waiver"
-    if finding.rule == "EVD001":
-        return "evidence-kind"
+def target_kinds(result: BlueprintResult) -> dict[str, str]:
+    """Declared id -> what it names (system, integration, boundary, kpi, gate,
+    owner, evidence, blueprint); the first declaration wins."""
+    kinds: dict[str, str] = {}
     if result.report is None:
-        return "object"
+        return kinds
     blueprint = result.report.blueprint
     for kind, items in (
         ("system", blueprint.systems),
@@ -140,9 +138,20 @@ def target_kind(finding: Finding, result: BlueprintResult) -> str:
         ("owner", blueprint.owners),
         ("evidence", blueprint.evidence),
     ):
-        if any(item.id == finding.target for item in items):
-            return kind
-    return "blueprint" if finding.target == blueprint.id else "object"
+        for item in items:
+            kinds.setdefault(item.id, kind)
+    kinds.setdefault(blueprint.id, "blueprint")
+    return kinds
+
+
+def target_kind(finding: Finding, kinds: Mapping[str, str]) -> str:
+    """What a finding's target names (spec sections 10 and 11); ``kinds`` from
+    :func:`target_kinds`."""
+    if finding.rule in ("WVR001", "WVR002"):
+        return "waiver"  # target: "<rule>:<target>" of the waiver
+    if finding.rule == "EVD001":
+        return "evidence-kind"
+    return kinds.get(finding.target, "object")
 
 
 def _rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -208,12 +217,13 @@ def _region(line: int, column: int) -> dict[str, int]:
 def _finding_result(
     finding: Finding,
     result: BlueprintResult,
+    kinds: Mapping[str, str],
     index: Mapping[str, int],
     paths: RepositoryPaths,
     key: tuple[str, ...],
 ) -> dict[str, Any]:
     blueprint_id = result.report.blueprint.id if result.report is not None else ""
-    kind = target_kind(finding, result)
+    kind = target_kind(finding, kinds)
     entry: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
@@ -258,6 +268,9 @@ def _error_result(
 ) -> dict[str, Any]:
     location = error.location
     message = f"{error.message} [{location.path}]" if location.path else error.message
+    properties = {"blueprint": paths.shown(result.path)}
+    if location.path:
+        properties["path"] = location.path
     return {
         "ruleId": INVALID_BLUEPRINT[0],
         "ruleIndex": 0,
@@ -272,7 +285,7 @@ def _error_result(
             }
         ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(*key)},
-        "properties": {"blueprint": paths.shown(result.path), "path": location.path},
+        "properties": properties,
     }
 
 
@@ -290,6 +303,7 @@ def render_sarif(
     index = {rule_id: position + 1 for position, rule_id in enumerate(rules)}
     keys: list[tuple[str, ...]] = []
     items: list[tuple[Finding | LoadError, BlueprintResult]] = []
+    kinds: dict[int, dict[str, str]] = {}
     for result in results:
         if result.report is None or not result.valid:
             for error in result.errors:
@@ -297,6 +311,7 @@ def render_sarif(
                 keys.append((INVALID_BLUEPRINT[0], paths.shown(loc.file), loc.path, error.message))
                 items.append((error, result))
             continue
+        kinds[id(result)] = target_kinds(result)
         for finding in result.report.findings:
             # rule + target within the blueprint: survives moved lines and files.
             keys.append((result.report.blueprint.id, finding.rule, finding.target))
@@ -304,7 +319,7 @@ def render_sarif(
     sarif_results = [
         _error_result(item, result, paths, key)
         if isinstance(item, LoadError)
-        else _finding_result(item, result, index, paths, key)
+        else _finding_result(item, result, kinds[id(result)], index, paths, key)
         for key, (item, result) in zip(numbered(keys), items, strict=True)
     ]
     log = {
