@@ -106,22 +106,10 @@ def _check_selectors(option: str, selectors: tuple[str, ...] | None, rule_ids: S
 
 
 def _write(path: Path, text: str) -> None:
-    """Write atomically: a reader never sees half a report."""
-    import tempfile
+    """Write a report file atomically (devices such as /dev/null directly)."""
+    from cadee.files import write_atomic
 
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; reports are for sharing
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 @app.command()
@@ -217,38 +205,12 @@ def _print_errors(errors: Sequence[LoadError]) -> None:
         console.print(str(error), markup=False, highlight=False)
 
 
-@app.command()
-def rules(
-    output_format: Annotated[CatalogFormat, typer.Option("--format", "-f", help="Catalog format.")] = CatalogFormat.text,
-) -> int:
-    """List the rule catalog."""
-    from cadee.catalog import catalog_json, catalog_markdown, catalog_table
+# `cadee rules` (a group: the catalog, and `rules test`) and `cadee explain` live in
+# cadee/commands/rules.py: both see pack and plugin rules.
+from cadee.commands import rules as _rules  # noqa: E402
 
-    if output_format is CatalogFormat.json:
-        sys.stdout.write(catalog_json())
-    elif output_format is CatalogFormat.markdown:
-        sys.stdout.write(catalog_markdown())
-    else:
-        _console().print(catalog_table())
-    return 0
-
-
-@app.command()
-def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule ID such as FBK001, or its name.")]) -> int:
-    """Print one rule's full documentation."""
-    from rich.markdown import Markdown
-
-    from cadee.catalog import explain_markdown, find_rule
-
-    rule = find_rule(rule_id)
-    if rule is None:
-        raise _fail(f"unknown rule {rule_id[:40]!r} (see `cadee rules`)")
-    text = explain_markdown(rule)
-    if sys.stdout.isatty():
-        _console().print(Markdown(text))
-    else:
-        sys.stdout.write(text)
-    return 0
+app.add_typer(_rules.app, name="rules", help=_rules.HELP)
+app.command("explain", help=_rules.EXPLAIN_HELP)(_rules.explain)
 
 
 @app.command()
@@ -297,8 +259,11 @@ def init(
 
 
 # -- commands from cadee/commands/ (one line each; keep alphabetical) -------------
-from cadee.commands import simulate  # noqa: E402
+from cadee.commands import diff, export, import_, simulate  # noqa: E402
 
+app.command("diff", help=diff.HELP)(diff.command)
+app.command("export", help=export.HELP)(export.command)
+app.command("import", help=import_.HELP)(import_.command)
 app.command("simulate", help=simulate.HELP)(simulate.command)
 
 def main(argv: Sequence[str] | None = None) -> int:

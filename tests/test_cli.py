@@ -322,3 +322,30 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stdout + done.stderr
     assert "YAML syntax error" in done.stdout
+
+
+def test_output_to_a_device_writes_through_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code = main(["validate", str(write(tmp_path, "bp.yaml", CLEAN)), "--format", "json", "--output", str(fifo)])
+    reader.join(timeout=10)
+    assert code == 0
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO must not be replaced by a file"
+    assert json.loads(received[0])["valid"] is True
+
+
+def test_report_files_are_readable_by_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "r.json"
+        main(["validate", str(write(tmp_path, "bp.yaml", CLEAN)), "--format", "json", "--output", str(target)])
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
