@@ -30,6 +30,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import importlib
+import itertools
 import json
 import math
 import os
@@ -150,7 +151,8 @@ class Subject:
 
     @property
     def described(self) -> str:
-        return f"{self.label} ({_count(self.systems)} systems / {_count(self.integrations)} integrations)"
+        spread = f", {len(self.files)} files" if len(self.files) > 1 else ""
+        return f"{self.label} ({_count(self.systems)} systems / {_count(self.integrations)} integrations{spread})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,14 @@ class Measured:
     @property
     def seconds(self) -> float:
         return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def spread(self) -> str:
+        """The runs and the range of their wall times, to judge the noise."""
+        times = [s.seconds for s in self.samples]
+        if len(times) == 1:
+            return "1"
+        return f"{len(times)} ({_seconds(min(times))} to {_seconds(max(times))})"
 
     @property
     def rss_mb(self) -> float:
@@ -371,7 +381,7 @@ class Row:
                 self.runs, self.target, self.result]
 
 
-HEADER = ["benchmark", "input", "file size", "wall (median)", "floor", "x floor", "peak RSS", "runs",
+HEADER = ["benchmark", "input", "file size", "wall (median)", "floor", "x floor", "peak RSS", "runs (range)",
           "target", "result"]
 
 
@@ -409,6 +419,31 @@ def growth_exponent(points: Sequence[tuple[int, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
+def _project(timings: Sequence[tuple[int, float]], n: int) -> float | None:
+    """Expected seconds of one run at size ``n`` from the smaller sizes measured
+    (the growth of the last two, at least linear); ``None`` without data."""
+    if not timings or n <= 0:
+        return None
+    last_n, last_t = timings[-1]
+    exponent = max(1.0, growth_exponent(timings[-2:])) if len(timings) >= 2 else 1.0
+    return float(last_t * (n / last_n) ** exponent)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return _seconds(seconds)
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
+    except OSError:
+        return "unknown"
+
+
 def machine() -> dict[str, str]:
     """What the numbers were measured on."""
     from importlib import metadata
@@ -432,6 +467,7 @@ def machine() -> dict[str, str]:
     except OSError:
         info["RAM"] = "unknown"
     info["OS"] = f"{platform.system()} {platform.release()} ({platform.machine()})"
+    info["Load average"] = _load()
     info["Python"] = f"{platform.python_version()} ({platform.python_implementation()}, {sys.executable})"
     try:
         libyaml = str(importlib.import_module("yaml._yaml").get_version_string())
@@ -467,6 +503,7 @@ class Options:
     split: int
     fresh: bool
     timeout: float
+    max_run_seconds: float
     command_line: str
 
 
@@ -512,17 +549,29 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
             rows.append(Row(command.label, ", ".join(s.label for s in chosen) or "—",
                             result=f"SKIP: no `{command.subcommand}` command yet"))
             continue
+        timings: list[tuple[int, float]] = []  # (systems, median seconds) of this command
         for subject in chosen:
             n = subject.systems if subject.label != "flagship" else 0
             runs = _runs_for(n, options)
+            projected = _project(timings, n)
+            if projected is not None and projected > options.max_run_seconds:
+                rows.append(Row(command.label, subject.described, _bytes(subject.size),
+                                wall=f"≈ {_duration(projected)} projected",
+                                result=f"SKIP: projected run above --max-run-seconds {options.max_run_seconds:g}"))
+                notes.append(f"{command.label} {subject.label} not run: from the smaller sizes one run would "
+                             f"take about {_duration(projected)} (growth exponent "
+                             f"{max(1.0, growth_exponent(timings[-2:])) if len(timings) >= 2 else 1.0:.2f}).")
+                continue
             base = floor(subject, runs)
             argv = cadee(*command.args(subject))
             _progress(f"{command.label} {subject.label}: x{runs}")
-            result = measure(argv, runs, warmup=n < 100_000, timeout=options.timeout)
+            # Below 10k a warm-up run settles the page cache and .pyc files; larger
+            # inputs come after the floor and the smaller sizes have done that.
+            result = measure(argv, runs, warmup=n < 10_000, timeout=options.timeout)
             bad = result.codes - set(command.ok_codes)
             row = Row(command.label, subject.described, _bytes(subject.size), _seconds(result.seconds),
                       _seconds(base.seconds), f"{result.seconds / base.seconds:.1f}x", _megabytes(result.rss_mb),
-                      str(runs))
+                      result.spread)
             target = command.targets.get(n) if subject.label != "flagship" else None
             if bad:
                 stderr = next(s.stderr for s in result.samples if s.code in bad).strip()
@@ -533,14 +582,20 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
                 misses = target.misses(result.seconds, result.seconds / base.seconds, result.rss_mb)
                 row.result = "PASS" if not misses else "MISS: " + ", ".join(misses)
             rows.append(row)
-            if command.label == "validate" and not bad:
-                growth.append((subject.systems, result.seconds))
+            if not bad and subject.label != "flagship":
+                timings.append((n, result.seconds))
+                if command.label == "validate":
+                    growth.append((n, result.seconds))
 
     if len(growth) >= 2:
         exponent = growth_exponent(growth)
         sizes = sorted(n for n, _ in growth)
         span = f"{_count(sizes[0])} → {_count(sizes[-1])} ({len(growth)} sizes)"
-        row = Row("validate growth", span, wall=f"exponent {exponent:.2f}")
+        ordered = sorted(growth)
+        steps = ", ".join(f"{_count(a)} → {_count(b)}: {growth_exponent([(a, ta), (b, tb)]):.2f}"
+                          for (a, ta), (b, tb) in itertools.pairwise(ordered))
+        detail = f" ({steps})" if len(growth) >= 3 else ""
+        row = Row("validate growth", span, wall=f"exponent {exponent:.2f}{detail}")
         if len(growth) >= 3 and sizes[0] <= 1_000 and sizes[-1] >= 100_000:
             row.target = f"≤ {MAX_GROWTH_EXPONENT}"
             row.result = "PASS" if exponent <= MAX_GROWTH_EXPONENT else f"MISS: {exponent:.2f}"
@@ -552,12 +607,12 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
     _progress(f"start-up: python -c pass, cadee --version, cadee --help x{startup_runs}")
     bare = measure([sys.executable, "-c", "pass"], startup_runs, warmup=True)
     rows.append(Row("python start-up", "`python -c pass` (reference)", wall=_seconds(bare.seconds),
-                    rss=_megabytes(bare.rss_mb), runs=str(startup_runs)))
+                    rss=_megabytes(bare.rss_mb), runs=bare.spread))
     for arg, target in (("--version", VERSION_TARGET), ("--help", HELP_TARGET)):
         result = measure(cadee(arg), startup_runs, warmup=True)
         misses = target.misses(result.seconds, None, result.rss_mb)
         rows.append(Row(f"cadee {arg}", f"`python -m cadee {arg}`", wall=_seconds(result.seconds),
-                        rss=_megabytes(result.rss_mb), runs=str(startup_runs), target=target.describe(),
+                        rss=_megabytes(result.rss_mb), runs=result.spread, target=target.describe(),
                         result="PASS" if not misses else "MISS: " + ", ".join(misses)))
     imported = {arg: heavy_imports(arg) for arg in ("--version", "--help")}
     loaded = sorted({m for mods in imported.values() for m in mods})
@@ -615,6 +670,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", type=int, default=0, metavar="K", help="spread each estate over K included files")
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached estates")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before one run is killed")
+    parser.add_argument("--max-run-seconds", type=float, default=600,
+                        help="skip a size when the smaller sizes project one run above this (default 600)")
     parser.add_argument("--markdown", type=Path, metavar="FILE",
                         help=f"also write the results to FILE (between {BEGIN} and {END} if present)")
     args = parser.parse_args(argv)
@@ -627,9 +684,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("sizes must be at least 49 systems and runs at least 1")
     command_line = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
     options = Options(sizes, runs, big_runs, max(1, args.startup_runs), args.seed, args.split, args.fresh,
-                      args.timeout, command_line.strip())
+                      args.timeout, args.max_run_seconds, command_line.strip())
     info = machine()
+    info["Load average"] = f"at start {info['Load average']}"
     rows, notes = run(options)
+    info["Load average"] += f"; at end {_load()}"
     report = render_report(rows, notes, options, info)
     sys.stdout.write(report)
     if args.markdown is not None:
