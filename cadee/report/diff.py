@@ -115,7 +115,7 @@ def _value(value: Any) -> str:
 
 
 def _introduced(diff: BlueprintDiff) -> dict[str, int]:
-    counts = dict.fromkeys(SEVERITIES, 0)
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for change in (*diff.findings.new, *diff.findings.unchanged):
         if (change.status == "new" or change.unwaived) and not change.finding.waived:
             counts[change.finding.severity] += 1
@@ -128,10 +128,18 @@ def summary_line(diff: BlueprintDiff) -> str:
     if not diff.changed:
         return f"No architectural change ({_plural(len(findings.unchanged), 'finding')} unchanged)."
     counts = diff.counts()
-    introduced = _introduced(diff)
-    new_total = sum(introduced.values())
-    by_severity = ", ".join(f"{n} {s}" for s, n in introduced.items() if n)
-    new_part = _plural(new_total, "new finding") + (f" ({by_severity})" if by_severity else "")
+    active = dict.fromkeys(SEVERITIES, 0)
+    waived = 0
+    for change in findings.new:
+        if change.finding.waived:
+            waived += 1
+        else:
+            active[change.finding.severity] += 1
+    parts = [f"{n} {s}" for s, n in active.items() if n] + ([f"{waived} waived"] if waived else [])
+    new_part = _plural(len(findings.new), "new finding") + (f" ({', '.join(parts)})" if parts else "")
+    unwaived = sum(1 for c in findings.unchanged if c.unwaived)
+    if unwaived:
+        new_part += f", {unwaived} no longer waived"
     approvers = len(diff.approvals.groups)
     return (
         f"{_plural(len(diff.highlights), 'risk highlight')}; "
@@ -398,7 +406,7 @@ def _details_md(change: EntityChange) -> list[str]:
 
 
 # Mermaid: numeric entity codes for anything that is not plainly safe in a quoted label.
-_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 _.,:/'-]")
+_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 _.,:/()+=?!%'-]")
 _NODE_CLASS = {
     "added": "fill:#dafbe1,stroke:#1a7f37,color:#0f3d1e",
     "removed": "fill:#ffebe9,stroke:#cf222e,stroke-dasharray:5 5,color:#67060c",

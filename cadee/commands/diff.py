@@ -1,0 +1,214 @@
+"""``cadee diff``: what a change does to the architecture, and who must approve it
+(docs/pull-requests.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cadee.config import Config
+    from cadee.diagnostics import LoadError
+    from cadee.diff.sources import Side
+
+HELP = (
+    "Show what a change does to the architecture: risk highlights, findings delta, required approvers. "
+    "Exit 0: compared, 1: new findings at --fail-on-new or above, 2: invalid blueprint, git or usage error."
+)
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class FailOnNew(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+
+
+def _usage_error(message: str) -> typer.Exit:
+    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _usage_error(f"--as-of must be a date YYYY-MM-DD, got {value[:40]!r}") from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _sides(arguments: Sequence[str], base: str | None) -> tuple[Side, Side]:
+    from cadee.diff.sources import base_side, find_rename, parse_side
+
+    if base is not None:
+        if len(arguments) != 1:
+            raise _usage_error("with --base REV give exactly one blueprint: cadee diff --base REV PATH")
+        old = find_rename(base_side(base, arguments[0]))
+        return old, parse_side(arguments[0])
+    if len(arguments) != 2:
+        raise _usage_error("give two blueprints (cadee diff OLD NEW, each a file or REV:PATH) "
+                           "or one with --base REV")
+    return parse_side(arguments[0]), parse_side(arguments[1])
+
+
+def _config(old: Side, new: Side) -> tuple[Config, list[LoadError]]:
+    """The project configuration, found from the side on disk (else the current folder)."""
+    from cadee.config import Config, find_config, load_config
+    from cadee.load import display_path
+    from cadee.rules import RULES
+
+    start = Path(new.path if new.revision is None else old.path if old.revision is None else ".")
+    found = find_config(start)
+    if found is None:
+        return Config(), []
+    return load_config(found, RULES.keys(), display_path(found))
+
+
+def command(
+    first: Annotated[
+        str,
+        typer.Argument(metavar="OLD", show_default=False,
+                       help="The old side: a file, or REV:PATH read through git (origin/main:bank/blueprint.yaml). "
+                            "With --base: the file to compare."),
+    ],
+    second: Annotated[
+        str | None,
+        typer.Argument(metavar="NEW", show_default=False, help="The new side: a file or REV:PATH."),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", metavar="REV", show_default=False,
+                     help="Compare PATH with itself at this git revision (cadee diff --base origin/main PATH)."),
+    ] = None,
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Report format.")] = DiffFormat.text,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="YYYY-MM-DD", show_default=False,
+                     help="Judge waivers on both sides as of this date (default: today)."),
+    ] = None,
+    fail_on_new: Annotated[
+        FailOnNew | None,
+        typer.Option("--fail-on-new", show_default=False,
+                     help="Exit 1 when the change introduces unwaived findings at this level or above."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", show_default=False, help="Write the report to this file."),
+    ] = None,
+) -> None:
+    """Compare two blueprints. Exit 0: compared, 1: new findings at --fail-on-new or above, 2: invalid blueprint or usage error."""
+    date = _parse_date(as_of)
+    arguments = [a for a in (first, second) if a is not None]
+    try:
+        code = _compare(arguments, base, output_format, date, fail_on_new, output)
+    finally:
+        gc.unfreeze()  # matters only when called in-process (tests): a CLI run exits next
+    raise typer.Exit(code)
+
+
+def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, date: dt.date | None,
+             fail_on_new: FailOnNew | None, output: Path | None) -> int:
+    from cadee.diff.sources import SourceError, load_side
+    from cadee.rules import RULES
+
+    try:
+        old, new = _sides(arguments, base)
+        config, config_errors = _config(old, new)
+        if config_errors:
+            _print_errors(config_errors)
+            raise typer.Exit(2)
+        loaded = []
+        for side in (old, new):
+            loaded.append(load_side(side, limits=config.limits, known_rules=RULES.keys()))
+            # A loaded blueprint lives until exit: keep the cyclic GC from rescanning it
+            # while the other side loads (it is ~40% of the time on large estates).
+            gc.freeze()
+    except SourceError as exc:
+        raise _usage_error(str(exc)) from None
+
+    invalid = [(role, side.label, result.errors)
+               for role, side, result in zip(("old", "new"), (old, new), loaded, strict=True)]
+    if any(errors or result.blueprint is None
+           for (_, _, errors), result in zip(invalid, loaded, strict=True)):
+        from cadee.report import diff as report
+
+        if output_format is DiffFormat.json:
+            _emit(report.render_invalid_json(invalid), output)
+        elif output_format is DiffFormat.markdown:
+            _emit(report.render_invalid_markdown(invalid), output)
+        if output_format is DiffFormat.text or output is not None:
+            _console(stderr=True).print(report.render_invalid_text(invalid), end="")
+        raise typer.Exit(2)
+
+    from cadee.check import CheckOptions
+    from cadee.diff import diff_blueprints
+    from cadee.report import diff as report
+
+    old_blueprint, new_blueprint = loaded[0].blueprint, loaded[1].blueprint
+    assert old_blueprint is not None and new_blueprint is not None
+    options = CheckOptions(select=config.select, ignore=config.ignore, severity=config.severity, as_of=date)
+    diff = diff_blueprints(old_blueprint, new_blueprint, date, options)
+    if output_format is DiffFormat.json:
+        _emit(report.render_json(diff), output)
+    elif output_format is DiffFormat.markdown:
+        _emit(report.render_markdown(diff), output)
+    elif output is not None:
+        _emit(report.render_text(diff).plain, output)
+    else:
+        _console().print(report.render_text(diff), end="")
+
+    code = 0
+    if fail_on_new is not None:
+        introduced = diff.findings.introduced(fail_on_new.value)
+        if introduced:
+            word = "finding" if len(introduced) == 1 else "findings"
+            _console(stderr=True).print(
+                f"cadee: the change introduces {len(introduced)} unwaived {word} at "
+                f"--fail-on-new {fail_on_new.value} or above",
+                markup=False, highlight=False)
+            code = 1
+    return code
+
+
+def _print_errors(errors: Sequence[LoadError]) -> None:
+    console = _console(stderr=True)
+    for error in errors:
+        console.print(str(error), markup=False, highlight=False)

@@ -1,0 +1,353 @@
+"""The two sides of a diff: a file on disk, or ``REV:PATH`` read through git.
+
+A revision side is loaded by the ordinary loader (:mod:`cadee.load`, which
+reads the filesystem): the top file and every file it includes, transitively,
+are read from the *same* revision with ``git cat-file --batch`` and written to
+a temporary folder that mirrors the repository layout (with an empty ``.git``
+folder at its root, so the loader's project root is the repository root, as
+it is for a checkout). Relative includes, include confinement, symbolic links
+and error messages therefore behave exactly as for a checkout of that
+revision. File names in locations and messages are mapped back to
+``REV:path`` before anything is shown.
+
+``REV:PATH`` follows git's own rule (``git show REV:PATH``): PATH is relative
+to the repository root, unless it starts with ``./`` or ``../``, which makes
+it relative to the current folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cadee.diagnostics import LoadError, Location
+from cadee.load import LoadResult, display_path, load_blueprint
+from cadee.model import LIST_FIELDS, SourceFile
+from cadee.yamlload import Limits, YMap, YSeq, load_yaml
+
+__all__ = ["Side", "SourceError", "base_side", "find_rename", "load_side", "parse_side"]
+
+_SYMLINK = "120000"
+_TREE = "040000"
+_GITLINK = "160000"
+#: An ``include`` key in block or flow style (a large file is parsed only when it has one).
+_INCLUDE_KEY = re.compile(rb"""(?m)(^|[{,])[ \t\r\n]*["']?include["']?[ \t]*:""")
+
+
+class SourceError(Exception):
+    """A side cannot be read: no git repository, unknown revision, missing file.
+
+    A usage error (exit 2); the message is one clear line for the user.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a diff as the user named it."""
+
+    #: What the user wrote (``HEAD~1:bank/blueprint.yaml``, ``bank/blueprint.yaml``).
+    label: str
+    #: A filesystem path, or for a revision side the path inside the repository (posix).
+    path: str
+    #: The git revision, or ``None`` for a file on disk.
+    revision: str | None = None
+    #: Where git runs (the folder whose repository holds the revision).
+    git_dir: str = "."
+    #: For ``--base`` on a renamed file: the path the file had at the revision.
+    renamed_from: str | None = None
+
+
+def parse_side(text: str) -> Side:
+    """``REV:PATH`` or a filesystem path; an existing file always wins (``a:b.yaml``)."""
+    if not text:
+        raise SourceError("empty blueprint argument; give a file or REV:PATH")
+    if os.path.exists(text) or ":" not in text:
+        return Side(label=text, path=text)
+    revision, _, path = text.partition(":")
+    if not revision:
+        raise SourceError(f"{text[:80]!r}: name a revision before the colon (e.g. HEAD:{path})")
+    if not path:
+        raise SourceError(f"{text[:80]!r}: name a file after the colon (e.g. {revision}:blueprint.yaml)")
+    return Side(label=text, path=path, revision=revision)
+
+
+def base_side(revision: str, path: str) -> Side:
+    """The old side of ``cadee diff --base REV PATH``: PATH as it was at REV."""
+    if not revision:
+        raise SourceError("--base needs a revision (e.g. --base origin/main)")
+    local = Path(path)
+    if not local.exists():
+        raise SourceError(f"{path}: no such file")
+    folder = local.resolve().parent
+    top = Path(_git(["rev-parse", "--show-toplevel"], folder, what=path).decode().strip())
+    absolute = Path(os.path.abspath(local))
+    try:
+        inside = absolute.relative_to(top)
+    except ValueError:
+        try:
+            inside = (absolute.parent.resolve() / absolute.name).relative_to(top.resolve())
+        except ValueError:
+            raise SourceError(f"{path} is outside the git repository at {top}") from None
+    return Side(label=f"{revision}:{inside.as_posix()}", path=inside.as_posix(),
+                revision=revision, git_dir=str(top))
+
+
+# -- git --------------------------------------------------------------------------------
+
+
+def _git(args: Sequence[str], cwd: Path | str, *, what: str, data: bytes | None = None) -> bytes:
+    """Run git; every failure becomes a :class:`SourceError` naming ``what``."""
+    try:
+        done = subprocess.run(
+            ["git", "--literal-pathspecs", *args],
+            cwd=cwd,
+            input=data,
+            capture_output=True,
+            check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+    except FileNotFoundError:
+        raise SourceError(f"{what}: reading a revision needs git, which is not installed") from None
+    except OSError as exc:
+        raise SourceError(f"{what}: cannot run git: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        first = message[0] if message else f"git exited with {done.returncode}"
+        if "not a git repository" in first:
+            raise SourceError(f"{what}: not inside a git repository (a REV:PATH side is read "
+                              "from git history; run cadee in a git work tree or give a file path)")
+        raise SourceError(f"{what}: git failed: {first.removeprefix('fatal: ')}")
+    return done.stdout
+
+
+@dataclass(slots=True)
+class _Revision:
+    """A resolved revision of one repository."""
+
+    label: str
+    commit: str
+    top: Path
+    prefix: str  # the current folder inside the work tree ("" at the root)
+
+
+def _resolve(side: Side) -> _Revision:
+    assert side.revision is not None
+    where = side.git_dir
+    what = side.label
+    inside = _git(["rev-parse", "--is-inside-work-tree"], where, what=what).decode().strip()
+    if inside != "true":
+        raise SourceError(f"{what}: not inside a git work tree")
+    top = Path(_git(["rev-parse", "--show-toplevel"], where, what=what).decode().strip())
+    prefix = _git(["rev-parse", "--show-prefix"], where, what=what).decode().strip()
+    try:
+        out = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{side.revision}^{{commit}}"],
+                   where, what=what)
+    except SourceError:
+        out = b""
+    commit = out.decode().strip()
+    if not commit:
+        raise SourceError(f"{what}: unknown revision {side.revision!r} "
+                          "(fetch it first, e.g. `git fetch origin` or actions/checkout with fetch-depth: 0)")
+    return _Revision(side.revision, commit, top, prefix)
+
+
+def _repo_path(side: Side, revision: _Revision) -> str:
+    """The side's path relative to the repository root (git's REV:PATH rule)."""
+    path = side.path.replace(os.sep, "/")
+    if path.startswith(("./", "../")) or path in (".", ".."):
+        path = posixpath.join(revision.prefix, path)
+    normal = posixpath.normpath(path)
+    if normal.startswith("../") or normal in ("..", ".") or posixpath.isabs(normal):
+        raise SourceError(f"{side.label}: the path is outside the repository")
+    return normal
+
+
+def _entries(revision: _Revision, paths: Sequence[str], what: str) -> dict[str, tuple[str, str, str]]:
+    """path -> (mode, type, object id) for the paths that exist at the revision."""
+    if not paths:
+        return {}
+    out = _git(["ls-tree", "-z", "--full-tree", revision.commit, "--", *paths], revision.top, what=what)
+    found: dict[str, tuple[str, str, str]] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, kind, oid = meta.decode().split(" ")
+        found[os.fsdecode(name)] = (mode, kind, oid)
+    return found
+
+
+def _blobs(revision: _Revision, oids: Sequence[str], what: str) -> dict[str, bytes]:
+    """Blob contents by object id, all in one ``git cat-file --batch``."""
+    if not oids:
+        return {}
+    out = _git(["cat-file", "--batch"], revision.top, what=what, data="".join(f"{o}\n" for o in oids).encode())
+    blobs: dict[str, bytes] = {}
+    position = 0
+    for oid in oids:
+        end = out.index(b"\n", position)
+        header = out[position:end].decode().split(" ")
+        position = end + 1
+        if len(header) != 3:
+            continue  # "missing": cannot happen for ids ls-tree just listed
+        size = int(header[2])
+        blobs[oid] = out[position : position + size]
+        position += size + 1
+    return blobs
+
+
+def _includes(data: bytes, shown: str, limits: Limits) -> list[str]:
+    """The include list of a file, or nothing (the loader reports broken files)."""
+    if b"include" not in data or not _INCLUDE_KEY.search(data):  # most files include nothing
+        return []
+    raw, _ = load_yaml(data, shown, limits)
+    if not isinstance(raw, YMap):
+        return []
+    includes = raw.get("include")
+    if not isinstance(includes, YSeq):
+        return []
+    return [target for target in includes if isinstance(target, str)]
+
+
+def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits, what: str) -> None:
+    """Write the top file and everything it includes, at the revision, under ``root``."""
+    pending = [top_path]
+    seen: set[str] = set()
+    while pending and len(seen) <= limits.max_include_files + 1:
+        batch = [p for p in dict.fromkeys(pending) if p not in seen]
+        pending = []
+        seen.update(batch)
+        entries = _entries(revision, batch, what)
+        contents = _blobs(revision, sorted({oid for mode, kind, oid in entries.values() if kind == "blob"}), what)
+        for path in batch:
+            entry = entries.get(path)
+            if entry is None:
+                continue  # missing: the loader says "does not exist" with file:line:column
+            mode, kind, oid = entry
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if kind == "tree" or mode == _TREE:
+                target.mkdir(exist_ok=True)  # the loader reports "is not a file"
+                continue
+            if mode == _GITLINK or kind != "blob":
+                continue
+            data = contents[oid]
+            if mode == _SYMLINK:
+                link = os.fsdecode(data)
+                os.symlink(link, target)
+                followed = posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+                if not posixpath.isabs(link) and not followed.startswith("../") and followed != "..":
+                    pending.append(followed)
+                continue
+            target.write_bytes(data)
+            folder = posixpath.dirname(path)
+            for include in _includes(data, path, limits):
+                if "\x00" in include or posixpath.isabs(include) or not include.strip():
+                    continue
+                followed = posixpath.normpath(posixpath.join(folder, include))
+                if not followed.startswith("../") and followed != "..":
+                    pending.append(followed)
+
+
+def load_side(
+    side: Side,
+    *,
+    limits: Limits | None = None,
+    known_rules: Collection[str] | None = None,
+) -> LoadResult:
+    """Load one side; file names in the result are what the user wrote (``REV:path``)."""
+    limits = limits or Limits()
+    if side.revision is None:
+        if not os.path.exists(side.path):
+            raise SourceError(f"{side.label}: no such file")
+        return load_blueprint(side.path, limits=limits, known_rules=known_rules)
+    revision = _resolve(side)
+    path = _repo_path(side, revision)
+    existing = _entries(revision, [path], side.label)
+    if path not in existing:
+        raise SourceError(_missing_message(side, revision, path))
+    if existing[path][1] != "blob":
+        raise SourceError(f"{side.label}: is a folder at {side.revision}, not a blueprint file")
+    folder = tempfile.mkdtemp(prefix="cadee-diff-")
+    try:
+        root = Path(os.path.realpath(folder))
+        (root / ".git").mkdir()  # the loader's project root: the repository root
+        _materialise(revision, path, root, limits, side.label)
+        result = load_blueprint(root / path, limits=limits, known_rules=known_rules)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return _relabel(result, display_path(root), side.revision)
+
+
+def _missing_message(side: Side, revision: _Revision, path: str) -> str:
+    return (f"{side.label}: {path!r} does not exist at revision {side.revision} "
+            f"(renamed since? name the path it had then: {side.revision}:OLD-PATH)")
+
+
+def find_rename(side: Side) -> Side:
+    """For ``--base``: when PATH did not exist at REV but git sees a rename, use the old name."""
+    assert side.revision is not None
+    revision = _resolve(side)
+    path = _repo_path(side, revision)
+    if path in _entries(revision, [path], side.label):
+        return side
+    out = _git(["diff", "--find-renames", "--name-status", "-z", revision.commit],
+               revision.top, what=side.label)
+    fields = out.split(b"\0")
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index].decode()
+        if status.startswith(("R", "C")):
+            old, new = os.fsdecode(fields[index + 1]), os.fsdecode(fields[index + 2])
+            if new == path and status.startswith("R"):
+                return dataclasses.replace(side, path=old, label=f"{side.revision}:{old}", renamed_from=old)
+            index += 3
+        else:
+            index += 2
+    return side
+
+
+# -- showing REV:path instead of the temporary folder ------------------------------------
+
+
+def _relabel(result: LoadResult, shown_root: str, revision: str) -> LoadResult:
+    """File names under the temporary folder become ``REV:path``, in locations and messages."""
+    prefix = shown_root.rstrip("/") + "/"
+    replacement = f"{revision}:"
+    root_name = revision
+
+    def name(text: str) -> str:
+        return replacement + text[len(prefix):] if text.startswith(prefix) else text
+
+    def message(text: str) -> str:
+        return text.replace(prefix, replacement).replace(shown_root, f"the repository root at {root_name}")
+
+    def location(loc: Location) -> Location:
+        return Location(name(loc.file), loc.line, loc.column, loc.path)
+
+    cache: dict[str, str] = {}
+    result.path = name(result.path)
+    result.errors = [LoadError(location(e.location), message(e.message)) for e in result.errors]
+    result.files = [SourceFile(name(f.path), f.sha256) for f in result.files]
+    blueprint = result.blueprint
+    if blueprint is not None:
+        blueprint.path = name(blueprint.path)
+        blueprint.location = location(blueprint.location)
+        blueprint.files = [SourceFile(name(f.path), f.sha256) for f in blueprint.files]
+        for key in LIST_FIELDS:
+            for item in getattr(blueprint, key):
+                loc = item.location
+                shown = cache.get(loc.file)
+                if shown is None:
+                    shown = cache[loc.file] = name(loc.file)
+                # The loader keeps locations in the instance dict (see cadee.model.Item).
+                item.__dict__["location"] = Location(shown, loc.line, loc.column, loc.path)
+    return result
