@@ -36,26 +36,41 @@ def catalog_json(rules: Mapping[str, Rule] = RULES) -> str:
     return json.dumps([rule_to_dict(r) for r in rules.values()], indent=2, ensure_ascii=False) + "\n"
 
 
+def _has_other_sources(rules: Mapping[str, Rule]) -> bool:
+    return any(rule.source != "cadee" for rule in rules.values())
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def catalog_markdown(rules: Mapping[str, Rule] = RULES) -> str:
-    """The rule table as embedded in README.md and docs/rules.md."""
-    lines = [
-        "| ID | name | severity | layer | summary |",
-        "|---|---|---|---|---|",
-    ]
+    """The rule table as embedded in README.md and docs/rules.md.
+
+    With pack or plugin rules among ``rules`` the table gains a ``source`` column.
+    """
+    with_source = _has_other_sources(rules)
+    if with_source:
+        lines = ["| ID | name | severity | layer | summary | source |", "|---|---|---|---|---|---|"]
+    else:
+        lines = ["| ID | name | severity | layer | summary |", "|---|---|---|---|---|"]
     for rule in rules.values():
-        summary = rule.summary.replace("|", "\\|")
-        lines.append(f"| {rule.id} | {rule.name} | {rule.severity} | {rule.layer} | {summary} |")
+        row = f"| {rule.id} | {_cell(rule.name)} | {rule.severity} | {rule.layer} | {_cell(rule.summary)} |"
+        lines.append(row + (f" {_cell(rule.source)} |" if with_source else ""))
     return "\n".join(lines) + "\n"
 
 
 def catalog_table(rules: Mapping[str, Rule] = RULES) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="CADEE rule catalog", title_justify="left")
-    for column in ("ID", "name", "severity", "layer", "summary"):
+    for column in ("ID", "name", "severity", "layer", "summary", "source"):
         table.add_column(column, overflow="fold")
     for rule in rules.values():
-        table.add_row(rule.id, rule.name, rule.severity, rule.layer, rule.summary)
+        # Text cells: pack summaries are user input, never rich markup.
+        cells = (rule.id, rule.name, rule.severity, rule.layer, rule.summary, rule.source)
+        table.add_row(*(Text(cell) for cell in cells))
     return table
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cadee.diagnostics import SEVERITIES, AppliedWaiver, Finding, Severity
+from cadee.gcpause import gc_paused
 from cadee.graph import ArchitectureGraph, build_graph
 from cadee.model import Blueprint, Waiver
 from cadee.rules import RULES, Rule, wvr001_waiver_expired, wvr002_waiver_unused
@@ -77,7 +78,16 @@ def check(
     graph: ArchitectureGraph | None = None,
 ) -> Report:
     """Run the selected rules, apply severities and waivers, return the report."""
-    options = options or CheckOptions()
+    with gc_paused():
+        return _check(blueprint, options or CheckOptions(), rules, graph)
+
+
+def _check(
+    blueprint: Blueprint,
+    options: CheckOptions,
+    rules: Mapping[str, Rule] | None,
+    graph: ArchitectureGraph | None,
+) -> Report:
     active = select_rules(rules if rules is not None else RULES, options.select, options.ignore)
     graph = graph or build_graph(blueprint)
     as_of = options.as_of or dt.date.today()

@@ -259,11 +259,12 @@ def init(
 
 
 # -- commands from cadee/commands/ (one line each; keep alphabetical) -------------
-from cadee.commands import diff, export, import_, simulate  # noqa: E402
+from cadee.commands import diff, export, import_, render, simulate  # noqa: E402
 
 app.command("diff", help=diff.HELP)(diff.command)
 app.command("export", help=export.HELP)(export.command)
 app.command("import", help=import_.HELP)(import_.command)
+app.command("render", help=render.HELP)(render.command)
 app.command("simulate", help=simulate.HELP)(simulate.command)
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -272,8 +273,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args in (["--version"], ["-V"]):  # fast path: no command machinery at all
         sys.stdout.write(f"cadee {__version__}\n")
         return 0
+    from cadee.gcpause import gc_paused
+
     try:
-        app(args=args, prog_name="cadee", standalone_mode=True)
+        # Commands build large acyclic trees: the cyclic collector only costs time.
+        with gc_paused():
+            app(args=args, prog_name="cadee", standalone_mode=True)
     except SystemExit as exc:
         if exc.code is None:
             return 0

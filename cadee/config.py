@@ -4,11 +4,17 @@ Found by walking up from the blueprint's folder; the nearest file that
 configures cadee wins (a ``pyproject.toml`` without ``[tool.cadee]`` is
 skipped, as ruff does). Command-line options win over the file.
 
+Rule packs (:mod:`cadee.packs`): ``rule-packs`` lists pack files relative to
+the configuration file. Without the key, a ``cadee-rules.yaml`` beside the
+configuration file is used; without a configuration file, the nearest
+``cadee-rules.yaml`` found walking up from the blueprint.
+
     [tool.cadee]
     select = ["FBK", "IAM", "ARC"]
     ignore = ["ARC007"]
     severity = { EVD001 = "error" }
     fail-on = "warning"
+    rule-packs = ["policies/acme-rules.yaml"]   # relative to this file
 
     [tool.cadee.limits]
     max_file_bytes = 268435456
@@ -27,9 +33,11 @@ from typing import Any
 from cadee.diagnostics import SEVERITIES, LoadError, Location, Severity
 from cadee.yamlload import Limits
 
-__all__ = ["Config", "find_config", "load_config"]
+__all__ = ["Config", "find_config", "find_rule_packs", "load_config"]
 
-KEYS = ("select", "ignore", "severity", "fail-on", "limits")
+KEYS = ("select", "ignore", "severity", "fail-on", "limits", "rule-packs")
+#: Pack file names used without a ``rule-packs`` key (the first is the documented one).
+PACK_NAMES = ("cadee-rules.yaml", "cadee-rules.yml")
 LIMIT_KEYS = tuple(f.name for f in dataclasses.fields(Limits))
 
 
@@ -43,6 +51,8 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity | None = None
     limits: Limits = field(default_factory=Limits)
+    #: Absolute paths of the packs listed under ``rule-packs``; ``None`` when the key is absent.
+    rule_packs: tuple[Path, ...] | None = None
 
 
 def find_config(start: Path) -> Path | None:
@@ -68,10 +78,34 @@ def _has_tool_cadee(path: Path) -> bool:
     return re.search(r"^\s*\[\s*tool\.cadee\s*[\].]", text, re.MULTILINE) is not None
 
 
+def find_rule_packs(config: Config | None, config_path: Path | None, start: Path) -> tuple[Path, ...]:
+    """The packs of a project: ``rule-packs``, else a ``cadee-rules.yaml`` beside the
+    configuration file, else (no configuration) the nearest one above ``start``."""
+    if config is not None and config.rule_packs is not None:
+        return config.rule_packs
+    if config_path is not None:
+        folders: tuple[Path, ...] = (config_path.resolve().parent,)
+    else:
+        folder = start.resolve()
+        if not folder.is_dir():
+            folder = folder.parent
+        folders = (folder, *folder.parents)
+    for candidate in folders:
+        for name in PACK_NAMES:
+            pack = candidate / name
+            if pack.is_file():
+                return (pack,)
+    return ()
+
+
 def load_config(
-    path: Path, rule_ids: Collection[str], shown: str | None = None
+    path: Path, rule_ids: Collection[str] | None, shown: str | None = None
 ) -> tuple[Config, list[LoadError]]:
-    """Read and check one configuration file; errors carry file:line:column."""
+    """Read and check one configuration file; errors carry file:line:column.
+
+    ``rule_ids`` are the IDs ``select``, ``ignore`` and ``severity`` may name;
+    ``None`` skips that check (to read ``rule-packs`` before the packs are loaded).
+    """
     shown = shown or path.as_posix()
     errors: list[LoadError] = []
     try:
@@ -109,6 +143,8 @@ def load_config(
             err(key, f"`{key}` must be a list of rule IDs or prefixes")
             return ()
         for selector in value:
+            if rule_ids is None:
+                continue
             if not any(rid.startswith(selector) for rid in rule_ids) or not selector:
                 err(key, f"`{key}`: {selector[:60]!r} matches no rule")
         return tuple(value)
@@ -121,7 +157,7 @@ def load_config(
         err("severity", "`severity` must be a table of RULE = \"error\" | \"warning\" | \"info\"")
     else:
         for rule_id, level in raw_severity.items():
-            if not any(rid.startswith(rule_id) for rid in rule_ids):
+            if rule_ids is not None and not any(rid.startswith(rule_id) for rid in rule_ids):
                 err(f"severity.{rule_id}", f"`severity`: {rule_id[:60]!r} matches no rule")
             elif level not in SEVERITIES:
                 err(f"severity.{rule_id}", f"`severity.{rule_id}` must be one of {', '.join(SEVERITIES)}")
@@ -145,6 +181,20 @@ def load_config(
             else:
                 values[key] = value
         limits = dataclasses.replace(limits, **values)
+    rule_packs: tuple[Path, ...] | None = None
+    raw_packs = section.get("rule-packs")
+    if raw_packs is not None:
+        if not isinstance(raw_packs, list) or not all(isinstance(p, str) and p.strip() for p in raw_packs):
+            err("rule-packs", "`rule-packs` must be a list of rule-pack files, relative to this file")
+        else:
+            packs: list[Path] = []
+            for entry in raw_packs:
+                pack = (path.resolve().parent / entry).resolve()
+                if not pack.is_file():
+                    err("rule-packs", f"`rule-packs`: {entry[:80]!r} is not a file (paths are relative to {shown})")
+                elif pack not in packs:
+                    packs.append(pack)
+            rule_packs = tuple(packs)
     config = Config(
         path=shown,
         select=select,
@@ -152,6 +202,7 @@ def load_config(
         severity=severity,
         fail_on=fail_on,
         limits=limits,
+        rule_packs=rule_packs,
     )
     return config, errors
 

@@ -1,6 +1,9 @@
-"""Validate blueprint files: configuration, loading and checking in one call.
+"""Validate blueprint files: configuration, rule packs, loading and checking in one call.
 
 This is the library API behind ``cadee validate``; it touches no terminal.
+A blueprint is checked with its project's rules: the built-in catalog, the
+installed plugins and the project's rule packs (see :mod:`cadee.config`),
+so waivers and ``select``/``ignore``/``severity`` may name pack rules.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from cadee.check import CheckOptions, Report, check
-from cadee.config import Config, find_config, load_config
+from cadee.config import Config, find_config, find_rule_packs, load_config
 from cadee.diagnostics import LoadError, Location, Severity, at_or_above
 from cadee.load import display_path, load_blueprint
 from cadee.rules import RULES, Rule
 
-__all__ = ["BlueprintResult", "Overrides", "discover", "validate_file"]
+__all__ = ["BlueprintResult", "Overrides", "RuleSet", "discover", "project_packs", "rule_set", "validate_file"]
 
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 _TOP_KEY = re.compile(rb"^(cadee|blueprint)\s*:", re.MULTILINE)
@@ -138,21 +141,90 @@ def _top_level_keys(data: bytes) -> set[str]:
     return keys
 
 
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A project's rules: built-ins, plugins, then packs; and what kept any out."""
+
+    rules: dict[str, Rule]
+    errors: tuple[LoadError, ...]
+    packs: tuple[Any, ...]  # cadee.packs.load.Pack, imported lazily
+
+
+#: Loaded packs by (real path, content hash, working folder): a run over many
+#: blueprints of one project reads and checks each pack once.
+_PACKS: dict[tuple[Path, str, Path], Any] = {}
+
+
+def rule_set(packs: Sequence[Path]) -> RuleSet:
+    """The built-in rules, the installed plugins and the rules of ``packs``."""
+    from cadee.packs.plugins import installed_plugins
+
+    plugins = installed_plugins()
+    if not packs and not plugins.rules and not plugins.errors:
+        return RuleSet(RULES, (), ())  # the common case: the built-in catalog as it is
+    import hashlib
+
+    from cadee.packs.load import combine, load_pack
+
+    cwd = Path.cwd()
+    loaded = []
+    for path in packs:
+        real = Path(os.path.abspath(path))
+        try:
+            digest = hashlib.sha256(real.read_bytes()).hexdigest()
+        except OSError:
+            digest = ""  # load_pack reports why it cannot be read
+        key = (real, digest, cwd)
+        pack = _PACKS.get(key)
+        if pack is None:
+            pack = load_pack(path, cwd=cwd)
+            if digest:
+                _PACKS[key] = pack
+        loaded.append(pack)
+    rules, errors = combine(RULES, plugins.rules, loaded)
+    return RuleSet(rules, (*plugins.errors, *errors), tuple(loaded))
+
+
+def project_packs(start: Path) -> tuple[tuple[Path, ...], list[LoadError]]:
+    """The rule packs of the project ``start`` (a blueprint or a folder) belongs to,
+    and the configuration's errors about them."""
+    config_path = find_config(start)
+    config = None
+    errors: list[LoadError] = []
+    if config_path is not None:
+        config, problems = load_config(config_path, None, display_path(config_path))
+        errors = [e for e in problems if e.location.path.endswith("rule-packs")]
+    return find_rule_packs(config, config_path, start), errors
+
+
 def validate_file(
     path: str | os.PathLike[str],
     overrides: Overrides | None = None,
     rules: Mapping[str, Rule] | None = None,
     config: Config | None = None,
 ) -> BlueprintResult:
-    """Load and check one blueprint with its project configuration."""
+    """Load and check one blueprint with its project configuration and rules.
+
+    ``rules`` replaces the project's rules (built-ins, plugins and packs)
+    when given.
+    """
     overrides = overrides or Overrides()
-    rules = rules if rules is not None else RULES
     path = Path(path)
     errors: list[LoadError] = []
+    config_path = find_config(path) if config is None else None
+    if rules is None:
+        first = None
+        if config is not None:
+            first = config
+        elif config_path is not None:
+            first, _ = load_config(config_path, None)  # settings only: the packs it lists
+        found = rule_set(find_rule_packs(first, config_path, path))
+        rules = found.rules
+        errors.extend(found.errors)
     if config is None:
-        config_path = find_config(path)
         if config_path is not None:
-            config, errors = load_config(config_path, rules.keys(), display_path(config_path))
+            config, problems = load_config(config_path, rules.keys(), display_path(config_path))
+            errors[:0] = problems
         else:
             config = Config()
     if errors:

@@ -62,9 +62,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cadee.diagnostics import Finding
-from cadee.graph import ArchitectureGraph, path_to, reach
+from cadee.graph import ArchitectureGraph
+from cadee.model import SYSTEMS_OF_RECORD
+from cadee.packs.engine import mediated_paths
+from cadee.packs.model import MediatedPath
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, rule
+
+#: The rule as a mediated-path template (spec 13.6): sources are channels and
+#: non-gateway systems in untrusted boundaries; any gateway blocks a path.
+TEMPLATE = MediatedPath.model_validate(
+    {
+        "from": [{"kind": "channel"}, {"trust": "untrusted", "not": {"kind": "gateway"}}],
+        "to": {"kind": sorted(SYSTEMS_OF_RECORD)},
+        "through": {"kind": "gateway"},
+        "over": "integrations",
+    }
+)
 
 
 @rule(
@@ -76,29 +90,9 @@ from cadee.rules.base import Rule, rule
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
-    sources: list[str] = []
-    for system in graph.blueprint.systems:
-        if system.kind == "channel":
-            sources.append(system.id)
-        elif system.kind != "gateway":
-            boundary = graph.boundary_of(system)
-            if boundary is not None and boundary.trust == "untrusted":
-                sources.append(system.id)
-    if not sources:
-        return
     systems = graph.systems
-
-    def is_gateway(system_id: str) -> bool:
-        return systems[system_id].kind == "gateway"
-
-    # One multi-source BFS with gateways blocked: linear in systems + integrations.
-    parents = reach(graph.integrations.successors, sources, blocked=is_gateway)
-    source_set = set(sources)
-    for system in graph.blueprint.systems:
-        if not system.is_system_of_record or system.id not in parents:
-            continue
-        path = path_to(parents, system.id, source_set)
-        start = systems[path[0]]
+    for hit in mediated_paths(graph, TEMPLATE):
+        system, start = hit.target, systems[hit.path[0]]
         if start.kind == "channel":
             origin = f"channel '{start.id}'"
         else:
@@ -106,6 +100,6 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
         yield self.finding(
             system.id,
             f"system of record ({system.kind}) '{system.id}' is reachable from {origin} "
-            f"without passing through a gateway ({' -> '.join(path)})",
+            f"without passing through a gateway ({' -> '.join(hit.path)})",
             system.location,
         )

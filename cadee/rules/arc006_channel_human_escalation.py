@@ -56,9 +56,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cadee.diagnostics import Finding
-from cadee.graph import ArchitectureGraph, reach
+from cadee.graph import ArchitectureGraph
+from cadee.packs.engine import unreached
+from cadee.packs.model import MustReach
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, rule
+
+#: The rule as a must-reach template over integration and fallback edges together.
+TEMPLATE = MustReach.model_validate(
+    {"from": {"kind": "channel"}, "to": {"kind": "human-desk"}, "over": ["integrations", "fallbacks"]}
+)
 
 
 @rule(
@@ -70,27 +77,15 @@ from cadee.rules.base import Rule, rule
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
-    channels = [s for s in graph.blueprint.systems if s.kind == "channel"]
-    if not channels:
-        return
-    desks = [s.id for s in graph.blueprint.systems if s.kind == "human-desk"]
-
-    def predecessors(node: str) -> Iterator[str]:
-        yield from graph.integrations.predecessors(node)
-        yield from graph.fallbacks.predecessors(node)
-
-    # One reverse search from every desk over both edge sets: linear.
-    covered = reach(predecessors, desks)
-    why = (
-        "over integrations or fallbacks"
-        if desks
-        else "(the blueprint declares no human-desk system)"
-    )
-    for system in channels:
-        if system.id not in covered:
-            yield self.finding(
-                system.id,
-                f"channel '{system.id}' cannot reach a human-desk {why}; customers have no "
-                f"way to a person",
-                system.location,
-            )
+    for miss in unreached(graph, TEMPLATE):
+        why = (
+            "over integrations or fallbacks"
+            if miss.targets
+            else "(the blueprint declares no human-desk system)"
+        )
+        yield self.finding(
+            miss.system.id,
+            f"channel '{miss.system.id}' cannot reach a human-desk {why}; customers have no "
+            f"way to a person",
+            miss.system.location,
+        )

@@ -53,9 +53,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cadee.diagnostics import Finding
-from cadee.graph import ArchitectureGraph, reach
+from cadee.graph import ArchitectureGraph
+from cadee.packs.engine import unreached
+from cadee.packs.model import MustReach
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, rule
+
+#: The rule as a must-reach template over fallback edges only.
+TEMPLATE = MustReach.model_validate(
+    {"from": {"kind": ["model", "agent"]}, "to": {"kind": "human-desk"}, "over": "fallbacks"}
+)
 
 
 @rule(
@@ -67,18 +74,15 @@ from cadee.rules.base import Rule, rule
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
-    desks = [s.id for s in graph.blueprint.systems if s.kind == "human-desk"]
-    # Reverse search from every desk: who reaches one over fallback edges.
-    covered = reach(graph.fallbacks.predecessors, desks)
-    for system in graph.blueprint.systems:
-        if system.is_ai and system.id not in covered:
-            if not system.fallback:
-                why = "declares no fallback"
-            else:
-                chain = ", ".join(step.to for step in system.fallback)
-                why = f"has a fallback chain ({chain}) that never reaches a human-desk"
-            yield self.finding(
-                system.id,
-                f"{system.kind} '{system.id}' {why}; AI components must fall back to a human",
-                system.location,
-            )
+    for miss in unreached(graph, TEMPLATE):
+        system = miss.system
+        if not system.fallback:
+            why = "declares no fallback"
+        else:
+            chain = ", ".join(step.to for step in system.fallback)
+            why = f"has a fallback chain ({chain}) that never reaches a human-desk"
+        yield self.finding(
+            system.id,
+            f"{system.kind} '{system.id}' {why}; AI components must fall back to a human",
+            system.location,
+        )

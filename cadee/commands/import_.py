@@ -1,0 +1,121 @@
+"""``cadee import``: a blueprint from a FINOS CALM architecture or Backstage catalog files (docs/interop.md)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cadee.diagnostics import LoadError
+
+HELP = "Import a blueprint from a FINOS CALM architecture or Backstage catalog files; never overwrites."
+
+
+class ImportSource(StrEnum):
+    calm = "calm"
+    backstage = "backstage"
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+
+
+def _usage_error(message: str) -> typer.Exit:
+    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def _print(line: str) -> None:
+    _console(stderr=True).print(line, markup=False, highlight=False)
+
+
+def _invalid(errors: list[LoadError]) -> typer.Exit:
+    from cadee.interop.draft import clean_text
+
+    for error in errors:
+        where = f" [{clean_text(error.location.path)}]" if error.location.path else ""
+        _print(f"{clean_text(str(error.location))}: error {clean_text(error.message)}{where}")
+    count = len(errors)
+    _print(f"cadee: nothing imported: {count} error{'s' if count != 1 else ''}")
+    return typer.Exit(2)
+
+
+def command(
+    source: Annotated[
+        ImportSource,
+        typer.Argument(metavar="SOURCE", help="calm (a CALM 1.2 architecture JSON) or backstage (catalog YAML files).",
+                       show_default=False),
+    ],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="The CALM architecture, or the Backstage catalog files.",
+                       show_default=False),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the blueprint to this new file (never overwritten) "
+                     "instead of standard output.", show_default=False),
+    ] = None,
+) -> None:
+    """Import a blueprint. Exit 0: imported (warnings list what did not map), 2: malformed input or usage error."""
+    if source is ImportSource.calm and len(files) != 1:
+        raise _usage_error("cadee import calm takes exactly one architecture file")
+    if output is not None and output.exists():
+        raise _usage_error(f"{output} already exists; cadee import never overwrites (choose another path)")
+
+    from cadee.diagnostics import LoadError, Location
+    from cadee.interop.blueprint_writer import render_blueprint
+    from cadee.load import display_path
+    from cadee.rules import RULES
+
+    inputs: list[tuple[str, bytes]] = []
+    errors: list[LoadError] = []
+    for path in files:
+        shown = display_path(path)
+        try:
+            inputs.append((shown, path.read_bytes()))
+        except OSError as exc:
+            errors.append(LoadError(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}"))
+    if errors:
+        raise _invalid(errors)
+    if source is ImportSource.calm:
+        from cadee.interop.calm import import_calm
+
+        draft, errors = import_calm(inputs[0][1], inputs[0][0], RULES.keys())
+    else:
+        from cadee.interop.backstage import import_backstage
+
+        draft, errors = import_backstage(inputs, RULES.keys())
+    if draft is None:
+        raise _invalid(errors)
+    text = render_blueprint(draft, f"cadee import {source.value}")
+    for note in draft.notes:
+        _print(str(note))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            with output.open("x", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+        except FileExistsError:
+            raise _usage_error(f"{output} already exists; cadee import never overwrites") from None
+        except OSError as exc:
+            raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
+    counts = ", ".join(
+        f"{len(draft.sections[key])} {key if len(draft.sections[key]) != 1 else one}"
+        for key, one in (("owners", "owner"), ("boundaries", "boundary"), ("systems", "system"),
+                         ("integrations", "integration"))
+    )
+    warnings = len(draft.notes)
+    target = f"; wrote {output}; next: cadee validate {output}" if output is not None else ""
+    _print(f"cadee: imported {counts} from {draft.source} with {warnings} warning{'s' if warnings != 1 else ''}{target}")
+    raise typer.Exit(0)

@@ -1,0 +1,325 @@
+"""Render a blueprint into its evidence pack: maps, documents, the leadership brief.
+
+The library API behind ``cadee render``. It returns file contents and writes
+nothing::
+
+    from cadee.render import render_pack
+    files = render_pack(blueprint, report, formats=("md", "html"), as_of=date(2026, 6, 1))
+    # {"brief.md": b"...", "maps/full.dot": b"...", ...}
+
+Every document is built once as a :mod:`cadee.render.model` value, then
+written through templates (``cadee/templates``) as Markdown, HTML and Typst
+(compiled to PDF). Maps are Graphviz DOT laid out by Graphviz's ``dot``, and
+Mermaid. The same blueprint and as-of date give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cadee.check import Report
+    from cadee.model import Blueprint
+    from cadee.render.model import Document, Provenance
+
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "FORMATS",
+    "NEEDS_DOT",
+    "VIEWS",
+    "IncompleteRender",
+    "Pack",
+    "RenderError",
+    "TemplateProblem",
+    "build_pack",
+    "render_pack",
+]
+
+#: Every output format, in the order they are produced.
+FORMATS = ("md", "html", "pdf", "svg", "png", "dot", "mmd")
+#: Formats that carry the documents (the rest are maps only).
+DOCUMENT_FORMATS = ("md", "html", "pdf")
+#: Formats that need Graphviz's ``dot`` program.
+NEEDS_DOT = frozenset({"html", "pdf", "svg", "png"})
+VIEWS = ("full", "identity", "fallback")
+#: Resolution of PNG maps: sharp on high-density screens, small enough for a repository.
+PNG_DPI = 96
+#: Marker file: a folder holding it was written by ``cadee render`` and may be replaced.
+MARKER = ".cadee-render"
+
+# A4 text area and A3 pages, in points (Typst template margins: 1.7 cm sides, ~4 cm top+bottom).
+_TEXT_WIDTH = 498.0
+_FULL_HEIGHT = 600.0
+_SMALL_HEIGHT = 300.0
+_A3 = {"a3": (746.0, 1030.0), "a3-landscape": (1095.0, 690.0)}
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt"[^>]*?\bheight="([\d.]+)pt"', re.DOTALL)
+
+
+class RenderError(Exception):
+    """Rendering failed; nothing should be written."""
+
+
+class TemplateProblem(RenderError):
+    """A template is invalid or did something the sandbox refuses."""
+
+
+@dataclass(slots=True)
+class Pack:
+    """The rendered files by relative path, and what could not be rendered."""
+
+    files: dict[str, bytes]
+    problems: list[str] = field(default_factory=list)
+
+
+class IncompleteRender(RenderError):
+    """Some formats could not be rendered (e.g. no Graphviz); ``pack`` holds the rest."""
+
+    def __init__(self, pack: Pack) -> None:
+        super().__init__("; ".join(pack.problems))
+        self.pack = pack
+
+
+@dataclass(frozen=True, slots=True)
+class FigureAsset:
+    """A rendered map as the templates see it."""
+
+    key: str
+    title: str
+    #: Graphviz's SVG (text) ready to inline in HTML; empty when not rendered.
+    svg: Any
+    #: Key of the SVG in Typst's ``sys.inputs``.
+    input: str
+    width_pt: float
+    height_pt: float
+    mermaid: str
+    #: Relative path of the SVG file in the pack, when it is written.
+    link: str
+    #: PDF layout per figure size ("full", "small"): width in pt and page ("" inline).
+    pdf: Mapping[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class MapRef:
+    title: str
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PackInfo:
+    """What the templates know about the whole pack (for cross-links and the index)."""
+
+    title: str
+    documents: tuple[Document, ...]
+    document_formats: tuple[str, ...]
+    maps: tuple[MapRef, ...]
+    provenance: Provenance
+
+
+def render_pack(
+    blueprint: Blueprint,
+    report: Report,
+    formats: Collection[str] = FORMATS,
+    views: Collection[str] = VIEWS,
+    as_of: dt.date | None = None,
+    templates_dir: str | os.PathLike[str] | None = None,
+) -> dict[str, bytes]:
+    """Every file of the pack, by relative path. Pure: writes nothing.
+
+    Raises :class:`IncompleteRender` (with the other files) when a format
+    cannot be rendered, :class:`TemplateProblem` for a bad template.
+    """
+    pack = build_pack(blueprint, report, formats, views, as_of, templates_dir)
+    if pack.problems:
+        raise IncompleteRender(pack)
+    return pack.files
+
+
+def _view_of(key: str) -> str:
+    if key == "summary":
+        return ""  # the brief's small map: inside the documents only
+    return "full" if key == "overview" or key.startswith("full/") else key
+
+
+def _map_pdfs(written: Sequence[str]) -> dict[str, list[str]]:
+    """Map PDFs by file stem: one per map, except per-boundary detail maps,
+    which share one atlas (``maps/full.pdf``, a page per boundary)."""
+    result: dict[str, list[str]] = {}
+    for key in written:
+        result.setdefault("full" if key.startswith("full/") else key, []).append(key)
+    return result
+
+
+def _pdf_layout(width: float, height: float) -> dict[str, dict[str, Any]]:
+    small = min(1.0, _TEXT_WIDTH / width, _SMALL_HEIGHT / height)
+    full = min(1.0, _TEXT_WIDTH / width, _FULL_HEIGHT / height)
+    layout: dict[str, dict[str, Any]] = {
+        "small": {"width": round(width * small, 1), "page": ""},
+        "full": {"width": round(width * full, 1), "page": ""},
+    }
+    if full < 0.6:
+        # Too small to read on A4: the map gets an A3 page of its own.
+        best = max(_A3, key=lambda page: min(_A3[page][0] / width, _A3[page][1] / height))
+        scale = min(1.0, _A3[best][0] / width, _A3[best][1] / height)
+        layout["full"] = {"width": round(width * scale, 1), "page": best}
+    return layout
+
+
+def _svg_size(svg: str) -> tuple[float, float]:
+    match = _SVG_SIZE.search(svg)
+    if not match:
+        return _TEXT_WIDTH, _FULL_HEIGHT
+    return float(match.group(1)), float(match.group(2))
+
+
+def build_pack(
+    blueprint: Blueprint,
+    report: Report,
+    formats: Collection[str] = FORMATS,
+    views: Collection[str] = VIEWS,
+    as_of: dt.date | None = None,
+    templates_dir: str | os.PathLike[str] | None = None,
+) -> Pack:
+    """Render the pack; formats that cannot be rendered are listed in ``problems``."""
+    from cadee.graph import build_graph
+    from cadee.render import documents, maps
+    from cadee.render.model import provenance_of
+
+    wanted = [f for f in FORMATS if f in set(formats)]
+    wanted_views = [v for v in VIEWS if v in set(views)]
+    problems: list[str] = []
+    if any(f in NEEDS_DOT for f in wanted) and not maps.dot_available():
+        failed = [f for f in wanted if f in NEEDS_DOT]
+        problems.append(f"not rendered: {', '.join(failed)} (Graphviz's `dot` program was not found; "
+                        f"{maps.INSTALL_HINT})")
+        wanted = [f for f in wanted if f not in NEEDS_DOT]
+    doc_formats = [f for f in wanted if f in DOCUMENT_FORMATS]
+    provenance = provenance_of(blueprint, (as_of or report.as_of).isoformat())
+    graph = build_graph(blueprint)
+    diagrams = maps.build_diagrams(
+        graph, documents.flagged_targets(report), VIEWS if doc_formats else wanted_views
+    )
+    written = [key for key in diagrams if _view_of(key) in wanted_views]
+    files: dict[str, bytes] = {}
+    mermaid = {key: maps.to_mermaid(d) for key, d in diagrams.items()}
+    for key in written:
+        if "dot" in wanted:
+            files[f"maps/{key}.dot"] = maps.to_dot(diagrams[key]).encode("utf-8")
+        if "mmd" in wanted:
+            files[f"maps/{key}.mmd"] = mermaid[key].encode("utf-8")
+
+    svg_jobs: dict[str, str] = {}
+    png_jobs: dict[str, str] = {}
+    for key, diagram in diagrams.items():
+        if "html" in wanted or "pdf" in wanted or ("svg" in wanted and key in written):
+            svg_jobs[key] = maps.to_dot(diagram)
+        if "png" in wanted and key in written:
+            png_jobs[key] = maps.to_dot(diagram, dpi=PNG_DPI)
+    workers = max(1, min(os.cpu_count() or 2, 8))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # dot runs as a separate process: PNGs render while the documents are written.
+        svg_futures = {key: pool.submit(maps.run_dot, source, "svg") for key, source in svg_jobs.items()}
+        png_futures = {key: pool.submit(maps.run_dot, source, "png") for key, source in png_jobs.items()}
+        svgs = {key: future.result().decode("utf-8") for key, future in svg_futures.items()}
+        if "svg" in wanted:
+            files.update({f"maps/{key}.svg": svgs[key].encode("utf-8") for key in written})
+
+        from cadee.render.html import inline_svg
+
+        figures: dict[str, FigureAsset] = {}
+        for key, diagram in diagrams.items():
+            core = svgs.get(key, "")
+            width, height = _svg_size(core) if core else (0.0, 0.0)
+            text = mermaid[key]
+            figures[key] = FigureAsset(
+                key=key,
+                title=diagram.title,
+                svg=inline_svg(core) if core else "",
+                input=f"map:{key}",
+                width_pt=width,
+                height_pt=height,
+                mermaid=text if len(text) <= maps.MERMAID_LIMIT else "",
+                link=f"maps/{key}.svg" if "svg" in wanted and key in written else "",
+                pdf=_pdf_layout(width, height) if width else {},
+            )
+
+        ctx = documents.Context.create(report, provenance, list(diagrams), graph)
+        docs = documents.build_documents(ctx)
+        map_refs = tuple(
+            MapRef(diagrams[key].title, tuple(
+                f"maps/{'full' if ext == 'pdf' and key.startswith('full/') else key}.{ext}"
+                for ext in ("svg", "png", "pdf", "dot", "mmd") if ext in wanted
+            ))
+            for key in written
+        )
+        info = PackInfo(blueprint.meta.title, tuple(docs), tuple(doc_formats), map_refs, provenance)
+        root = Path(templates_dir) if templates_dir else None
+        large = len(blueprint.systems) > maps.DETAIL_THRESHOLD
+        files.update(_render_documents(docs, figures, info, doc_formats, svgs, written, root, large))
+        files.update({f"maps/{key}.png": future.result() for key, future in png_futures.items()})
+    return Pack(dict(sorted(files.items())), problems)
+
+
+def _render_documents(
+    docs: Sequence[Document],
+    figures: Mapping[str, FigureAsset],
+    info: PackInfo,
+    doc_formats: Sequence[str],
+    svgs: Mapping[str, str],
+    written: Sequence[str],
+    templates_dir: Path | None,
+    large: bool = False,
+) -> dict[str, bytes]:
+    from jinja2 import TemplateError
+
+    from cadee.render import html, markdown, pdf
+    from cadee.render.templating import BUILTIN_TEMPLATES, environment
+
+    files: dict[str, bytes] = {}
+    current = "?"
+    try:
+        if "md" in doc_formats:
+            current = "document.md.j2"
+            env = environment("md", templates_dir)
+            for doc in docs:
+                files[f"{doc.name}.md"] = markdown.render_document(doc, figures, info, env).encode("utf-8")
+            current = "index.md.j2"
+            files["README.md"] = markdown.render_index(info, env).encode("utf-8")
+        if "html" in doc_formats:
+            current = "document.html.j2"
+            env = environment("html", templates_dir)
+            for doc in docs:
+                files[f"{doc.name}.html"] = html.render_document(doc, figures, info, env).encode("utf-8")
+        if "pdf" in doc_formats:
+            current = "document.typ.j2"
+            env = environment("typ", templates_dir)
+            def inputs(keys: Sequence[str]) -> dict[str, str]:
+                # Only the maps a document shows: each input is copied into Typst.
+                return {figures[k].input: svgs[k] for k in dict.fromkeys(keys) if k in svgs}
+
+            jobs: dict[str, tuple[str, dict[str, str]]] = {}
+            for doc in docs:
+                keys = [block.key for block in doc.figure_blocks()]
+                jobs[f"{doc.name}.pdf"] = (pdf.render_source(doc, figures, info, env), inputs(keys))
+            current = "map.typ.j2"
+            for name, keys in _map_pdfs(written).items():
+                source = env.get_template("map.typ.j2").render(
+                    figures=[figures[key] for key in keys], provenance=info.provenance
+                )
+                jobs[f"maps/{name}.pdf"] = (source, inputs(keys))
+            files.update(pdf.compile_all(jobs, templates_dir or BUILTIN_TEMPLATES, tagged=not large, separate=large))
+    except TemplateError as exc:
+        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or current
+        line = getattr(exc, "lineno", None)
+        location = f"{Path(where).name}:{line}" if line else Path(where).name
+        raise TemplateProblem(f"template {location}: {exc.message or type(exc).__name__}") from None
+    except pdf.TypstFailed as exc:
+        raise TemplateProblem(str(exc)) from None
+    return files
+

@@ -1,0 +1,1311 @@
+"""The documents of the evidence pack, built once as :mod:`cadee.render.model` values.
+
+- ``brief``: the leadership brief (readiness, the three decision questions,
+  gates, waivers, control coverage, a small map);
+- ``integration-map``: target architecture and integration map (evidence);
+- ``identity-access-fallback``: identity, access and fallback design (evidence);
+- ``runtime-observability``: runtime ownership and observability plan (evidence);
+- ``ownership-plan``: who owns, approves and is on call for what.
+
+Every fact comes from the blueprint and its report; nothing here formats.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cadee.check import Report
+from cadee.diagnostics import Finding
+from cadee.graph import ArchitectureGraph, build_graph, reach
+from cadee.model import SYSTEMS_OF_RECORD, Blueprint, Evidence, Integration, Owner, System
+from cadee.render.maps import DETAIL_THRESHOLD, IDENTITY_SHORT, NO_BOUNDARY
+from cadee.render.model import (
+    Block,
+    Bullets,
+    Callout,
+    Cell,
+    Column,
+    Columns,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    Provenance,
+    Span,
+    Stat,
+    Stats,
+    Table,
+    Tone,
+    cell,
+    relative_path,
+    span,
+)
+from cadee.rules.base import LAYERS
+
+__all__ = ["DOCUMENTS", "Context", "build_documents"]
+
+#: Document names in pack order.
+DOCUMENTS = (
+    "brief",
+    "integration-map",
+    "identity-access-fallback",
+    "runtime-observability",
+    "ownership-plan",
+)
+FAMILY_NAMES = {
+    "FBK": "Fallbacks to humans",
+    "IAM": "Identity and access",
+    "ARC": "Architecture",
+    "DAT": "Data protection",
+    "OWN": "Ownership and approval",
+    "OBS": "Observability",
+    "EVD": "Evidence and KPIs",
+    "WVR": "Waivers",
+}
+EVIDENCE_TITLES = {
+    "integration-map": "Target architecture and integration map",
+    "identity-access-fallback": "Identity, access and fallback design",
+    "runtime-observability": "Runtime ownership and observability plan",
+}
+STATUS_TONE: dict[str, Tone] = {
+    "pass": "ok", "waived": "info", "warn": "warn", "fail": "fail", "not run": "muted",
+}
+SEVERITY_TONE: dict[str, Tone] = {"error": "fail", "warning": "warn", "info": "info"}
+EVIDENCE_TONE: dict[str, Tone] = {"approved": "ok", "in-review": "warn", "draft": "muted"}
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-") or "section"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def number(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.1f}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything the document builders share, computed once."""
+
+    report: Report
+    graph: ArchitectureGraph
+    provenance: Provenance
+    #: Keys of the figures available (from :func:`cadee.render.maps.build_diagrams`).
+    figures: Sequence[str]
+    by_target: dict[str, list[Finding]] = field(default_factory=dict)
+    unwaived_errors: frozenset[str] = frozenset()
+    _duties: dict[str, Duties] | None = None
+
+    @classmethod
+    def create(cls, report: Report, provenance: Provenance, figures: Sequence[str],
+               graph: ArchitectureGraph | None = None) -> Context:
+        graph = graph or build_graph(report.blueprint)
+        by_target: dict[str, list[Finding]] = {}
+        for finding in report.findings:
+            by_target.setdefault(finding.target, []).append(finding)
+        return cls(report, graph, provenance, figures, by_target, flagged_targets(report))
+
+    @property
+    def blueprint(self) -> Blueprint:
+        return self.graph.blueprint
+
+    @property
+    def large(self) -> bool:
+        return len(self.blueprint.systems) > DETAIL_THRESHOLD
+
+    # -- names
+
+    def owner(self, owner_id: str | None) -> Span:
+        if not owner_id:
+            return span("none", tone="fail")
+        owner = self.graph.owners.get(owner_id)
+        return span(owner.name if owner else owner_id)
+
+    def owners(self, ids: Iterable[str]) -> Cell:
+        spans = [self.owner(i) for i in dict.fromkeys(ids)]
+        return cell(*spans, sep=", ") if spans else cell(span("none", tone="fail"))
+
+    def system(self, system_id: str) -> str:
+        system = self.graph.systems.get(system_id)
+        return (system.name or system.id) if system else system_id
+
+    def systems(self, ids: Iterable[str], limit: int = 0) -> Cell:
+        names = [self.system(i) for i in ids]
+        if not names:
+            return cell(span("none", tone="muted"))
+        if limit and len(names) > limit:
+            names = [*names[:limit], f"… and {len(names) - limit} more"]
+        return cell(*names, sep=", ")
+
+    def relative(self, path: str) -> str:
+        """A file path relative to the blueprint's folder, as in the provenance list."""
+        return relative_path(path, self.blueprint.path)
+
+    def boundary(self, boundary_id: str | None) -> str:
+        if not boundary_id:
+            return "none"
+        boundary = self.graph.boundaries.get(boundary_id)
+        return (boundary.name or boundary.id) if boundary else boundary_id
+
+    # -- findings
+
+    def rule_status(self, rule_id: str) -> str:
+        if rule_id not in self.report.rules:
+            return "not run"
+        found = [f for f in self.report.findings if f.rule == rule_id]
+        if any(not f.waived and f.severity == "error" for f in found):
+            return "fail"
+        if any(not f.waived for f in found):
+            return "warn"
+        return "waived" if found else "pass"
+
+    def findings_for(self, prefixes: Sequence[str]) -> list[Finding]:
+        return [f for f in self.report.findings if f.rule.startswith(tuple(prefixes))]
+
+    def target_status(self, target: str, rules: Sequence[str] = ()) -> tuple[str, Tone]:
+        found = [f for f in self.by_target.get(target, []) if not rules or f.rule in rules]
+        if not found:
+            return "ok", "ok"
+        unwaived = [f for f in found if not f.waived]
+        if not unwaived:
+            return "waived " + ", ".join(f.rule for f in found), "info"
+        worst = "error" if any(f.severity == "error" for f in unwaived) else unwaived[0].severity
+        return ", ".join(f.rule for f in unwaived), SEVERITY_TONE[worst]
+
+
+def flagged_targets(report: Report) -> frozenset[str]:
+    """Targets of unwaived error findings: outlined in red on the maps."""
+    return frozenset(f.target for f in report.findings if f.severity == "error" and not f.waived)
+
+
+# -- shared blocks ----------------------------------------------------------------
+
+
+def badge(text: str, tone: Tone) -> Span:
+    return span(text, tone=tone, badge=True)
+
+
+def heading(level: int, text: str, prefix: str = "") -> Heading:
+    return Heading(level, text, slug(prefix + text))
+
+
+def para(*parts: Span | str, size: str = "") -> Paragraph:
+    return Paragraph(tuple(p if isinstance(p, Span) else span(p) for p in parts), size)
+
+
+def findings_table(ctx: Context, findings: Sequence[Finding], empty: str) -> Table:
+    rows = []
+    for finding in findings:
+        status = (
+            badge("waived", "info") if finding.waived else badge(finding.severity, SEVERITY_TONE[finding.severity])
+        )
+        waiver = ""
+        if finding.waived and finding.waiver is not None:
+            w = finding.waiver
+            waiver = f" Waived by {ctx.owner(w.approved_by).text} until {w.expires.isoformat()}: {w.reason}"
+        rows.append((
+            cell(span(finding.rule, "strong")),
+            cell(status),
+            cell(span(finding.target, "code")),
+            cell(finding.message + waiver),
+            cell(span(f"{ctx.relative(finding.location.file)}:{finding.location.line}", tone="muted")),
+        ))
+    return Table(
+        (Column("Rule"), Column("Status"), Column("Target", "1fr"), Column("Finding", "3fr"), Column("Where", "1fr")),
+        tuple(rows),
+        empty=empty,
+    )
+
+
+def rules_table(ctx: Context, prefixes: Sequence[str]) -> Table:
+    rows = []
+    for rule in ctx.report.rules.values():
+        if not rule.id.startswith(tuple(prefixes)):
+            continue
+        status = ctx.rule_status(rule.id)
+        rows.append((cell(span(rule.id, "strong")), cell(rule.summary), cell(badge(status, STATUS_TONE[status]))))
+    return Table((Column("Rule"), Column("Checks that", "1fr"), Column("Status")), tuple(rows),
+                 empty="No rule of this document was selected.")
+
+
+def evidence_meta(ctx: Context, kind: str) -> tuple[tuple[tuple[str, Cell], ...], list[Block]]:
+    """Title-block rows for an evidence document, and a warning when the entry is missing."""
+    entries = [e for e in ctx.blueprint.evidence if e.kind == kind]
+    if not entries:
+        return (
+            (("Evidence", cell(badge("not declared", "fail"))),),
+            [Callout("fail", "No evidence entry", (span(
+                f"The blueprint declares no evidence of kind {kind}; rule EVD001 reports it. "
+                "This document shows what the blueprint says, but nobody owns or approves it yet."),))],
+        )
+    rows: list[tuple[str, Cell]] = []
+    for entry in entries:
+        rows.extend(_evidence_rows(ctx, entry, several=len(entries) > 1))
+    return tuple(rows), []
+
+
+def _evidence_rows(ctx: Context, entry: Evidence, several: bool) -> list[tuple[str, Cell]]:
+    prefix = f"{entry.id}: " if several else ""
+    return [
+        (prefix + "Evidence", cell(entry.title or entry.id)),
+        (prefix + "Owner", cell(ctx.owner(entry.owner))),
+        (prefix + "Status", cell(badge(entry.status, EVIDENCE_TONE[entry.status]))),
+        (prefix + "Approved by", cell(ctx.owner(entry.approved_by) if entry.approved_by else span("not yet approved", tone="warn"))),
+    ]
+
+
+def blueprint_meta(ctx: Context) -> list[tuple[str, Cell]]:
+    meta = ctx.blueprint.meta
+    version = f" v{meta.version}" if meta.version else ""
+    return [
+        ("Blueprint", cell(span(meta.title), span(f" ({meta.id}{version}, {meta.status})", tone="muted"))),
+        ("As of", cell(ctx.provenance.as_of)),
+    ]
+
+
+def map_blocks(ctx: Context, view: str, caption: str, level: int = 2) -> list[Block]:
+    """The figure(s) of a view: one map, or the overview plus per-boundary maps."""
+    if view == "full" and ctx.large:
+        blocks: list[Block] = [
+            para(f"The blueprint has {len(ctx.blueprint.systems)} systems, more than one readable "
+                 f"picture can hold ({DETAIL_THRESHOLD}); the map is split into an overview of "
+                 "boundaries and one detail map per boundary, where systems of other boundaries "
+                 "that take part are shown in grey."),
+            Figure("overview", "Overview: boundaries, with integrations between them aggregated."),
+        ]
+        for key in ctx.figures:
+            if key.startswith("full/"):
+                group = key.split("/", 1)[1]
+                name = "Systems without a boundary" if group == NO_BOUNDARY else ctx.boundary(group)
+                blocks.append(heading(level + 1, name, "map-"))
+                blocks.append(Figure(key, f"Detail map: {name}."))
+        return blocks
+    if view not in ctx.figures:
+        return [para(span(f"The {view} map was not rendered.", tone="muted"))]
+    return [Figure(view, caption)]
+
+
+# -- the leadership brief ----------------------------------------------------------
+
+
+def _verdict(ctx: Context) -> Callout:
+    summary = ctx.report.summary()
+    errors, warnings, waived = summary["error"], summary["warning"], summary["waived"]
+    extra = []
+    if warnings:
+        extra.append(plural(warnings, "warning"))
+    if waived:
+        extra.append(f"{plural(waived, 'finding')} waived with an approved, time-boxed waiver")
+    tail = f" ({'; '.join(extra)})" if extra else ""
+    if errors:
+        return Callout("fail", "Not ready for production", (span(
+            f"{plural(errors, 'unwaived error')} block production{tail}. "
+            "Each one names the system or integration to fix (below)."),))
+    if warnings:
+        return Callout("warn", "Ready, with warnings", (span(
+            f"No rule error; {plural(warnings, 'warning')} to address{'; ' + plural(waived, 'finding') + ' waived' if waived else ''}."),))
+    return Callout("ok", "Architecture ready for production", (span(
+        f"Every rule of the CADEE catalog passes{tail}."),))
+
+
+def _readiness_tables(ctx: Context) -> Columns:
+    by_layer: dict[str, Counter[str]] = {layer: Counter() for layer in LAYERS}
+    rules_by_layer: Counter[str] = Counter()
+    failing_by_layer: Counter[str] = Counter()
+    for rule in ctx.report.rules.values():
+        rules_by_layer[rule.layer] += 1
+        if ctx.rule_status(rule.id) in ("fail", "warn"):
+            failing_by_layer[rule.layer] += 1
+    for finding in ctx.report.findings:
+        owner_rule = ctx.report.rules.get(finding.rule)
+        layer = owner_rule.layer if owner_rule else "compliance"
+        by_layer[layer]["waived" if finding.waived else finding.severity] += 1
+    layer_rows = []
+    for layer in LAYERS:
+        counts = by_layer[layer]
+        passing = rules_by_layer[layer] - failing_by_layer[layer]
+        layer_rows.append((
+            cell(layer.capitalize()),
+            cell(str(counts["error"]), tone="fail" if counts["error"] else ""),
+            cell(str(counts["warning"]), tone="warn" if counts["warning"] else ""),
+            cell(str(counts["waived"])),
+            cell(f"{passing}/{rules_by_layer[layer]}"),
+        ))
+    layer_table = Table(
+        (Column("CADEE layer", "1fr"), Column("Errors", align="right"), Column("Warnings", align="right"),
+         Column("Waived", align="right"), Column("Rules passing", align="right")),
+        tuple(layer_rows), caption="Findings by layer",
+    )
+    families: dict[str, list[str]] = {}
+    for rule_id in ctx.report.rules:
+        families.setdefault(rule_id[:3], []).append(rule_id)
+    family_rows = []
+    for family, rule_ids in families.items():
+        statuses = [ctx.rule_status(r) for r in rule_ids]
+        worst = next((s for s in ("fail", "warn", "waived") if s in statuses), "pass")
+        family_rows.append((
+            cell(span(family, "strong"), span(" " + FAMILY_NAMES.get(family, ""))),
+            cell(str(len(rule_ids)), ),
+            cell(badge(worst, STATUS_TONE[worst])),
+        ))
+    family_table = Table(
+        (Column("Rule family", "1fr"), Column("Rules", align="right"), Column("Result")),
+        tuple(family_rows), caption="Rule families",
+    )
+    return Columns(((layer_table,), (family_table,)))
+
+
+def _approvers_block(ctx: Context) -> list[Block]:
+    blueprint = ctx.blueprint
+    tier1 = [s for s in blueprint.systems if s.criticality == "tier-1"]
+    counts: Counter[str] = Counter()
+    tier1_counts: Counter[str] = Counter()
+    for system in blueprint.systems:
+        for approver in dict.fromkeys(ctx.graph.effective_approvers(system)):
+            counts[approver] += 1
+            if system.criticality == "tier-1":
+                tier1_counts[approver] += 1
+    defaults = blueprint.meta.approvers or []
+    own_status = [ctx.rule_status(r) for r in ("OWN003", "OWN004")]
+    ok = all(s in ("pass", "waived") for s in own_status)
+    text = [
+        span("Changes are approved by "),
+        *(_joined([ctx.owner(a) for a in defaults]) if defaults else [span("no default approvers", tone="fail")]),
+        span(" by default"),
+    ]
+    custom = sum(1 for s in blueprint.systems if s.approvers is not None)
+    if custom:
+        text.append(span(f"; {plural(custom, 'system')} name{'s' if custom == 1 else ''} {'its' if custom == 1 else 'their'} own approvers"))
+    text.append(span(". "))
+    if tier1:
+        text.append(span(
+            f"All {len(tier1)} tier-1 systems have an approver from operations, compliance or customer "
+            "advisory, and need someone other than their owner to approve (OWN003, OWN004)." if ok else
+            "Not every tier-1 system has an independent approver from operations, compliance or "
+            "customer advisory (see OWN003, OWN004).",
+            tone="" if ok else "fail",
+        ))
+    rows = []
+    for owner_id, count in sorted(counts.items(), key=lambda p: (-tier1_counts[p[0]], -p[1], p[0])):
+        owner = ctx.graph.owners.get(owner_id)
+        rows.append((
+            cell(ctx.owner(owner_id)),
+            cell(owner.function if owner and owner.function else "—"),
+            cell(str(tier1_counts[owner_id])),
+            cell(str(count)),
+        ))
+    table = Table(
+        (Column("Approver", "1fr"), Column("Function"), Column("Tier-1 systems", align="right"),
+         Column("All systems", align="right")),
+        tuple(rows[:_TOP_APPROVERS]), empty="Nobody approves changes.",
+    )
+    blocks: list[Block] = [Paragraph(tuple(text)), table]
+    if len(rows) > _TOP_APPROVERS:
+        more = len(rows) - _TOP_APPROVERS
+        blocks.append(para(f"… and {plural(more, 'more approver')}, each for a few systems (see the ownership plan).", size="small"))
+    return blocks
+
+
+_TOP_APPROVERS = 5
+
+
+def _joined(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for index, item in enumerate(spans):
+        if index:
+            out.append(span(" and " if index == len(spans) - 1 else ", "))
+        out.append(item)
+    return out
+
+
+def _evidence_table(ctx: Context) -> Table:
+    rows = []
+    for kind, title in EVIDENCE_TITLES.items():
+        entries = [e for e in ctx.blueprint.evidence if e.kind == kind]
+        if not entries:
+            rows.append((cell(title), cell(span("none", tone="fail")), cell(badge("missing", "fail")), cell("—")))
+        for entry in entries:
+            rows.append((
+                cell(title),
+                cell(ctx.owner(entry.owner)),
+                cell(badge(entry.status, EVIDENCE_TONE[entry.status])),
+                cell(ctx.owner(entry.approved_by) if entry.approved_by else span("—", tone="muted")),
+            ))
+    for entry in ctx.blueprint.evidence:
+        if entry.kind == "other":
+            rows.append((
+                cell(entry.title or entry.id),
+                cell(ctx.owner(entry.owner)),
+                cell(badge(entry.status, EVIDENCE_TONE[entry.status])),
+                cell(ctx.owner(entry.approved_by) if entry.approved_by else span("—", tone="muted")),
+            ))
+    return Table((Column("Evidence", "2fr"), Column("Owner", "1fr"), Column("Status"), Column("Approved by", "1fr")),
+                 tuple(rows))
+
+
+def kpi_table(ctx: Context) -> Table:
+    rows = []
+    for kpi in ctx.blueprint.kpis:
+        unit = f" {kpi.unit}" if kpi.unit else ""
+        arrow = {"increase": "↑ higher", "decrease": "↓ lower"}.get(kpi.direction or "", "—")
+        change = "—"
+        if kpi.baseline is not None and kpi.target is not None:
+            delta = kpi.target - kpi.baseline
+            change = f"{'+' if delta >= 0 else '−'}{number(abs(delta))}"  # noqa: RUF001
+            if kpi.baseline:
+                change += f" ({'+' if delta >= 0 else '−'}{abs(delta) / abs(kpi.baseline) * 100:.0f}%)"  # noqa: RUF001
+        missing = kpi.baseline is None or kpi.target is None or kpi.owner is None
+        rows.append((
+            cell(kpi.name),
+            cell(number(kpi.baseline) + (unit if kpi.baseline is not None else ""), tone="fail" if kpi.baseline is None else ""),
+            cell(number(kpi.target) + (unit if kpi.target is not None else ""), tone="fail" if kpi.target is None else ""),
+            cell(arrow),
+            cell(change),
+            cell(ctx.owner(kpi.owner)),
+            cell(badge("EVD002", "warn")) if missing else cell(badge("ok", "ok")),
+        ))
+    return Table(
+        (Column("KPI", "3fr"), Column("Baseline", align="right"), Column("Target", align="right"),
+         Column("Better", nowrap=True), Column("Change", align="right"), Column("Owner", "2fr"), Column("Check")),
+        tuple(rows), empty="The blueprint defines no KPI (EVD003).",
+    )
+
+
+def gates_table(ctx: Context) -> Table:
+    tones: dict[str, Tone] = {"pause": "fail", "scale": "ok", "redesign": "warn"}
+    rows = []
+    for gate in ctx.blueprint.gates:
+        kpi = next((k for k in ctx.blueprint.kpis if k.id == gate.kpi), None)
+        rows.append((
+            cell(badge(gate.action, tones[gate.action])),
+            cell(gate.when),
+            cell(kpi.name if kpi else "—"),
+            cell(number(gate.threshold)),
+            cell(ctx.owner(gate.decided_by) if gate.decided_by else span("nobody (EVD003)", tone="fail")),
+        ))
+    return Table(
+        (Column("Action"), Column("When", "5fr"), Column("KPI", "2fr"), Column("Threshold", align="right"),
+         Column("Decided by", "3fr")),
+        tuple(rows), empty="No decision gates are defined (EVD003).",
+    )
+
+
+def waivers_table(ctx: Context) -> Table:
+    as_of = ctx.report.as_of
+    rows = []
+    for waiver in ctx.blueprint.waivers:
+        expired = waiver.expires < as_of
+        days = (waiver.expires - as_of).days
+        status = badge("expired", "fail") if expired else badge(f"active, {days} days left", "info" if days > 60 else "warn")
+        rows.append((
+            cell(span(waiver.rule, "strong")),
+            cell(span(waiver.target, "code")),
+            cell(waiver.reason),
+            cell(ctx.owner(waiver.approved_by)),
+            cell(waiver.expires.isoformat(), tone="fail" if expired else ""),
+            cell(status),
+        ))
+    return Table(
+        (Column("Rule"), Column("Target", "1fr"), Column("Reason", "3fr"), Column("Approved by", "1fr"),
+         Column("Expires", nowrap=True), Column("Status")),
+        tuple(rows), empty="No waivers: every rule applies in full.",
+    )
+
+
+def coverage_table(ctx: Context) -> Table:
+    by_reference: dict[str, list[str]] = {}
+    for rule in ctx.report.rules.values():
+        for reference in rule.references:
+            by_reference.setdefault(reference, []).append(rule.id)
+    rows = []
+    for reference in sorted(by_reference, key=_reference_key):
+        rule_ids = by_reference[reference]
+        statuses = [ctx.rule_status(r) for r in rule_ids]
+        worst = next((s for s in ("fail", "warn", "waived") if s in statuses), "pass")
+        rows.append((cell(reference), cell(*[span(r) for r in rule_ids], sep=", "), cell(badge(worst, STATUS_TONE[worst]))))
+    return Table((Column("Control reference", "3fr"), Column("Rules", "2fr"), Column("Result")), tuple(rows),
+                 empty="No rule with control references was run.")
+
+
+def _reference_key(reference: str) -> tuple[str, int, str]:
+    family = reference.split(" ", 1)[0]
+    article = re.search(r"Art\. (\d+)", reference)
+    return family, int(article.group(1)) if article else 0, reference
+
+
+_TOP_BLOCKING = 12
+
+
+def _blocking_blocks(ctx: Context, blocking: Sequence[Finding]) -> list[Block]:
+    rows = tuple(
+        (cell(span(f.rule, "strong")), cell(span(f.target, "code")), cell(f.message))
+        for f in blocking[:_TOP_BLOCKING]
+    )
+    blocks: list[Block] = [
+        heading(3, "What blocks production"),
+        Table((Column("Rule"), Column("Target", "2fr"), Column("Finding", "5fr")), rows),
+    ]
+    if len(blocking) > _TOP_BLOCKING:
+        blocks.append(para(f"… and {len(blocking) - _TOP_BLOCKING} more errors, listed in the evidence documents.",
+                           size="small"))
+    return blocks
+
+
+def build_brief(ctx: Context) -> Document:
+    blueprint = ctx.blueprint
+    summary = ctx.report.summary()
+    approved = sum(1 for kind in EVIDENCE_TITLES if any(
+        e.kind == kind and e.status == "approved" for e in blueprint.evidence))
+    arch_rules = [r for r in ctx.report.rules.values() if r.layer == "architecture"]
+    arch_passing = sum(1 for r in arch_rules if ctx.rule_status(r.id) in ("pass", "waived"))
+    stats = Stats((
+        Stat("Systems", str(len(blueprint.systems))),
+        Stat("Integrations", str(len(blueprint.integrations))),
+        Stat("Errors", str(summary["error"]), "fail" if summary["error"] else "ok"),
+        Stat("Warnings", str(summary["warning"]), "warn" if summary["warning"] else "ok"),
+        Stat("Waived", str(summary["waived"]), "info" if summary["waived"] else ""),
+        Stat("Evidence approved", f"{approved}/3", "ok" if approved == 3 else "warn"),
+    ))
+    evd_note = (
+        f"Architecture rules: {arch_passing} of {len(arch_rules)} pass"
+        + (" (some with waived findings)." if any(ctx.rule_status(r.id) == "waived" for r in arch_rules) else ".")
+    )
+    blocking = [f for f in ctx.report.findings if f.severity == "error" and not f.waived]
+    blocks: list[Block] = [
+        _verdict(ctx),
+        stats,
+        heading(2, "Readiness"),
+        _readiness_tables(ctx),
+        *(_blocking_blocks(ctx, blocking) if blocking else []),
+        heading(2, "Decision questions"),
+        heading(3, "1. Who approves changes once live?"),
+        *_approvers_block(ctx),
+        heading(3, "2. Is architecture still the limiting factor?"),
+        para(span(evd_note, tone="ok" if arch_passing == len(arch_rules) else "fail"),
+             span(" The three evidence documents required before scaling:")),
+        _evidence_table(ctx),
+        heading(3, "3. How do resolution, handle time and service quality compare?"),
+        para("Baselines are measured before rollout; targets are what the rollout must reach. "
+             "The gates below act on the measured values."),
+        kpi_table(ctx),
+        heading(2, "Pause, scale and redesign gates"),
+        gates_table(ctx),
+        heading(2, "Open waivers"),
+        waivers_table(ctx),
+        heading(2, "Control coverage"),
+        coverage_table(ctx),
+        heading(2, "Architecture at a glance"),
+        Figure("summary", "Identity and trust boundaries, with the number of integrations between "
+               "them; the full map is in the target architecture document.", size="small"),
+    ]
+    meta = [
+        *blueprint_meta(ctx),
+        ("Accountable owner", cell(ctx.owner(blueprint.meta.owner))),
+    ]
+    return Document(
+        name="brief",
+        title="Leadership brief",
+        subtitle=blueprint.meta.title,
+        short_title="Leadership brief",
+        meta=tuple(meta),
+        blocks=tuple(blocks),
+        provenance=ctx.provenance,
+        summary="Readiness, the three decision questions, gates, waivers and control coverage.",
+        toc=False,
+    )
+
+
+# -- target architecture and integration map -------------------------------------
+
+
+def systems_table(ctx: Context) -> Table:
+    blueprint = ctx.blueprint
+    show_env = any(s.environment != "production" for s in blueprint.systems)
+    columns = [Column("System", "2fr"), Column("ID", "2fr"), Column("Kind"), Column("Boundary", "2fr"),
+               Column("Owner", "2fr"), Column("Tier"), Column("Replicas", align="right")]
+    if show_env:
+        columns.insert(6, Column("Environment"))
+    rows = []
+    for system in blueprint.systems:
+        flagged = system.id in ctx.unwaived_errors
+        row = [
+            cell(span(system.name or system.id, "strong"), tone="fail" if flagged else ""),
+            cell(span(system.id, "code")),
+            cell(system.kind),
+            cell(ctx.boundary(system.boundary), tone="" if system.boundary else "warn"),
+            cell(ctx.owner(system.owner)),
+            cell(system.criticality),
+            cell(str(system.redundancy)),
+        ]
+        if show_env:
+            row.insert(6, cell(system.environment, tone="" if system.environment == "production" else "warn"))
+        rows.append(tuple(row))
+    return Table(tuple(columns), tuple(rows), empty="The blueprint declares no systems.")
+
+
+def integrations_table(ctx: Context, integrations: Sequence[Integration] | None = None) -> Table:
+    rows = []
+    for integration in ctx.blueprint.integrations if integrations is None else integrations:
+        flagged = integration.id in ctx.unwaived_errors
+        rows.append((
+            cell(ctx.system(integration.from_), tone="fail" if flagged else ""),
+            cell(ctx.system(integration.to), tone="fail" if flagged else ""),
+            cell(integration.protocol or "—"),
+            cell(integration.mode),
+            cell(integration.auth or "none", tone="fail" if integration.auth in (None, "none") else ""),
+            cell(IDENTITY_SHORT[integration.identity] if integration.identity == "on-behalf-of" else integration.identity),
+            cell(span(integration.data, "strong") if integration.data == "restricted" else integration.data),
+            cell(f"{integration.timeout_ms:,} ms" if integration.timeout_ms else "—"),
+        ))
+    return Table(
+        (Column("From", "2fr"), Column("To", "2fr"), Column("Protocol"), Column("Mode"), Column("Auth"),
+         Column("Identity"), Column("Data"), Column("Timeout", align="right")),
+        tuple(rows), empty="The blueprint declares no integrations.",
+    )
+
+
+def records_table(ctx: Context) -> Table:
+    graph = ctx.graph.integrations
+    rows = []
+    limit = 12 if ctx.large else 0
+    for system in ctx.blueprint.systems:
+        if system.kind not in SYSTEMS_OF_RECORD:
+            continue
+        upstream = reach(graph.predecessors, [system.id])
+        downstream = reach(graph.successors, [system.id])
+        order = ctx.graph.order
+        callers = sorted({i.from_ for i in ctx.blueprint.integrations if i.to == system.id}, key=order.__getitem__)
+        rows.append((
+            cell(span(system.name or system.id, "strong"), span(f" ({system.kind})", tone="muted")),
+            ctx.systems(callers, limit),
+            ctx.systems(sorted((s for s in upstream if s != system.id), key=order.__getitem__), limit),
+            ctx.systems(sorted((s for s in downstream if s != system.id), key=order.__getitem__), limit),
+        ))
+    return Table(
+        (Column("System of record", "1fr"), Column("Called directly by", "2fr"),
+         Column("Everything upstream", "3fr"), Column("Everything downstream", "2fr")),
+        tuple(rows), empty="The blueprint declares no system of record (core banking, CRM, risk).",
+    )
+
+
+def build_integration_map(ctx: Context) -> Document:
+    blueprint = ctx.blueprint
+    meta, warnings = evidence_meta(ctx, "integration-map")
+    modes = Counter(i.mode for i in blueprint.integrations)
+    kinds: Counter[str] = Counter(s.kind for s in blueprint.systems)
+    records = sum(kinds[k] for k in SYSTEMS_OF_RECORD)
+    ai = kinds["model"] + kinds["agent"]
+    summary = (
+        f"{plural(len(blueprint.systems), 'system')} in {plural(len(blueprint.boundaries), 'boundary', 'boundaries')}, "
+        f"{plural(len(blueprint.integrations), 'integration')} "
+        f"({modes['sync']} synchronous, {modes['async']} asynchronous, {modes['batch']} batch). "
+        f"{plural(records, 'system')} of record, {plural(ai, 'AI component')}, "
+        f"{plural(kinds['gateway'], 'gateway')}, {plural(kinds['human-desk'], 'human desk')}."
+    )
+    blocks: list[Block] = [
+        *warnings,
+        para(summary),
+        heading(2, "Integration map"),
+        para("Clusters are identity and trust boundaries; shapes and colours show the kind of system; "
+             "edge colour shows the data classification, labels read protocol · authentication · identity. "
+             "Dashed green edges are fallbacks, numbered in order. Systems and integrations with an "
+             "unwaived error finding are outlined in red.", size="small"),
+        *map_blocks(ctx, "full", "Integration map: every system, integration and fallback."),
+        heading(2, "Systems"),
+        systems_table(ctx),
+        heading(2, "Integrations"),
+        integrations_table(ctx),
+        heading(2, "Systems of record: upstream and downstream"),
+        para("For each system of record: who calls it directly, every system from which it can be "
+             "reached through integrations, and every system it reaches in turn."),
+        records_table(ctx),
+        heading(2, "Rules this evidence supports"),
+        rules_table(ctx, ("ARC", "DAT", "FBK004")),
+        heading(2, "Findings"),
+        findings_table(ctx, ctx.findings_for(("ARC", "DAT", "FBK004")), "No architecture or data finding."),
+    ]
+    return Document(
+        name="integration-map",
+        title=EVIDENCE_TITLES["integration-map"],
+        subtitle=blueprint.meta.title,
+        short_title="Integration map",
+        meta=(*meta, *blueprint_meta(ctx)),
+        blocks=tuple(blocks),
+        provenance=ctx.provenance,
+        summary="The map, every system and integration, and what feeds each system of record.",
+    )
+
+
+# -- identity, access and fallback design -------------------------------------------
+
+
+def boundaries_table(ctx: Context) -> Table:
+    counts = Counter(s.boundary for s in ctx.blueprint.systems)
+    rows = []
+    for boundary in ctx.blueprint.boundaries:
+        idp = boundary.identity_provider
+        needs_idp = boundary.trust in ("internal", "restricted")
+        rows.append((
+            cell(span(boundary.name or boundary.id, "strong")),
+            cell(boundary.trust),
+            cell(ctx.system(idp) if idp else span("none", tone="warn" if needs_idp else "muted")),
+            cell(boundary.clearance if boundary.trust == "external" else span(boundary.clearance, tone="muted")),
+            cell(str(counts[boundary.id])),
+        ))
+    if counts[None]:
+        rows.append((cell(span("No boundary", tone="warn")), cell("—"), cell("—"), cell("—"), cell(str(counts[None]))))
+    return Table(
+        (Column("Boundary", "3fr"), Column("Trust"), Column("Identity provider", "2fr"),
+         Column("Cleared for"), Column("Systems", align="right")),
+        tuple(rows), empty="The blueprint declares no boundaries (ARC007).",
+    )
+
+
+def crossing_matrix(ctx: Context) -> Table:
+    systems = ctx.graph.systems
+    keys = [b.id for b in ctx.blueprint.boundaries]
+    if any(s.boundary is None for s in ctx.blueprint.systems):
+        keys.append(NO_BOUNDARY)
+    cells: dict[tuple[str, str], Counter[str]] = {}
+    for integration in ctx.blueprint.integrations:
+        src, dst = systems[integration.from_], systems[integration.to]
+        if src.id == dst.id or (src.boundary == dst.boundary and src.boundary is not None):
+            continue
+        pair = (src.boundary or NO_BOUNDARY, dst.boundary or NO_BOUNDARY)
+        cells.setdefault(pair, Counter())[integration.auth or "NO AUTH"] += 1
+    used_from = [k for k in keys if any(p[0] == k for p in cells)]
+    used_to = [k for k in keys if any(p[1] == k for p in cells)]
+
+    def name(key: str) -> str:
+        return "No boundary" if key == NO_BOUNDARY else ctx.boundary(key)
+
+    rows = []
+    for from_key in used_from:
+        row = [cell(span(name(from_key), "strong"))]
+        for to_key in used_to:
+            auths = cells.get((from_key, to_key))
+            if not auths:
+                row.append(cell(span("·", tone="muted")))
+                continue
+            unauth = auths.get("none", 0) + auths.get("NO AUTH", 0)
+            text = ", ".join(f"{n}× {a}" for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0])))  # noqa: RUF001
+            row.append(cell(text, tone="fail" if unauth else ""))
+        rows.append(tuple(row))
+    columns = (Column("From \\ to", "2fr"), *(Column(name(k), "1fr") for k in used_to))
+    return Table(columns, tuple(rows), empty="No integration crosses a boundary.")
+
+
+def propagation_table(ctx: Context) -> Table:
+    rows = []
+    for integration in ctx.blueprint.integrations:
+        target = ctx.graph.systems[integration.to]
+        if target.kind not in SYSTEMS_OF_RECORD:
+            continue
+        status, tone = ctx.target_status(integration.id, ("IAM001", "IAM002", "ARC002"))
+        rows.append((
+            cell(ctx.system(integration.from_)),
+            cell(span(target.name or target.id, "strong")),
+            cell(integration.auth or "none", tone="fail" if integration.auth in (None, "none") else ""),
+            cell(integration.identity, tone="ok" if integration.identity != "service" else ""),
+            cell(integration.data),
+            cell(badge(status, tone)),
+        ))
+    return Table(
+        (Column("Caller", "2fr"), Column("System of record", "2fr"), Column("Auth"), Column("Identity"),
+         Column("Data"), Column("Check")),
+        tuple(rows), empty="No integration reaches a system of record.",
+    )
+
+
+def fallback_table(ctx: Context) -> Table:
+    systems = ctx.graph.systems
+    rows: list[tuple[Cell, ...]] = []
+    for component in ctx.blueprint.systems:
+        if not component.is_ai:
+            continue
+        first = True
+        status, tone = ctx.target_status(component.id, ("FBK001", "FBK002", "FBK003"))
+        lead = cell(span(component.name or component.id, "strong"), span(f" ({component.kind})", tone="muted"))
+        steps = list(_chain_rows(component, systems))
+        if not steps:
+            rows.append((lead, cell("—"), cell(span("no fallback", tone="fail")), cell("—"), cell(badge(status, tone))))
+            continue
+        for number_, target, triggers, depth in steps:
+            kind = systems[target].kind
+            rows.append((
+                lead if first else cell(""),
+                cell(number_),
+                cell(span("  " * depth + ("↳ " if depth else "")), span(ctx.system(target), "strong" if kind == "human-desk" else ""),
+                     span(" (human desk)" if kind == "human-desk" else f" ({kind})", tone="ok" if kind == "human-desk" else "muted")),
+                cell(", ".join(triggers) if triggers else "any failure"),
+                cell(badge(status, tone)) if first else cell(""),
+            ))
+            first = False
+    return Table(
+        (Column("AI component", "2fr"), Column("Step"), Column("Falls back to", "3fr"), Column("When", "2fr"),
+         Column("Check")),
+        tuple(rows), empty="The blueprint declares no AI component.",
+    )
+
+
+def _chain_rows(
+    start: System, systems: dict[str, System], prefix: str = "", depth: int = 0, seen: frozenset[str] = frozenset()
+) -> Iterable[tuple[str, str, tuple[str, ...], int]]:
+    """Fallback steps depth first: ``1``, ``1.1``, ``2``...; a loop stops the walk."""
+    seen = seen | {start.id}
+    for position, step in enumerate(start.fallback or (), start=1):
+        number_ = f"{prefix}{position}"
+        yield number_, step.to, tuple(step.when or ()), depth
+        target = systems[step.to]
+        if target.id in seen or depth >= 6:
+            continue
+        if target.kind != "human-desk":
+            yield from _chain_rows(target, systems, number_ + ".", depth + 1, seen)
+
+
+def simulation_blocks(ctx: Context) -> list[Block]:
+    """Hook: the ``cadee simulate`` N-1 table, when :mod:`cadee.simulate` offers it."""
+    import importlib.util
+
+    if importlib.util.find_spec("cadee.simulate") is None:
+        return [para(span("Failure scenarios (N-1) are not available in this version of cadee.", tone="muted"))]
+    return _n_minus_1_blocks(ctx)
+
+
+def _n_minus_1_blocks(ctx: Context) -> list[Block]:
+    from cadee.simulate import n_minus_1
+
+    analysis = n_minus_1(ctx.graph)
+    rows = []
+    for impact in analysis.impacts:
+        rows.append((
+            ctx.systems(impact.failed),
+            ctx.systems(impact.degraded) if impact.degraded else cell(span("none", tone="muted")),
+            ctx.systems(impact.lost) if impact.lost else cell(span("none", tone="muted")),
+            cell(badge("channel lost", "fail") if impact.lost else badge("degraded to humans", "warn")),
+        ))
+    skipped = len(analysis.skipped_redundant)
+    intro = (
+        f"Each of {plural(len(analysis.candidates), 'system')} fails alone"
+        + (f" ({plural(skipped, 'system')} with redundancy of 2 or more are not failed)" if skipped else "")
+        + f", and each of {plural(len(analysis.channels), 'customer channel')} is traced to an AI "
+        "component (served), a human desk (degraded) or nowhere (lost). "
+        f"Resilience: {analysis.score.resilience_percent:.1f}% of scenario and channel pairs keep "
+        f"the channel open; {analysis.score.served_percent:.1f}% stay served by AI. "
+        "The table lists every failure that leaves a channel worse off than with nothing failed "
+        "(cadee simulate shows the paths)."
+    )
+    return [
+        para(intro),
+        Table((Column("Failed system", "2fr"), Column("Channels degraded to humans", "3fr"),
+               Column("Channels lost", "2fr"), Column("Impact")), tuple(rows),
+              empty="No single failure degrades or loses a channel."),
+    ]
+
+
+def build_identity(ctx: Context) -> Document:
+    blueprint = ctx.blueprint
+    meta, warnings = evidence_meta(ctx, "identity-access-fallback")
+    ai = [s for s in blueprint.systems if s.is_ai]
+    crossings = sum(
+        1 for i in blueprint.integrations
+        if i.from_ != i.to and (ctx.graph.systems[i.from_].boundary != ctx.graph.systems[i.to].boundary
+                                or ctx.graph.systems[i.from_].boundary is None)
+    )
+    blocks: list[Block] = [
+        *warnings,
+        para(f"{plural(len(blueprint.boundaries), 'boundary', 'boundaries')}, "
+             f"{plural(crossings, 'integration')} crossing a boundary, "
+             f"{plural(len(ai), 'AI component')} with fallback chains to human desks."),
+        heading(2, "Boundaries"),
+        boundaries_table(ctx),
+        heading(2, "Identity map"),
+        *map_blocks(ctx, "identity", "Boundaries and the integrations that cross them, labelled "
+                    "authentication · identity; unauthenticated crossings in red."),
+        heading(2, "Boundary-crossing matrix"),
+        para("Integrations from the boundary of the row into the boundary of the column, by "
+             "authentication method. Any unauthenticated crossing is an IAM001 error.", size="small"),
+        crossing_matrix(ctx),
+        heading(2, "Identity propagation into systems of record"),
+        para("Calls into core banking, CRM and risk systems, and whose identity they assert. "
+             "Confidential data should be fetched under the customer's identity (end-user or "
+             "on-behalf-of, IAM002)."),
+        propagation_table(ctx),
+        heading(2, "Fallback chains"),
+        para("Every AI component's fallback chain, in order of preference, down to a human desk, "
+             "with the triggers of each step."),
+        fallback_table(ctx),
+        *map_blocks(ctx, "fallback", "AI components and their fallback chains (dashed, numbered "
+                    "in order, with triggers) to human desks."),
+        heading(2, "Failure scenarios (N-1)"),
+        *simulation_blocks(ctx),
+        heading(2, "Rules this evidence supports"),
+        rules_table(ctx, ("IAM", "FBK001", "FBK002", "FBK003", "ARC006")),
+        heading(2, "Findings"),
+        findings_table(ctx, ctx.findings_for(("IAM", "FBK001", "FBK002", "FBK003", "ARC006")),
+                       "No identity or fallback finding."),
+    ]
+    return Document(
+        name="identity-access-fallback",
+        title=EVIDENCE_TITLES["identity-access-fallback"],
+        subtitle=blueprint.meta.title,
+        short_title="Identity and fallback",
+        meta=(*meta, *blueprint_meta(ctx)),
+        blocks=tuple(blocks),
+        provenance=ctx.provenance,
+        summary="Boundaries, crossings and their authentication, identity into systems of record, fallback chains.",
+    )
+
+
+# -- ownership ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Duties:
+    owns: list[str] = field(default_factory=list)
+    approves: list[str] = field(default_factory=list)
+    oncall: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+
+
+def duties(ctx: Context) -> dict[str, Duties]:
+    if ctx._duties is None:
+        ctx._duties = _duties(ctx)
+    return ctx._duties
+
+
+def _duties(ctx: Context) -> dict[str, Duties]:
+    result: dict[str, Duties] = {o.id: Duties() for o in ctx.blueprint.owners}
+    blueprint = ctx.blueprint
+    for system in blueprint.systems:
+        if system.owner in result:
+            result[system.owner].owns.append(system.id)
+        for approver in dict.fromkeys(ctx.graph.effective_approvers(system)):
+            if approver in result:
+                result[approver].approves.append(system.id)
+        oncall = system.observability.oncall if system.observability else None
+        if oncall in result:
+            result[oncall].oncall.append(system.id)
+    if blueprint.meta.owner in result:
+        result[blueprint.meta.owner].other.append("accountable for the whole workflow")
+    for entry in blueprint.evidence:
+        if entry.owner in result:
+            result[entry.owner].other.append(f"owns evidence “{entry.title or entry.id}”")
+        if entry.approved_by in result:
+            result[entry.approved_by].other.append(f"approved evidence “{entry.title or entry.id}”")
+    for kpi in blueprint.kpis:
+        if kpi.owner in result:
+            result[kpi.owner].other.append(f"owns KPI “{kpi.name}”")
+    for gate in blueprint.gates:
+        if gate.decided_by in result:
+            result[gate.decided_by].other.append(f"decides the {gate.action} gate “{gate.id}”")
+    for waiver in blueprint.waivers:
+        if waiver.approved_by in result:
+            result[waiver.approved_by].other.append(f"approved the waiver {waiver.rule} on “{waiver.target}”")
+    return result
+
+
+def owners_table(ctx: Context) -> Table:
+    table = duties(ctx)
+    rows = []
+    limit = 10 if ctx.large else 0
+    for owner in ctx.blueprint.owners:
+        d = table[owner.id]
+        rows.append((
+            cell(span(owner.name, "strong"), span(f" ({owner.kind}{', ' + owner.function if owner.function else ''})", tone="muted")),
+            cell(_contact(owner)),
+            ctx.systems(d.owns, limit) if d.owns else cell(span("—", tone="muted")),
+            _approves_cell(ctx, owner, d, limit),
+            ctx.systems(d.oncall, limit) if d.oncall else cell(span("—", tone="muted")),
+            cell(*d.other, sep="; ") if d.other else cell(span("—", tone="muted")),
+        ))
+    return Table(
+        (Column("Owner", "2fr"), Column("Contact", "2fr"), Column("Owns", "2fr"), Column("Approves changes to", "2fr"),
+         Column("On call for", "2fr"), Column("Also", "2fr")),
+        tuple(rows), empty="The blueprint declares no owners.",
+    )
+
+
+def _contact(owner: Owner) -> Span:
+    contact = owner.contact
+    if not contact:
+        return span("—", tone="muted")
+    if contact.startswith(("https://", "http://")):
+        return span(contact, href=contact)
+    if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", contact):
+        return span(contact, href="mailto:" + contact)
+    return span(contact)
+
+
+def _approves_cell(ctx: Context, owner: Owner, d: Duties, limit: int) -> Cell:
+    if not d.approves:
+        return cell(span("—", tone="muted"))
+    defaults = ctx.blueprint.meta.approvers or []
+    if owner.id in defaults:
+        inherited = [s.id for s in ctx.blueprint.systems if s.approvers is None]
+        own = [s for s in d.approves if s not in set(inherited)]
+        parts: list[Span | str] = [span(f"every system without its own approvers ({len(inherited)})")]
+        if own:
+            parts.append(span("; also "))
+            parts.extend(ctx.systems(own, limit).spans)
+        return cell(*parts)
+    return ctx.systems(d.approves, limit)
+
+
+def _link_or_dash(value: str | None, label: str) -> Span:
+    if not value:
+        return span("missing", tone="fail")
+    if value.startswith(("https://", "http://")):
+        return span(label, href=value)
+    return span(value)
+
+
+def system_ownership_table(ctx: Context) -> Table:
+    rows = []
+    for system in ctx.blueprint.systems:
+        obs = system.observability
+        tier1 = system.criticality == "tier-1"
+        oncall = obs.oncall if obs else None
+        rows.append((
+            cell(span(system.name or system.id, "strong")),
+            cell(system.criticality, tone="info" if tier1 else ""),
+            cell(ctx.owner(system.owner)),
+            ctx.owners(ctx.graph.effective_approvers(system)),
+            cell(ctx.owner(oncall) if oncall else span("—" if not tier1 else "none", tone="fail" if tier1 else "muted")),
+            cell(_link_or_dash(obs.runbook if obs else None, "runbook") if tier1 or (obs and obs.runbook)
+                 else span("—", tone="muted")),
+            cell((obs.slo if obs and obs.slo else span("missing", tone="fail")) if tier1 else (obs.slo if obs and obs.slo else span("—", tone="muted"))),
+        ))
+    return Table(
+        (Column("System", "2fr"), Column("Tier"), Column("Owner", "2fr"), Column("Approvers", "3fr"),
+         Column("On call", "2fr"), Column("Runbook"), Column("SLO", "3fr")),
+        tuple(rows), empty="The blueprint declares no systems.",
+    )
+
+
+#: Beyond this many owner columns or system rows, the matrix is unreadable on any page.
+MATRIX_MAX_OWNERS = 40
+MATRIX_MAX_SYSTEMS = 200
+
+
+def matrix_table(ctx: Context) -> tuple[Table | None, str]:
+    blueprint = ctx.blueprint
+    d = duties(ctx)
+    systems = blueprint.systems
+    note = ""
+    if ctx.large:
+        systems = [s for s in systems if s.criticality == "tier-1"]
+        note = f"The blueprint has {len(blueprint.systems)} systems; the matrix shows the {len(systems)} tier-1 systems."
+    shown = {s.id for s in systems}
+    owners = [o for o in blueprint.owners if any(x in shown for x in (*d[o.id].owns, *d[o.id].approves, *d[o.id].oncall))]
+    if len(owners) > MATRIX_MAX_OWNERS or len(systems) > MATRIX_MAX_SYSTEMS:
+        return None, (
+            f"The matrix would have {len(systems)} rows and {len(owners)} owner columns, too large to read; "
+            "the owners and systems tables above hold the same facts."
+        )
+    rows = []
+    for system in systems:
+        row = [cell(span(system.name or system.id, "strong"))]
+        approvers = set(ctx.graph.effective_approvers(system))
+        oncall = system.observability.oncall if system.observability else None
+        for owner in owners:
+            letters = ""
+            if system.owner == owner.id:
+                letters += "O"
+            if owner.id in approvers:
+                letters += "A"
+            if oncall == owner.id:
+                letters += "C"
+            row.append(cell(letters, tone="info" if letters else ""))
+        rows.append(tuple(row))
+    columns = (Column("System", "3fr"), *(Column(o.name, "1fr", "center") for o in owners))
+    return Table(columns, tuple(rows), variant="matrix", empty="No system has an owner, approver or on-call."), note
+
+
+def gaps_blocks(ctx: Context, prefixes: Sequence[str]) -> list[Block]:
+    found = ctx.findings_for(prefixes)
+    if not any(not f.waived for f in found):
+        return [Callout("ok", "No gaps", (span("Every system has an owner and approvers; every tier-1 system "
+                                                  "has observability and an on-call owner."),)),
+                *([findings_table(ctx, found, "")] if found else [])]
+    return [findings_table(ctx, found, "No gaps.")]
+
+
+def ownership_blocks(ctx: Context, level: int) -> list[Block]:
+    matrix, note = matrix_table(ctx)
+    blocks: list[Block] = [
+        heading(level, "Owners and their duties"),
+        owners_table(ctx),
+        heading(level, "Systems: owner, approvers, on call"),
+        para("Effective approvers are a system's own approvers, else the blueprint's default approvers."),
+        system_ownership_table(ctx),
+        heading(level, "Responsibility matrix"),
+        para("O: owns the system. A: approves its changes. C: on call for it."),
+    ]
+    if note:
+        blocks.append(para(note, size="small"))
+    if matrix is not None:
+        blocks.append(matrix)
+    blocks += [heading(level, "Gaps"), *gaps_blocks(ctx, ("OWN", "OBS"))]
+    return blocks
+
+
+def build_ownership(ctx: Context) -> Document:
+    blueprint = ctx.blueprint
+    return Document(
+        name="ownership-plan",
+        title="Ownership plan",
+        subtitle=blueprint.meta.title,
+        short_title="Ownership plan",
+        meta=(("Accountable owner", cell(ctx.owner(blueprint.meta.owner))),
+              ("Default approvers", ctx.owners(blueprint.meta.approvers or [])),
+              *blueprint_meta(ctx)),
+        blocks=tuple(ownership_blocks(ctx, 2)),
+        provenance=ctx.provenance,
+        summary="Who owns, approves and is on call for every system; the matrix and the gaps.",
+    )
+
+
+# -- runtime ownership and observability ------------------------------------------------
+
+
+def tier1_table(ctx: Context) -> Table:
+    def flag(value: bool | None) -> Span:
+        return span("yes", tone="ok") if value else span("no", tone="fail")
+
+    rows = []
+    for system in ctx.blueprint.systems:
+        if system.criticality != "tier-1":
+            continue
+        obs = system.observability
+        rows.append((
+            cell(span(system.name or system.id, "strong")),
+            cell(obs.slo if obs and obs.slo else span("missing", tone="fail")),
+            cell(flag(obs.logs if obs else None), span(" / "), flag(obs.metrics if obs else None), span(" / "),
+                 flag(obs.traces if obs else None)),
+            cell(_link_or_dash(obs.dashboard if obs else None, "dashboard") if obs and obs.dashboard
+                 else span("none", tone="muted")),
+            cell(_link_or_dash(obs.runbook if obs else None, "runbook")),
+            cell(ctx.owner(obs.oncall) if obs and obs.oncall else span("none", tone="fail")),
+        ))
+    return Table(
+        (Column("Tier-1 system", "2fr"), Column("SLO", "4fr"), Column("Logs / metrics / traces", "2fr"),
+         Column("Dashboard"), Column("Runbook"), Column("On call", "2fr")),
+        tuple(rows), empty="No system is tier-1.",
+    )
+
+
+def links_table(ctx: Context) -> Table:
+    rows = []
+    for system in ctx.blueprint.systems:
+        obs = system.observability
+        if not obs or not (obs.runbook or obs.dashboard):
+            continue
+        rows.append((
+            cell(system.name or system.id),
+            cell(span(obs.runbook, "code", href=_safe_href(obs.runbook)) if obs.runbook else span("—", tone="muted")),
+            cell(span(obs.dashboard, "code", href=_safe_href(obs.dashboard)) if obs.dashboard else span("—", tone="muted")),
+        ))
+    return Table((Column("System", "1fr"), Column("Runbook", "2fr"), Column("Dashboard", "2fr")), tuple(rows),
+                 empty="No runbook or dashboard is declared.")
+
+
+def _safe_href(value: str) -> str:
+    return value if value.startswith(("https://", "http://")) else ""
+
+
+def missing_blocks(ctx: Context) -> list[Block]:
+    items: list[tuple[Span, ...]] = []
+    tier1 = [s for s in ctx.blueprint.systems if s.criticality == "tier-1"]
+    no_dashboard = [s.id for s in tier1 if not (s.observability and s.observability.dashboard)]
+    if no_dashboard:
+        items.append((span(f"{plural(len(no_dashboard), 'tier-1 system')} without a dashboard: "),
+                      *ctx.systems(no_dashboard, 12).spans))
+    if not any(e.kind == "runtime-observability" and e.owner for e in ctx.blueprint.evidence):
+        items.append((span("No owned runtime-observability evidence (EVD001).", tone="fail"),))
+    unwaived = [f for f in ctx.findings_for(("OBS", "OWN")) if not f.waived]
+    if unwaived:
+        items.append((span(f"{plural(len(unwaived), 'finding')} on ownership and observability; see the table below.", tone="fail"),))
+    blocks: list[Block] = []
+    if items:
+        blocks.append(Bullets(tuple(items)))
+    else:
+        blocks.append(Callout("ok", "Nothing missing", (span("Every tier-1 system has an SLO, logs, metrics, "
+                                                             "traces, a runbook, a dashboard and on-call."),)))
+    blocks.append(findings_table(ctx, ctx.findings_for(("OBS", "OWN")), "No ownership or observability finding."))
+    return blocks
+
+
+def build_runtime(ctx: Context) -> Document:
+    blueprint = ctx.blueprint
+    meta, warnings = evidence_meta(ctx, "runtime-observability")
+    tier1 = sum(1 for s in blueprint.systems if s.criticality == "tier-1")
+    blocks: list[Block] = [
+        *warnings,
+        para(f"{plural(tier1, 'tier-1 system')} of {len(blueprint.systems)}; "
+             f"{plural(len(blueprint.owners), 'owner')} (teams, people and on-call roles)."),
+        heading(2, "Tier-1 service levels and on call"),
+        tier1_table(ctx),
+        heading(2, "Runbooks and dashboards"),
+        links_table(ctx),
+        heading(2, "Ownership plan"),
+        *ownership_blocks(ctx, 3),
+        heading(2, "What is missing"),
+        *missing_blocks(ctx),
+        heading(2, "Rules this evidence supports"),
+        rules_table(ctx, ("OWN", "OBS")),
+    ]
+    return Document(
+        name="runtime-observability",
+        title=EVIDENCE_TITLES["runtime-observability"],
+        subtitle=blueprint.meta.title,
+        short_title="Runtime and observability",
+        meta=(*meta, *blueprint_meta(ctx)),
+        blocks=tuple(blocks),
+        provenance=ctx.provenance,
+        summary="Tier-1 SLOs, runbooks, dashboards and on-call, the ownership plan, and what is missing.",
+    )
+
+
+BUILDERS: dict[str, Callable[[Context], Document]] = {
+    "brief": build_brief,
+    "integration-map": build_integration_map,
+    "identity-access-fallback": build_identity,
+    "runtime-observability": build_runtime,
+    "ownership-plan": build_ownership,
+}
+
+
+def build_documents(ctx: Context) -> list[Document]:
+    return [_unique_anchors(BUILDERS[name](ctx)) for name in DOCUMENTS]
+
+
+def _unique_anchors(doc: Document) -> Document:
+    """Headings that repeat (two "Findings") get ``-2``, ``-3``... anchors."""
+    seen: Counter[str] = Counter({"provenance": 1})
+
+    def fix(blocks: Sequence[Block]) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for block in blocks:
+            if isinstance(block, Heading):
+                seen[block.anchor] += 1
+                if seen[block.anchor] > 1:
+                    block = dataclasses.replace(block, anchor=f"{block.anchor}-{seen[block.anchor]}")
+            elif isinstance(block, Columns):
+                block = Columns(tuple(fix(column) for column in block.columns))
+            out.append(block)
+        return tuple(out)
+
+    return dataclasses.replace(doc, blocks=fix(doc.blocks))

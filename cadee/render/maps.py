@@ -1,0 +1,719 @@
+"""Integration maps: one diagram model, written as Graphviz DOT and Mermaid.
+
+A :class:`Diagram` (clusters, nodes, edges) is built once per view from the
+architecture graph; :func:`to_dot` and :func:`to_mermaid` write it out, and
+Graphviz's own ``dot`` turns the DOT text into SVG and PNG
+(:func:`run_dot`). Views:
+
+- ``full``: every system in its boundary, every integration and fallback;
+- ``identity``: boundaries and the integrations that cross them;
+- ``fallback``: AI components and their fallback chains down to human desks;
+- ``overview``: one node per boundary, integrations aggregated with counts.
+
+Above :data:`DETAIL_THRESHOLD` systems a 1,000-node picture is unreadable, so
+the full view becomes the overview plus one detail map per boundary
+(figure keys ``full/<boundary id>``), and the identity view aggregates
+crossings per pair of boundaries.
+
+Node ids are ``n0``, ``n1``... in declaration order: user text only ever
+appears inside escaped labels, never as an identifier.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cadee.graph import ArchitectureGraph
+from cadee.model import DATA_RANK, SYSTEMS_OF_RECORD, Integration, System
+
+__all__ = [
+    "DETAIL_THRESHOLD",
+    "Diagram",
+    "GraphvizMissing",
+    "build_diagrams",
+    "dot_available",
+    "run_dot",
+    "to_dot",
+    "to_mermaid",
+]
+
+#: Above this many systems, the full view is split into an overview and per-boundary maps.
+DETAIL_THRESHOLD = 150
+#: Mermaid text above this size is not embedded (GitHub refuses ~50 kB diagrams).
+MERMAID_LIMIT = 40_000
+NO_BOUNDARY = "_no-boundary"
+INSTALL_HINT = "install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz)"
+
+#: Helvetica's metrics everywhere: browsers pick Helvetica or Arial, Linux (Graphviz's
+#: layout, Typst's PDF) the metric-compatible Liberation Sans, else DejaVu Sans.
+FONT = "Helvetica,Arial,Liberation Sans,DejaVu Sans,sans-serif"
+INK = "#1F2933"
+MUTED = "#6B7785"
+FINDING = "#C81E1E"
+FALLBACK = "#2F7D4F"
+
+#: kind -> (legend label, shape, style, fill, border)
+KIND_STYLE: dict[str, tuple[str, str, str, str, str]] = {
+    "channel": ("Customer channel", "box", "rounded,filled", "#DCEAF7", "#2C5F8A"),
+    "gateway": ("Gateway", "hexagon", "filled", "#FCE3C8", "#A8561C"),
+    "agent": ("AI agent", "box", "rounded,filled", "#E6DDF6", "#59449A"),
+    "model": ("AI model", "ellipse", "filled", "#EFE8F9", "#59449A"),
+    "core-banking": ("System of record", "cylinder", "filled", "#D5ECDD", "#2C6A47"),
+    "crm": ("System of record", "cylinder", "filled", "#D5ECDD", "#2C6A47"),
+    "risk": ("System of record", "cylinder", "filled", "#D5ECDD", "#2C6A47"),
+    "data-store": ("Data store", "cylinder", "filled", "#EDF0F3", "#5A6673"),
+    "service": ("Service", "box", "filled", "#FFFFFF", "#5A6673"),
+    "human-desk": ("Human desk", "box", "rounded,filled,bold", "#FFF0BF", "#8A6A10"),
+    "identity-provider": ("Identity provider", "octagon", "filled", "#D6EFEC", "#1F6B63"),
+    "external": ("External service", "box", "dashed,filled", "#F5F5F5", "#5A6673"),
+}
+#: Kinds in legend order (systems of record once).
+LEGEND_KINDS = (
+    "channel", "gateway", "agent", "model", "core-banking", "data-store",
+    "service", "human-desk", "identity-provider", "external",
+)
+#: trust -> (legend label, fill, border, style)
+TRUST_STYLE: dict[str, tuple[str, str, str, str]] = {
+    "untrusted": ("Untrusted zone", "#FBF4EC", "#B5651D", "rounded,filled,dashed"),
+    "external": ("External vendor", "#F4F1F8", "#6A5AA0", "rounded,filled,dashed"),
+    "internal": ("Internal zone", "#F0F4F8", "#4A6C8F", "rounded,filled"),
+    "restricted": ("Restricted zone", "#E9EDF1", "#1F2A37", "rounded,filled,bold"),
+    "": ("No boundary", "#FFFFFF", "#9AA3AD", "rounded,dashed"),
+}
+#: data classification -> edge colour
+DATA_COLOUR = {
+    "public": "#9AA3AD",
+    "internal": "#4A6C8F",
+    "confidential": "#B7791F",
+    "restricted": "#8E2C6E",
+}
+IDENTITY_SHORT = {"service": "service", "end-user": "end-user", "on-behalf-of": "OBO"}
+KIND_NOUN = {
+    "channel": ("channel", "channels"),
+    "gateway": ("gateway", "gateways"),
+    "model": ("model", "models"),
+    "agent": ("agent", "agents"),
+    "core-banking": ("core banking", "core banking"),
+    "crm": ("CRM", "CRMs"),
+    "risk": ("risk system", "risk systems"),
+    "data-store": ("data store", "data stores"),
+    "service": ("service", "services"),
+    "human-desk": ("human desk", "human desks"),
+    "identity-provider": ("IdP", "IdPs"),
+    "external": ("external", "externals"),
+}
+
+
+class GraphvizMissing(RuntimeError):
+    """The ``dot`` program is not installed (or not on PATH)."""
+
+    def __init__(self) -> None:
+        super().__init__(f"Graphviz's `dot` program was not found on PATH; {INSTALL_HINT}")
+
+
+# -- the diagram model ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    label: str
+    sublabel: str
+    #: A system kind (style), "boundary" for overview nodes, "ghost" for context.
+    kind: str
+    cluster: str = ""
+    flagged: bool = False
+    trust: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    id: str
+    label: str
+    sublabel: str
+    trust: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    src: str
+    dst: str
+    label: str
+    #: "integration", "fallback" or "aggregate"
+    style: str = "integration"
+    data: str = "internal"
+    flagged: bool = False
+    weight: int = 1
+    #: False for asynchronous flows: drawn, but not used to rank nodes.
+    ranked: bool = True
+
+
+@dataclass(slots=True)
+class Diagram:
+    key: str
+    title: str
+    clusters: list[Cluster] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    rankdir: str = "LR"
+    legend: bool = True
+    #: Tighter spacing and narrower labels (the brief's small map).
+    compact: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.nodes
+
+    def legend_kinds(self) -> list[str]:
+        present = {n.kind for n in self.nodes}
+        if present & SYSTEMS_OF_RECORD:
+            present.add("core-banking")
+        return [k for k in LEGEND_KINDS if k in present]
+
+    def legend_trusts(self) -> list[str]:
+        present = {c.trust for c in self.clusters} | {n.trust for n in self.nodes if n.kind == "boundary"}
+        return [t for t in TRUST_STYLE if t in present]
+
+
+def _wrap(text: str, width: int = 28) -> list[str]:
+    lines: list[str] = []
+    for part in text.splitlines() or [""]:
+        lines.extend(textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=False) or [""])
+    return lines[:4] if len(lines) <= 4 else [*lines[:3], lines[3] + " …"]
+
+
+def _plural(count: int, noun: tuple[str, str]) -> str:
+    return f"{count} {noun[0] if count == 1 else noun[1]}"
+
+
+def integration_label(integration: Integration) -> str:
+    parts = [integration.protocol or "?"]
+    if integration.mode != "sync":
+        parts[0] += f" ({integration.mode})"
+    parts.append(integration.auth or "no auth")
+    parts.append(IDENTITY_SHORT[integration.identity])
+    return " · ".join(parts)
+
+
+def _kind_line(system: System) -> str:
+    words = [system.kind.replace("-", " ")]
+    if system.criticality == "tier-1":
+        words.append("tier-1")
+    if system.environment != "production":
+        words.append(system.environment)
+    return " · ".join(words)
+
+
+class _Builder:
+    """Builds every diagram of one blueprint from its graph."""
+
+    def __init__(self, graph: ArchitectureGraph, flagged: frozenset[str]) -> None:
+        self.graph = graph
+        self.flagged = flagged
+        self.blueprint = graph.blueprint
+        self.node_id = {s.id: f"n{i}" for i, s in enumerate(self.blueprint.systems)}
+        self.cluster_id = {b.id: f"b{i}" for i, b in enumerate(self.blueprint.boundaries)}
+
+    # -- helpers
+
+    def boundary_key(self, system: System) -> str:
+        return system.boundary or NO_BOUNDARY
+
+    def crosses(self, integration: Integration) -> bool:
+        src = self.graph.systems[integration.from_]
+        dst = self.graph.systems[integration.to]
+        if src.id == dst.id:
+            return False
+        return src.boundary is None or dst.boundary is None or src.boundary != dst.boundary
+
+    def node(self, system: System, ghost: bool = False, cluster: bool = True) -> Node:
+        return Node(
+            id=self.node_id[system.id],
+            label=system.name or system.id,
+            sublabel=_kind_line(system),
+            kind="ghost" if ghost else system.kind,
+            cluster=self.cluster_id.get(system.boundary or "", "") if cluster else "",
+            flagged=(system.id in self.flagged) and not ghost,
+        )
+
+    def clusters_for(self, systems: Iterable[System], identity: bool = False) -> list[Cluster]:
+        used = {s.boundary for s in systems if s.boundary}
+        clusters = []
+        for boundary in self.blueprint.boundaries:
+            if boundary.id not in used:
+                continue
+            sub: str = boundary.trust
+            if identity:
+                idp = self.graph.systems.get(boundary.identity_provider or "")
+                sub += " · IdP: " + (idp.name if idp else "none")
+                if boundary.trust == "external":
+                    sub += f" · cleared for {boundary.clearance}"
+            clusters.append(Cluster(self.cluster_id[boundary.id], boundary.name or boundary.id, sub, boundary.trust))
+        return clusters
+
+    def integration_edge(self, integration: Integration, label: str | None = None) -> Edge:
+        return Edge(
+            src=self.node_id[integration.from_],
+            dst=self.node_id[integration.to],
+            label=integration_label(integration) if label is None else label,
+            data=integration.data,
+            flagged=integration.id in self.flagged,
+            ranked=self.ranked(integration),
+        )
+
+    def ranked(self, integration: Integration) -> bool:
+        """Whether an integration shapes the layout: the synchronous call path
+        (channel, gateway, AI, records) does; asynchronous flows and AI
+        components calling back into a gateway do not."""
+        if integration.mode != "sync":
+            return False
+        caller = self.graph.systems[integration.from_]
+        callee = self.graph.systems[integration.to]
+        return not (caller.is_ai and callee.kind == "gateway")
+
+    def fallback_edges(self, systems: Iterable[System], triggers: bool) -> list[Edge]:
+        """Fallback edges; with ``triggers`` (the fallback view) they also shape the layout."""
+        edges = []
+        for system in systems:
+            for position, step in enumerate(system.fallback or ()):
+                label = f"fallback {position + 1}"
+                if triggers and step.when:
+                    label = f"{position + 1} · " + ", ".join(step.when)
+                edges.append(Edge(self.node_id[system.id], self.node_id[step.to], label, "fallback",
+                                  ranked=triggers))
+        return edges
+
+    # -- views
+
+    def full(self) -> Diagram:
+        systems = self.blueprint.systems
+        diagram = Diagram("full", "Integration map", self.clusters_for(systems))
+        diagram.nodes = [self.node(s) for s in systems]
+        diagram.edges = [self.integration_edge(i) for i in self.blueprint.integrations]
+        diagram.edges += self.fallback_edges(systems, triggers=False)
+        return diagram
+
+    def identity(self) -> Diagram:
+        crossing = [i for i in self.blueprint.integrations if self.crosses(i)]
+        idps = {b.identity_provider for b in self.blueprint.boundaries if b.identity_provider}
+        involved = {i.from_ for i in crossing} | {i.to for i in crossing} | idps
+        systems = [s for s in self.blueprint.systems if s.id in involved]
+        diagram = Diagram("identity", "Identity boundaries and crossings", self.clusters_for(systems, identity=True))
+        diagram.nodes = [self.node(s) for s in systems]
+        diagram.edges = [
+            self.integration_edge(i, f"{i.auth or 'NO AUTH'} · {IDENTITY_SHORT[i.identity]}")
+            for i in crossing
+        ]
+        # An unauthenticated crossing is the point of this view: always red.
+        diagram.edges = [
+            Edge(e.src, e.dst, e.label, e.style, e.data, e.flagged or i.auth in (None, "none"))
+            for e, i in zip(diagram.edges, crossing, strict=True)
+        ]
+        return diagram
+
+    def fallback(self) -> Diagram:
+        chain: dict[str, None] = {}
+        stack = [s.id for s in self.blueprint.systems if s.is_ai]
+        while stack:
+            current = stack.pop()
+            if current in chain:
+                continue
+            chain[current] = None
+            stack.extend(step.to for step in self.graph.systems[current].fallback or ())
+        systems = [s for s in self.blueprint.systems if s.id in chain]
+        diagram = Diagram("fallback", "AI fallback chains to human desks", self.clusters_for(systems))
+        diagram.nodes = [self.node(s) for s in systems]
+        diagram.edges = self.fallback_edges(systems, triggers=True)
+        return diagram
+
+    def overview(self, key: str = "overview", crossings_only: bool = False, compact: bool = False) -> Diagram:
+        """One node per boundary; integrations between boundaries aggregated.
+
+        ``compact`` (the leadership brief's small map): names and counts
+        only, left to right, no legend, so it stays legible at half a page.
+        """
+        groups: dict[str, list[System]] = {}
+        for system in self.blueprint.systems:
+            groups.setdefault(self.boundary_key(system), []).append(system)
+        order = [b.id for b in self.blueprint.boundaries if b.id in groups]
+        if NO_BOUNDARY in groups:
+            order.append(NO_BOUNDARY)
+        ids = {key_: f"g{i}" for i, key_ in enumerate(order)}
+        title = "Boundary crossings (aggregated)" if crossings_only else "Architecture overview by boundary"
+        # Few, wide nodes: top to bottom fits a portrait page.
+        diagram = Diagram(key, title, rankdir="LR" if compact else "TB", legend=not compact, compact=compact)
+        internal: Counter[str] = Counter()
+        pairs: dict[tuple[str, str], list[Integration]] = {}
+        for integration in self.blueprint.integrations:
+            src = self.boundary_key(self.graph.systems[integration.from_])
+            dst = self.boundary_key(self.graph.systems[integration.to])
+            if src == dst and (src != NO_BOUNDARY or integration.from_ == integration.to):
+                internal[src] += 1
+                continue
+            pairs.setdefault((src, dst), []).append(integration)
+        for group in order:
+            members = groups[group]
+            boundary = self.graph.boundaries.get(group)
+            kinds: Counter[str] = Counter(s.kind for s in members)
+            kind_text = ", ".join(_plural(kinds[k], KIND_NOUN[k]) for k in KIND_NOUN if kinds[k])
+            trust = boundary.trust if boundary else ""
+            lines = [f"{trust or 'no boundary'} · {_plural(len(members), ('system', 'systems'))}"]
+            if not compact:
+                lines.append(kind_text)
+            if internal[group] and not crossings_only and not compact:
+                lines.append(_plural(internal[group], ("internal integration", "internal integrations")))
+            label = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
+            flagged = any(s.id in self.flagged for s in members)
+            diagram.nodes.append(Node(ids[group], label, "\n".join(lines), "boundary", "", flagged, trust))
+        for (src, dst), integrations in pairs.items():
+            count = len(integrations)
+            top = max(integrations, key=lambda i: DATA_RANK[i.data]).data
+            if crossings_only:
+                auths = Counter(i.auth or "NO AUTH" for i in integrations)
+                label = ", ".join(f"{n}× {a}" for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0])))  # noqa: RUF001
+                flagged = any(i.auth in (None, "none") or i.id in self.flagged for i in integrations)
+            else:
+                label = str(count) if compact else _plural(count, ("integration", "integrations"))
+                flagged = any(i.id in self.flagged for i in integrations)
+            diagram.edges.append(Edge(ids[src], ids[dst], label, "aggregate", top, flagged, count))
+        if not crossings_only:
+            fallback_pairs: Counter[tuple[str, str]] = Counter()
+            for system in self.blueprint.systems:
+                for step in system.fallback or ():
+                    src = self.boundary_key(system)
+                    dst = self.boundary_key(self.graph.systems[step.to])
+                    if src != dst:
+                        fallback_pairs[(src, dst)] += 1
+            for (src, dst), count in fallback_pairs.items():
+                label = f"{count} fallback{'s' if count > 1 else ''}" if compact else _plural(count, ("fallback", "fallbacks"))
+                diagram.edges.append(Edge(ids[src], ids[dst], label, "fallback", weight=count))
+        return diagram
+
+    def detail(self, group: str) -> Diagram:
+        """One boundary's systems plus the neighbours they talk to, greyed."""
+        members = [s for s in self.blueprint.systems if self.boundary_key(s) == group]
+        member_ids = {s.id for s in members}
+        integrations = [
+            i for i in self.blueprint.integrations if i.from_ in member_ids or i.to in member_ids
+        ]
+        neighbours = {i.from_ for i in integrations} | {i.to for i in integrations}
+        for system in members:
+            neighbours.update(step.to for step in system.fallback or ())
+        neighbours -= member_ids
+        context = [s for s in self.blueprint.systems if s.id in neighbours]
+        boundary = self.graph.boundaries.get(group)
+        name = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
+        diagram = Diagram(f"full/{group}", f"Detail: {name}", self.clusters_for([*members, *context]))
+        diagram.nodes = [self.node(s) for s in members] + [self.node(s, ghost=True) for s in context]
+        diagram.edges = [self.integration_edge(i) for i in integrations]
+        diagram.edges += self.fallback_edges(members, triggers=False)
+        return diagram
+
+    def groups(self) -> list[str]:
+        used = {self.boundary_key(s) for s in self.blueprint.systems}
+        keys = [b.id for b in self.blueprint.boundaries if b.id in used]
+        return keys + ([NO_BOUNDARY] if NO_BOUNDARY in used else [])
+
+
+def build_diagrams(
+    graph: ArchitectureGraph, flagged: frozenset[str], views: Sequence[str]
+) -> dict[str, Diagram]:
+    """Every diagram the views need, by figure key, in a stable order.
+
+    ``overview`` and its compact form ``summary`` (the leadership brief's
+    map) are always built. Large
+    blueprints get ``full/<boundary>`` detail maps instead of ``full``.
+    """
+    builder = _Builder(graph, flagged)
+    large = len(graph.blueprint.systems) > DETAIL_THRESHOLD
+    diagrams: dict[str, Diagram] = {
+        "overview": builder.overview(),
+        "summary": builder.overview("summary", compact=True),
+    }
+    if "full" in views:
+        if large:
+            for group in builder.groups():
+                diagrams[f"full/{group}"] = builder.detail(group)
+        else:
+            diagrams["full"] = builder.full()
+    if "identity" in views:
+        diagrams["identity"] = (
+            builder.overview("identity", crossings_only=True) if large else builder.identity()
+        )
+    if "fallback" in views:
+        diagrams["fallback"] = builder.fallback()
+    return diagrams
+
+
+# -- DOT ------------------------------------------------------------------------
+
+
+def _html(text: str) -> str:
+    """Escape text for a Graphviz HTML-like label."""
+    out = []
+    for ch in text:
+        if ch == "&":
+            out.append("&amp;")
+        elif ch == "<":
+            out.append("&lt;")
+        elif ch == ">":
+            out.append("&gt;")
+        elif ch == '"':
+            out.append("&quot;")
+        elif ch == "'":
+            out.append("&#39;")
+        elif ch in "\t\n":
+            out.append(" ")
+        elif ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0:
+            out.append("&#65533;")  # control characters are not allowed in SVG
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _lines(text: str, width: int = 28) -> str:
+    return "<BR/>".join(_html(line) for line in _wrap(text, width))
+
+
+def _quote(text: str) -> str:
+    """A DOT double-quoted string (for ids and plain attributes)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
+    if node.kind == "boundary":
+        _, fill, border, style = TRUST_STYLE[node.trust]
+        shape = "box"
+        style = style if node.trust else "rounded,dashed"
+        label = f"<B>{_lines(node.label, 18 if compact else 32)}</B>"
+        for line in node.sublabel.splitlines():
+            label += f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{_lines(line, 40)}</FONT>'
+        fontcolor = INK
+    elif node.kind == "ghost":
+        shape, style, fill, border = "box", "rounded,dashed", "#FFFFFF", "#9AA3AD"
+        label = f'<FONT COLOR="{MUTED}">{_lines(node.label)}</FONT>'
+        fontcolor = MUTED
+    else:
+        _, shape, style, fill, border = KIND_STYLE[node.kind]
+        label = f"<B>{_lines(node.label)}</B>"
+        label += f'<BR/><FONT POINT-SIZE="7.5" COLOR="{MUTED}">{_html(node.sublabel)}</FONT>'
+        fontcolor = INK
+    attrs = [
+        f"id={_quote(prefix + node.id)}",
+        f"label=<{label}>",
+        f"shape={shape}",
+        f'style="{style}"',
+        f'fillcolor="{fill}"',
+        f'fontcolor="{fontcolor}"',
+    ]
+    if node.flagged:
+        attrs += [f'color="{FINDING}"', "penwidth=2.6"]
+    else:
+        attrs += [f'color="{border}"', "penwidth=1.2"]
+    return f"{node.id} [{', '.join(attrs)}];"
+
+
+def _edge_dot(edge: Edge, index: int, prefix: str) -> str:
+    colour = DATA_COLOUR.get(edge.data, MUTED)
+    attrs = [f"id={_quote(f'{prefix}e{index}')}"]
+    if edge.style == "fallback":
+        attrs += ['style="dashed"', f'color="{FALLBACK}"', f'fontcolor="{FALLBACK}"', "arrowhead=empty"]
+    else:
+        attrs += [f'color="{colour}"', f'fontcolor="{INK}"']
+    if not edge.ranked:
+        attrs.append("constraint=false")
+    if edge.style == "aggregate":
+        attrs.append(f"penwidth={min(1.0 + edge.weight / 4, 4.0):.2f}")
+    if edge.flagged:
+        attrs = [a for a in attrs if not a.startswith(("color=", "fontcolor="))]
+        attrs += [f'color="{FINDING}"', f'fontcolor="{FINDING}"', "penwidth=2.2"]
+    if edge.label:
+        attrs.append(f"xlabel=<{_html(edge.label)}>")
+    return f"{edge.src} -> {edge.dst} [{', '.join(attrs)}];"
+
+
+def _legend_dot(diagram: Diagram, prefix: str) -> list[str]:
+    if not diagram.legend:
+        return []
+    rows = []
+    for kind in diagram.legend_kinds():
+        label, _, _, fill, border = KIND_STYLE[kind]
+        rows.append(
+            f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1" WIDTH="18"> </TD>'
+            f'<TD ALIGN="LEFT">{_html(label)}</TD></TR>'
+        )
+    for trust in diagram.legend_trusts():
+        label, fill, border, _ = TRUST_STYLE[trust]
+        rows.append(
+            f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1"> </TD>'
+            f'<TD ALIGN="LEFT">{_html(label)}</TD></TR>'
+        )
+    styles = {e.style for e in diagram.edges}
+    if styles & {"integration", "aggregate"}:
+        datas = {e.data for e in diagram.edges if e.style != "fallback"}
+        for level, colour in DATA_COLOUR.items():
+            if level in datas:
+                rows.append(
+                    f'<TR><TD><FONT COLOR="{colour}"><B>———</B></FONT></TD>'
+                    f'<TD ALIGN="LEFT">{level} data</TD></TR>'
+                )
+    if "fallback" in styles:
+        rows.append(
+            f'<TR><TD><FONT COLOR="{FALLBACK}"><B>- - -</B></FONT></TD>'
+            '<TD ALIGN="LEFT">fallback, in order</TD></TR>'
+        )
+    if any(n.flagged for n in diagram.nodes) or any(e.flagged for e in diagram.edges):
+        rows.append(
+            f'<TR><TD BORDER="2" COLOR="{FINDING}"> </TD>'
+            '<TD ALIGN="LEFT">unwaived error finding</TD></TR>'
+        )
+    if not rows:
+        return []
+    table = (
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + "</TABLE>"
+    )
+    return [
+        f"subgraph cluster_legend {{ id={_quote(prefix + 'legend')}; label=\"\"; "
+        f'style="rounded"; color="#CBD2D9"; margin=6;',
+        f'  legend [id={_quote(prefix + "legend-table")}, shape=plain, fontsize=8, label=<{table}>];',
+        "}",
+    ]
+
+
+def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
+    """The diagram as Graphviz DOT, deterministic and self-contained."""
+    prefix = diagram.key.replace("/", "-") + "-"
+    out = [
+        f"digraph {_quote('cadee ' + diagram.key)} {{",
+        f"  graph [id={_quote(prefix + 'graph')}, rankdir={diagram.rankdir}, "
+        f'fontname="{FONT}", fontsize=10, fontcolor="{INK}", '
+        + ("nodesep=0.12, ranksep=0.3, " if diagram.compact else "nodesep=0.22, ranksep=0.55, ")
+        + 'pad=0.2, bgcolor="white", labeljust=l, forcelabels=true, outputorder=edgesfirst'
+        + (f", dpi={dpi}" if dpi else "")
+        + "];",
+        f'  node [fontname="{FONT}", fontsize={11 if diagram.compact else 9}, margin="0.10,0.05", height=0.35];',
+        f'  edge [fontname="{FONT}", fontsize={9 if diagram.compact else 7}, arrowsize=0.6, penwidth=1.0];',
+    ]
+    by_cluster: dict[str, list[Node]] = {}
+    for node in diagram.nodes:
+        by_cluster.setdefault(node.cluster, []).append(node)
+    for cluster in diagram.clusters:
+        _, fill, border, style = TRUST_STYLE[cluster.trust]
+        label = f"<B>{_html(cluster.label)}</B>"
+        if cluster.sublabel:
+            label += f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{_html(cluster.sublabel)}</FONT>'
+        out.append(f"  subgraph cluster_{cluster.id} {{")
+        out.append(
+            f"    id={_quote(prefix + cluster.id)}; label=<{label}>; style=\"{style}\"; "
+            f'fillcolor="{fill}"; color="{border}"; penwidth=1.2; margin=10;'
+        )
+        out.extend(f"    {_node_dot(node, prefix, diagram.compact)}" for node in by_cluster.get(cluster.id, ()))
+        out.append("  }")
+    out.extend(f"  {_node_dot(node, prefix, diagram.compact)}" for node in by_cluster.get("", ()))
+    out.extend(f"  {_edge_dot(edge, i, prefix)}" for i, edge in enumerate(diagram.edges))
+    out.extend(f"  {line}" for line in _legend_dot(diagram, prefix))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# -- Mermaid ---------------------------------------------------------------------
+
+_MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:/()+-=?!%")
+
+
+def _mermaid_text(text: str) -> str:
+    """Entity-encode everything but plain characters (Mermaid's ``#code;`` syntax)."""
+    lines = []
+    for line in text.split("\n"):
+        lines.append("".join(ch if ch in _MERMAID_SAFE else f"#{ord(ch)};" for ch in line))
+    return "<br>".join(lines)
+
+
+def to_mermaid(diagram: Diagram) -> str:
+    """The diagram as a Mermaid flowchart that GitHub renders."""
+    out = [f"%% {_mermaid_text(diagram.title)} (cadee)", f"flowchart {diagram.rankdir}"]
+    by_cluster: dict[str, list[Node]] = {}
+    for node in diagram.nodes:
+        by_cluster.setdefault(node.cluster, []).append(node)
+
+    def node_line(node: Node) -> str:
+        text = node.label if not node.sublabel else f"{node.label}\n{node.sublabel}"
+        shape = ('["', '"]')
+        if node.kind in SYSTEMS_OF_RECORD or node.kind == "data-store":
+            shape = ('[("', '")]')
+        elif node.kind == "gateway":
+            shape = ('{{"', '"}}')
+        elif node.kind == "model":
+            shape = ('(["', '"])')
+        elif node.kind in ("channel", "agent", "human-desk"):
+            shape = ('("', '")')
+        return f"{node.id}{shape[0]}{_mermaid_text(text)}{shape[1]}"
+
+    for cluster in diagram.clusters:
+        title = cluster.label if not cluster.sublabel else f"{cluster.label} ({cluster.sublabel})"
+        out.append(f'  subgraph {cluster.id}["{_mermaid_text(title)}"]')
+        out.extend(f"    {node_line(n)}" for n in by_cluster.get(cluster.id, ()))
+        out.append("  end")
+    out.extend(f"  {node_line(n)}" for n in by_cluster.get("", ()))
+    link_styles: list[str] = []
+    for index, edge in enumerate(diagram.edges):
+        arrow = "-.->" if edge.style == "fallback" else "-->"
+        label = f'|"{_mermaid_text(edge.label)}"|' if edge.label else ""
+        out.append(f"  {edge.src} {arrow}{label} {edge.dst}")
+        if edge.flagged:
+            link_styles.append(f"  linkStyle {index} stroke:{FINDING},stroke-width:2.5px")
+        elif edge.style == "fallback":
+            link_styles.append(f"  linkStyle {index} stroke:{FALLBACK}")
+        else:
+            link_styles.append(f"  linkStyle {index} stroke:{DATA_COLOUR.get(edge.data, MUTED)}")
+    out.extend(link_styles)
+    kinds_used: dict[str, list[str]] = {}
+    for node in diagram.nodes:
+        style_key = "sor" if node.kind in SYSTEMS_OF_RECORD else node.kind
+        kinds_used.setdefault(style_key, []).append(node.id)
+    for style_key, ids in kinds_used.items():
+        if style_key == "boundary":
+            continue
+        if style_key == "ghost":
+            fill, border = "#FFFFFF", "#9AA3AD"
+        else:
+            kind = "core-banking" if style_key == "sor" else style_key
+            _, _, _, fill, border = KIND_STYLE[kind]
+        out.append(f"  classDef {style_key.replace('-', '_')} fill:{fill},stroke:{border},color:{INK}")
+        out.append(f"  class {','.join(ids)} {style_key.replace('-', '_')}")
+    for node in diagram.nodes:
+        if node.kind == "boundary":
+            _, fill, border, _ = TRUST_STYLE[node.trust]
+            out.append(f"  style {node.id} fill:{fill},stroke:{border},color:{INK}")
+    for cluster in diagram.clusters:
+        _, fill, border, _ = TRUST_STYLE[cluster.trust]
+        out.append(f"  style {cluster.id} fill:{fill},stroke:{border},color:{INK}")
+    flagged = [n.id for n in diagram.nodes if n.flagged]
+    if flagged:
+        out.append(f"  classDef finding stroke:{FINDING},stroke-width:3px")
+        out.append(f"  class {','.join(flagged)} finding")
+    return "\n".join(out) + "\n"
+
+
+# -- running dot -------------------------------------------------------------------
+
+
+def dot_available() -> bool:
+    return shutil.which("dot") is not None
+
+
+def run_dot(source: str, fmt: str) -> bytes:
+    """Lay out ``source`` with Graphviz's ``dot``; ``fmt`` is svg or png."""
+    import graphviz  # type: ignore[import-untyped]
+
+    output, _, renderer = fmt.partition(":")
+    try:
+        result: bytes = graphviz.pipe("dot", output, source.encode("utf-8"), renderer=renderer or None, quiet=True)
+        return result
+    except graphviz.ExecutableNotFound:
+        raise GraphvizMissing() from None
