@@ -125,12 +125,17 @@ def validate(
 ) -> int:
     """Check blueprints against the CADEE rules. Exit 0: pass, 1: findings at or above the fail level, 2: invalid blueprint or usage error."""
     from cadee.rules import RULES
-    from cadee.validate import BlueprintResult, Overrides, discover, exit_code, validate_file
+    from cadee.validate import (
+        BlueprintResult,
+        Overrides,
+        discover,
+        exit_code,
+        project_rules,
+        validate_file,
+    )
 
     selected = _split(select)
     ignored = _split(ignore)
-    _check_selectors("--select", selected, list(RULES))
-    _check_selectors("--ignore", ignored, list(RULES))
     extra_reports: list[tuple[OutputFormat, Path]] = []
     known = [f.value for f in OutputFormat]
     for spec in reports or ():
@@ -147,6 +152,13 @@ def validate(
     files, missing = discover(paths)
     if not files and not missing:
         raise _fail("no blueprint found (a blueprint is a YAML file with top-level `cadee` and `blueprint` keys)")
+    if selected or ignored:
+        # Pack and plugin rules can be selected too: check against every project's rules.
+        rule_ids = set(RULES)
+        for path in files:
+            rule_ids.update(project_rules(path).rules)
+        _check_selectors("--select", selected, sorted(rule_ids))
+        _check_selectors("--ignore", ignored, sorted(rule_ids))
     results = [validate_file(path, overrides) for path in files]
     code = exit_code(results, missing)
     # CI formats report a missing path like an invalid blueprint, so the pipeline shows why it failed.

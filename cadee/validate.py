@@ -197,6 +197,16 @@ def project_packs(start: Path) -> tuple[tuple[Path, ...], list[LoadError]]:
     return find_rule_packs(config, config_path, start), errors
 
 
+def project_rules(start: Path, config: Config | None = None) -> RuleSet:
+    """The rules that apply to the blueprint (or folder) ``start``: built-ins,
+    installed plugins and the rule packs its project configuration names."""
+    config_path = find_config(start) if config is None else None
+    first = config
+    if first is None and config_path is not None:
+        first, _ = load_config(config_path, None)  # settings only: the packs it lists
+    return rule_set(find_rule_packs(first, config_path, start))
+
+
 def validate_file(
     path: str | os.PathLike[str],
     overrides: Overrides | None = None,
@@ -213,12 +223,7 @@ def validate_file(
     errors: list[LoadError] = []
     config_path = find_config(path) if config is None else None
     if rules is None:
-        first = None
-        if config is not None:
-            first = config
-        elif config_path is not None:
-            first, _ = load_config(config_path, None)  # settings only: the packs it lists
-        found = rule_set(find_rule_packs(first, config_path, path))
+        found = project_rules(path, config)
         rules = found.rules
         errors.extend(found.errors)
     if config is None:

@@ -1121,3 +1121,33 @@ def test_plugin_rules_reach_the_report_like_built_ins(tmp_path: Path) -> None:
     assert blueprint is not None
     report = check(blueprint, CheckOptions(as_of=dt.date(2026, 6, 1), select=("DEMO",)), rules)
     assert [(f.rule, f.name, f.target) for f in report.findings] == [("DEMO001", "model-vendor", "m")]
+
+
+class TestPackRulesAcrossCommands:
+    """Every command sees the project's pack rules, not only the built-in catalog."""
+
+    ACME = "examples/acme-bank/blueprint.yaml"
+
+    def _run(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+        from cadee.cli import main
+
+        old = Path.cwd()
+        os.chdir(REPO)
+        try:
+            code = main(list(args))
+        finally:
+            os.chdir(old)
+        return code, capsys.readouterr().out
+
+    def test_validate_select_accepts_pack_rule_ids(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out = self._run(capsys, "validate", self.ACME, "--select", "ACME001", "--format", "json")
+        rules = {f["rule"] for f in json.loads(out)["findings"]}
+        assert code == 1 and rules == {"ACME001"}
+
+    def test_select_still_refuses_unknown_ids(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert self._run(capsys, "validate", self.ACME, "--select", "ACME999")[0] == 2
+
+    @pytest.mark.parametrize("command", [["simulate", "--all"], ["export", "--to", "mermaid"]])
+    def test_waivers_naming_pack_rules_load(self, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+        code, _ = self._run(capsys, command[0], self.ACME, *command[1:])
+        assert code == 0

@@ -93,13 +93,18 @@ def _config(old: Side, new: Side) -> tuple[Config, list[LoadError]]:
     """The project configuration, found from the side on disk (else the current folder)."""
     from cadee.config import Config, find_config, load_config
     from cadee.load import display_path
-    from cadee.rules import RULES
+    from cadee.validate import project_rules
 
-    start = Path(new.path if new.revision is None else old.path if old.revision is None else ".")
+    start = _start(old, new)
     found = find_config(start)
     if found is None:
         return Config(), []
-    return load_config(found, RULES.keys(), display_path(found))
+    return load_config(found, project_rules(start).rules.keys(), display_path(found))
+
+
+def _start(old: Side, new: Side) -> Path:
+    """Where the project is looked up: the side on disk, else the current folder."""
+    return Path(new.path if new.revision is None else old.path if old.revision is None else ".")
 
 
 def command(
@@ -147,7 +152,7 @@ def command(
 def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, date: dt.date | None,
              fail_on_new: FailOnNew | None, output: Path | None) -> int:
     from cadee.diff.sources import SourceError, load_side
-    from cadee.rules import RULES
+    from cadee.validate import project_rules
 
     try:
         old, new = _sides(arguments, base)
@@ -156,8 +161,10 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
             _print_errors(config_errors)
             raise typer.Exit(2)
         loaded = []
+        project = project_rules(_start(old, new)).rules
+        rule_ids = project.keys()
         for side in (old, new):
-            loaded.append(load_side(side, limits=config.limits, known_rules=RULES.keys()))
+            loaded.append(load_side(side, limits=config.limits, known_rules=rule_ids))
             # A loaded blueprint lives until exit: keep the cyclic GC from rescanning it
             # while the other side loads (it is ~40% of the time on large estates).
             gc.freeze()
@@ -185,7 +192,7 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
     old_blueprint, new_blueprint = loaded[0].blueprint, loaded[1].blueprint
     assert old_blueprint is not None and new_blueprint is not None
     options = CheckOptions(select=config.select, ignore=config.ignore, severity=config.severity, as_of=date)
-    diff = diff_blueprints(old_blueprint, new_blueprint, date, options)
+    diff = diff_blueprints(old_blueprint, new_blueprint, date, options, project)
     if output_format is DiffFormat.json:
         _emit(report.render_json(diff), output)
     elif output_format is DiffFormat.markdown:

@@ -81,16 +81,17 @@ def command(
     """Export a blueprint. Exit 0: written, 2: invalid blueprint or usage error."""
     from cadee.config import Config, find_config, load_config
     from cadee.load import display_path, load_blueprint
-    from cadee.rules import RULES
+    from cadee.validate import project_rules
 
     shown = display_path(blueprint)
     config = Config()
     config_path = find_config(blueprint)
+    rule_ids = project_rules(blueprint).rules.keys()  # built-ins, plugins and the project's packs
     if config_path is not None:
-        config, config_errors = load_config(config_path, RULES.keys(), display_path(config_path))
+        config, config_errors = load_config(config_path, rule_ids, display_path(config_path))
         if config_errors:
             raise _invalid(shown, config_errors)
-    loaded = load_blueprint(blueprint, limits=config.limits, known_rules=RULES.keys())
+    loaded = load_blueprint(blueprint, limits=config.limits, known_rules=rule_ids)
     if loaded.blueprint is None:
         raise _invalid(loaded.path, loaded.errors)
     text, lost = render(loaded.blueprint, to)

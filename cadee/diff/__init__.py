@@ -15,6 +15,7 @@ Reading a side from git (``REV:PATH``) lives in :mod:`.sources`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from cadee.check import CheckOptions, check
@@ -24,6 +25,7 @@ from cadee.diff.highlights import HIGHLIGHT_KINDS, Highlight, find_highlights
 from cadee.diff.neighbourhood import Edge, Neighbourhood, Node, neighbourhood
 from cadee.diff.semantic import EntityChange, FieldChange, count_changes, diff_items
 from cadee.graph import build_graph
+from cadee.rules import Rule
 from cadee.model import Blueprint
 
 __all__ = [
@@ -76,9 +78,12 @@ def diff_blueprints(
     new: Blueprint,
     as_of: dt.date | None = None,
     options: CheckOptions | None = None,
+    rules: Mapping[str, Rule] | None = None,
 ) -> BlueprintDiff:
     """Compare two valid blueprints; both are checked with the same options and date.
 
+    ``rules`` are the project's rules (built-ins, plugins, packs); default: the
+    built-in catalog.
     ``as_of`` (default: ``options.as_of``, else today) judges waivers on both
     sides; ``options`` selects rules and severities (the project configuration).
     """
@@ -87,8 +92,8 @@ def diff_blueprints(
     options = replace(options, as_of=as_of)
     old_graph = build_graph(old)
     new_graph = build_graph(new)
-    old_report = check(old, options, graph=old_graph)
-    new_report = check(new, options, graph=new_graph)
+    old_report = check(old, options, rules, graph=old_graph)
+    new_report = check(new, options, rules, graph=new_graph)
     changes = diff_items(old, new)
     highlights = find_highlights(old_graph, new_graph, changes) if changes else []
     return BlueprintDiff(
