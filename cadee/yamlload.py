@@ -183,11 +183,13 @@ class _Builder:
             return value
         try:
             return constructor(self._constructor, ScalarNode(tag, value))
-        except (ConstructorError, ValueError, OverflowError):
+        except (ConstructorError, ValueError, OverflowError, KeyError, AttributeError, IndexError, TypeError):
+            # PyYAML's constructors raise all of these for text that does not fit
+            # an explicit tag (`!!bool maybe`, `!!timestamp hello`, `!!int ''`).
             if implicit:
                 return value
             self.error(line, column, f"cannot read this value as {tag.rsplit(':', 1)[-1]}")
-            return None
+            return value  # the text, so this is the only error reported for it
 
     # -- the event loop ------------------------------------------------------------
 

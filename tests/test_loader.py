@@ -456,3 +456,10 @@ class TestEveryErrorInOneRun:
         result = load_blueprint(write(tmp_path, "bp.yaml", HEAD + "systems:\n  - {id: a, kind: channel, name: ''}\n  - {id: b, kind: channel}\n"))
         assert result.blueprint is not None
         assert [s.name for s in result.blueprint.systems] == ["", "b"]
+
+
+@pytest.mark.parametrize("text", ["!!bool maybe", "!!timestamp hello", "!!int ''", "!!float ''", "!!int 12x"])
+def test_explicit_tags_with_text_that_does_not_fit(text: str, tmp_path: Path) -> None:
+    [error] = errors_of(write(tmp_path, "bp.yaml", HEAD + f"  description: {text}\n"))
+    assert (error.location.line, error.location.path) == (5, "blueprint.description")
+    assert "cannot read this value" in error.message

@@ -56,7 +56,7 @@ def command(
     ],
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE...", help="The CALM architecture, or the Backstage catalog files.",
+        typer.Argument(metavar="FILE", help="The CALM architecture, or the Backstage catalog files.",
                        show_default=False),
     ],
     output: Annotated[
@@ -74,7 +74,10 @@ def command(
     from cadee.diagnostics import LoadError, Location
     from cadee.interop.blueprint_writer import render_blueprint
     from cadee.load import display_path
-    from cadee.rules import RULES
+    from cadee.validate import project_rules
+
+    # Waivers may name pack or plugin rules of the project the blueprint is written into.
+    rule_ids = project_rules(output if output is not None else Path.cwd()).rules.keys()
 
     inputs: list[tuple[str, bytes]] = []
     errors: list[LoadError] = []
@@ -89,11 +92,11 @@ def command(
     if source is ImportSource.calm:
         from cadee.interop.calm import import_calm
 
-        draft, errors = import_calm(inputs[0][1], inputs[0][0], RULES.keys())
+        draft, errors = import_calm(inputs[0][1], inputs[0][0], rule_ids)
     else:
         from cadee.interop.backstage import import_backstage
 
-        draft, errors = import_backstage(inputs, RULES.keys())
+        draft, errors = import_backstage(inputs, rule_ids)
     if draft is None:
         raise _invalid(errors)
     text = render_blueprint(draft, f"cadee import {source.value}")

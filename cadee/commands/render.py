@@ -51,6 +51,10 @@ def _check_out(out: Path, marker: str) -> None:
         )
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -133,7 +137,7 @@ def command(
     shown = out.as_posix().rstrip("/") + "/"
     sys.stdout.write(
         f"rendered {result.path} as of {report.as_of.isoformat()} "
-        f"({summary['error']} errors, {summary['warning']} warnings, {summary['waived']} waived) "
+        f"({_count(summary['error'], 'error')}, {_count(summary['warning'], 'warning')}, {summary['waived']} waived) "
         f"into {shown}: {len(pack.files)} files\n"
     )
     for name in ("brief.pdf", "brief.html", "brief.md"):

@@ -25,8 +25,8 @@ from cadee.diff.highlights import HIGHLIGHT_KINDS, Highlight, find_highlights
 from cadee.diff.neighbourhood import Edge, Neighbourhood, Node, neighbourhood
 from cadee.diff.semantic import EntityChange, FieldChange, count_changes, diff_items
 from cadee.graph import build_graph
-from cadee.rules import Rule
 from cadee.model import Blueprint
+from cadee.rules import Rule
 
 __all__ = [
     "HIGHLIGHT_KINDS",

@@ -773,6 +773,10 @@ def boundaries_table(ctx: Context) -> Table:
     )
 
 
+#: Beyond this many boundaries the crossing matrix becomes a list of pairs.
+MATRIX_MAX_BOUNDARIES = 12
+
+
 def crossing_matrix(ctx: Context) -> Table:
     systems = ctx.graph.systems
     keys = [b.id for b in ctx.blueprint.boundaries]
@@ -791,6 +795,17 @@ def crossing_matrix(ctx: Context) -> Table:
     def name(key: str) -> str:
         return "No boundary" if key == NO_BOUNDARY else ctx.boundary(key)
 
+    if len(used_to) > MATRIX_MAX_BOUNDARIES:
+        # Too many columns for any page: one row per pair of boundaries instead.
+        pairs = []
+        for (from_key, to_key), counts in cells.items():
+            unauth = counts.get("none", 0) + counts.get("NO AUTH", 0)
+            text = ", ".join(f"{n}× {a}" for a, n in sorted(counts.items(), key=lambda p: (-p[1], p[0])))  # noqa: RUF001
+            pairs.append((cell(name(from_key)), cell(name(to_key)), cell(str(sum(counts.values()))),
+                          cell(text, tone="fail" if unauth else "")))
+        return Table((Column("From boundary", "2fr"), Column("To boundary", "2fr"),
+                      Column("Integrations", align="right"), Column("Authentication", "2fr")),
+                     tuple(pairs), empty="No integration crosses a boundary.")
     rows = []
     for from_key in used_from:
         row = [cell(span(name(from_key), "strong"))]

@@ -43,6 +43,10 @@ __all__ = [
 
 #: Above this many systems, the full view is split into an overview and per-boundary maps.
 DETAIL_THRESHOLD = 150
+#: In a detail map, more neighbours than this from one boundary become one node.
+MAX_CONTEXT = 6
+#: PNG maps are capped at this many inches a side (at 96 dpi): the SVG is the one to zoom.
+PNG_MAX_INCHES = 40
 #: Mermaid text above this size is not embedded (GitHub refuses ~50 kB diagrams).
 MERMAID_LIMIT = 40_000
 NO_BOUNDARY = "_no-boundary"
@@ -394,7 +398,11 @@ class _Builder:
         return diagram
 
     def detail(self, group: str) -> Diagram:
-        """One boundary's systems plus the neighbours they talk to, greyed."""
+        """One boundary's systems plus the neighbours they talk to, greyed.
+
+        A boundary with more than :data:`MAX_CONTEXT` such neighbours shows
+        them as one node (``34 more systems``), so a hub's map stays legible.
+        """
         members = [s for s in self.blueprint.systems if self.boundary_key(s) == group]
         member_ids = {s.id for s in members}
         integrations = [
@@ -408,9 +416,34 @@ class _Builder:
         boundary = self.graph.boundaries.get(group)
         name = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
         diagram = Diagram(f"full/{group}", f"Detail: {name}", self.clusters_for([*members, *context]))
-        diagram.nodes = [self.node(s) for s in members] + [self.node(s, ghost=True) for s in context]
-        diagram.edges = [self.integration_edge(i) for i in integrations]
-        diagram.edges += self.fallback_edges(members, triggers=False)
+        diagram.nodes = [self.node(s) for s in members]
+        by_boundary: dict[str, list[System]] = {}
+        for system in context:
+            by_boundary.setdefault(self.boundary_key(system), []).append(system)
+        folded: dict[str, str] = {}
+        for index, (key, systems) in enumerate(by_boundary.items()):
+            if len(systems) <= MAX_CONTEXT:
+                diagram.nodes += [self.node(s, ghost=True) for s in systems]
+                continue
+            node = Node(f"x{index}", f"{len(systems)} more systems", "not shown one by one", "ghost",
+                        self.cluster_id.get(key, ""))
+            diagram.nodes.append(node)
+            folded.update((self.node_id[s.id], node.id) for s in systems)
+        merged: dict[tuple[str, str], list[Integration]] = {}
+        for integration in integrations:
+            edge = self.integration_edge(integration)
+            if edge.src in folded or edge.dst in folded:
+                merged.setdefault((folded.get(edge.src, edge.src), folded.get(edge.dst, edge.dst)), []).append(integration)
+            else:
+                diagram.edges.append(edge)
+        for (src, dst), grouped in merged.items():
+            top = max(grouped, key=lambda i: DATA_RANK[i.data]).data
+            flagged = any(i.id in self.flagged for i in grouped)
+            label = _plural(len(grouped), ("integration", "integrations"))
+            diagram.edges.append(Edge(src, dst, label, "aggregate", top, flagged, len(grouped), ranked=False))
+        for edge in self.fallback_edges(members, triggers=False):
+            diagram.edges.append(Edge(edge.src, folded.get(edge.dst, edge.dst), edge.label, edge.style,
+                                      edge.data, edge.flagged, edge.weight, edge.ranked))
         return diagram
 
     def groups(self) -> list[str]:
@@ -594,7 +627,7 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         f'fontname="{FONT}", fontsize=10, fontcolor="{INK}", '
         + ("nodesep=0.12, ranksep=0.3, " if diagram.compact else "nodesep=0.22, ranksep=0.55, ")
         + 'pad=0.2, bgcolor="white", labeljust=l, forcelabels=true, outputorder=edgesfirst'
-        + (f", dpi={dpi}" if dpi else "")
+        + (f', dpi={dpi}, size="{PNG_MAX_INCHES},{PNG_MAX_INCHES}"' if dpi else "")
         + "];",
         f'  node [fontname="{FONT}", fontsize={11 if diagram.compact else 9}, margin="0.10,0.05", height=0.35];',
         f'  edge [fontname="{FONT}", fontsize={9 if diagram.compact else 7}, arrowsize=0.6, penwidth=1.0];',
