@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One command: set up, then run the flagship example end to end
-# (validate the Northwind Bank production blueprint and the pilot, write reports to ./cadee-out).
+# One command: set up, then run the flagship example end to end: validate the
+# Northwind Bank production blueprint (and its earlier pilot), simulate failures,
+# and render the evidence pack (maps, evidence documents, leadership brief) into ./cadee-out.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh || exit $?
@@ -24,5 +25,13 @@ if [ "$code" -ne 1 ]; then
   exit 1
 fi
 echo
-echo "Reports written to $out/"
-ls -1 "$out"
+echo "== cadee simulate $flagship --all"
+.venv/bin/cadee simulate "$flagship" --all || exit $?
+
+echo
+echo "== cadee render $flagship --out $out/northwind-bank"
+.venv/bin/cadee render "$flagship" --out "$out/northwind-bank" || exit $?
+
+echo
+echo "Everything is in $out/:"
+ls -1 "$out" "$out/northwind-bank"
