@@ -30,27 +30,8 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
 SUPPORTED_VERSIONS = (1,)
 
-SYSTEM_KINDS = (
-    "channel",
-    "gateway",
-    "model",
-    "agent",
-    "core-banking",
-    "crm",
-    "risk",
-    "data-store",
-    "service",
-    "human-desk",
-    "identity-provider",
-    "external",
-)
 SYSTEMS_OF_RECORD = frozenset({"core-banking", "crm", "risk"})
 AI_COMPONENTS = frozenset({"model", "agent"})
-EVIDENCE_KINDS = ("integration-map", "identity-access-fallback", "runtime-observability", "other")
-REQUIRED_EVIDENCE_KINDS = EVIDENCE_KINDS[:3]
-DATA_LEVELS = ("public", "internal", "confidential", "restricted")
-#: Order of data classifications, for "above the clearance" comparisons.
-DATA_RANK = {level: rank for rank, level in enumerate(DATA_LEVELS)}
 
 Status = Literal["draft", "pilot", "production", "retired"]
 OwnerKind = Literal["team", "person", "role"]
@@ -92,6 +73,13 @@ EvidenceKind = Literal["integration-map", "identity-access-fallback", "runtime-o
 EvidenceStatus = Literal["draft", "in-review", "approved"]
 Direction = Literal["increase", "decrease"]
 GateAction = Literal["pause", "scale", "redesign"]
+
+SYSTEM_KINDS: tuple[str, ...] = get_args(SystemKind)
+EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
+REQUIRED_EVIDENCE_KINDS = EVIDENCE_KINDS[:3]
+DATA_LEVELS: tuple[str, ...] = get_args(DataLevel)
+#: Order of data classifications, for "above the clearance" comparisons.
+DATA_RANK = {level: rank for rank, level in enumerate(DATA_LEVELS)}
 
 
 def _reject_null(value: Any) -> Any:

@@ -51,6 +51,7 @@ from rich.text import Text
 from cadee.diagnostics import SEVERITIES, Finding, LoadError
 from cadee.diff import BlueprintDiff, EntityChange, FindingChange, Neighbourhood
 from cadee.diff.semantic import COLLECTIONS
+from cadee.report.text import error_line
 
 __all__ = [
     "FORMAT",
@@ -336,17 +337,6 @@ def render_text(diff: BlueprintDiff) -> Text:
     return out
 
 
-def _error_text(error: LoadError) -> Text:
-    loc = error.location
-    line = Text()
-    line.append(f"{_clean(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
-    line.append("error", style="bold red")
-    line.append(f" {_clean(error.message)}")
-    if loc.path:
-        line.append(f" [{_clean(loc.path)}]", style="dim")
-    return line
-
-
 def render_invalid_text(sides: Sequence[InvalidSide]) -> Text:
     out = Text()
     for role, source, errors in sides:
@@ -355,7 +345,7 @@ def render_invalid_text(sides: Sequence[InvalidSide]) -> Text:
         out.append(f"{role} side {_clean(source)}: invalid blueprint ({_plural(len(errors), 'error')})\n",
                    style="bold red")
         for error in errors:
-            out.append_text(_error_text(error))
+            out.append_text(error_line(error))
             out.append("\n")
     return out
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from rich.text import Text
 
+from cadee.report.text import one_line
 from cadee.simulate import Analysis, ChannelOutcome, Impact, Scenario, Score
 
 __all__ = [
@@ -31,9 +32,7 @@ _KIND_TITLE = {"n-1": "N-1: every single-system failure", "n-2": "N-2: every pai
 _UNREACHABLE = "no AI component or human desk reachable"
 
 
-def _clean(text: str) -> str:
-    # One item, one line: control characters in user text never break the layout.
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+_clean = one_line
 
 
 def _plural(count: int, word: str) -> str:

@@ -13,14 +13,18 @@ from rich.text import Text
 from cadee.diagnostics import Finding, LoadError
 from cadee.validate import BlueprintResult
 
-__all__ = ["render_text"]
+__all__ = ["error_line", "one_line", "render_text"]
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _clean(text: str) -> str:
-    # One finding, one line: control characters never break the layout.
+def one_line(text: str) -> str:
+    """``text`` on one printable line: control characters (CR, LF, NUL, ESC...)
+    are shown escaped, so user text never breaks a terminal layout."""
     return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
+
+_clean = one_line
 
 
 def _finding_line(finding: Finding) -> Text:
@@ -40,7 +44,8 @@ def _finding_line(finding: Finding) -> Text:
     return line
 
 
-def _error_line(error: LoadError) -> Text:
+def error_line(error: LoadError) -> Text:
+    """A stage-1 error as one report line: ``file:line:col: error message [path]``."""
     loc = error.location
     line = Text()
     line.append(f"{_clean(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
@@ -58,7 +63,7 @@ def _plural(count: int, word: str) -> str:
 def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadError] = ()) -> Text:
     out = Text()
     for error in usage_errors:
-        out.append_text(_error_line(error))
+        out.append_text(error_line(error))
         out.append("\n")
     totals = {"error": 0, "warning": 0, "info": 0, "waived": 0}
     invalid = 0
@@ -68,7 +73,7 @@ def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadE
             invalid += 1
             out.append(f": invalid blueprint ({_plural(len(result.errors), 'error')})\n", style="red")
             for error in result.errors:
-                out.append_text(_error_line(error))
+                out.append_text(error_line(error))
                 out.append("\n")
             out.append("\n")
             continue
