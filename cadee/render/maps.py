@@ -469,8 +469,17 @@ def build_diagrams(
     }
     if "full" in views:
         if large:
+            # Ids are case-sensitive, file systems often are not: `Core` and `core`
+            # must not write maps/full/core.svg twice.
+            taken: set[str] = set()
             for group in builder.groups():
-                diagrams[f"full/{group}"] = builder.detail(group)
+                stem, number = group, 2
+                while stem.casefold() in taken:
+                    stem, number = f"{group}-{number}", number + 1
+                taken.add(stem.casefold())
+                diagram = builder.detail(group)
+                diagram.key = f"full/{stem}"
+                diagrams[diagram.key] = diagram
         else:
             diagrams["full"] = builder.full()
     if "identity" in views:
