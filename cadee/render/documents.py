@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from cadee.check import Report
 from cadee.diagnostics import Finding
@@ -107,6 +108,15 @@ class Context:
     by_target: dict[str, list[Finding]] = field(default_factory=dict)
     unwaived_errors: frozenset[str] = frozenset()
     _duties: dict[str, Duties] | None = None
+    _n_minus_1: Any = None
+
+    def n_minus_1(self) -> Any:
+        """The ``cadee simulate --all`` analysis, computed once for every document."""
+        if self._n_minus_1 is None:
+            from cadee.simulate import n_minus_1
+
+            self._n_minus_1 = n_minus_1(self.graph)
+        return self._n_minus_1
 
     @classmethod
     def create(cls, report: Report, provenance: Provenance, figures: Sequence[str],
@@ -596,6 +606,7 @@ def build_brief(ctx: Context) -> Document:
         para(span(evd_note, tone="ok" if arch_passing == len(arch_rules) else "fail"),
              span(" The three evidence documents required before scaling:")),
         _evidence_table(ctx),
+        _resilience_para(ctx),
         heading(3, "3. How do resolution, handle time and service quality compare?"),
         para("Baselines are measured before rollout; targets are what the rollout must reach. "
              "The gates below act on the measured values."),
@@ -890,6 +901,24 @@ def _chain_rows(
             yield from _chain_rows(target, systems, number_ + ".", depth + 1, seen)
 
 
+def _resilience_para(ctx: Context) -> Block:
+    """One line of `cadee simulate --all` for the brief; the table is in the
+    identity, access and fallback design."""
+    analysis = ctx.n_minus_1()
+    score = analysis.score
+    worst = []
+    for impact in analysis.impacts[:3]:
+        effect = (f"loses {plural(len(impact.lost), 'channel')}" if impact.lost
+                  else f"degrades {plural(len(impact.degraded), 'channel')}")
+        worst.append(f"{' + '.join(ctx.system(s) for s in impact.failed)} ({effect})")
+    tail = f" Worst single failures: {'; '.join(worst)}." if worst else " No single failure degrades or loses a channel."
+    return para(
+        span("Failure scenarios (N-1): ", tone="warn" if analysis.impacts else "ok"),
+        span(f"{score.resilience_percent:.1f}% of scenario and channel pairs keep the channel open, "
+             f"{score.served_percent:.1f}% stay served by AI.{tail}"),
+    )
+
+
 def simulation_blocks(ctx: Context) -> list[Block]:
     """Hook: the ``cadee simulate`` N-1 table, when :mod:`cadee.simulate` offers it."""
     import importlib.util
@@ -900,9 +929,7 @@ def simulation_blocks(ctx: Context) -> list[Block]:
 
 
 def _n_minus_1_blocks(ctx: Context) -> list[Block]:
-    from cadee.simulate import n_minus_1
-
-    analysis = n_minus_1(ctx.graph)
+    analysis = ctx.n_minus_1()
     rows = []
     for impact in analysis.impacts:
         rows.append((
