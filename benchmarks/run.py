@@ -124,6 +124,11 @@ VALIDATE_TARGETS = {
     10_000: Target(max_seconds=3.0, max_floor_ratio=3.0, max_rss_mb=800),
     100_000: Target(max_seconds=40.0, max_rss_mb=6 * 1024),
 }
+#: Every format of the whole pack; key 0 is the flagship example.
+RENDER_TARGETS = {0: Target(max_seconds=3.0), 1_000: Target(max_seconds=30.0)}
+SIMULATE_TARGETS = {1_000: Target(max_seconds=10.0)}
+#: diff of two estates of one size, against validate of one of them.
+MAX_DIFF_TO_VALIDATE = 2.0
 #: Fitted growth exponent of validate time from the smallest to the largest size.
 MAX_GROWTH_EXPONENT = 1.15
 VERSION_TARGET = Target(max_seconds=0.150)
@@ -174,10 +179,11 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("validate", "validate", lambda s: ["validate", str(s.top), "--format", "json"],
             targets=VALIDATE_TARGETS),
-    Command("render", "render", lambda s: ["render", str(s.top), "--output", str(s.workdir / "render")],
-            subjects="flagship+1k"),
+    Command("render", "render", lambda s: ["render", str(s.top), "--out", str(s.workdir / "render")],
+            subjects="flagship+1k", targets=RENDER_TARGETS),
     Command("diff", "diff", lambda s: ["diff", str(s.top), str(s.revision), "--format", "json"]),
-    Command("simulate --all", "simulate", lambda s: ["simulate", str(s.top), "--all", "--format", "json"]),
+    Command("simulate --all", "simulate", lambda s: ["simulate", str(s.top), "--all", "--format", "json"],
+            targets=SIMULATE_TARGETS),
 )
 
 
@@ -540,6 +546,7 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
         return floors[subject.label]
 
     growth: list[tuple[int, float]] = []
+    validate_times: dict[int, float] = {}
     for command in COMMANDS:
         if command.subjects == "flagship+1k":
             chosen = [s for s in subjects.values() if s.label in ("flagship", "1k")]
@@ -572,7 +579,7 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
             row = Row(command.label, subject.described, _bytes(subject.size), _seconds(result.seconds),
                       _seconds(base.seconds), f"{result.seconds / base.seconds:.1f}x", _megabytes(result.rss_mb),
                       result.spread)
-            target = command.targets.get(n) if subject.label != "flagship" else None
+            target = command.targets.get(n)
             if bad:
                 stderr = next(s.stderr for s in result.samples if s.code in bad).strip()
                 row.result = f"ERROR: exit {sorted(bad)}"
@@ -581,11 +588,16 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
                 row.target = target.describe()
                 misses = target.misses(result.seconds, result.seconds / base.seconds, result.rss_mb)
                 row.result = "PASS" if not misses else "MISS: " + ", ".join(misses)
+            elif command.label == "diff" and n in validate_times:
+                ratio = result.seconds / validate_times[n]
+                row.target = f"≤ {MAX_DIFF_TO_VALIDATE:g}x validate"
+                row.result = f"PASS ({ratio:.2f}x validate)" if ratio <= MAX_DIFF_TO_VALIDATE else f"MISS: {ratio:.2f}x validate"
             rows.append(row)
             if not bad and subject.label != "flagship":
                 timings.append((n, result.seconds))
                 if command.label == "validate":
                     growth.append((n, result.seconds))
+                    validate_times[n] = result.seconds
 
     if len(growth) >= 2:
         exponent = growth_exponent(growth)
