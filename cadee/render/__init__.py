@@ -8,7 +8,7 @@ nothing::
     # {"brief.md": b"...", "maps/full.dot": b"...", ...}
 
 Every document is built once as a :mod:`cadee.render.model` value, then
-written through templates (``cadee/templates``) as Markdown, HTML and Typst
+written through templates (``templates``) as Markdown, HTML and Typst
 (compiled to PDF). Maps are Graphviz DOT laid out by Graphviz's ``dot``, and
 Mermaid. The same blueprint and as-of date give the same bytes.
 """

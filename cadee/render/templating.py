@@ -1,6 +1,6 @@
 """Jinja environments for the three document formats, with escaping built in.
 
-Templates live in ``cadee/templates``; ``--templates DIR`` puts a folder in
+Templates live in the repository's ``templates/`` (shipped in the wheel as package data); ``--templates DIR`` puts a folder in
 front (the same file name wins). Every template, built-in or not, runs in a
 :class:`jinja2.sandbox.SandboxedEnvironment`, so a template cannot reach
 Python internals (``''.__class__`` raises a security error).
@@ -22,6 +22,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from cadee.patterns import data_dir
 from cadee.render.model import Cell, Span
 
 __all__ = [
@@ -35,7 +36,7 @@ __all__ = [
     "typst_text",
 ]
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BUILTIN_TEMPLATES = data_dir("templates")
 
 def _printable(text: object) -> str:
     """Tabs as spaces, other control characters as U+FFFD: shown, never interpreted."""
