@@ -50,12 +50,6 @@ class FailOn(StrEnum):
     info = "info"
 
 
-class CatalogFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"cadee {__version__}")

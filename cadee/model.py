@@ -124,6 +124,18 @@ OptNumber = Annotated[Number | None, NotNull]
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
 
 
+def check_version(value: int, what: str, versions: tuple[int, ...] = SUPPORTED_VERSIONS) -> int:
+    """A file's format version, refused with the versions this cadee reads."""
+    if value not in versions:
+        supported = ", ".join(str(v) for v in versions)
+        raise PydanticCustomError(
+            "cadee_version",
+            "unsupported {what} version {version}; this cadee reads version {supported}",
+            {"what": what, "version": value, "supported": supported},
+        )
+    return value
+
+
 class Strict(BaseModel):
     """Base of every blueprint model: strict types, no unknown keys."""
 
@@ -346,14 +358,7 @@ class Document(Strict):
     @field_validator("cadee")
     @classmethod
     def _supported_version(cls, value: int) -> int:
-        if value not in SUPPORTED_VERSIONS:
-            supported = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
-            raise PydanticCustomError(
-                "cadee_version",
-                "unsupported format version {version}; this cadee reads version {supported}",
-                {"version": value, "supported": supported},
-            )
-        return value
+        return check_version(value, "format")
 
 
 #: The lists a document can hold, in merge order, with their item model.

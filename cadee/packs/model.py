@@ -37,7 +37,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PlainValidator, field_validator
 from pydantic_core import PydanticCustomError
 
-from cadee.model import NotNull, Strict
+from cadee.model import NotNull, Strict, check_version
 from cadee.packs.selectors import (
     BoundarySelectors,
     IntegrationSelector,
@@ -270,12 +270,5 @@ class PackFile(Strict):
     @field_validator("cadee_rules")
     @classmethod
     def _supported_version(cls, value: int) -> int:
-        if value not in SUPPORTED_VERSIONS:
-            supported = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
-            raise PydanticCustomError(
-                "cadee_version",
-                "unsupported rule-pack version {version}; this cadee reads version {supported}",
-                {"version": value, "supported": supported},
-            )
-        return value
+        return check_version(value, "rule-pack", SUPPORTED_VERSIONS)
 
