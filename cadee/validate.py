@@ -20,6 +20,7 @@ from cadee.check import CheckOptions, Report, check
 from cadee.config import Config, find_config, find_rule_packs, load_config
 from cadee.diagnostics import LoadError, Location, Severity, at_or_above
 from cadee.load import display_path, load_blueprint
+from cadee.model import Blueprint
 from cadee.rules import RULES, Rule
 
 __all__ = ["BlueprintResult", "Overrides", "RuleSet", "discover", "project_packs", "rule_set", "validate_file"]
@@ -207,6 +208,50 @@ def project_rules(start: Path, config: Config | None = None) -> RuleSet:
     return rule_set(find_rule_packs(first, config_path, start))
 
 
+@dataclass(slots=True)
+class ProjectBlueprint:
+    """A blueprint loaded with its project's configuration and rules.
+
+    ``blueprint`` is ``None`` when the configuration, a rule pack or the
+    blueprint itself is invalid; ``errors`` then says why (stage 1).
+    """
+
+    path: str
+    config: Config
+    rules: Mapping[str, Rule]
+    errors: list[LoadError]
+    blueprint: Blueprint | None
+
+
+def load_project_blueprint(
+    path: str | os.PathLike[str],
+    rules: Mapping[str, Rule] | None = None,
+    config: Config | None = None,
+) -> ProjectBlueprint:
+    """Find the project configuration and rules of ``path``, then load it.
+
+    Every command that reads a blueprint goes through here, so all of them
+    accept the same configuration, rule packs and waivers naming pack rules.
+    ``rules`` replaces the project's rules (built-ins, plugins and packs).
+    """
+    path = Path(path)
+    errors: list[LoadError] = []
+    config_path = find_config(path) if config is None else None
+    if rules is None:
+        found = project_rules(path, config)
+        rules = found.rules
+        errors.extend(found.errors)
+    if config is None:
+        config = Config()
+        if config_path is not None:
+            config, problems = load_config(config_path, rules.keys(), display_path(config_path))
+            errors[:0] = problems
+    if errors:
+        return ProjectBlueprint(display_path(path), config, rules, errors, None)
+    loaded = load_blueprint(path, limits=config.limits, known_rules=rules.keys())
+    return ProjectBlueprint(loaded.path, config, rules, loaded.errors, loaded.blueprint)
+
+
 def validate_file(
     path: str | os.PathLike[str],
     overrides: Overrides | None = None,
@@ -219,34 +264,19 @@ def validate_file(
     when given.
     """
     overrides = overrides or Overrides()
-    path = Path(path)
-    errors: list[LoadError] = []
-    config_path = find_config(path) if config is None else None
-    if rules is None:
-        found = project_rules(path, config)
-        rules = found.rules
-        errors.extend(found.errors)
-    if config is None:
-        if config_path is not None:
-            config, problems = load_config(config_path, rules.keys(), display_path(config_path))
-            errors[:0] = problems
-        else:
-            config = Config()
-    if errors:
-        return BlueprintResult(display_path(path), errors, None, config=config.path)
-    loaded = load_blueprint(path, limits=config.limits, known_rules=rules.keys())
+    project = load_project_blueprint(path, rules, config)
+    config = project.config
     fail_on: Severity = overrides.fail_on or config.fail_on or "error"
-    if loaded.blueprint is None:
-        return BlueprintResult(loaded.path, loaded.errors, None, fail_on, config.path)
+    if project.blueprint is None:
+        return BlueprintResult(project.path, project.errors, None, fail_on, config.path)
     options = CheckOptions(
         select=overrides.select if overrides.select is not None else config.select,
         ignore=overrides.ignore if overrides.ignore is not None else config.ignore,
         severity={**config.severity, **overrides.severity},
         as_of=overrides.as_of,
     )
-    report = check(loaded.blueprint, options, rules)
-    return BlueprintResult(loaded.path, [], report, fail_on, config.path)
-
+    report = check(project.blueprint, options, project.rules)
+    return BlueprintResult(project.path, [], report, fail_on, config.path)
 
 def exit_code(results: Iterable[BlueprintResult], usage_errors: Sequence[LoadError] = ()) -> int:
     """Spec section 10: 2 if anything is invalid, else 1 if anything fails, else 0."""

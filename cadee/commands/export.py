@@ -79,19 +79,9 @@ def command(
     ] = None,
 ) -> None:
     """Export a blueprint. Exit 0: written, 2: invalid blueprint or usage error."""
-    from cadee.config import Config, find_config, load_config
-    from cadee.load import display_path, load_blueprint
-    from cadee.validate import project_rules
+    from cadee.validate import load_project_blueprint
 
-    shown = display_path(blueprint)
-    config = Config()
-    config_path = find_config(blueprint)
-    rule_ids = project_rules(blueprint).rules.keys()  # built-ins, plugins and the project's packs
-    if config_path is not None:
-        config, config_errors = load_config(config_path, rule_ids, display_path(config_path))
-        if config_errors:
-            raise _invalid(shown, config_errors)
-    loaded = load_blueprint(blueprint, limits=config.limits, known_rules=rule_ids)
+    loaded = load_project_blueprint(blueprint)
     if loaded.blueprint is None:
         raise _invalid(loaded.path, loaded.errors)
     text, lost = render(loaded.blueprint, to)

@@ -120,20 +120,9 @@ def command(
     if fail is not None and not failed:
         raise _usage_error("--fail needs a system id")
 
-    from cadee.config import Config, find_config, load_config
-    from cadee.load import display_path, load_blueprint
-    from cadee.validate import project_rules
+    from cadee.validate import load_project_blueprint
 
-    shown = display_path(blueprint)
-    config = Config()
-    config_errors: list[LoadError] = []
-    config_path = find_config(blueprint)
-    rule_ids = project_rules(blueprint).rules.keys()  # built-ins, plugins and the project's packs
-    if config_path is not None:
-        config, config_errors = load_config(config_path, rule_ids, display_path(config_path))
-    if config_errors:
-        raise _invalid(shown, config_errors, output_format)
-    loaded = load_blueprint(blueprint, limits=config.limits, known_rules=rule_ids)
+    loaded = load_project_blueprint(blueprint)
     if loaded.blueprint is None:
         raise _invalid(loaded.path, loaded.errors, output_format)
 
