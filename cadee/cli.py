@@ -7,7 +7,6 @@ imported inside the commands so ``cadee --version`` and ``--help`` stay fast.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -18,11 +17,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cadee import __version__
+from cadee.commands.common import console as _console
+from cadee.commands.common import parse_date as _parse_date
+from cadee.commands.common import print_errors as _print_errors
+from cadee.commands.common import usage_error as _fail
 
 if TYPE_CHECKING:
-    from rich.console import Console
 
-    from cadee.diagnostics import LoadError
+    pass
 
 app = typer.Typer(
     name="cadee",
@@ -66,31 +68,10 @@ def _root(
     """cadee checks AI customer-service architectures (blueprints) against the CADEE rules."""
 
 
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    # NO_COLOR is honoured by rich itself; width stays wide so lines never wrap.
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
-
-
-def _fail(message: str) -> typer.Exit:
-    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
-    return typer.Exit(2)
-
-
 def _split(values: Sequence[str] | None) -> tuple[str, ...] | None:
     if values is None:
         return None
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"--as-of must be a date YYYY-MM-DD, got {value[:40]!r}") from None
 
 
 def _check_selectors(option: str, selectors: tuple[str, ...] | None, rule_ids: Sequence[str]) -> None:
@@ -203,12 +184,6 @@ def validate(
     else:
         sys.stdout.write(render(output_format))
     raise typer.Exit(code)
-
-
-def _print_errors(errors: Sequence[LoadError]) -> None:
-    console = _console(stderr=True)
-    for error in errors:
-        console.print(str(error), markup=False, highlight=False)
 
 
 # `cadee rules` (a group: the catalog, and `rules test`) and `cadee explain` live in

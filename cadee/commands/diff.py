@@ -15,8 +15,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cadee.commands.common import console as _console
+from cadee.commands.common import parse_date as _parse_date
+from cadee.commands.common import print_errors as _print_errors
+from cadee.commands.common import usage_error as _usage_error
+
 if TYPE_CHECKING:
-    from rich.console import Console
 
     from cadee.config import Config
     from cadee.diagnostics import LoadError
@@ -37,26 +41,6 @@ class DiffFormat(StrEnum):
 class FailOnNew(StrEnum):
     error = "error"
     warning = "warning"
-
-
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
-    return typer.Exit(2)
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise _usage_error(f"--as-of must be a date YYYY-MM-DD, got {value[:40]!r}") from None
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -214,8 +198,3 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
             code = 1
     return code
 
-
-def _print_errors(errors: Sequence[LoadError]) -> None:
-    console = _console(stderr=True)
-    for error in errors:
-        console.print(str(error), markup=False, highlight=False)

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cadee.commands.common import console as _console
+from cadee.commands.common import usage_error as _usage_error
+
 if TYPE_CHECKING:
-    from rich.console import Console
 
     from cadee.diagnostics import LoadError
     from cadee.model import Blueprint
@@ -24,17 +26,6 @@ class ExportFormat(StrEnum):
     structurizr = "structurizr"
     mermaid = "mermaid"
     dot = "dot"
-
-
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
-    return typer.Exit(2)
 
 
 def _invalid(path: str, errors: list[LoadError]) -> typer.Exit:

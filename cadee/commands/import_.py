@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cadee.commands.common import console as _console
+from cadee.commands.common import usage_error as _usage_error
+
 if TYPE_CHECKING:
-    from rich.console import Console
 
     from cadee.diagnostics import LoadError
 
@@ -20,17 +22,6 @@ HELP = "Import a blueprint from a FINOS CALM architecture or Backstage catalog f
 class ImportSource(StrEnum):
     calm = "calm"
     backstage = "backstage"
-
-
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
-    return typer.Exit(2)
 
 
 def _print(line: str) -> None:

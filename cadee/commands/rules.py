@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cadee.commands.common import console as _console
+from cadee.commands.common import print_errors as _print_errors
+from cadee.commands.common import usage_error as _usage_error
+
 if TYPE_CHECKING:
-    from rich.console import Console
 
     from cadee.diagnostics import LoadError
     from cadee.validate import RuleSet
@@ -39,23 +42,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
-    return typer.Exit(2)
-
-
-def _print_errors(errors: Sequence[LoadError], stderr: bool = True) -> None:
-    console = _console(stderr=stderr)
-    for error in errors:
-        console.print(str(error), markup=False, highlight=False)
 
 
 def _rules(packs: Sequence[Path] | None) -> RuleSet:

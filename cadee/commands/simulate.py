@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cadee.commands.common import console as _console
+from cadee.commands.common import usage_error as _usage_error
+
 if TYPE_CHECKING:
     from fractions import Fraction
-
-    from rich.console import Console
 
     from cadee.diagnostics import LoadError
 
@@ -23,17 +24,6 @@ class SimulateFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
-
-
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    _console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
-    return typer.Exit(2)
 
 
 def parse_threshold(value: str) -> Fraction:
