@@ -30,6 +30,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import importlib
+import importlib.util
 import itertools
 import json
 import math
@@ -480,6 +481,7 @@ def machine() -> dict[str, str]:
     except ImportError:
         libyaml = "not available"
     info["PyYAML"] = f"{yaml.__version__}, libyaml {libyaml}"
+    info["YAML loader"] = _loader()
     versions = []
     for dist in ("pydantic", "pydantic-core", "networkx", "typer", "click", "rich"):
         with contextlib.suppress(metadata.PackageNotFoundError):
@@ -659,6 +661,18 @@ def write_markdown(path: Path, report: str) -> None:
     path.write_text("# cadee benchmark results\n\n" + block + "\n", encoding="utf-8")
 
 
+def _loader() -> str:
+    """Which loader the measured processes use (the C fast path is optional)."""
+    if os.environ.get("CADEE_NO_ACCELERATOR"):
+        return "pure Python (CADEE_NO_ACCELERATOR is set)"
+    sys.path.insert(0, str(REPO))
+    try:
+        built = importlib.util.find_spec("cadee._yamlfast") is not None
+    finally:
+        sys.path.remove(str(REPO))
+    return "C fast path (cadee._yamlfast)" if built else "pure Python (the C fast path is not built)"
+
+
 def _sizes(text: str) -> list[int]:
     sizes = []
     for part in text.split(","):
@@ -684,9 +698,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before one run is killed")
     parser.add_argument("--max-run-seconds", type=float, default=600,
                         help="skip a size when the smaller sizes project one run above this (default 600)")
+    parser.add_argument("--pure-python", action="store_true",
+                        help="measure the pure-Python YAML loader (sets CADEE_NO_ACCELERATOR=1 for every run)")
     parser.add_argument("--markdown", type=Path, metavar="FILE",
                         help=f"also write the results to FILE (between {BEGIN} and {END} if present)")
     args = parser.parse_args(argv)
+    if args.pure_python:
+        os.environ["CADEE_NO_ACCELERATOR"] = "1"  # inherited by every measured process
     sizes = _sizes(args.sizes)
     runs = args.runs if args.runs is not None else 3 if args.quick else 5
     big_runs = args.big_runs if args.big_runs is not None else min(runs, 3)

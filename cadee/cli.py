@@ -7,12 +7,13 @@ imported inside the commands so ``cadee --version`` and ``--help`` stay fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -248,27 +249,37 @@ app.command("import", help=import_.HELP)(import_.command)
 app.command("render", help=render.HELP)(render.command)
 app.command("simulate", help=simulate.HELP)(simulate.command)
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+def main(argv: Sequence[str] | None = None, *, fast_exit: bool = False) -> int:
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code.
+
+    ``fast_exit=True`` (the ``cadee`` program itself) ends the process as soon
+    as the output is flushed, with :func:`os._exit`, while the command's data
+    is still referenced: tearing down the objects of a large estate one by
+    one, and a final collection over them, only costs time when the process
+    exits anyway (mypy does the same). Commands clean up their temporary files
+    before they return, so nothing is left behind.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     if args in (["--version"], ["-V"]):  # fast path: no command machinery at all
         sys.stdout.write(f"cadee {__version__}\n")
         return 0
     from cadee.gcpause import gc_paused
 
+    code = 0
     try:
         # Commands build large acyclic trees: the cyclic collector only costs time.
-        with gc_paused():
+        with gc_paused(restore=not fast_exit):
             app(args=args, prog_name="cadee", standalone_mode=True)
     except SystemExit as exc:
-        if exc.code is None:
-            return 0
-        return exc.code if isinstance(exc.code, int) else 2
+        if exc.code is not None:
+            code = exc.code if isinstance(exc.code, int) else 2
+        if fast_exit:
+            _exit_process(code)
     except KeyboardInterrupt:
         sys.stderr.write("cadee: interrupted\n")
-        return 130
+        code = 130
     except BrokenPipeError:
-        return 0
+        code = 0
     except Exception as exc:  # a bug in cadee: one clear line, never a traceback
         if os.environ.get("CADEE_DEBUG"):
             raise
@@ -276,10 +287,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"cadee: internal error ({type(exc).__name__}); please report it with the input. "
             "Set CADEE_DEBUG=1 to see the traceback.\n"
         )
-        return 2
-    return 0
+        code = 2
+    if fast_exit:
+        _exit_process(code)
+    return code
+
+
+def _exit_process(code: int) -> NoReturn:
+    """Flush the standard streams and end the process at once (see ``main``)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing more to say
+            stream.flush()
+    os._exit(code)
 
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    sys.exit(main(fast_exit=True))

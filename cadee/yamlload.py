@@ -16,7 +16,10 @@ with a 1-based position; nothing raises.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -28,6 +31,15 @@ from cadee.diagnostics import LoadError, Location, format_path
 
 #: libyaml's C parser and event classes (untyped in the stubs).
 libyaml: Any = _yaml
+
+_yamlfast: ModuleType | None
+try:  # the optional C fast path (built from _yamlfast.pyx by hatch_build.py)
+    from cadee import _yamlfast
+except ImportError:  # pragma: no cover - depends on the installation
+    _yamlfast = None
+
+#: Plain scalars remembered per file with their typed value.
+_PLAIN_CACHE_SIZE = 65536
 
 __all__ = ["Limits", "YMap", "YSeq", "describe_type", "load_yaml"]
 
@@ -157,21 +169,25 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             if tag is None and event.implicit[0]:
-                cached = self.plain_cache.get(value, _MISSING)
-                if cached is not _MISSING:
-                    return cached
-                tag = self._resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-                # An implicit match that does not construct (2026-13-01) stays text,
-                # so the model reports it against the field it was meant for.
-                result = self._construct(tag, value, line, column, implicit=True)
-                if len(self.plain_cache) < 65536:
-                    self.plain_cache[value] = result
-                return result
+                return self.resolve_plain(value)
             return value
         if tag not in _SCALAR_TAGS:
             self.error(line, column, _tag_message(tag))
             return value  # the text, so the refused tag is the only error reported
         return self._construct(tag, value, line, column)
+
+    def resolve_plain(self, value: str) -> Any:
+        """The value of an untagged plain scalar, typed by YAML 1.1 (cached)."""
+        cached = self.plain_cache.get(value, _MISSING)
+        if cached is not _MISSING:
+            return cached
+        tag = self._resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        # An implicit match that does not construct (2026-13-01) stays text,
+        # so the model reports it against the field it was meant for.
+        result = self._construct(tag, value, 0, 0, implicit=True)
+        if len(self.plain_cache) < _PLAIN_CACHE_SIZE:
+            self.plain_cache[value] = result
+        return result
 
     def _construct(self, tag: str, value: str, line: int, column: int, implicit: bool = False) -> Any:
         if tag == _TAG + "str":
@@ -193,7 +209,7 @@ class _Builder:
 
     # -- the event loop ------------------------------------------------------------
 
-    def build(self, data: bytes | str) -> Any:
+    def build(self, data: bytes) -> Any:
         """Walk the event stream once. The hot path (plain and quoted scalars
         added to a mapping or sequence) is inlined: it runs for every node of
         estates with hundreds of thousands of systems."""
@@ -403,13 +419,12 @@ class _Builder:
         context = f" {exc.context}" if exc.context else ""
         self.error(line, column, f"YAML syntax error: {problem}{context}")
 
-    def _reader_error(self, exc: yaml.YAMLError, data: bytes | str) -> None:
+    def _reader_error(self, exc: yaml.YAMLError, data: bytes) -> None:
         self.failed = True
         position = getattr(exc, "position", 0) or 0
         prefix = data[:position]
-        newline: Any = b"\n" if isinstance(prefix, bytes) else "\n"
-        line = prefix.count(newline) + 1
-        column = position - (prefix.rfind(newline) + 1) + 1
+        line = prefix.count(b"\n") + 1
+        column = position - (prefix.rfind(b"\n") + 1) + 1
         reason = getattr(exc, "reason", None) or "unreadable input"
         self.error(line, column, f"cannot read the file: {reason} (blueprints are UTF-8 text)")
 
@@ -457,14 +472,25 @@ _BADKEY: Any = _Sentinel("BADKEY")
 _MERGE: Any = _Sentinel("<<")
 
 
-def load_yaml(data: bytes | str, file: str, limits: Limits | None = None) -> tuple[Any, list[LoadError]]:
+def load_yaml(
+    data: bytes | str, file: str, limits: Limits | None = None, *, accelerated: bool | None = None
+) -> tuple[Any, list[LoadError]]:
     """Parse one YAML document into ``YMap``/``YSeq``/scalars plus the errors found.
 
     ``file`` is the name used in locations. The result is ``None`` for an empty
     document or after a fatal error (syntax error, nesting or alias limits).
+
+    Clean documents are built by the C fast path (:mod:`cadee._yamlfast`) when
+    it is installed, everything else by the Python loader below; both give
+    the same tree. ``accelerated=False`` (or ``CADEE_NO_ACCELERATOR=1`` in the
+    environment) forces the Python loader.
     """
     limits = limits or Limits()
     builder = _Builder(file, limits)
+    if isinstance(data, str):
+        # libyaml reads bytes (PyYAML encodes text the same way). A lone surrogate
+        # becomes bytes that libyaml refuses with a located error, not an exception.
+        data = data.encode("utf-8", "surrogatepass")
     if len(data) > limits.max_file_bytes:
         builder.error(
             1,
@@ -473,5 +499,40 @@ def load_yaml(data: bytes | str, file: str, limits: Limits | None = None) -> tup
             "(raise limits.max_file_bytes)",
         )
         return None, builder.errors
+    if accelerated is None:
+        accelerated = not os.environ.get("CADEE_NO_ACCELERATOR")
+    if accelerated and _yamlfast is not None:
+        clean, root = _yamlfast.build(
+            data,
+            limits.max_depth,
+            limits.max_scalar_chars,
+            builder.plain_cache,
+            builder.resolve_plain,
+            _maybe_typed_table(),
+            YMap,
+            YSeq,
+            _MERGE,
+        )
+        if clean:
+            return root, []
     root = builder.build(data)
     return (None if builder.failed else root), builder.errors
+
+
+@functools.cache
+def _maybe_typed_table() -> bytes:
+    """256 flags: may a plain scalar starting with this byte be other than a string?
+
+    PyYAML picks implicit resolvers by the first character, so a plain scalar
+    whose first character has none is a string without asking the resolver.
+    """
+    resolvers = _Builder._resolver.yaml_implicit_resolvers
+    if None in resolvers:  # a wildcard resolver (none in YAML 1.1): ask for everything
+        return b"\x01" * 256
+    table = bytearray(256)
+    for first in resolvers:
+        if first and ord(first) < 128:
+            table[ord(first)] = 1
+        elif first:  # a non-ASCII first character: ask for every non-ASCII byte
+            table[128:] = b"\x01" * 128
+    return bytes(table)

@@ -25,10 +25,19 @@ PY=$(find_python) || {
   exit 1
 }
 
-# System packages: venv/ensurepip for the virtual environment, Graphviz's dot for maps.
+# System packages: venv/ensurepip for the virtual environment, Graphviz's dot for
+# maps; a C compiler with Python's and libyaml's headers for the loader's optional
+# C fast path (about 3x faster YAML reading; without them cadee is only slower).
 missing=()
 "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=("python3-venv")
 command -v dot >/dev/null 2>&1 || missing+=("graphviz")
+fast_path_missing=()
+command -v "$("$PY" -c 'import sysconfig; print((sysconfig.get_config_var("CC") or "cc").split()[0])')" \
+  >/dev/null 2>&1 || fast_path_missing+=("gcc")
+"$PY" -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").is_file())' ||
+  fast_path_missing+=("python3-dev")
+[ -f /usr/include/yaml.h ] || [ -f /usr/local/include/yaml.h ] || fast_path_missing+=("libyaml-dev")
+missing+=("${fast_path_missing[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     pkgs=("${missing[@]}")
@@ -46,7 +55,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
     say "missing system packages: ${missing[*]}"
     say "install them with: sudo apt-get install ${missing[*]}"
     if [[ " ${missing[*]} " == *" python3-venv "* ]]; then exit 1; fi
-    say "continuing without Graphviz: rendering maps will be unavailable"
+    if [[ " ${missing[*]} " == *" graphviz "* ]]; then
+      say "continuing without Graphviz: rendering maps will be unavailable"
+    fi
+    if [ "${#fast_path_missing[@]}" -gt 0 ]; then
+      say "continuing without the loader's C fast path: large blueprints validate about 1.5x slower"
+    fi
   fi
 fi
 
@@ -55,9 +69,17 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.cadee-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# Reinstall when the build inputs change, or when the C fast path can be built now
+# but is not there yet (its prerequisites were installed since).
+fast_path_built() { compgen -G "cadee/_yamlfast.*.so" >/dev/null; }
+can_build_fast_path() { [ -z "${CADEE_NO_EXTENSIONS:-}" ] && [ -f /usr/include/yaml.h ] && command -v cc >/dev/null 2>&1; }
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ hatch_build.py -nt "$stamp" ] ||
+   [ cadee/_yamlfast.pyx -nt "$stamp" ] || { can_build_fast_path && ! fast_path_built; }; then
   say "installing cadee and its test dependencies into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
   touch "$stamp"
+fi
+if ! .venv/bin/python -c 'import cadee._yamlfast' >/dev/null 2>&1; then
+  say "note: running without the YAML loader's C fast path (see above); results are the same, only slower"
 fi

@@ -324,6 +324,36 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     assert "YAML syntax error" in done.stdout
 
 
+def test_the_program_flushes_its_whole_report_before_its_fast_exit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], in_repo: None
+) -> None:
+    """`cadee` ends with os._exit once the output is flushed: nothing may be lost on the way."""
+    from benchmarks.generate import generate, write_estate
+
+    top = write_estate(generate(400), tmp_path / "estate")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for args in (["validate", str(top), "-f", "json", "--as-of", "2026-06-01"], ["export", str(top), "-t", "calm"]):
+        done = subprocess.run([sys.executable, "-m", "cadee", *args], capture_output=True, env=env)
+        code, expected, _ = run(capsys, *args)
+        assert (done.returncode, done.stdout.decode()) == (code, expected)
+        json.loads(done.stdout)
+    assert len(done.stdout) > 256 * 1024  # the export: well over a pipe's buffer
+    # Errors go to stderr and the exit code survives too.
+    broken = write(tmp_path, "broken.yaml", "cadee: 1\nblueprint: [broken\n")
+    done = subprocess.run([sys.executable, "-m", "cadee", "validate", str(broken), "--report", f"json={tmp_path / 'r'}"],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and "YAML syntax error" in done.stdout
+    assert json.loads((tmp_path / "r").read_text())["valid"] is False
+    # A reader that stops early (`| head -1`) gets no traceback.
+    with subprocess.Popen([sys.executable, "-m", "cadee", *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=env) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.read(10)
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+    assert "Traceback" not in errors and process.returncode in (0, 1)
+
+
 def test_output_to_a_device_writes_through_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import stat
 

@@ -22,6 +22,16 @@ blueprint:
 """
 
 
+@pytest.fixture(autouse=True, params=["fast path", "python loader"])
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs on both loaders (the C fast path when it is built, and Python)."""
+    if request.param == "python loader":
+        monkeypatch.setenv("CADEE_NO_ACCELERATOR", "1")
+    else:
+        monkeypatch.delenv("CADEE_NO_ACCELERATOR", raising=False)
+    return str(request.param)
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,243 @@
+"""The loader's C fast path (cadee/_yamlfast.pyx) builds exactly what the Python loader builds.
+
+The fast path handles clean documents and gives up on anything that needs a
+diagnostic; the Python loader then reads the file again. These tests compare
+the two loaders value by value, type by type and position by position on
+every YAML file in the repository and on generated and random text, and check
+that each construct the fast path does not handle makes it give up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import shutil
+import sysconfig
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cadee import yamlload
+from cadee.yamlload import Limits, YMap, YSeq, load_yaml
+
+from .conftest import REPO
+from .test_hostile import FUZZ, raw_texts, yaml_texts
+
+fast: Any = yamlload._yamlfast
+
+
+def _buildable() -> bool:
+    include = Path(sysconfig.get_paths()["include"], "Python.h")
+    return (
+        not os.environ.get("CADEE_NO_EXTENSIONS")
+        and shutil.which("cc") is not None
+        and include.is_file()
+        and any(Path(root, "yaml.h").is_file() for root in ("/usr/include", "/usr/local/include"))
+    )
+
+
+needs_fast_path = pytest.mark.skipif(fast is None, reason="the C fast path is not built here")
+
+
+def test_the_fast_path_is_built_wherever_it_can_be() -> None:
+    """scripts/bootstrap.sh installs the prerequisites; a silent fallback would hide a 3x slowdown."""
+    if not _buildable():
+        pytest.skip("no compiler or libyaml headers here: cadee runs on the Python loader")
+    assert fast is not None, "the C fast path could be built here but is missing: re-run scripts/bootstrap.sh"
+
+
+def differences(a: Any, b: Any, path: str = "$") -> list[str]:
+    """Where two loaded trees differ in value, type or recorded position."""
+    if type(a) is not type(b):
+        return [f"{path}: {type(a).__name__} != {type(b).__name__}"]
+    if isinstance(a, YMap):
+        out = []
+        if (a.line, a.column) != (b.line, b.column):
+            out.append(f"{path}: starts at {a.line}:{a.column} != {b.line}:{b.column}")
+        if list(a) != list(b) or a.key_marks != b.key_marks:
+            out.append(f"{path}: keys or key positions differ")
+            return out
+        for key in a:
+            out += differences(a[key], b[key], f"{path}.{key}")
+        return out
+    if isinstance(a, YSeq):
+        out = []
+        if (a.line, a.column, a.item_marks, len(a)) != (b.line, b.column, b.item_marks, len(b)):
+            return [f"{path}: sequence position, item positions or length differ"]
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            out += differences(x, y, f"{path}[{index}]")
+        return out
+    if isinstance(a, float) and math.isnan(a) and math.isnan(b):
+        return []
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+def assert_same_as_python(data: bytes | str, limits: Limits | None = None) -> None:
+    fast_root, fast_errors = load_yaml(data, "t.yaml", limits, accelerated=True)
+    slow_root, slow_errors = load_yaml(data, "t.yaml", limits, accelerated=False)
+    assert [str(e) for e in fast_errors] == [str(e) for e in slow_errors]
+    assert differences(fast_root, slow_root) == []
+
+
+def build_fast(text: str, limits: Limits | None = None) -> tuple[bool, Any]:
+    limits = limits or Limits()
+    builder = yamlload._Builder("t.yaml", limits)
+    clean, root = fast.build(
+        text.encode(), limits.max_depth, limits.max_scalar_chars, builder.plain_cache,
+        builder.resolve_plain, yamlload._maybe_typed_table(), YMap, YSeq, yamlload._MERGE,
+    )
+    return bool(clean), root
+
+
+REPOSITORY_YAML = sorted(
+    p for pattern in ("*.yaml", "*.yml")
+    for p in REPO.rglob(pattern)
+    if ".venv" not in p.parts and ".cache" not in p.parts and ".git" not in p.parts
+)
+
+
+@needs_fast_path
+def test_every_yaml_file_in_the_repository_loads_the_same() -> None:
+    assert len(REPOSITORY_YAML) > 50
+    for path in REPOSITORY_YAML:
+        fast_root, fast_errors = load_yaml(path.read_bytes(), str(path), accelerated=True)
+        slow_root, slow_errors = load_yaml(path.read_bytes(), str(path), accelerated=False)
+        assert [str(e) for e in fast_errors] == [str(e) for e in slow_errors], path
+        assert differences(fast_root, slow_root) == [], path
+
+
+@needs_fast_path
+def test_a_clean_document_is_built_by_the_fast_path_with_positions_and_yaml_11_types() -> None:
+    text = textwrap.dedent("""\
+        cadee: 1
+        systems:
+          - id: core
+            enabled: yes
+            timeout: 1:30
+            since: 2026-01-01
+            ratio: .5
+            none: ~
+            octal: 010
+            name: "quoted: text"
+            notes: |
+              block
+          - plain text
+        """)
+    clean, root = build_fast(text)
+    assert clean
+    system = root["systems"][0]
+    assert system == {
+        "id": "core", "enabled": True, "timeout": 90, "since": dt.date(2026, 1, 1), "ratio": 0.5,
+        "none": None, "octal": 8, "name": "quoted: text", "notes": "block\n",
+    }
+    assert root.key_marks["systems"] == (2, 1, 3, 3)
+    assert root["systems"].item_marks == [(3, 5), (13, 5)]
+    assert system.key_marks["enabled"] == (4, 5, 4, 14)
+    assert_same_as_python(text)
+
+
+GIVES_UP = {
+    "anchor and alias": "a: &x 1\nb: *x\n",
+    "merge key": "base: &b {x: 1}\nc:\n  <<: *b\n",
+    "merge key without anchors": "c:\n  <<: {x: 1}\n",
+    "explicit tag": "a: !!str 1\n",
+    "python tag": "a: !!python/object:os.system x\n",
+    "non-specific tag": "a: ! 1\n",
+    "tagged mapping": "a: !!map {x: 1}\n",
+    "duplicate key": "a: 1\na: 2\n",
+    "boolean key": "yes: 1\n",
+    "integer key": "1: x\n",
+    "mapping as key": "? {a: 1}\n: x\n",
+    "second document": "a: 1\n---\nb: 2\n",
+    "syntax error": "a: [1, 2\n",
+    "tab indentation": "a:\n\t- 1\n",
+    "invalid utf-8": b"a: \xff\n".decode("latin-1"),  # re-encoded below as raw bytes
+}
+
+
+@needs_fast_path
+@pytest.mark.parametrize("case", sorted(GIVES_UP))
+def test_the_fast_path_gives_up_where_the_python_loader_has_something_to_say(case: str) -> None:
+    text = GIVES_UP[case]
+    if case == "invalid utf-8":
+        data = b"a: \xff\n"
+        builder = yamlload._Builder("t.yaml", Limits())
+        clean, _ = fast.build(data, 64, 10**6, {}, builder.resolve_plain, yamlload._maybe_typed_table(),
+                              YMap, YSeq, yamlload._MERGE)
+        assert not clean
+        assert_same_as_python(data)
+        return
+    clean, root = build_fast(text)
+    assert not clean and root is None
+    assert_same_as_python(text)
+
+
+@needs_fast_path
+def test_limits_make_the_fast_path_give_up_so_the_python_loader_reports_them() -> None:
+    deep = "a:\n" + "".join("  " * i + "- \n" for i in range(1, 6))
+    assert build_fast(deep, Limits(max_depth=3))[0] is False
+    assert build_fast(deep, Limits(max_depth=64))[0] is True
+    long_value = "a: " + "x" * 50 + "\n"
+    assert build_fast(long_value, Limits(max_scalar_chars=49))[0] is False
+    assert build_fast(long_value, Limits(max_scalar_chars=50))[0] is True
+    _, errors = load_yaml(long_value, "t.yaml", Limits(max_scalar_chars=49))
+    assert [e.location.line for e in errors] == [1] and "max_scalar_chars" in errors[0].message
+
+
+@needs_fast_path
+def test_multibyte_text_near_the_scalar_limit_is_judged_in_characters() -> None:
+    # 40 characters, 80 bytes: over a byte count of 49 but within 49 characters.
+    text = "a: " + "é" * 40 + "\n"
+    assert_same_as_python(text, Limits(max_scalar_chars=49))
+    root, errors = load_yaml(text, "t.yaml", Limits(max_scalar_chars=49))
+    assert errors == [] and root["a"] == "é" * 40
+
+
+@needs_fast_path
+def test_columns_count_characters_not_bytes() -> None:
+    text = "é: {ü: 1, x: [a, b]}\n"
+    clean, root = build_fast(text)
+    assert clean
+    assert root["é"].key_marks["x"] == (1, 11, 1, 14)
+    assert_same_as_python(text)
+
+
+@needs_fast_path
+def test_text_input_and_byte_order_marks_load_the_same() -> None:
+    text = "a: 1\nb: [x, y]\n"
+    assert_same_as_python(text)
+    assert_same_as_python("\ufeff" + text)
+    assert_same_as_python(text.encode("utf-16"))
+    assert_same_as_python("\ufeff::")  # found by the fuzz test: the mark is skipped in text too
+    assert_same_as_python("a: \udc80\n")  # a lone surrogate cannot be UTF-8
+    assert load_yaml(text.encode("utf-16"), "t.yaml", accelerated=True)[0] == {"a": 1, "b": ["x", "y"]}
+
+
+@needs_fast_path
+def test_environment_variable_forces_the_python_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    original = fast.build
+
+    def spy(*args: Any) -> Any:
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(fast, "build", spy)
+    load_yaml("a: 1\n", "t.yaml")
+    assert calls == [1]
+    monkeypatch.setenv("CADEE_NO_ACCELERATOR", "1")
+    assert load_yaml("a: 1\n", "t.yaml") == ({"a": 1}, [])
+    assert calls == [1]
+
+
+@needs_fast_path
+@FUZZ
+@given(text=st.one_of(yaml_texts(), raw_texts, st.binary(max_size=200)))
+def test_generated_and_random_text_loads_the_same(text: str | bytes) -> None:
+    assert_same_as_python(text)
+    assert_same_as_python(text, Limits(max_depth=3, max_scalar_chars=20))
