@@ -354,21 +354,28 @@ def test_the_program_flushes_its_whole_report_before_its_fast_exit(
     assert "Traceback" not in errors and process.returncode in (0, 1)
 
 
-def test_output_to_a_device_writes_through_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("command", ["validate", "diff", "export"])
+def test_output_to_a_device_writes_through_it(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import stat
+    import threading
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    import threading
-
+    blueprint = str(write(tmp_path, "bp.yaml", CLEAN))
+    argv = {
+        "validate": ["validate", blueprint, "--format", "json"],
+        "diff": ["diff", blueprint, blueprint, "--format", "json"],
+        "export": ["export", blueprint, "--to", "calm"],
+    }[command]
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    code = main(["validate", str(write(tmp_path, "bp.yaml", CLEAN)), "--format", "json", "--output", str(fifo)])
+    code = main([*argv, "--output", str(fifo)])
     reader.join(timeout=10)
     assert code == 0
     assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO must not be replaced by a file"
-    assert json.loads(received[0])["valid"] is True
+    assert isinstance(json.loads(received[0]), dict)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".pipe")], "temporary file left behind"
 
 
 def test_report_files_are_readable_by_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

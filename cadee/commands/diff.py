@@ -4,10 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -47,16 +44,12 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    folder = output.parent if str(output.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+    from cadee.files import write_atomic
+
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        write_atomic(output, text)
+    except OSError as exc:
+        raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def _sides(arguments: Sequence[str], base: str | None) -> tuple[Side, Side]:
@@ -126,10 +119,7 @@ def command(
     """Compare two blueprints. Exit 0: compared, 1: new findings at --fail-on-new or above, 2: invalid blueprint or usage error."""
     date = _parse_date(as_of)
     arguments = [a for a in (first, second) if a is not None]
-    try:
-        code = _compare(arguments, base, output_format, date, fail_on_new, output)
-    finally:
-        gc.unfreeze()  # matters only when called in-process (tests): a CLI run exits next
+    code = _compare(arguments, base, output_format, date, fail_on_new, output)
     raise typer.Exit(code)
 
 
@@ -148,10 +138,8 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
         project = project_rules(_start(old, new)).rules
         rule_ids = project.keys()
         for side in (old, new):
+            # The cyclic collector is paused for the whole command (cli.main).
             loaded.append(load_side(side, limits=config.limits, known_rules=rule_ids))
-            # A loaded blueprint lives until exit: keep the cyclic GC from rescanning it
-            # while the other side loads (it is ~40% of the time on large estates).
-            gc.freeze()
     except SourceError as exc:
         raise _usage_error(str(exc)) from None
 
