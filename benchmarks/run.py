@@ -72,15 +72,14 @@ for path in sys.argv[1:]:
     parser.dispose()
 """
 
-# Runs `python -m cadee ARG` and reports which heavy modules it imported.
+# Runs `cadee ARG` and reports which heavy modules it imported. It calls cadee.cli.main
+# as the program does, but returns instead of ending the process with os._exit.
 _IMPORTS = """
-import os, runpy, sys
+import os, sys
 heavy = {heavy!r}
-sys.argv = ["cadee", *sys.argv[1:]]
 try:
-    runpy.run_module("cadee", run_name="__main__", alter_sys=True)
-except SystemExit:
-    pass
+    from cadee.cli import main
+    main(sys.argv[1:])
 finally:
     found = sorted(m for m in sys.modules if m in heavy or m.split(".")[0] in heavy)
     os.write(2, ("\\nHEAVY-MODULES:" + ",".join(found) + "\\n").encode())

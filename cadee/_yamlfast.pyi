@@ -7,6 +7,7 @@ def build(
     max_depth: int,
     max_scalar_chars: int,
     cache: dict[str, Any],
+    cache_limit: int,
     resolve_plain: Callable[[str], Any],
     maybe_typed: bytes,
     ymap: type,

@@ -15,7 +15,7 @@ so YAML 1.1 typing (``yes``, ``1:30``, ``2026-01-01``) has one implementation.
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
-from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.dict cimport PyDict_GetItem, PyDict_SetItem, PyDict_Size
 from cpython.list cimport PyList_Append
 from cpython.ref cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
@@ -85,6 +85,7 @@ def build(
     Py_ssize_t max_depth,
     Py_ssize_t max_scalar_chars,
     dict cache,
+    Py_ssize_t cache_limit,
     resolve_plain,
     bytes maybe_typed,
     ymap,
@@ -93,7 +94,8 @@ def build(
 ):
     """Build the tree of one clean YAML document.
 
-    ``cache`` maps plain scalar text to its value (shared with the resolver);
+    ``cache`` maps plain scalar text to its value (shared with the resolver;
+    up to ``cache_limit`` entries);
     ``resolve_plain(text)`` types a plain scalar and returns ``unsupported``
     when the fast path must give up (a merge key); ``maybe_typed`` is a
     256-byte table, non-zero at the first bytes that the YAML 1.1 resolver
@@ -107,7 +109,9 @@ def build(
 
     cdef yaml_parser_t parser
     cdef yaml_event_t event
-    cdef Frame *frames = <Frame *>malloc((max_depth + 1) * sizeof(Frame))
+    # Deeper documents than this are left to the Python loader (the limit is configurable).
+    cdef Py_ssize_t frame_count = min(max_depth, 1024)
+    cdef Frame *frames = <Frame *>malloc((frame_count + 1) * sizeof(Frame))
     if frames == NULL:
         raise MemoryError()
     if not yaml_parser_initialize(&parser):
@@ -159,16 +163,19 @@ def build(
                     else:
                         first = event.data.scalar.value[0] if event.data.scalar.length else 0
                         if event.data.scalar.length == 0 or typed[first]:
-                            value = resolve_plain(value)
+                            value = resolve_plain(value)  # caches it
                             if value is unsupported:
                                 break
+                        elif PyDict_Size(cache) < cache_limit:
+                            # Share one object per repeated text, as the Python loader does.
+                            PyDict_SetItem(cache, value, value)
             elif kind == YAML_MAPPING_START_EVENT or kind == YAML_SEQUENCE_START_EVENT:
                 if kind == YAML_MAPPING_START_EVENT:
                     if event.data.mapping_start.anchor != NULL or event.data.mapping_start.tag != NULL:
                         break
                 elif event.data.sequence_start.anchor != NULL or event.data.sequence_start.tag != NULL:
                     break
-                if depth >= max_depth:
+                if depth >= frame_count:
                     break
                 frame = &frames[depth]
                 frame.is_seq = kind == YAML_SEQUENCE_START_EVENT

@@ -507,6 +507,7 @@ def load_yaml(
             limits.max_depth,
             limits.max_scalar_chars,
             builder.plain_cache,
+            _PLAIN_CACHE_SIZE,
             builder.resolve_plain,
             _maybe_typed_table(),
             YMap,

@@ -90,3 +90,24 @@ def test_start_up_does_not_import_heavy_modules(argument: str) -> None:
     assert "cadee" in imported  # the listing was parsed
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY or m == "cadee.model")
     assert heavy == [], f"`cadee {argument}` imports {heavy}; import them inside the commands that use them"
+
+
+@pytest.mark.slow
+def test_the_benchmark_runner_prints_and_records_the_whole_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m benchmarks` end to end on a tiny estate, so a broken runner shows up in CI."""
+    from benchmarks import run
+
+    monkeypatch.setattr(run, "CACHE", tmp_path / "cache")
+    record = tmp_path / "performance.md"
+    record.write_text(f"# Performance\n\n{run.BEGIN}\nold\n{run.END}\n\nkept\n", encoding="utf-8")
+    assert run.main(["--sizes", "60", "--runs", "1", "--startup-runs", "1", "--markdown", str(record)]) == 0
+    table = capsys.readouterr().out
+    for row in ("| validate | 60 ", "| render | flagship", "| diff | 60 ", "| simulate --all | 60 ",
+                "| cadee --version |", "| cadee --help |", "| start-up imports |"):
+        assert row in table, f"missing row {row!r} in\n{table}"
+    assert "| start-up imports | `cadee --version`, `cadee --help` |  | none |" in table
+    assert "- **YAML loader**: " in table
+    written = record.read_text(encoding="utf-8")
+    assert "old" not in written and written.endswith("kept\n") and "| validate | 60 " in written

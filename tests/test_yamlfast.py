@@ -89,7 +89,7 @@ def build_fast(text: str, limits: Limits | None = None) -> tuple[bool, Any]:
     builder = yamlload._Builder("t.yaml", limits)
     clean, root = fast.build(
         text.encode(), limits.max_depth, limits.max_scalar_chars, builder.plain_cache,
-        builder.resolve_plain, yamlload._maybe_typed_table(), YMap, YSeq, yamlload._MERGE,
+        yamlload._PLAIN_CACHE_SIZE, builder.resolve_plain, yamlload._maybe_typed_table(), YMap, YSeq, yamlload._MERGE,
     )
     return bool(clean), root
 
@@ -167,7 +167,7 @@ def test_the_fast_path_gives_up_where_the_python_loader_has_something_to_say(cas
     if case == "invalid utf-8":
         data = b"a: \xff\n"
         builder = yamlload._Builder("t.yaml", Limits())
-        clean, _ = fast.build(data, 64, 10**6, {}, builder.resolve_plain, yamlload._maybe_typed_table(),
+        clean, _ = fast.build(data, 64, 10**6, {}, 100, builder.resolve_plain, yamlload._maybe_typed_table(),
                               YMap, YSeq, yamlload._MERGE)
         assert not clean
         assert_same_as_python(data)
@@ -182,6 +182,11 @@ def test_limits_make_the_fast_path_give_up_so_the_python_loader_reports_them() -
     deep = "a:\n" + "".join("  " * i + "- \n" for i in range(1, 6))
     assert build_fast(deep, Limits(max_depth=3))[0] is False
     assert build_fast(deep, Limits(max_depth=64))[0] is True
+    # A huge configured limit allocates nothing huge; beyond 1,024 levels Python takes over.
+    assert build_fast(deep, Limits(max_depth=2**62))[0] is True
+    very_deep = "[" * 1100 + "]" * 1100
+    assert build_fast(very_deep, Limits(max_depth=2000))[0] is False
+    assert_same_as_python(very_deep, Limits(max_depth=2000))
     long_value = "a: " + "x" * 50 + "\n"
     assert build_fast(long_value, Limits(max_scalar_chars=49))[0] is False
     assert build_fast(long_value, Limits(max_scalar_chars=50))[0] is True
