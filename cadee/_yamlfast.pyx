@@ -81,13 +81,13 @@ cdef struct Frame:
 
 
 def build(
-    bytes data,
+    bytes data not None,
     Py_ssize_t max_depth,
     Py_ssize_t max_scalar_chars,
-    dict cache,
+    dict cache not None,
     Py_ssize_t cache_limit,
     resolve_plain,
-    bytes maybe_typed,
+    bytes maybe_typed not None,
     ymap,
     yseq,
     unsupported,

@@ -31,35 +31,44 @@ PY=$(find_python) || {
 missing=()
 "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=("python3-venv")
 command -v dot >/dev/null 2>&1 || missing+=("graphviz")
-fast_path_missing=()
-command -v "$("$PY" -c 'import sysconfig; print((sysconfig.get_config_var("CC") or "cc").split()[0])')" \
-  >/dev/null 2>&1 || fast_path_missing+=("gcc")
-"$PY" -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").is_file())' ||
-  fast_path_missing+=("python3-dev")
-[ -f /usr/include/yaml.h ] || [ -f /usr/local/include/yaml.h ] || fast_path_missing+=("libyaml-dev")
-missing+=("${fast_path_missing[@]}")
-if [ "${#missing[@]}" -gt 0 ]; then
+optional=()  # the C fast path's build prerequisites (skipped with CADEE_NO_EXTENSIONS=1)
+if [ -z "${CADEE_NO_EXTENSIONS:-}" ]; then
+  command -v "$("$PY" -c 'import sysconfig; print((sysconfig.get_config_var("CC") or "cc").split()[0])')" \
+    >/dev/null 2>&1 || optional+=("gcc")
+  "$PY" -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").is_file())' ||
+    optional+=("python3-dev")
+  [ -f /usr/include/yaml.h ] || [ -f /usr/local/include/yaml.h ] || optional+=("libyaml-dev")
+fi
+if [ "${#missing[@]}" -gt 0 ] || [ "${#optional[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    pkgs=("${missing[@]}")
-    if [[ " ${missing[*]} " == *" python3-venv "* ]]; then
-      version=$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
-      pkgs+=("python${version}-venv")
-    fi
-    say "installing ${pkgs[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    # The versioned venv package does not exist everywhere; try with it, then without.
-    apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null 2>&1 ||
-      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [ "${#missing[@]}" -gt 0 ]; then
+      pkgs=("${missing[@]}")
+      if [[ " ${missing[*]} " == *" python3-venv "* ]]; then
+        version=$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+        pkgs+=("python${version}-venv")
+      fi
+      say "installing ${pkgs[*]} with apt-get"
+      # The versioned venv package does not exist everywhere; try with it, then without.
+      apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null 2>&1 ||
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    if [ "${#optional[@]}" -gt 0 ]; then
+      say "installing ${optional[*]} with apt-get (for the YAML loader's C fast path)"
+      apt-get install -y -qq --no-install-recommends "${optional[@]}" >/dev/null 2>&1 ||
+        say "could not install ${optional[*]}; continuing without the C fast path (same results, slower)"
+    fi
   else
-    say "missing system packages: ${missing[*]}"
-    say "install them with: sudo apt-get install ${missing[*]}"
-    if [[ " ${missing[*]} " == *" python3-venv "* ]]; then exit 1; fi
-    if [[ " ${missing[*]} " == *" graphviz "* ]]; then
+    if [ "${#missing[@]}" -gt 0 ]; then
+      say "missing system packages: ${missing[*]}"
+      say "install them with: sudo apt-get install ${missing[*]}"
+      if [[ " ${missing[*]} " == *" python3-venv "* ]]; then exit 1; fi
       say "continuing without Graphviz: rendering maps will be unavailable"
     fi
-    if [ "${#fast_path_missing[@]}" -gt 0 ]; then
-      say "continuing without the loader's C fast path: large blueprints validate about 1.5x slower"
+    if [ "${#optional[@]}" -gt 0 ]; then
+      say "optional: sudo apt-get install ${optional[*]} builds the YAML loader's C fast path"
+      say "continuing without it: the same results, large blueprints validate about 1.5x slower"
     fi
   fi
 fi

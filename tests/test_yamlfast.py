@@ -178,6 +178,17 @@ def test_the_fast_path_gives_up_where_the_python_loader_has_something_to_say(cas
 
 
 @needs_fast_path
+def test_the_extension_refuses_bad_arguments_instead_of_crashing() -> None:
+    builder = yamlload._Builder("t.yaml", Limits())
+    arguments = [b"a: 1\n", 64, 100, {}, 10, builder.resolve_plain, yamlload._maybe_typed_table(),
+                 YMap, YSeq, yamlload._MERGE]
+    for index, bad in ((0, None), (3, None), (6, None), (6, b"short")):
+        with pytest.raises((TypeError, ValueError)):
+            fast.build(*arguments[:index], bad, *arguments[index + 1:])
+    assert fast.build(*arguments) == (True, {"a": 1})
+
+
+@needs_fast_path
 def test_limits_make_the_fast_path_give_up_so_the_python_loader_reports_them() -> None:
     deep = "a:\n" + "".join("  " * i + "- \n" for i in range(1, 6))
     assert build_fast(deep, Limits(max_depth=3))[0] is False
