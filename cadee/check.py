@@ -39,6 +39,8 @@ class Report:
     findings: list[Finding]
     as_of: dt.date
     rules: dict[str, Rule]
+    #: The graph the rules ran on, for callers that need it next (render).
+    graph: ArchitectureGraph | None = field(default=None, compare=False, repr=False)
 
     def summary(self) -> dict[str, int]:
         """Unwaived findings by severity, waived ones under ``waived`` (spec 13.17)."""
@@ -112,7 +114,7 @@ def _check(
         )
         findings.extend(f.with_changes(severity=severity) for f in produced)
     findings.sort()
-    return Report(blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active))
+    return Report(blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active), graph=graph)
 
 
 def _apply_waivers(

@@ -596,3 +596,25 @@ def test_committed_example_pack_is_current() -> None:
         elif name.endswith(".pdf") and data != old:
             assert _pdf_text(data) == _pdf_text(old), f"{name} {hint}"
 
+
+
+def test_render_reuses_the_graph_the_rules_ran_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cadee.check
+    import cadee.graph
+
+    built: list[int] = []
+    original = cadee.graph.build_graph
+
+    def counting(blueprint: Blueprint) -> cadee.graph.ArchitectureGraph:
+        built.append(1)
+        return original(blueprint)
+
+    monkeypatch.setattr(cadee.graph, "build_graph", counting)
+    monkeypatch.setattr(cadee.check, "build_graph", counting)
+    flagship = REPO / "examples" / "northwind-bank" / "blueprint.yaml"
+    code = main(["render", str(flagship), "--out", str(tmp_path / "pack"), "-f", "md,mmd", "--as-of", AS_OF.isoformat()])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp_path / "pack" / "brief.md").is_file()
+    assert built == [1]

@@ -201,7 +201,8 @@ def build_pack(
         wanted = [f for f in wanted if f not in NEEDS_DOT]
     doc_formats = [f for f in wanted if f in DOCUMENT_FORMATS]
     provenance = provenance_of(blueprint, (as_of or report.as_of).isoformat())
-    graph = build_graph(blueprint)
+    # The graph the rules ran on, unless the report is of another blueprint object.
+    graph = report.graph if report.graph is not None and report.graph.blueprint is blueprint else build_graph(blueprint)
     diagrams = maps.build_diagrams(
         graph, documents.flagged_targets(report), VIEWS if doc_formats else wanted_views
     )
