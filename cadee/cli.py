@@ -104,6 +104,7 @@ def validate(
     from cadee.validate import (
         BlueprintResult,
         Overrides,
+        PackCache,
         discover,
         exit_code,
         project_rules,
@@ -128,14 +129,15 @@ def validate(
     files, missing = discover(paths)
     if not files and not missing:
         raise _fail("no blueprint found (a blueprint is a YAML file with top-level `cadee` and `blueprint` keys)")
+    packs = PackCache()  # each rule pack is read once per run
     if selected or ignored:
         # Pack and plugin rules can be selected too: check against every project's rules.
         rule_ids = set(RULES)
         for path in files:
-            rule_ids.update(project_rules(path).rules)
+            rule_ids.update(project_rules(path, cache=packs).rules)
         _check_selectors("--select", selected, sorted(rule_ids))
         _check_selectors("--ignore", ignored, sorted(rule_ids))
-    results = [validate_file(path, overrides) for path in files]
+    results = [validate_file(path, overrides, cache=packs) for path in files]
     code = exit_code(results, missing)
     # CI formats report a missing path like an invalid blueprint, so the pipeline shows why it failed.
     ci_results = [BlueprintResult(e.location.file, [e], None) for e in missing] + results

@@ -151,12 +151,30 @@ class RuleSet:
     packs: tuple[Any, ...]  # cadee.packs.load.Pack, imported lazily
 
 
-#: Loaded packs by (real path, content hash, working folder): a run over many
-#: blueprints of one project reads and checks each pack once.
-_PACKS: dict[tuple[Path, str, Path], Any] = {}
+class PackCache:
+    """Rule packs loaded during one run, by (real path, content hash, working folder).
+
+    A command that reads many blueprints of one project creates one and passes
+    it along, so each pack is read and checked once; the content hash keeps an
+    edited pack from being served stale.
+    """
+
+    __slots__ = ("_packs",)
+
+    def __init__(self) -> None:
+        self._packs: dict[tuple[Path, str, Path], Any] = {}
+
+    def get(self, key: tuple[Path, str, Path]) -> Any:
+        return self._packs.get(key)
+
+    def put(self, key: tuple[Path, str, Path], pack: Any) -> None:
+        self._packs[key] = pack
+
+    def __len__(self) -> int:
+        return len(self._packs)
 
 
-def rule_set(packs: Sequence[Path]) -> RuleSet:
+def rule_set(packs: Sequence[Path], cache: PackCache | None = None) -> RuleSet:
     """The built-in rules, the installed plugins and the rules of ``packs``."""
     from cadee.packs.plugins import installed_plugins
 
@@ -176,11 +194,11 @@ def rule_set(packs: Sequence[Path]) -> RuleSet:
         except OSError:
             digest = ""  # load_pack reports why it cannot be read
         key = (real, digest, cwd)
-        pack = _PACKS.get(key)
+        pack = cache.get(key) if cache is not None else None
         if pack is None:
             pack = load_pack(path, cwd=cwd)
-            if digest:
-                _PACKS[key] = pack
+            if digest and cache is not None:
+                cache.put(key, pack)
         loaded.append(pack)
     rules, errors = combine(RULES, plugins.rules, loaded)
     return RuleSet(rules, (*plugins.errors, *errors), tuple(loaded))
@@ -198,14 +216,14 @@ def project_packs(start: Path) -> tuple[tuple[Path, ...], list[LoadError]]:
     return find_rule_packs(config, config_path, start), errors
 
 
-def project_rules(start: Path, config: Config | None = None) -> RuleSet:
+def project_rules(start: Path, config: Config | None = None, cache: PackCache | None = None) -> RuleSet:
     """The rules that apply to the blueprint (or folder) ``start``: built-ins,
     installed plugins and the rule packs its project configuration names."""
     config_path = find_config(start) if config is None else None
     first = config
     if first is None and config_path is not None:
         first, _ = load_config(config_path, None)  # settings only: the packs it lists
-    return rule_set(find_rule_packs(first, config_path, start))
+    return rule_set(find_rule_packs(first, config_path, start), cache)
 
 
 @dataclass(slots=True)
@@ -227,6 +245,7 @@ def load_project_blueprint(
     path: str | os.PathLike[str],
     rules: Mapping[str, Rule] | None = None,
     config: Config | None = None,
+    cache: PackCache | None = None,
 ) -> ProjectBlueprint:
     """Find the project configuration and rules of ``path``, then load it.
 
@@ -238,7 +257,7 @@ def load_project_blueprint(
     errors: list[LoadError] = []
     config_path = find_config(path) if config is None else None
     if rules is None:
-        found = project_rules(path, config)
+        found = project_rules(path, config, cache)
         rules = found.rules
         errors.extend(found.errors)
     if config is None:
@@ -257,14 +276,15 @@ def validate_file(
     overrides: Overrides | None = None,
     rules: Mapping[str, Rule] | None = None,
     config: Config | None = None,
+    cache: PackCache | None = None,
 ) -> BlueprintResult:
     """Load and check one blueprint with its project configuration and rules.
 
     ``rules`` replaces the project's rules (built-ins, plugins and packs)
-    when given.
+    when given; ``cache`` shares loaded rule packs between calls of one run.
     """
     overrides = overrides or Overrides()
-    project = load_project_blueprint(path, rules, config)
+    project = load_project_blueprint(path, rules, config, cache)
     config = project.config
     fail_on: Severity = overrides.fail_on or config.fail_on or "error"
     if project.blueprint is None:

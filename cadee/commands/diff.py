@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -66,17 +66,15 @@ def _sides(arguments: Sequence[str], base: str | None) -> tuple[Side, Side]:
     return parse_side(arguments[0]), parse_side(arguments[1])
 
 
-def _config(old: Side, new: Side) -> tuple[Config, list[LoadError]]:
+def _config(start: Path, rule_ids: Collection[str]) -> tuple[Config, list[LoadError]]:
     """The project configuration, found from the side on disk (else the current folder)."""
     from cadee.config import Config, find_config, load_config
     from cadee.load import display_path
-    from cadee.validate import project_rules
 
-    start = _start(old, new)
     found = find_config(start)
     if found is None:
         return Config(), []
-    return load_config(found, project_rules(start).rules.keys(), display_path(found))
+    return load_config(found, rule_ids, display_path(found))
 
 
 def _start(old: Side, new: Side) -> Path:
@@ -130,13 +128,14 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
 
     try:
         old, new = _sides(arguments, base)
-        config, config_errors = _config(old, new)
+        start = _start(old, new)
+        project = project_rules(start).rules
+        rule_ids = project.keys()
+        config, config_errors = _config(start, rule_ids)
         if config_errors:
             _print_errors(config_errors)
             raise typer.Exit(2)
         loaded = []
-        project = project_rules(_start(old, new)).rules
-        rule_ids = project.keys()
         for side in (old, new):
             # The cyclic collector is paused for the whole command (cli.main).
             loaded.append(load_side(side, limits=config.limits, known_rules=rule_ids))
