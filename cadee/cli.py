@@ -262,13 +262,14 @@ def main(argv: Sequence[str] | None = None, *, fast_exit: bool = False) -> int:
     before they return, so nothing is left behind.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    if args in (["--version"], ["-V"]):  # fast path: no command machinery at all
-        sys.stdout.write(f"cadee {__version__}\n")
-        return 0
     from cadee.gcpause import gc_paused
 
     code = 0
     try:
+        if args in (["--version"], ["-V"]):  # fast path: no command machinery at all
+            sys.stdout.write(f"cadee {__version__}\n")
+            sys.stdout.flush()
+            return 0
         # Commands build large acyclic trees: the cyclic collector only costs time.
         with gc_paused(restore=not fast_exit):
             app(args=args, prog_name="cadee", standalone_mode=True)
@@ -282,6 +283,11 @@ def main(argv: Sequence[str] | None = None, *, fast_exit: bool = False) -> int:
         code = 130
     except BrokenPipeError:
         code = 0
+    except OSError as exc:  # the output cannot be written (a full disk, an I/O error)
+        if os.environ.get("CADEE_DEBUG"):
+            raise
+        _say_cannot_write(exc)
+        code = 2
     except Exception as exc:  # a bug in cadee: one clear line, never a traceback
         if os.environ.get("CADEE_DEBUG"):
             raise
@@ -296,11 +302,27 @@ def main(argv: Sequence[str] | None = None, *, fast_exit: bool = False) -> int:
 
 
 def _exit_process(code: int) -> NoReturn:
-    """Flush the standard streams and end the process at once (see ``main``)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing more to say
-            stream.flush()
+    """Flush the standard streams and end the process at once (see ``main``).
+
+    Output that cannot be written is an error (exit 2), except a reader that
+    stopped early (``| head``), which is not a failure of cadee.
+    """
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except (OSError, ValueError) as exc:
+        _say_cannot_write(exc)
+        code = 2
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(code)
+
+
+def _say_cannot_write(exc: Exception) -> None:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"cadee: cannot write the output: {reason}\n")
 
 
 def run() -> None:

@@ -354,6 +354,19 @@ def test_the_program_flushes_its_whole_report_before_its_fast_exit(
     assert "Traceback" not in errors and process.returncode in (0, 1)
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["validate", PILOT, "-f", "json"], ["validate", PILOT], ["--version"],
+                                  ["--help"], ["export", FLAGSHIP, "--to", "calm"]])
+def test_output_that_cannot_be_written_is_an_error_not_silence(args: list[str], in_repo: None) -> None:
+    """`cadee ... > file` on a full disk must fail the CI step, with one clear line."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "cadee", *args], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().endswith("cadee: cannot write the output: No space left on device"), done.stderr
+    assert "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize("command", ["validate", "diff", "export"])
 def test_output_to_a_device_writes_through_it(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import stat
