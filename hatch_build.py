@@ -39,20 +39,30 @@ def _missing_prerequisites() -> list[str]:
     include = sysconfig.get_paths()["include"]
     if not Path(include, "Python.h").is_file():
         missing.append(f"Python's headers in {include} (Debian: python3-dev)")
-    roots = [Path(p) for p in ("/usr/include", "/usr/local/include", "/opt/homebrew/include")]
-    roots += [Path(p) for p in os.environ.get("C_INCLUDE_PATH", "").split(os.pathsep) if p]
-    if not any((root / "yaml.h").is_file() for root in roots):
+    if _libyaml_include() is None:
         missing.append("libyaml's headers (Debian: libyaml-dev)")
     return missing
 
 
-def compile_extension(root: Path) -> Path:
-    """Cythonize and compile the extension next to its source; return the built file."""
+def _libyaml_include() -> Path | None:
+    """The folder holding libyaml's ``yaml.h``, if any."""
+    roots = [Path(p) for p in os.environ.get("C_INCLUDE_PATH", "").split(os.pathsep) if p]
+    roots += [Path(p) for p in ("/usr/include", "/usr/local/include", "/opt/homebrew/include")]
+    return next((root for root in roots if (root / "yaml.h").is_file()), None)
+
+
+def compile_extension(root: Path, target: Path | None = None) -> Path:
+    """Cythonize and compile the extension into ``target`` (a folder), or next to
+    its source when ``target`` is None (editable installs); return the built file."""
     from Cython.Build import cythonize
     from setuptools import Distribution, Extension  # type: ignore[import-untyped]
 
+    include = _libyaml_include()
+    extra: dict[str, list[str]] = {}
+    if include is not None and str(include) not in ("/usr/include", "/usr/local/include"):
+        extra = {"include_dirs": [str(include)], "library_dirs": [str(include.parent / "lib")]}
     with tempfile.TemporaryDirectory(prefix="cadee-build-") as scratch:
-        extension = Extension(MODULE, [str(SOURCE)], libraries=["yaml"])
+        extension = Extension(MODULE, [str(SOURCE)], libraries=["yaml"], **extra)
         modules: list[Any] = cythonize(  # type: ignore[no-untyped-call]
             [extension],
             build_dir=str(Path(scratch, "c")),
@@ -61,14 +71,16 @@ def compile_extension(root: Path) -> Path:
         )
         distribution = Distribution({"name": "cadee-yamlfast", "ext_modules": modules})
         command: Any = distribution.get_command_obj("build_ext")
-        command.inplace = True
+        command.inplace = target is None
+        if target is not None:
+            command.build_lib = str(target)
         command.build_temp = str(Path(scratch, "obj"))
         previous = Path.cwd()
         os.chdir(root)
         try:
             command.ensure_finalized()
             command.run()
-            return root / str(command.get_ext_filename(MODULE))
+            return (target or root) / str(command.get_ext_filename(MODULE))
         finally:
             os.chdir(previous)
 
@@ -91,15 +103,25 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 raise RuntimeError(message)
             _say(message + ". Building without it: cadee works the same, validates large estates about 1.3x slower.")
             return
+        # An editable install imports the extension from the source tree; a wheel
+        # takes it from a scratch folder, leaving the source tree as it was.
+        editable = version == "editable"
+        target = None if editable else Path(tempfile.mkdtemp(prefix="cadee-wheel-ext-"))
+        self._scratch = target
         try:
-            built = compile_extension(root)
+            built = compile_extension(root, target)
         except Exception as exc:  # the fast path is optional; say why and go on
             if required:
                 raise
             _say(f"compiling the C fast path failed ({type(exc).__name__}: {exc}); building without it")
             return
-        _say(f"built the C fast path: {built.relative_to(root)}")
+        _say(f"built the C fast path: {built.name}")
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
-        if version != "editable":  # an editable install imports it from the source tree
+        if not editable:
             build_data["force_include"][str(built)] = f"cadee/{built.name}"
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        scratch = getattr(self, "_scratch", None)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)

@@ -666,10 +666,12 @@ def _loader() -> str:
         return "pure Python (CADEE_NO_ACCELERATOR is set)"
     sys.path.insert(0, str(REPO))
     try:
-        built = importlib.util.find_spec("cadee._yamlfast") is not None
+        fast = importlib.import_module("cadee._yamlfast")
+    except ImportError:
+        return "pure Python (the C fast path is not built)"
     finally:
         sys.path.remove(str(REPO))
-    return "C fast path (cadee._yamlfast)" if built else "pure Python (the C fast path is not built)"
+    return f"C fast path (cadee._yamlfast, linked to libyaml {fast.libyaml_version()})"
 
 
 def _sizes(text: str) -> list[int]:

@@ -70,6 +70,12 @@ cdef extern from "yaml.h":
     void yaml_parser_set_input_string(yaml_parser_t *parser, const unsigned char *input, size_t size)
     int yaml_parser_parse(yaml_parser_t *parser, yaml_event_t *event) nogil
     void yaml_event_delete(yaml_event_t *event)
+    const char *yaml_get_version_string()
+
+
+def libyaml_version():
+    """The version of the libyaml this module was linked against."""
+    return yaml_get_version_string().decode("ascii")
 
 
 cdef struct Frame:
@@ -109,8 +115,11 @@ def build(
 
     cdef yaml_parser_t parser
     cdef yaml_event_t event
-    # Deeper documents than this are left to the Python loader (the limit is configurable).
-    cdef Py_ssize_t frame_count = min(max_depth, 1024)
+    # Deeper documents are left to the Python loader: the limit is configurable, and
+    # PyYAML's own libyaml (0.2.6+) refuses about 1,000 levels (block levels count
+    # slightly differently from flow levels) where an older system libyaml, which this
+    # module may be linked against, does not. 512 stays clear of both.
+    cdef Py_ssize_t frame_count = min(max_depth, 512)
     cdef Frame *frames = <Frame *>malloc((frame_count + 1) * sizeof(Frame))
     if frames == NULL:
         raise MemoryError()

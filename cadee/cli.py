@@ -8,6 +8,7 @@ imported inside the commands so ``cadee --version`` and ``--help`` stay fast.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -283,18 +284,16 @@ def main(argv: Sequence[str] | None = None, *, fast_exit: bool = False) -> int:
         code = 130
     except BrokenPipeError:
         code = 0
-    except OSError as exc:  # the output cannot be written (a full disk, an I/O error)
-        if os.environ.get("CADEE_DEBUG"):
-            raise
-        _say_cannot_write(exc)
-        code = 2
     except Exception as exc:  # a bug in cadee: one clear line, never a traceback
         if os.environ.get("CADEE_DEBUG"):
             raise
-        sys.stderr.write(
-            f"cadee: internal error ({type(exc).__name__}); please report it with the input. "
-            "Set CADEE_DEBUG=1 to see the traceback.\n"
-        )
+        if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:
+            _say_cannot_write(exc)  # a full disk or failing device, not a bug
+        else:
+            _say(
+                f"cadee: internal error ({type(exc).__name__}); please report it with the input. "
+                "Set CADEE_DEBUG=1 to see the traceback.\n"
+            )
         code = 2
     if fast_exit:
         _exit_process(code)
@@ -307,24 +306,41 @@ def _exit_process(code: int) -> NoReturn:
     Output that cannot be written is an error (exit 2), except a reader that
     stopped early (``| head``), which is not a failure of cadee.
     """
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        pass
-    except (OSError, ValueError) as exc:
-        _say_cannot_write(exc)
-        code = 2
-    with contextlib.suppress(OSError, ValueError):
-        sys.stderr.flush()
+    if sys.stdout is not None:  # None when the program was started with stdout closed
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            pass
+        except (OSError, ValueError) as exc:
+            _say_cannot_write(exc)
+            code = 2
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
     os._exit(code)
+
+
+#: Errors of writing output that are the machine's, not cadee's (full disk, quota, I/O).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _say(message: str) -> None:
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(message)
 
 
 def _say_cannot_write(exc: Exception) -> None:
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    with contextlib.suppress(OSError, ValueError):
-        sys.stderr.write(f"cadee: cannot write the output: {reason}\n")
+    _say(f"cadee: cannot write the output: {reason}\n")
 
 
 def run() -> None:
     """Console-script entry point."""
+    # Started with a standard stream closed (`cadee ... >&-`): Python leaves it None;
+    # what would go there goes nowhere, as with > /dev/null.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives until exit
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     sys.exit(main(fast_exit=True))

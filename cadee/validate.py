@@ -277,11 +277,15 @@ def validate_file(
     rules: Mapping[str, Rule] | None = None,
     config: Config | None = None,
     cache: PackCache | None = None,
+    keep_graph: bool = False,
 ) -> BlueprintResult:
     """Load and check one blueprint with its project configuration and rules.
 
     ``rules`` replaces the project's rules (built-ins, plugins and packs)
     when given; ``cache`` shares loaded rule packs between calls of one run.
+    ``keep_graph`` keeps the checked graph on the report (``Report.graph``) for
+    a caller that needs it next; otherwise it is dropped, so a run over many
+    blueprints does not hold every graph.
     """
     overrides = overrides or Overrides()
     project = load_project_blueprint(path, rules, config, cache)
@@ -296,6 +300,8 @@ def validate_file(
         as_of=overrides.as_of,
     )
     report = check(project.blueprint, options, project.rules)
+    if not keep_graph:
+        report.graph = None
     return BlueprintResult(project.path, [], report, fail_on, config.path)
 
 def exit_code(results: Iterable[BlueprintResult], usage_errors: Sequence[LoadError] = ()) -> int:

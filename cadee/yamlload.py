@@ -16,8 +16,8 @@ with a 1-based position; nothing raises.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -504,8 +504,9 @@ def load_yaml(
     if accelerated and _yamlfast is not None:
         clean, root = _yamlfast.build(
             data,
-            limits.max_depth,
-            limits.max_scalar_chars,
+            # Limits are unbounded integers; beyond a C size they are "no limit" anyway.
+            min(limits.max_depth, sys.maxsize),
+            min(limits.max_scalar_chars, sys.maxsize),
             builder.plain_cache,
             _PLAIN_CACHE_SIZE,
             builder.resolve_plain,
@@ -520,12 +521,12 @@ def load_yaml(
     return (None if builder.failed else root), builder.errors
 
 
-@functools.cache
 def _maybe_typed_table() -> bytes:
     """256 flags: may a plain scalar starting with this byte be other than a string?
 
     PyYAML picks implicit resolvers by the first character, so a plain scalar
     whose first character has none is a string without asking the resolver.
+    Built per file (microseconds), so resolvers added at run time count too.
     """
     resolvers = _Builder._resolver.yaml_implicit_resolvers
     if None in resolvers:  # a wildcard resolver (none in YAML 1.1): ask for everything

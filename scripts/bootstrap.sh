@@ -31,18 +31,22 @@ PY=$(find_python) || {
 missing=()
 "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=("python3-venv")
 command -v dot >/dev/null 2>&1 || missing+=("graphviz")
-optional=()  # the C fast path's build prerequisites (skipped with CADEE_NO_EXTENSIONS=1)
-if [ -z "${CADEE_NO_EXTENSIONS:-}" ]; then
+# The C fast path's build prerequisites that are missing (the checks of hatch_build.py).
+fast_path_missing() {
   command -v "$("$PY" -c 'import sysconfig; print((sysconfig.get_config_var("CC") or "cc").split()[0])')" \
-    >/dev/null 2>&1 || optional+=("gcc")
+    >/dev/null 2>&1 || echo gcc
   "$PY" -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").is_file())' ||
-    optional+=("python3-dev")
-  [ -f /usr/include/yaml.h ] || [ -f /usr/local/include/yaml.h ] || optional+=("libyaml-dev")
+    echo python3-dev
+  [ -f /usr/include/yaml.h ] || [ -f /usr/local/include/yaml.h ] || echo libyaml-dev
+}
+optional=()  # skipped with CADEE_NO_EXTENSIONS=1
+if [ -z "${CADEE_NO_EXTENSIONS:-}" ]; then
+  while read -r package; do [ -n "$package" ] && optional+=("$package"); done < <(fast_path_missing)
 fi
 if [ "${#missing[@]}" -gt 0 ] || [ "${#optional[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
+    apt-get update -qq >/dev/null || say "apt-get update failed; installing from the package lists as they are"
     if [ "${#missing[@]}" -gt 0 ]; then
       pkgs=("${missing[@]}")
       if [[ " ${missing[*]} " == *" python3-venv "* ]]; then
@@ -78,17 +82,27 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.cadee-installed
-# Reinstall when the build inputs change, or when the C fast path can be built now
-# but is not there yet (its prerequisites were installed since).
-fast_path_built() { compgen -G "cadee/_yamlfast.*.so" >/dev/null; }
-can_build_fast_path() { [ -z "${CADEE_NO_EXTENSIONS:-}" ] && [ -f /usr/include/yaml.h ] && command -v cc >/dev/null 2>&1; }
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ hatch_build.py -nt "$stamp" ] ||
-   [ cadee/_yamlfast.pyx -nt "$stamp" ] || { can_build_fast_path && ! fast_path_built; }; then
+# Set when the fast path failed to build although its prerequisites were present:
+# not retried on every run (delete the file, or change its sources, to retry).
+failed=.venv/.cadee-fast-path-failed
+fast_path_built() { .venv/bin/python -c 'import cadee._yamlfast' >/dev/null 2>&1; }
+can_build_fast_path() { [ -z "${CADEE_NO_EXTENSIONS:-}" ] && [ -z "$(fast_path_missing)" ]; }
+inputs_changed() {
+  [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ hatch_build.py -nt "$stamp" ] ||
+    [ cadee/_yamlfast.pyx -nt "$stamp" ]
+}
+if inputs_changed || { can_build_fast_path && [ ! -f "$failed" ] && ! fast_path_built; }; then
   say "installing cadee and its test dependencies into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
   touch "$stamp"
+  rm -f "$failed"
+  if can_build_fast_path && ! fast_path_built; then
+    touch "$failed"
+    say "the C fast path did not build although its prerequisites are installed;"
+    say "see why with: .venv/bin/python -m pip install -v -e . (delete $failed to retry)"
+  fi
 fi
-if ! .venv/bin/python -c 'import cadee._yamlfast' >/dev/null 2>&1; then
+if ! fast_path_built; then
   say "note: running without the YAML loader's C fast path (see above); results are the same, only slower"
 fi

@@ -367,6 +367,28 @@ def test_output_that_cannot_be_written_is_an_error_not_silence(args: list[str], 
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("args", [["schema"], ["--version"], ["validate", PILOT, "-f", "json"]])
+def test_a_closed_standard_output_is_like_dev_null(args: list[str], in_repo: None) -> None:
+    done = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "cadee", *args],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == (1 if "validate" in args else 0), done.stderr
+    assert done.stderr == ""
+
+
+def test_an_error_that_is_not_about_output_stays_an_internal_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import cadee.validate
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(cadee.validate, "validate_file", broken)
+    code = main(["validate", str(write(tmp_path, "bp.yaml", CLEAN))])
+    err = capsys.readouterr().err
+    assert code == 2 and "internal error (FileNotFoundError)" in err and "cannot write" not in err
+
+
 @pytest.mark.parametrize("command", ["validate", "diff", "export"])
 def test_output_to_a_device_writes_through_it(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import stat

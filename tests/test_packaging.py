@@ -58,6 +58,7 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_carries_data_and_runs_without_the_checkout(checkout: Path, tmp_path: Path) -> None:
     wheel = _build_wheel(checkout, tmp_path / "dist")
+    assert not list((checkout / "cadee").glob("_yamlfast*.so")), "a wheel build must leave the sources as they were"
     names = zipfile.ZipFile(wheel).namelist()
     assert "cadee/_data/templates/document.html.j2" in names
     assert "cadee/_data/blueprints/financial-services/ai-customer-service.yaml" in names

@@ -618,3 +618,10 @@ def test_render_reuses_the_graph_the_rules_ran_on(
     assert code == 0, capsys.readouterr().err
     assert (tmp_path / "pack" / "brief.md").is_file()
     assert built == [1]
+    # validate keeps no graph on its results unless asked (many blueprints, one run).
+    from cadee.validate import validate_file
+
+    report = validate_file(flagship).report
+    assert report is not None and report.graph is None
+    kept = validate_file(flagship, keep_graph=True).report
+    assert kept is not None and kept.graph is not None and kept.graph.blueprint is kept.blueprint

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import os
 import shutil
+import sys
 import sysconfig
 import textwrap
 from pathlib import Path
@@ -81,7 +82,12 @@ def assert_same_as_python(data: bytes | str, limits: Limits | None = None) -> No
     fast_root, fast_errors = load_yaml(data, "t.yaml", limits, accelerated=True)
     slow_root, slow_errors = load_yaml(data, "t.yaml", limits, accelerated=False)
     assert [str(e) for e in fast_errors] == [str(e) for e in slow_errors]
-    assert differences(fast_root, slow_root) == []
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, 10_000))  # `differences` recurses once per level
+    try:
+        assert differences(fast_root, slow_root) == []
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def build_fast(text: str, limits: Limits | None = None) -> tuple[bool, Any]:
@@ -193,11 +199,22 @@ def test_limits_make_the_fast_path_give_up_so_the_python_loader_reports_them() -
     deep = "a:\n" + "".join("  " * i + "- \n" for i in range(1, 6))
     assert build_fast(deep, Limits(max_depth=3))[0] is False
     assert build_fast(deep, Limits(max_depth=64))[0] is True
-    # A huge configured limit allocates nothing huge; beyond 1,024 levels Python takes over.
+    # A huge configured limit allocates nothing huge; beyond 512 levels Python takes over.
     assert build_fast(deep, Limits(max_depth=2**62))[0] is True
+    assert build_fast("[" * 512 + "]" * 512, Limits(max_depth=2000))[0] is True
+    assert build_fast("[" * 513 + "]" * 513, Limits(max_depth=2000))[0] is False
     very_deep = "[" * 1100 + "]" * 1100
     assert build_fast(very_deep, Limits(max_depth=2000))[0] is False
     assert_same_as_python(very_deep, Limits(max_depth=2000))
+    # Found in review: an older system libyaml nests past PyYAML's 1,000 levels; the fast
+    # path gives up there so both loaders report the same error.
+    for levels in (511, 512, 998, 999, 1000, 1001, 1010):
+        nested = "[" * levels + "]" * levels
+        assert_same_as_python(nested, Limits(max_depth=2000))
+        block = "".join(" " * i + "a:\n" for i in range(levels)) + " " * levels + "b: 1\n"
+        assert_same_as_python(block, Limits(max_depth=2000))
+    # Limits beyond a C integer mean "no limit", not a crash.
+    assert_same_as_python(deep, Limits(max_depth=2**80, max_scalar_chars=2**80))
     long_value = "a: " + "x" * 50 + "\n"
     assert build_fast(long_value, Limits(max_scalar_chars=49))[0] is False
     assert build_fast(long_value, Limits(max_scalar_chars=50))[0] is True
@@ -232,6 +249,17 @@ def test_text_input_and_byte_order_marks_load_the_same() -> None:
     assert_same_as_python("\ufeff::")  # found by the fuzz test: the mark is skipped in text too
     assert_same_as_python("a: \udc80\n")  # a lone surrogate cannot be UTF-8
     assert load_yaml(text.encode("utf-16"), "t.yaml", accelerated=True)[0] == {"a": 1, "b": ["x", "y"]}
+
+
+@needs_fast_path
+def test_the_linked_libyaml_is_known() -> None:
+    import yaml
+
+    ours = fast.libyaml_version()
+    assert ours.count(".") == 2
+    # The loaders may be linked against different libyaml releases (the system's and
+    # PyYAML's own); the differential tests above are what keeps them in agreement.
+    assert yaml.__with_libyaml__ and yaml._yaml.get_version_string()
 
 
 @needs_fast_path

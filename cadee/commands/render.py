@@ -123,7 +123,7 @@ def command(
     from cadee.report.text import render_text
     from cadee.validate import Overrides, validate_file
 
-    result = validate_file(blueprint, Overrides(as_of=date))
+    result = validate_file(blueprint, Overrides(as_of=date), keep_graph=True)
     if not result.valid or result.report is None:
         sys.stderr.write(render_text([result]).plain)
         raise typer.Exit(2)
