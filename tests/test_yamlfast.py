@@ -95,7 +95,7 @@ def build_fast(text: str, limits: Limits | None = None) -> tuple[bool, Any]:
     builder = yamlload._Builder("t.yaml", limits)
     clean, root = fast.build(
         text.encode(), limits.max_depth, limits.max_scalar_chars, builder.plain_cache,
-        yamlload._PLAIN_CACHE_SIZE, builder.resolve_plain, yamlload._maybe_typed_table(), YMap, YSeq, yamlload._MERGE,
+        builder.plain_cache_limit, builder.resolve_plain, yamlload._maybe_typed_table(), YMap, YSeq, yamlload._MERGE,
     )
     return bool(clean), root
 
@@ -285,3 +285,27 @@ def test_environment_variable_forces_the_python_loader(monkeypatch: pytest.Monke
 def test_generated_and_random_text_loads_the_same(text: str | bytes) -> None:
     assert_same_as_python(text)
     assert_same_as_python(text, Limits(max_depth=3, max_scalar_chars=20))
+
+
+@pytest.mark.parametrize("accelerated", [True, False])
+def test_repeated_values_are_resolved_once_even_past_the_minimum_cache(
+    accelerated: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fixed cache size made large estates superlinear: values first seen after the
+    cache filled went through the resolver's regular expressions on every use."""
+    if accelerated and fast is None:
+        pytest.skip("the C fast path is not built here")
+    monkeypatch.setattr(yamlload, "_PLAIN_CACHE_MIN", 100)
+    text = "".join(f"x{i}: v{i}\n" for i in range(150))  # 300 values: past the minimum of 100
+    text += "late:\n" + "".join(f"  - owner-late-{i % 3}\n" for i in range(600))
+    resolved: list[str] = []
+    original = yamlload._Builder.resolve_plain
+
+    def counting(self: Any, value: str) -> Any:
+        resolved.append(value)
+        return original(self, value)
+
+    monkeypatch.setattr(yamlload._Builder, "resolve_plain", counting)
+    root, errors = load_yaml(text, "t.yaml", accelerated=accelerated)
+    assert errors == [] and root["late"][:3] == ["owner-late-0", "owner-late-1", "owner-late-2"]
+    assert sum(v.startswith("owner-late-") for v in resolved) == 3
