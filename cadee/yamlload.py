@@ -38,6 +38,22 @@ try:  # the optional C fast path (built from _yamlfast.pyx by hatch_build.py)
 except ImportError:  # pragma: no cover - depends on the installation
     _yamlfast = None
 
+
+def _is_stale(module: ModuleType | None) -> bool:
+    """In a checkout (an editable install), a build older than its source is
+    not used: it may not do what the source says. scripts/bootstrap.sh rebuilds it."""
+    if module is None or not module.__file__:
+        return False
+    source = os.path.join(os.path.dirname(module.__file__), "_yamlfast.pyx")
+    try:
+        return os.stat(source).st_mtime > os.stat(module.__file__).st_mtime
+    except OSError:  # an installed wheel ships no source
+        return False
+
+
+if _is_stale(_yamlfast):
+    _yamlfast = None
+
 #: Plain scalars remembered per file with their typed value: at least this many,
 #: more for larger files (one per 32 bytes). A fixed cap made estates with more
 #: distinct values than it superlinear: every later `name`, `owner`, `tier`... went

@@ -309,3 +309,23 @@ def test_repeated_values_are_resolved_once_even_past_the_minimum_cache(
     root, errors = load_yaml(text, "t.yaml", accelerated=accelerated)
     assert errors == [] and root["late"][:3] == ["owner-late-0", "owner-late-1", "owner-late-2"]
     assert sum(v.startswith("owner-late-") for v in resolved) == 3
+
+
+def test_a_build_older_than_its_source_is_not_used(tmp_path: Path) -> None:
+    """A checkout whose .pyx changed since the build falls back to the Python loader."""
+    import types
+
+    built = tmp_path / "_yamlfast.cpython-311-x86_64-linux-gnu.so"
+    source = tmp_path / "_yamlfast.pyx"
+    built.write_bytes(b"")
+    source.write_text("# source", encoding="utf-8")
+    module = types.ModuleType("cadee._yamlfast")
+    module.__file__ = str(built)
+    os.utime(built, (1_000_000, 1_000_000))
+    os.utime(source, (2_000_000, 2_000_000))
+    assert yamlload._is_stale(module)
+    os.utime(built, (3_000_000, 3_000_000))
+    assert not yamlload._is_stale(module)
+    source.unlink()  # an installed wheel: no source beside the module
+    assert not yamlload._is_stale(module)
+    assert not yamlload._is_stale(None)
