@@ -744,35 +744,9 @@ class TestProjects:
         (in_tmp / "cadee.toml").write_text('ignore = ["ACME"]\n', encoding="utf-8")
         assert json_report(capsys, "bp.yaml") == (0, {**report, "findings": [], "summary": {**report["summary"], "warning": 0}})
 
-    def test_each_pack_is_read_once_per_content(self, in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        import cadee.packs.load
-        from cadee.validate import PackCache, validate_file
-
-        calls: list[str] = []
-        original = cadee.packs.load.load_pack
-
-        def counting(path: Any, **kwargs: Any) -> Any:
-            calls.append(str(path))
-            return original(path, **kwargs)
-
-        monkeypatch.setattr(cadee.packs.load, "load_pack", counting)
-        pack = write_pack(in_tmp, make_rule(**VENDOR), name="cadee-rules.yaml")
-        for name in ("a.yaml", "b.yaml"):
-            (in_tmp / name).write_text(CLEAN, encoding="utf-8")
-        cache = PackCache()  # one run
-        assert validate_file("a.yaml", cache=cache).exit_code == 1
-        assert validate_file("b.yaml", cache=cache).exit_code == 1
-        assert len(calls) == 1 and len(cache) == 1
-        pack.write_text(pack.read_text(encoding="utf-8").replace("present: true", "present: false"), encoding="utf-8")
-        assert validate_file("a.yaml", cache=cache).exit_code == 0  # edited: read again
-        assert len(calls) == 2
-        # Without a cache (a library call of its own) nothing is remembered between calls.
-        assert validate_file("a.yaml").exit_code == 0 and validate_file("a.yaml").exit_code == 0
-        assert len(calls) == 4
-
-    def test_validate_of_several_blueprints_reads_each_pack_once(
-        self, in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-    ) -> None:
+    @pytest.fixture
+    def pack_reads(self, in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        """The packs read from disk (by load_pack), with a project of a pack and two blueprints."""
         import cadee.packs.load
 
         calls: list[str] = []
@@ -786,9 +760,29 @@ class TestProjects:
         write_pack(in_tmp, make_rule(**VENDOR), name="cadee-rules.yaml")
         for name in ("a.yaml", "b.yaml"):
             (in_tmp / name).write_text(CLEAN, encoding="utf-8")
+        return calls
+
+    def test_each_pack_is_read_once_per_content(self, in_tmp: Path, pack_reads: list[str]) -> None:
+        from cadee.validate import PackCache, validate_file
+
+        cache = PackCache()  # one run
+        assert validate_file("a.yaml", cache=cache).exit_code == 1
+        assert validate_file("b.yaml", cache=cache).exit_code == 1
+        assert len(pack_reads) == 1 and len(cache) == 1
+        pack = in_tmp / "cadee-rules.yaml"
+        pack.write_text(pack.read_text(encoding="utf-8").replace("present: true", "present: false"), encoding="utf-8")
+        assert validate_file("a.yaml", cache=cache).exit_code == 0  # edited: read again
+        assert len(pack_reads) == 2
+        # Without a cache (a library call of its own) nothing is remembered between calls.
+        assert validate_file("a.yaml").exit_code == 0 and validate_file("a.yaml").exit_code == 0
+        assert len(pack_reads) == 4
+
+    def test_validate_of_several_blueprints_reads_each_pack_once(
+        self, pack_reads: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
         assert main(["validate", "a.yaml", "b.yaml", "--select", "ACME"]) == 1
         assert "ACME001" in capsys.readouterr().out
-        assert len(calls) == 1
+        assert len(pack_reads) == 1
 
 
 # -- the commands ---------------------------------------------------------------------------------
