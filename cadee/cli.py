@@ -268,7 +268,9 @@ def main(argv: Sequence[str] | None = None, *, fast_exit: bool = False) -> int:
     code = 0
     try:
         if args in (["--version"], ["-V"]):  # fast path: no command machinery at all
-            sys.stdout.write(f"cadee {__version__}\n")
+            from cadee.accelerator import fast_path_status
+
+            sys.stdout.write(f"cadee {__version__} (YAML fast path: {fast_path_status()})\n")
             sys.stdout.flush()
             return 0
         # Commands build large acyclic trees: the cyclic collector only costs time.

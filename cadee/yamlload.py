@@ -27,6 +27,7 @@ from yaml import _yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 
+from cadee.accelerator import is_stale
 from cadee.diagnostics import LoadError, Location, format_path
 
 #: libyaml's C parser and event classes (untyped in the stubs).
@@ -39,19 +40,7 @@ except ImportError:  # pragma: no cover - depends on the installation
     _yamlfast = None
 
 
-def _is_stale(module: ModuleType | None) -> bool:
-    """In a checkout (an editable install), a build older than its source is
-    not used: it may not do what the source says. scripts/bootstrap.sh rebuilds it."""
-    if module is None or not module.__file__:
-        return False
-    source = os.path.join(os.path.dirname(module.__file__), "_yamlfast.pyx")
-    try:
-        return os.stat(source).st_mtime > os.stat(module.__file__).st_mtime
-    except OSError:  # an installed wheel ships no source
-        return False
-
-
-if _is_stale(_yamlfast):
+if _yamlfast is not None and is_stale(_yamlfast.__file__):
     _yamlfast = None
 
 #: Plain scalars remembered per file with their typed value: at least this many,

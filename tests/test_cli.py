@@ -310,7 +310,8 @@ class TestCatalogCommands:
     def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
         from cadee import __version__
 
-        assert run(capsys, "--version") == (0, f"cadee {__version__}\n", "")
+        code, out, err = run(capsys, "--version")
+        assert (code, err) == (0, "") and out.startswith(f"cadee {__version__} (YAML fast path: ")
         code, out, _ = run(capsys, "-V", "rules")
         assert code == 0 and __version__ in out
 

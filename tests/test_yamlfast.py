@@ -313,19 +313,30 @@ def test_repeated_values_are_resolved_once_even_past_the_minimum_cache(
 
 def test_a_build_older_than_its_source_is_not_used(tmp_path: Path) -> None:
     """A checkout whose .pyx changed since the build falls back to the Python loader."""
-    import types
+    from cadee.accelerator import is_stale
 
     built = tmp_path / "_yamlfast.cpython-311-x86_64-linux-gnu.so"
     source = tmp_path / "_yamlfast.pyx"
     built.write_bytes(b"")
     source.write_text("# source", encoding="utf-8")
-    module = types.ModuleType("cadee._yamlfast")
-    module.__file__ = str(built)
     os.utime(built, (1_000_000, 1_000_000))
     os.utime(source, (2_000_000, 2_000_000))
-    assert yamlload._is_stale(module)
+    assert is_stale(str(built))
     os.utime(built, (3_000_000, 3_000_000))
-    assert not yamlload._is_stale(module)
+    assert not is_stale(str(built))
     source.unlink()  # an installed wheel: no source beside the module
-    assert not yamlload._is_stale(module)
-    assert not yamlload._is_stale(None)
+    assert not is_stale(str(built))
+    assert not is_stale(None)
+
+
+def test_version_says_whether_the_fast_path_is_used(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from cadee import __version__
+    from cadee.cli import main
+
+    assert main(["--version"]) == 0
+    expected = "on" if fast is not None else "off (not built; see docs/performance.md)"
+    assert capsys.readouterr().out == f"cadee {__version__} (YAML fast path: {expected})\n"
+    monkeypatch.setenv("CADEE_NO_ACCELERATOR", "1")
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"cadee {__version__} (YAML fast path: off (CADEE_NO_ACCELERATOR is set))\n"
