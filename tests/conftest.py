@@ -15,6 +15,29 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 #: A fixed "today" so waiver tests never depend on the calendar.
 AS_OF = dt.date(2026, 6, 1)
+#: A small blueprint that passes every built-in rule.
+CLEAN = """\
+cadee: 1
+blueprint: {id: bp, title: T, owner: ops}
+owners: [{id: ops, name: Ops, function: operations}]
+systems:
+  - {id: svc, kind: service, owner: ops, boundary: corp}
+  - {id: idp, kind: identity-provider, owner: ops, boundary: corp}
+boundaries: [{id: corp, trust: internal, identity_provider: idp}]
+integrations: [{from: svc, to: idp, auth: mtls}]
+evidence:
+  - {id: e1, kind: integration-map, owner: ops}
+  - {id: e2, kind: identity-access-fallback, owner: ops}
+  - {id: e3, kind: runtime-observability, owner: ops}
+kpis: [{id: fcr, name: FCR, baseline: 0.6, target: 0.7, owner: ops}]
+gates: [{id: g, action: pause, when: FCR drops, decided_by: ops}]
+"""
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the test from the repository root (paths like examples/... resolve)."""
+    monkeypatch.chdir(REPO)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -20,30 +20,13 @@ from cadee.cli import main
 from cadee.report.github import escape_data, escape_property
 from cadee.report.sarif import RepositoryPaths, find_repository_root, fingerprint
 from cadee.rules import RULES
-from tests.conftest import REPO, SHARED
+from tests.conftest import CLEAN, REPO, SHARED
 
 PILOT = "examples/northwind-pilot/blueprint.yaml"
 FLAGSHIP = "examples/northwind-bank/blueprint.yaml"
 GOLDENS = REPO / "tests" / "goldens" / "ci"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 FORMATS = {"sarif": "sarif", "junit": "xml", "gitlab": "gitlab.json", "github": "github.txt"}
-
-CLEAN = """\
-cadee: 1
-blueprint: {id: bp, title: T, owner: ops}
-owners: [{id: ops, name: Ops, function: operations}]
-systems:
-  - {id: svc, kind: service, owner: ops, boundary: corp}
-  - {id: idp, kind: identity-provider, owner: ops, boundary: corp}
-boundaries: [{id: corp, trust: internal, identity_provider: idp}]
-integrations: [{from: svc, to: idp, auth: mtls}]
-evidence:
-  - {id: e1, kind: integration-map, owner: ops}
-  - {id: e2, kind: identity-access-fallback, owner: ops}
-  - {id: e3, kind: runtime-observability, owner: ops}
-kpis: [{id: fcr, name: FCR, baseline: 0.6, target: 0.7, owner: ops}]
-gates: [{id: g, action: pause, when: FCR drops, decided_by: ops}]
-"""
 
 #: Free text reaches messages through waiver targets (WVR002 quotes them) and
 #: waiver reasons (suppressions, system-out). The file name is hostile too.
@@ -82,10 +65,6 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     return code, out, err
 
-
-@pytest.fixture
-def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(REPO)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -16,38 +15,12 @@ import pytest
 import yaml
 
 from cadee.cli import main
-from tests.conftest import REPO
+from tests.conftest import CLEAN, REPO
 
 FLAGSHIP = "examples/northwind-bank/blueprint.yaml"
 PILOT = "examples/northwind-pilot/blueprint.yaml"
 GOLDENS = REPO / "tests" / "goldens"
 
-CLEAN = """\
-cadee: 1
-blueprint: {id: bp, title: T, owner: ops}
-owners: [{id: ops, name: Ops, function: operations}]
-systems:
-  - {id: svc, kind: service, owner: ops, boundary: corp}
-  - {id: idp, kind: identity-provider, owner: ops, boundary: corp}
-boundaries: [{id: corp, trust: internal, identity_provider: idp}]
-integrations: [{from: svc, to: idp, auth: mtls}]
-evidence:
-  - {id: e1, kind: integration-map, owner: ops}
-  - {id: e2, kind: identity-access-fallback, owner: ops}
-  - {id: e3, kind: runtime-observability, owner: ops}
-kpis: [{id: fcr, name: FCR, baseline: 0.6, target: 0.7, owner: ops}]
-gates: [{id: g, action: pause, when: FCR drops, decided_by: ops}]
-"""
-
-
-@pytest.fixture
-def in_repo() -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(REPO)
-    try:
-        yield
-    finally:
-        os.chdir(old)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -82,10 +82,6 @@ def check_golden(name: str, text: str, update: bool) -> None:
     assert text == golden.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(REPO)
-
 
 def load(path: Path | str) -> Blueprint:
     result = load_blueprint(path)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,15 +59,6 @@ def flagship() -> Blueprint:
 def pilot() -> Blueprint:
     return load(PILOT)
 
-
-@pytest.fixture
-def in_repo() -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(REPO)
-    try:
-        yield
-    finally:
-        os.chdir(old)
 
 
 def golden(name: str, text: str, update: bool) -> None:

@@ -30,7 +30,7 @@ from cadee.packs.model import LAYER_NAMES, MediatedPath, MustReach
 from cadee.packs.plugins import contract_problems, load_plugins
 from cadee.rules import LAYERS, RULES
 from cadee.rules.base import Rule, rule
-from tests.conftest import AS_OF, REPO
+from tests.conftest import AS_OF, CLEAN, REPO
 
 GOLDENS = REPO / "tests" / "goldens" / "packs"
 ACME = REPO / "examples" / "acme-bank"
@@ -49,15 +49,6 @@ def in_tmp(tmp_path: Path) -> Iterator[Path]:
     finally:
         os.chdir(old)
 
-
-@pytest.fixture
-def in_repo() -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(REPO)
-    try:
-        yield
-    finally:
-        os.chdir(old)
 
 
 def make_rule(rule_id: str = "ACME001", **template: Any) -> dict[str, Any]:
@@ -660,23 +651,6 @@ def test_every_error_of_a_pack_is_reported_in_one_run(in_tmp: Path) -> None:
 
 
 # -- projects: configuration, discovery, waivers, caching ---------------------------------------
-
-CLEAN = """\
-cadee: 1
-blueprint: {id: bp, title: T, owner: ops}
-owners: [{id: ops, name: Ops, function: operations}]
-systems:
-  - {id: svc, kind: service, owner: ops, boundary: corp}
-  - {id: idp, kind: identity-provider, owner: ops, boundary: corp}
-boundaries: [{id: corp, trust: internal, identity_provider: idp}]
-integrations: [{from: svc, to: idp, auth: mtls}]
-evidence:
-  - {id: e1, kind: integration-map, owner: ops}
-  - {id: e2, kind: identity-access-fallback, owner: ops}
-  - {id: e3, kind: runtime-observability, owner: ops}
-kpis: [{id: fcr, name: FCR, baseline: 0.6, target: 0.7, owner: ops}]
-gates: [{id: g, action: pause, when: FCR drops, decided_by: ops}]
-"""
 #: Fires on CLEAN: the service has no vendor.
 VENDOR = {"require": {"systems": {"kind": "service"}, "fields": {"vendor": {"present": True}}}}
 

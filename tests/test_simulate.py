@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -101,15 +100,6 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def small(tmp_path: Path) -> Blueprint:
     return load(tmp_path, SMALL_BANK, "small-bank.yaml")
 
-
-@pytest.fixture
-def in_repo() -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(REPO)
-    try:
-        yield
-    finally:
-        os.chdir(old)
 
 
 # -- the fallback lookup ------------------------------------------------------------------
