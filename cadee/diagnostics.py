@@ -74,6 +74,12 @@ class Finding:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of byte ``offset`` in ``data``."""
+    prefix = data[:offset]
+    return prefix.count(b"\n") + 1, offset - (prefix.rfind(b"\n") + 1) + 1
+
+
 def shorten(text: str, limit: int = 80) -> str:
     """``text`` cut to ``limit`` characters, for messages that quote user input."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -28,7 +28,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 
 from cadee.accelerator import is_stale
-from cadee.diagnostics import LoadError, Location, format_path
+from cadee.diagnostics import LoadError, Location, byte_position, format_path
 
 #: libyaml's C parser and event classes (untyped in the stubs).
 libyaml: Any = _yaml
@@ -439,9 +439,7 @@ class _Builder:
     def _reader_error(self, exc: yaml.YAMLError, data: bytes) -> None:
         self.failed = True
         position = getattr(exc, "position", 0) or 0
-        prefix = data[:position]
-        line = prefix.count(b"\n") + 1
-        column = position - (prefix.rfind(b"\n") + 1) + 1
+        line, column = byte_position(data, position)
         reason = getattr(exc, "reason", None) or "unreadable input"
         self.error(line, column, f"cannot read the file: {reason} (blueprints are UTF-8 text)")
 

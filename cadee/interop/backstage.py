@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from cadee.diagnostics import LoadError, Location, shorten
+from cadee.diagnostics import LoadError, Location, byte_position, shorten
 from cadee.interop.blueprint_writer import dump_yaml
 from cadee.interop.draft import Draft, DraftItem, IdAllocator, finalise, to_id
 from cadee.model import SYSTEM_KINDS, Blueprint, Integration, Owner, System
@@ -351,10 +351,7 @@ class _Catalog:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            prefix = data[: exc.start]
-            line = prefix.count(b"\n") + 1
-            column = exc.start - (prefix.rfind(b"\n") + 1) + 1
-            self.error(Location(file, line, column), "cannot read the file: not UTF-8 text")
+            self.error(Location(file, *byte_position(data, exc.start)), "cannot read the file: not UTF-8 text")
             return
         for start, document in split_documents(text):
             raw, errors = load_yaml(document, file)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from cadee.diagnostics import LoadError, Location, shorten
+from cadee.diagnostics import LoadError, Location, byte_position, shorten
 from cadee.interop.draft import Draft, DraftItem, IdAllocator, finalise, to_id
 from cadee.model import Blueprint
 
@@ -596,10 +596,7 @@ def import_calm(data: bytes, file: str, known_rules: Iterable[str]) -> tuple[Dra
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        prefix = data[: exc.start]
-        line = prefix.count(b"\n") + 1
-        column = exc.start - (prefix.rfind(b"\n") + 1) + 1
-        return None, [LoadError(Location(file, line, column), "cannot read the file: not UTF-8 text")]
+        return None, [LoadError(Location(file, *byte_position(data, exc.start)), "cannot read the file: not UTF-8 text")]
     try:
         root = _parse(text)
     except json.JSONDecodeError as exc:
