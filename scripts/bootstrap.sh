@@ -26,11 +26,17 @@ PY=$(find_python) || {
 }
 
 # System packages: venv/ensurepip for the virtual environment, Graphviz's dot for
-# maps; a C compiler with Python's and libyaml's headers for the loader's optional
-# C fast path (about 3x faster YAML reading; without them cadee is only slower).
+# maps and the one font the maps are laid out with (Liberation Sans, see
+# cadee/render/maps.py); a C compiler with Python's and libyaml's headers for the
+# loader's optional C fast path (about 3x faster YAML reading; without them cadee
+# is only slower).
 missing=()
 "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=("python3-venv")
 command -v dot >/dev/null 2>&1 || missing+=("graphviz")
+has_map_font() {
+  command -v fc-list >/dev/null 2>&1 && fc-list 'Liberation Sans' family | grep -q .
+}
+has_map_font || missing+=("fonts-liberation")
 # The C fast path's build prerequisites that are missing (the checks of hatch_build.py).
 fast_path_missing() {
   command -v "$("$PY" -c 'import sysconfig; print((sysconfig.get_config_var("CC") or "cc").split()[0])')" \
@@ -43,36 +49,50 @@ optional=()  # skipped with CADEE_NO_EXTENSIONS=1
 if [ -z "${CADEE_NO_EXTENSIONS:-}" ]; then
   while read -r package; do [ -n "$package" ] && optional+=("$package"); done < <(fast_path_missing)
 fi
+apt_install() {
+  # apt's own output (one line a package) shows what is happening; no progress bars in logs.
+  apt-get install -y -q --no-install-recommends "$@" 2>&1 | grep -v -E '^(Reading|Building|Selecting|Preparing|\(Reading)' >&2
+  return "${PIPESTATUS[0]}"
+}
 if [ "${#missing[@]}" -gt 0 ] || [ "${#optional[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null || say "apt-get update failed; installing from the package lists as they are"
+    say "installing system packages: ${missing[*]} ${optional[*]}"
+    say "(a fresh machine takes about 2 to 6 minutes here, most of it apt; later runs skip this)"
+    say "updating apt's package lists"
+    apt-get update -q >/dev/null || say "apt-get update failed; installing from the package lists as they are"
     if [ "${#missing[@]}" -gt 0 ]; then
       pkgs=("${missing[@]}")
       if [[ " ${missing[*]} " == *" python3-venv "* ]]; then
         version=$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
         pkgs+=("python${version}-venv")
       fi
-      say "installing ${pkgs[*]} with apt-get"
+      say "apt-get install ${pkgs[*]}"
       # The versioned venv package does not exist everywhere; try with it, then without.
-      apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null 2>&1 ||
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+      apt_install "${pkgs[@]}" || apt_install "${missing[@]}" || {
+        say "could not install ${missing[*]}; see apt's messages above"
+        exit 1
+      }
     fi
     if [ "${#optional[@]}" -gt 0 ]; then
-      say "installing ${optional[*]} with apt-get (for the YAML loader's C fast path)"
-      apt-get install -y -qq --no-install-recommends "${optional[@]}" >/dev/null 2>&1 ||
+      say "apt-get install ${optional[*]} (optional: the YAML loader's C fast path)"
+      apt_install "${optional[@]}" ||
         say "could not install ${optional[*]}; continuing without the C fast path (same results, slower)"
     fi
   else
-    if [ "${#missing[@]}" -gt 0 ]; then
-      say "missing system packages: ${missing[*]}"
-      say "install them with: sudo apt-get install ${missing[*]}"
-      if [[ " ${missing[*]} " == *" python3-venv "* ]]; then exit 1; fi
-      say "continuing without Graphviz: rendering maps will be unavailable"
-    fi
+    all=("${missing[@]}" "${optional[@]}")
+    say "system packages to install: ${all[*]}"
+    say "  as root, run: apt-get install --no-install-recommends ${all[*]}"
+    say "  (or with sudo; without sudo, run this script as root in a container, e.g."
+    say "   docker run --rm -v \"\$PWD:/src\" -w /src python:3.11-bookworm bash scripts/test.sh)"
     if [ "${#optional[@]}" -gt 0 ]; then
-      say "optional: sudo apt-get install ${optional[*]} builds the YAML loader's C fast path"
-      say "continuing without it: the same results, large blueprints validate about 1.5x slower"
+      say "  ${optional[*]}: optional, for the YAML loader's C fast path (same results, large blueprints validate about 1.5x slower without)"
+    fi
+    if [[ " ${missing[*]} " == *" python3-venv "* ]]; then exit 1; fi
+    if [[ " ${missing[*]} " == *" graphviz "* ]]; then
+      say "continuing without Graphviz: rendering maps will be unavailable"
+    elif [[ " ${missing[*]} " == *" fonts-liberation "* ]]; then
+      say "continuing without Liberation Sans: maps are laid out with another font"
     fi
   fi
 fi
@@ -92,9 +112,14 @@ inputs_changed() {
     [ cadee/_yamlfast.pyx -nt "$stamp" ]
 }
 if inputs_changed || { can_build_fast_path && [ ! -f "$failed" ] && ! fast_path_built; }; then
-  say "installing cadee and its test dependencies into .venv"
+  say "installing cadee and its test dependencies into .venv (about 1 to 3 minutes the first time)"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  # pip's own lines (what it collects and builds) show progress; its errors pass through.
+  if ! .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -e '.[test]' 2>&1 |
+    { grep -E '^(Collecting|Building|Successfully|ERROR|error)' >&2 || true; }; then
+    say "pip could not install cadee; see its messages above"
+    exit 1
+  fi
   touch "$stamp"
   rm -f "$failed"
   if can_build_fast_path && ! fast_path_built; then

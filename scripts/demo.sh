@@ -3,7 +3,7 @@
 # Northwind Bank production blueprint (and its earlier pilot), simulate failures,
 # and render the evidence pack (maps, evidence documents, leadership brief) into ./cadee-out.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 bash scripts/bootstrap.sh || exit $?
 out=${1:-cadee-out}
 mkdir -p "$out"

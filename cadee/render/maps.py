@@ -52,9 +52,14 @@ MERMAID_LIMIT = 40_000
 NO_BOUNDARY = "_no-boundary"
 INSTALL_HINT = "install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz)"
 
-#: Helvetica's metrics everywhere: browsers pick Helvetica or Arial, Linux (Graphviz's
-#: layout, Typst's PDF) the metric-compatible Liberation Sans, else DejaVu Sans.
-FONT = "Helvetica,Arial,Liberation Sans,DejaVu Sans,sans-serif"
+#: The one font Graphviz lays maps out with, on every machine: Liberation Sans
+#: (Debian/Ubuntu package fonts-liberation, which scripts/bootstrap.sh installs with
+#: Graphviz). Naming a single family keeps fontconfig from picking whatever happens to
+#: be installed, so the layout is the same wherever the fonts are.
+FONT = "Liberation Sans"
+#: What the SVG asks a viewer for: Liberation Sans, else Arial or Helvetica, which
+#: have the same metrics, so labels fit the boxes Graphviz measured in any browser.
+SVG_FONT_STACK = "Liberation Sans,Arial,Helvetica,sans-serif"
 INK = "#1F2933"
 MUTED = "#6B7785"
 FINDING = "#C81E1E"
@@ -756,6 +761,10 @@ def run_dot(source: str, fmt: str) -> bytes:
     output, _, renderer = fmt.partition(":")
     try:
         result: bytes = graphviz.pipe("dot", output, source.encode("utf-8"), renderer=renderer or None, quiet=True)
-        return result
     except graphviz.ExecutableNotFound:
         raise GraphvizMissing() from None
+    if output == "svg":
+        # Graphviz names the one family it measured with; viewers without it get the
+        # metric-compatible ones instead of their default serif face.
+        result = result.replace(b'font-family="%s"' % FONT.encode(), b'font-family="%s"' % SVG_FONT_STACK.encode())
+    return result
