@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,15 @@ from pydantic import ValidationError
 from cadee.diagnostics import LoadError, Location
 from cadee.errors import did_you_mean, format_error, quote
 from cadee.gcpause import gc_paused
+from cadee.measurements import parse_measurements_csv
 from cadee.model import (
     LIST_FIELDS,
     Blueprint,
     BlueprintMeta,
     Document,
     Item,
+    Kpi,
+    MeasuredValue,
     SourceFile,
 )
 from cadee.yamlload import Limits, YMap, YSeq, describe_type, load_yaml
@@ -158,27 +162,84 @@ class _Loader:
                 return
             entry.includes.append(self.read(real, self.shown(real), chain))
 
-    def include_problem(self, entry: _File, target: str) -> Path | str:
+    def include_problem(self, entry: _File, target: str, what: str = "include") -> Path | str:
+        """The confined real path of ``target``, relative to ``entry``'s file, or what is wrong."""
         if not target.strip():
-            return "empty include path"
+            return f"empty {what} path"
         if "\x00" in target:
-            return "include path contains a NUL character"
+            return f"{what} path contains a NUL character"
         if os.path.isabs(target):
-            return "include paths are relative to the including file, not absolute"
+            if what == "include":
+                return "include paths are relative to the including file, not absolute"
+            return f"{what} paths are relative to the file that names them, not absolute"
         # Symbolic links are resolved before the confinement check.
         real = (entry.real.parent / target).resolve()
         if not real.is_relative_to(self.root):
-            return (f"include path {_quote(target)} resolves outside the project root "
+            return (f"{what} path {_quote(target)} resolves outside the project root "
                     f"({self.root.as_posix()}: the git work tree, else the top-level file's folder)")
         if not real.exists():
             suggestion = _did_you_mean(Path(target).name, _siblings(real.parent))
-            return f"included file {_quote(target)} does not exist{suggestion}"
+            noun = "included file" if what == "include" else what
+            return f"{noun} {_quote(target)} does not exist{suggestion}"
         if not real.is_file():
-            return f"include path {_quote(target)} is not a file"
+            return f"{what} path {_quote(target)} is not a file"
         return real
 
     def shown(self, real: Path) -> str:
         return display_path(real, self.cwd)
+
+    def collect_measurements(self, files: list[_File], blueprint: Blueprint) -> None:
+        """Every KPI's measurements, inline and from its CSV file, sorted by date (spec 1.1 A1).
+
+        Two measurements of one KPI with the same date are an error naming both.
+        """
+        for entry in files:
+            for kpi, raw_kpi, index in entry.items.get("kpis", ()):
+                assert isinstance(kpi, Kpi)
+                where = f"kpis[{index}]"
+                points: list[MeasuredValue] = []
+                raw_list = raw_kpi.get("measurements")
+                for position, measurement in enumerate(kpi.measurements or ()):
+                    assert isinstance(raw_list, YSeq)
+                    line, column = raw_list.item_marks[position]
+                    points.append(MeasuredValue(measurement.date, measurement.value, measurement.note,
+                                                Location(entry.shown, line, column, f"{where}.measurements[{position}]")))
+                if kpi.measurements_file is not None:
+                    line, column = raw_kpi.key_marks["measurements_file"][2:]
+                    points.extend(self.read_measurements(entry, kpi.measurements_file,
+                                                         Location(entry.shown, line, column,
+                                                                  f"{where}.measurements_file")))
+                points.sort(key=lambda point: point.date)
+                for previous, point in pairwise(points):
+                    if point.date == previous.date:
+                        first = previous.location
+                        self.errors.append(LoadError(point.location, (
+                            f"a second measurement of KPI '{kpi.id}' dated {point.date.isoformat()}: "
+                            f"first at {first.file}:{first.line}")))
+                blueprint.measurements[kpi.id] = points
+
+    def read_measurements(self, entry: _File, target: str, at: Location) -> list[MeasuredValue]:
+        problem = self.include_problem(entry, target, what="measurements file")
+        if isinstance(problem, str):
+            self.errors.append(LoadError(at, problem))
+            return []
+        shown = self.shown(problem)
+        try:
+            size = problem.stat().st_size
+            if size > self.limits.max_file_bytes:
+                self.errors.append(LoadError(at, f"measurements file is {size:,} bytes, above the limit of "
+                                             f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)"))
+                return []
+            data = problem.read_bytes()
+        except OSError as exc:
+            self.errors.append(LoadError(at, f"cannot read the measurements file: {exc.strerror or exc}"))
+            return []
+        self.sources.append(SourceFile(shown, hashlib.sha256(data).hexdigest()))
+        rows, problems = parse_measurements_csv(data)
+        for csv_problem in problems:
+            self.error(shown, csv_problem.line, csv_problem.column, csv_problem.message)
+        return [MeasuredValue(row.date, row.value, row.note, Location(shown, row.line, row.column))
+                for row in rows]
 
     def error(self, file: str, line: int, column: int, message: str, path: str = "") -> None:
         self.errors.append(LoadError(Location(file, line, column, path), message))
@@ -383,6 +444,11 @@ class _References:
         for gate in blueprint.gates:
             ref(gate, "kpi", gate.kpi, kpis, "kpi")
             ref(gate, "decided_by", gate.decided_by, owners, "owner")
+            if gate.trigger is not None and gate.kpi is None:
+                self.at(gate, raw_items.get(id(gate)), "trigger",
+                        f"gate '{gate.id}' has a trigger but names no `kpi` to evaluate it on")
+        for approval in blueprint.approvals:
+            ref(approval, "by", approval.by, owners, "owner")
         for waiver in blueprint.waivers:
             ref(waiver, "approved_by", waiver.approved_by, owners, "owner")
             if self.loader.known_rules is not None and waiver.rule not in self.loader.known_rules:
@@ -474,6 +540,8 @@ def _load(top_path: Path, limits: Limits | None, known_rules: Collection[str]) -
         for entry in files:
             for key, triples in entry.items.items():
                 getattr(blueprint, key).extend(item for item, _, _ in triples)
+        loader.collect_measurements(files, blueprint)
+        blueprint.files = sorted(loader.sources, key=lambda s: s.path)  # with the measurements files
         _References(loader, files).check(blueprint, top)
     errors = sorted(set(loader.errors))
     return LoadResult(shown, blueprint if not errors else None, errors, sorted(loader.sources, key=lambda s: s.path))

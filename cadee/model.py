@@ -21,6 +21,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -73,6 +74,7 @@ EvidenceKind = Literal["integration-map", "identity-access-fallback", "runtime-o
 EvidenceStatus = Literal["draft", "in-review", "approved"]
 Direction = Literal["increase", "decrease"]
 GateAction = Literal["pause", "scale", "redesign"]
+ApprovalDecision = Literal["approved", "approved-with-conditions", "rejected"]
 
 SYSTEM_KINDS: tuple[str, ...] = get_args(SystemKind)
 EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
@@ -174,6 +176,8 @@ class BlueprintMeta(Strict):
     """Accountable owner of the whole workflow (rule OWN002)."""
     approvers: IdList = None
     """Default change approvers for every system without its own."""
+    live_since: Annotated[Date | None, NotNull] = None
+    """The rollout date: measurements before it are "before", on or after it "after" (spec 1.1 A1)."""
 
 
 class Owner(Item):
@@ -299,6 +303,14 @@ class Evidence(Item):
     approved_by: OptId = None
 
 
+class Measurement(Strict):
+    """One measured value of a KPI, dated by the first day of the period it covers (spec 1.1 A1)."""
+
+    date: Date
+    value: Number
+    note: OptStr = None
+
+
 class Kpi(Item):
     """A measure compared before and after rollout (spec section 7)."""
 
@@ -309,6 +321,33 @@ class Kpi(Item):
     target: OptNumber = None
     direction: Annotated[Direction | None, NotNull] = None
     owner: OptId = None
+    measurements: Annotated[list[Measurement] | None, NotNull] = None
+    """Measured values; merged with those of ``measurements_file``."""
+    measurements_file: OptStr = None
+    """A CSV file (`date,value` or `date,value,note`), relative to this file, confined like includes."""
+
+
+class GateTrigger(Strict):
+    """A machine-evaluable condition on the gate's KPI (spec 1.1 A3)."""
+
+    below: OptNumber = None
+    above: OptNumber = None
+    for_days: Annotated[int | None, NotNull, Field(ge=1)] = None
+    """The window: measurements dated from as-of minus for_days plus 1 to as-of."""
+    min_points: Annotated[int | None, NotNull, Field(ge=1)] = None
+    """Fewer measurements in the window give `no-data` (default 2 with for_days, else 1)."""
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> GateTrigger:
+        if (self.below is None) == (self.above is None):
+            raise PydanticCustomError("trigger_threshold", "a trigger holds exactly one of `below` or `above`")
+        return self
+
+    @property
+    def points_needed(self) -> int:
+        if self.min_points is not None:
+            return self.min_points
+        return 2 if self.for_days is not None else 1
 
 
 class Gate(Item):
@@ -320,6 +359,18 @@ class Gate(Item):
     kpi: OptId = None
     threshold: OptNumber = None
     decided_by: OptId = None
+    trigger: Annotated[GateTrigger | None, NotNull] = None
+    """Evaluated against the KPI's measurements: triggered, clear or no-data; manual without it."""
+
+
+class Approval(Item):
+    """One sign-off of a version of the architecture (spec 1.1 A4)."""
+
+    by: Id
+    version: str
+    date: Date
+    decision: ApprovalDecision
+    note: OptStr = None
 
 
 class Waiver(Item):
@@ -354,6 +405,7 @@ class Document(Strict):
     kpis: Annotated[list[Kpi] | None, NotNull] = None
     gates: Annotated[list[Gate] | None, NotNull] = None
     waivers: Annotated[list[Waiver] | None, NotNull] = None
+    approvals: Annotated[list[Approval] | None, NotNull] = None
 
     @field_validator("cadee")
     @classmethod
@@ -371,7 +423,18 @@ LIST_FIELDS: dict[str, type[Item]] = {
     "kpis": Kpi,
     "gates": Gate,
     "waivers": Waiver,
+    "approvals": Approval,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredValue:
+    """A measurement of a KPI with where it was written (the blueprint or a CSV file)."""
+
+    date: dt.date
+    value: int | float
+    note: str | None
+    location: Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,7 +464,10 @@ class Blueprint:
     kpis: list[Kpi] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
+    #: Every measurement of each KPI (inline and from its CSV file), by KPI id, sorted by date.
+    measurements: dict[str, list[MeasuredValue]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -129,7 +129,7 @@ class TestJson:
     def test_shape_and_key_order(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
         _, out, _ = run(capsys, "validate", PILOT, "--format", "json", "--as-of", "2026-06-01")
         data = json.loads(out)
-        assert list(data) == ["blueprint", "valid", "errors", "findings", "summary"]
+        assert list(data) == ["blueprint", "valid", "errors", "findings", "summary", "kpis", "gates"]
         assert data["blueprint"] == PILOT
         assert list(data["findings"][0]) == ["rule", "name", "severity", "target", "message", "file", "line", "column", "waived"]
         assert list(data["summary"]) == ["error", "warning", "info", "waived"]

@@ -54,9 +54,11 @@ class EntityChange:
 
 
 def item_key(collection: str, item: Any) -> str:
-    """The matching key: the id; for waivers ``rule:target``."""
+    """The matching key: the id; for waivers ``rule:target``; for approvals ``by@version``."""
     if collection == "waivers":
         return f"{item.rule}:{item.target}"
+    if collection == "approvals":
+        return f"{item.by}@{item.version}"
     return str(item.id)
 
 

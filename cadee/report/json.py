@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cadee.check import Report
+from cadee.decision import Evaluation, Side, evaluate
 from cadee.diagnostics import SEVERITIES
 from cadee.validate import BlueprintResult
 
@@ -45,6 +46,46 @@ def result_to_dict(result: BlueprintResult) -> dict[str, Any]:
             for f in (report.findings if report is not None and result.valid else [])
         ],
         "summary": summary,
+        **_decision_loop(evaluate(report.blueprint, report.as_of) if report is not None and result.valid else None),
+    }
+
+
+def _side(side: Side) -> dict[str, Any]:
+    return {"count": side.count, "mean": side.mean, "latest": side.latest}
+
+
+def _decision_loop(evaluation: Evaluation | None) -> dict[str, Any]:
+    """The KPIs before and after rollout and the gates' statuses (spec 1.1 clarification 7)."""
+    if evaluation is None:
+        return {"kpis": [], "gates": []}
+    return {
+        "kpis": [
+            {
+                "id": k.kpi.id,
+                "unit": k.kpi.unit,
+                "before": _side(k.before),
+                "after": _side(k.after),
+                "change": k.change,
+                "change_unit": "percentage points" if k.percentage else k.kpi.unit,
+                "relative_change": k.relative_change,
+                "improvement": k.improvement,
+            }
+            for k in evaluation.kpis
+        ],
+        "gates": [
+            {
+                "id": g.gate.id,
+                "action": g.gate.action,
+                "kpi": g.gate.kpi,
+                "status": g.status,
+                "window": {
+                    "from": g.window_start.isoformat() if g.window_start else None,
+                    "to": evaluation.as_of.isoformat() if g.gate.trigger else None,
+                    "measurements": [{"date": p.date.isoformat(), "value": p.value} for p in g.window],
+                },
+            }
+            for g in evaluation.gates
+        ],
     }
 
 
