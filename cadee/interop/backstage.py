@@ -158,6 +158,7 @@ def to_backstage(blueprint: Blueprint) -> list[dict[str, Any]]:
         "use-case": meta_fields.get("use_case"),
         "version": meta_fields.get("version"),
         "status": meta_fields.get("status"),
+        "live-since": meta.live_since.isoformat() if meta.live_since is not None else None,
         "approvers": ", ".join(meta.approvers) if meta.approvers is not None else None,
         "unowned": "true" if domain_owner is None else None,
     })
@@ -262,7 +263,8 @@ def render_backstage(blueprint: Blueprint) -> str:
 def not_exported(blueprint: Blueprint) -> list[str]:
     """What a Backstage catalog has no place for (told to the user on stderr)."""
     counts = [(len(blueprint.evidence), "evidence entry", "evidence entries"), (len(blueprint.kpis), "KPI", "KPIs"),
-              (len(blueprint.gates), "gate", "gates"), (len(blueprint.waivers), "waiver", "waivers")]
+              (len(blueprint.gates), "gate", "gates"), (len(blueprint.waivers), "waiver", "waivers"),
+              (len(blueprint.approvals), "approval", "approvals")]
     lost = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
     if not lost:
         return []
@@ -525,7 +527,7 @@ class _Importer:
         if description:
             meta["description"] = description
         for key, name in (("industry", "industry"), ("use_case", "use-case"), ("version", "version"),
-                          ("status", "status")):
+                          ("status", "status"), ("live_since", "live-since")):
             value = chosen.annotation(name)
             if value is not None:
                 meta[key] = str(value)

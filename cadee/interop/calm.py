@@ -82,7 +82,7 @@ _SYSTEM_KEYS = ("kind", "owner", "approvers", "environment", "criticality", "red
                 "fallback", "observability")
 _BOUNDARY_KEYS = ("trust", "identity_provider", "clearance")
 _INTEGRATION_KEYS = ("protocol", "mode", "auth", "identity", "data", "timeout_ms")
-_META_LISTS = ("owners", "evidence", "kpis", "gates", "waivers")
+_META_LISTS = ("owners", "evidence", "kpis", "gates", "waivers", "approvals")
 
 
 # -- export ----------------------------------------------------------------------------
@@ -148,6 +148,15 @@ def to_calm(blueprint: Blueprint) -> dict[str, Any]:
         items = getattr(blueprint, key)
         if items:
             carried[key] = [_set_fields(item) for item in items]
+    for kpi in carried.get("kpis", ()):
+        # A measurements file is a path next to the blueprint: carry its values instead.
+        points = blueprint.measurements.get(kpi["id"], [])
+        kpi.pop("measurements_file", None)
+        kpi.pop("measurements", None)
+        if points:
+            kpi["measurements"] = [
+                {"date": p.date.isoformat(), "value": p.value, **({"note": p.note} if p.note else {})} for p in points
+            ]
     document["metadata"] = {"cadee": carried}
     return document
 

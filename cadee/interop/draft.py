@@ -19,7 +19,7 @@ from cadee.diagnostics import Location, shorten
 __all__ = ["SECTIONS", "Draft", "DraftItem", "IdAllocator", "Note", "clean_text", "finalise", "to_id"]
 
 #: Blueprint lists in the order a file declares them.
-SECTIONS = ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates", "waivers")
+SECTIONS = ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates", "waivers", "approvals")
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -133,6 +133,7 @@ _REQUIRED = {
     "kpis": {"id", "name"},
     "gates": {"id", "action", "when"},
     "waivers": {"rule", "target", "reason", "approved_by", "expires"},
+    "approvals": {"by", "version", "date", "decision"},
 }
 
 
@@ -188,13 +189,15 @@ def _describe(section: str, fields: dict[str, Any]) -> str:
         return f"integration {fields.get('from')!s:.64} -> {fields.get('to')!s:.64}"
     if section == "waivers":
         return f"waiver {fields.get('rule')!s:.20}:{fields.get('target')!s:.64}"
+    if section == "approvals":
+        return f"approval by {fields.get('by')!s:.64} of version {fields.get('version')!s:.20}"
     return f"{section[:-1] if section != 'evidence' else 'evidence'} {fields.get('id')!s:.64}"
 
 
 def _unique_ids(draft: Draft) -> None:
     seen: set[str] = set()
     for section in SECTIONS:
-        if section == "waivers":
+        if section in ("waivers", "approvals"):
             continue
         kept = []
         for item in draft.sections[section]:
@@ -300,3 +303,10 @@ def _references(draft: Draft, rules: set[str]) -> None:
             continue
         kept.append(item)
     draft.sections["waivers"] = kept
+    kept = []
+    for item in draft.sections["approvals"]:
+        if item.fields["by"] not in owners:
+            draft.warn(item.origin, f"{_describe('approvals', item.fields)}: the owner is not declared; not imported")
+            continue
+        kept.append(item)
+    draft.sections["approvals"] = kept

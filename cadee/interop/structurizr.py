@@ -196,7 +196,8 @@ def not_exported(blueprint: Blueprint) -> list[str]:
         lost.append(f"{len(blueprint.owners)} owners (systems keep their owner's id as a property)")
     if blueprint.boundaries:
         lost.append("boundary trust, clearance and identity provider (boundaries are groups)")
-    rest = len(blueprint.evidence) + len(blueprint.kpis) + len(blueprint.gates) + len(blueprint.waivers)
+    rest = (len(blueprint.evidence) + len(blueprint.kpis) + len(blueprint.gates) + len(blueprint.waivers)
+            + len(blueprint.approvals))
     if rest:
-        lost.append(f"{rest} evidence entries, KPIs, gates and waivers")
+        lost.append(f"{rest} evidence entries, KPIs, gates, waivers and approvals")
     return [f"not in the Structurizr workspace: {'; '.join(lost)}"] if lost else []
