@@ -244,13 +244,14 @@ def init(
 
 
 # -- commands from cadee/commands/ (one line each; keep alphabetical) -------------
-from cadee.commands import diff, export, import_, render, simulate  # noqa: E402
+from cadee.commands import diff, export, import_, render, simulate, status  # noqa: E402
 
 app.command("diff", help=diff.HELP)(diff.command)
 app.command("export", help=export.HELP)(export.command)
 app.command("import", help=import_.HELP)(import_.command)
 app.command("render", help=render.HELP)(render.command)
 app.command("simulate", help=simulate.HELP)(simulate.command)
+app.command("status", help=status.HELP)(status.command)
 
 def main(argv: Sequence[str] | None = None, *, fast_exit: bool = False) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code.

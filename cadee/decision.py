@@ -211,3 +211,52 @@ def recommend(evaluation: Evaluation, blocking: Sequence[str] = ()) -> Decision:
     if scale and not blocking:
         return Decision("scale", scale)
     return Decision("continue", scale, tuple(blocking) if scale else ())
+
+
+# -- wording shared by the status command and the documents ------------------------------
+
+
+def format_number(value: float | int) -> str:
+    """A measured value or mean with the precision a reader needs (no float noise)."""
+    magnitude = abs(value)
+    digits = 0 if magnitude >= 100 else 1 if magnitude >= 10 else 2
+    text = f"{value:.{digits}f}"
+    return "0" if text in ("-0", "-0.0", "-0.00") else text
+
+
+def format_value(value: float | int | None, kpi: Kpi) -> str:
+    """A value in the KPI's unit: ``73.1%``, ``366 seconds``, ``4.16``; ``-`` when absent."""
+    if value is None:
+        return "-"
+    number = format_number(value)
+    if is_percentage(kpi):
+        return f"{number}%"
+    return f"{number} {kpi.unit}" if kpi.unit and kpi.unit != "score" else number
+
+
+def format_change(comparison: KpiComparison) -> str:
+    """``+5.6 pp (+8.3%)``: percentage points for percentages, the unit otherwise."""
+    change = comparison.change
+    if change is None:
+        return "-"
+    sign = "+" if change > 0 else ""
+    if comparison.percentage:
+        text = f"{sign}{format_number(change)} pp"
+    else:
+        unit = comparison.kpi.unit
+        text = f"{sign}{format_number(change)}" + (f" {unit}" if unit and unit != "score" else "")
+    if comparison.relative_change is not None and not comparison.percentage:
+        text += f" ({sign}{comparison.relative_change * 100:.1f}%)"
+    return text
+
+
+def describe_trigger(gate: Gate) -> str:
+    """``below 3.8 for 21 days (at least 2 measurements)``; empty without a trigger."""
+    trigger = gate.trigger
+    if trigger is None:
+        return ""
+    bound = f"below {format_number(trigger.below)}" if trigger.below is not None else \
+        f"above {format_number(trigger.above or 0)}"
+    if trigger.for_days is None:
+        return f"latest measurement {bound}"
+    return f"every measurement {bound} for {trigger.for_days} days (at least {trigger.points_needed})"

@@ -293,3 +293,36 @@ def test_only_each_approvers_latest_entry_of_this_version_counts(tmp_path: Path)
     assert record.missing == ("comp",) and not record.complete
     early = evaluate(load(tmp_path, text), D(2026, 5, 1)).sign_off  # entries after as-of are ignored
     assert early.missing == ("ops", "comp")
+
+
+# -- cadee status ------------------------------------------------------------------------
+
+
+def test_status_of_the_flagship_says_continue_and_exits_0(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["status", "examples/northwind-bank/blueprint.yaml", "--as-of", "2026-06-01"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "First-contact resolution (nw-kpi-fcr)  " in out and "67.5% (13)" in out and "+5.60 pp" in out
+    assert "Sign-off of version 2.3: 3 of 3 approvers" in out
+    assert "clear   pause     nw-gate-pause-csat" in out
+    assert out.rstrip().endswith("Recommended decision: CONTINUE: no pause, redesign or scale gate has fired")
+
+
+def test_status_of_the_pilot_says_pause_and_exits_1(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["status", "examples/northwind-pilot/blueprint.yaml", "--as-of", "2026-06-01"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FIRED   pause     pilot-gate-pause-csat" in out
+    assert "pilot-compliance: missing" in out
+    assert "Recommended decision: PAUSE: gates 'pilot-gate-pause-csat', 'pilot-gate-redesign' fired" in out
+
+
+def test_status_json_and_invalid_blueprint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, blueprint_with(gate=", trigger: {below: 61}", measurements=points(("2026-03-08", 59))))
+    assert main(["status", str(path), "--as-of", "2026-06-01", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (data["decision"], data["gates"][0]["status"], data["kpis"][0]["after"]["count"]) == ("pause", "triggered", 1)
+    path.write_text("cadee: 1\nblueprint: {id: bp, title: T, owner: nobody}\n")
+    assert main(["status", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "unknown owner 'nobody'" in out and "nothing evaluated" in out

@@ -46,7 +46,7 @@ def result_to_dict(result: BlueprintResult) -> dict[str, Any]:
             for f in (report.findings if report is not None and result.valid else [])
         ],
         "summary": summary,
-        **_decision_loop(evaluate(report.blueprint, report.as_of) if report is not None and result.valid else None),
+        **decision_loop(evaluate(report.blueprint, report.as_of) if report is not None and result.valid else None),
     }
 
 
@@ -54,7 +54,7 @@ def _side(side: Side) -> dict[str, Any]:
     return {"count": side.count, "mean": side.mean, "latest": side.latest}
 
 
-def _decision_loop(evaluation: Evaluation | None) -> dict[str, Any]:
+def decision_loop(evaluation: Evaluation | None) -> dict[str, Any]:
     """The KPIs before and after rollout and the gates' statuses (spec 1.1 clarification 7)."""
     if evaluation is None:
         return {"kpis": [], "gates": []}
