@@ -13,7 +13,7 @@ from tests.conftest import REPO
 
 pytest.importorskip("matplotlib")
 
-from cadee.render.charts import kpi_charts  # noqa: E402
+from cadee.render.charts import kpi_charts
 
 AS_OF = dt.date(2026, 6, 1)
 
