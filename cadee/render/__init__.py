@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cadee.check import Report
+    from cadee.decision import Evaluation
     from cadee.model import Blueprint
     from cadee.render.model import Document, Provenance
 
@@ -171,6 +172,15 @@ def _pdf_layout(width: float, height: float) -> dict[str, dict[str, Any]]:
     return layout
 
 
+def _charts(blueprint: Blueprint, evaluation: Evaluation) -> dict[str, str]:
+    """``chart/<kpi id> -> SVG`` when matplotlib is installed (the ``charts`` extra)."""
+    from cadee.render.charts import charts_available, kpi_charts
+
+    if not charts_available():
+        return {}
+    return {f"chart/{kpi}": svg.decode("utf-8") for kpi, svg in kpi_charts(blueprint, evaluation).items()}
+
+
 def _svg_size(svg: str) -> tuple[float, float]:
     match = _SVG_SIZE.search(svg)
     if not match:
@@ -187,6 +197,7 @@ def build_pack(
     templates_dir: str | os.PathLike[str] | None = None,
 ) -> Pack:
     """Render the pack; formats that cannot be rendered are listed in ``problems``."""
+    from cadee.decision import evaluate
     from cadee.graph import build_graph
     from cadee.render import documents, maps
     from cadee.render.model import provenance_of
@@ -201,6 +212,7 @@ def build_pack(
         wanted = [f for f in wanted if f not in NEEDS_DOT]
     doc_formats = [f for f in wanted if f in DOCUMENT_FORMATS]
     provenance = provenance_of(blueprint, (as_of or report.as_of).isoformat())
+    evaluation = evaluate(blueprint, report.as_of)
     # The graph the rules ran on, unless the report is of another blueprint object.
     graph = report.graph if report.graph is not None and report.graph.blueprint is blueprint else build_graph(blueprint)
     diagrams = maps.build_diagrams(
@@ -250,7 +262,16 @@ def build_pack(
                 pdf=_pdf_layout(width, height) if width else {},
             )
 
-        ctx = documents.Context.create(report, provenance, list(diagrams), graph)
+        charts = _charts(blueprint, evaluation) if doc_formats else {}
+        for key, chart in charts.items():
+            width, height = _svg_size(chart)
+            figures[key] = FigureAsset(
+                key=key, title=key, svg=inline_svg(chart), input=f"chart:{key}", width_pt=width, height_pt=height,
+                mermaid="", link=f"charts/{key.split('/', 1)[1]}.svg", pdf={"chart": {"width": width, "page": ""}},
+            )
+            files[f"charts/{key.split('/', 1)[1]}.svg"] = chart.encode("utf-8")
+        svgs = {**svgs, **charts}
+        ctx = documents.Context.create(report, provenance, [*diagrams, *charts], graph, evaluation)
         docs = documents.build_documents(ctx)
         map_refs = tuple(
             MapRef(diagrams[key].title, tuple(

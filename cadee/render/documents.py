@@ -20,6 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cadee.check import Report
+from cadee.decision import (
+    APPROVING,
+    Evaluation,
+    GateStatus,
+    describe_trigger,
+    evaluate,
+    format_change,
+    format_value,
+    recommend,
+)
 from cadee.diagnostics import Finding
 from cadee.graph import ArchitectureGraph, build_graph, reach
 from cadee.model import SYSTEMS_OF_RECORD, Blueprint, Evidence, Integration, Owner, System
@@ -29,6 +39,7 @@ from cadee.render.model import (
     Bullets,
     Callout,
     Cell,
+    Charts,
     Column,
     Columns,
     Document,
@@ -103,8 +114,11 @@ class Context:
     report: Report
     graph: ArchitectureGraph
     provenance: Provenance
-    #: Keys of the figures available (from :func:`cadee.render.maps.build_diagrams`).
+    #: Keys of the figures available (maps from :func:`cadee.render.maps.build_diagrams`,
+    #: KPI charts as ``chart/<kpi id>``).
     figures: Sequence[str]
+    #: KPIs before and after, gate statuses and sign-off as of the report's date.
+    evaluation: Evaluation
     by_target: dict[str, list[Finding]] = field(default_factory=dict)
     unwaived_errors: frozenset[str] = frozenset()
     _duties: dict[str, Duties] | None = None
@@ -120,12 +134,13 @@ class Context:
 
     @classmethod
     def create(cls, report: Report, provenance: Provenance, figures: Sequence[str],
-               graph: ArchitectureGraph | None = None) -> Context:
+               graph: ArchitectureGraph | None = None, evaluation: Evaluation | None = None) -> Context:
         graph = graph or build_graph(report.blueprint)
         by_target: dict[str, list[Finding]] = {}
         for finding in report.findings:
             by_target.setdefault(finding.target, []).append(finding)
-        return cls(report, graph, provenance, figures, by_target, flagged_targets(report))
+        evaluation = evaluation or evaluate(report.blueprint, report.as_of)
+        return cls(report, graph, provenance, figures, evaluation, by_target, flagged_targets(report))
 
     @property
     def blueprint(self) -> Blueprint:
@@ -377,16 +392,10 @@ def _readiness_tables(ctx: Context) -> Columns:
     return Columns(((layer_table,), (family_table,)))
 
 
-def _approvers_block(ctx: Context) -> list[Block]:
+def _approvers_summary(ctx: Context) -> Paragraph:
+    """Who approves changes by default, and whether tier-1 systems have independent approvers."""
     blueprint = ctx.blueprint
     tier1 = [s for s in blueprint.systems if s.criticality == "tier-1"]
-    counts: Counter[str] = Counter()
-    tier1_counts: Counter[str] = Counter()
-    for system in blueprint.systems:
-        for approver in dict.fromkeys(ctx.graph.effective_approvers(system)):
-            counts[approver] += 1
-            if system.criticality == "tier-1":
-                tier1_counts[approver] += 1
     defaults = blueprint.meta.approvers or []
     own_status = [ctx.rule_status(r) for r in ("OWN003", "OWN004")]
     ok = all(s in ("pass", "waived") for s in own_status)
@@ -407,6 +416,19 @@ def _approvers_block(ctx: Context) -> list[Block]:
             "customer advisory (see OWN003, OWN004).",
             tone="" if ok else "fail",
         ))
+    return Paragraph(tuple(text))
+
+
+def _approvers_table(ctx: Context) -> list[Block]:
+    """The approvers of most systems, tier-1 first."""
+    blueprint = ctx.blueprint
+    counts: Counter[str] = Counter()
+    tier1_counts: Counter[str] = Counter()
+    for system in blueprint.systems:
+        for approver in dict.fromkeys(ctx.graph.effective_approvers(system)):
+            counts[approver] += 1
+            if system.criticality == "tier-1":
+                tier1_counts[approver] += 1
     rows = []
     for owner_id, count in sorted(counts.items(), key=lambda p: (-tier1_counts[p[0]], -p[1], p[0])):
         owner = ctx.graph.owners.get(owner_id)
@@ -421,7 +443,7 @@ def _approvers_block(ctx: Context) -> list[Block]:
          Column("All systems", align="right")),
         tuple(rows[:_TOP_APPROVERS]), empty="Nobody approves changes.",
     )
-    blocks: list[Block] = [Paragraph(tuple(text)), table]
+    blocks: list[Block] = [table]
     if len(rows) > _TOP_APPROVERS:
         more = len(rows) - _TOP_APPROVERS
         blocks.append(para(f"… and {plural(more, 'more approver')}, each for a few systems (see the ownership plan).", size="small"))
@@ -466,48 +488,91 @@ def _evidence_table(ctx: Context) -> Table:
 
 
 def kpi_table(ctx: Context) -> Table:
+    """Each KPI measured before and after rollout: means with their number of measurements."""
     rows = []
-    for kpi in ctx.blueprint.kpis:
-        unit = f" {kpi.unit}" if kpi.unit else ""
-        arrow = {"increase": "↑ higher", "decrease": "↓ lower"}.get(kpi.direction or "", "—")
-        change = "—"
-        if kpi.baseline is not None and kpi.target is not None:
-            delta = kpi.target - kpi.baseline
-            change = f"{'+' if delta >= 0 else '−'}{number(abs(delta))}"  # noqa: RUF001
-            if kpi.baseline:
-                change += f" ({'+' if delta >= 0 else '−'}{abs(delta) / abs(kpi.baseline) * 100:.0f}%)"  # noqa: RUF001
+    for comparison in ctx.evaluation.kpis:
+        kpi = comparison.kpi
+        before, after = comparison.before, comparison.after
+        verdict: Span
+        if comparison.improvement is True:
+            verdict = badge("better", "ok")
+        elif comparison.improvement is False:
+            verdict = badge("worse" if comparison.change else "no change", "fail" if comparison.change else "warn")
+        elif not before.count and not after.count:
+            verdict = badge("not measured", "warn")
+        else:
+            verdict = span("—", tone="muted")
         missing = kpi.baseline is None or kpi.target is None or kpi.owner is None
         rows.append((
-            cell(kpi.name),
-            cell(number(kpi.baseline) + (unit if kpi.baseline is not None else ""), tone="fail" if kpi.baseline is None else ""),
-            cell(number(kpi.target) + (unit if kpi.target is not None else ""), tone="fail" if kpi.target is None else ""),
-            cell(arrow),
-            cell(change),
-            cell(ctx.owner(kpi.owner)),
-            cell(badge("EVD002", "warn")) if missing else cell(badge("ok", "ok")),
+            cell(span(kpi.name), *( [span(" (EVD002)", tone="warn")] if missing else [])),
+            cell(f"{format_value(before.mean, kpi)} ({before.count})" if before.count else "—",
+                 tone="" if before.count else "muted"),
+            cell(f"{format_value(after.mean, kpi)} ({after.count})" if after.count else "—",
+                 tone="" if after.count else "muted"),
+            cell(format_change(comparison)),
+            cell(format_value(kpi.target, kpi) if kpi.target is not None else "—"),
+            cell(verdict),
         ))
     return Table(
-        (Column("KPI", "3fr"), Column("Baseline", align="right"), Column("Target", align="right"),
-         Column("Better", nowrap=True), Column("Change", align="right"), Column("Owner", "2fr"), Column("Check")),
+        (Column("KPI", "3fr"), Column("Before", align="right", nowrap=True), Column("After", align="right", nowrap=True),
+         Column("Change", align="right", nowrap=True), Column("Target", align="right", nowrap=True), Column("Result")),
         tuple(rows), empty="The blueprint defines no KPI (EVD003).",
     )
 
 
+def kpi_charts(ctx: Context) -> Charts:
+    charts = tuple(
+        Figure(f"chart/{c.kpi.id}", c.kpi.name, size="chart")
+        for c in ctx.evaluation.kpis if f"chart/{c.kpi.id}" in ctx.figures
+    )
+    unmeasured = [c.kpi.name for c in ctx.evaluation.kpis if not c.before.count and not c.after.count]
+    note = f"Not measured, so not charted: {', '.join(unmeasured)}." if unmeasured else ""
+    if not charts and any(c.before.count or c.after.count for c in ctx.evaluation.kpis):
+        from cadee.render.charts import INSTALL_HINT
+
+        note = f"{INSTALL_HINT}. {note}".strip()
+    return Charts(charts, note)
+
+
+ACTION_TONE: dict[str, Tone] = {"pause": "fail", "redesign": "warn", "scale": "info"}
+
+
+def _gate_status_badge(status: GateStatus) -> Span:
+    """A fired pause or redesign gate is a failure; a fired scale gate is a decision to take."""
+    if status.status == "triggered":
+        return badge("fired", "fail" if status.gate.action in ("pause", "redesign") else "info")
+    if status.status == "clear":
+        return badge("clear", "ok" if status.gate.action in ("pause", "redesign") else "muted")
+    return badge("no data" if status.status == "no-data" else "manual", "warn" if status.status == "no-data" else "muted")
+
+
+def _window_cell(status: GateStatus) -> Cell:
+    if status.status == "manual":
+        return cell(span("decided by its owner", tone="muted"))
+    if not status.window:
+        return cell(span("no measurement in the window", tone="warn"))
+    return cell(", ".join(f"{p.date.strftime('%d %b')}: {p.value}" for p in status.window[-4:])
+                + (f" (and {len(status.window) - 4} earlier)" if len(status.window) > 4 else ""))
+
+
 def gates_table(ctx: Context) -> Table:
-    tones: dict[str, Tone] = {"pause": "fail", "scale": "ok", "redesign": "warn"}
+    kpis = {k.id: k for k in ctx.blueprint.kpis}
     rows = []
-    for gate in ctx.blueprint.gates:
-        kpi = next((k for k in ctx.blueprint.kpis if k.id == gate.kpi), None)
+    for status in ctx.evaluation.gates:
+        gate = status.gate
+        kpi = kpis.get(gate.kpi or "")
         rows.append((
-            cell(badge(gate.action, tones[gate.action])),
+            cell(badge(gate.action, ACTION_TONE[gate.action])),
             cell(gate.when),
             cell(kpi.name if kpi else "—"),
-            cell(number(gate.threshold)),
+            cell(describe_trigger(gate) or "—"),
+            cell(_gate_status_badge(status)),
+            _window_cell(status),
             cell(ctx.owner(gate.decided_by) if gate.decided_by else span("nobody (EVD003)", tone="fail")),
         ))
     return Table(
-        (Column("Action"), Column("When", "5fr"), Column("KPI", "2fr"), Column("Threshold", align="right"),
-         Column("Decided by", "3fr")),
+        (Column("Action"), Column("When", "4fr"), Column("KPI", "2fr"), Column("Trigger", "2fr"),
+         Column("Status"), Column("Measurements", "2fr"), Column("Decided by", "2fr")),
         tuple(rows), empty="No decision gates are defined (EVD003).",
     )
 
@@ -515,10 +580,16 @@ def gates_table(ctx: Context) -> Table:
 def waivers_table(ctx: Context) -> Table:
     as_of = ctx.report.as_of
     rows = []
+    unused = {f.target for f in ctx.report.findings if f.rule == "WVR002"}
     for waiver in ctx.blueprint.waivers:
         expired = waiver.expires < as_of
         days = (waiver.expires - as_of).days
-        status = badge("expired", "fail") if expired else badge(f"active, {days} days left", "info" if days > 60 else "warn")
+        if expired:
+            status = badge("expired", "fail")
+        elif waiver.key in unused:
+            status = badge("unused: waives nothing", "warn")
+        else:
+            status = badge(f"active, {days} days left", "info" if days > 60 else "warn")
         rows.append((
             cell(span(waiver.rule, "strong")),
             cell(span(waiver.target, "code")),
@@ -534,19 +605,38 @@ def waivers_table(ctx: Context) -> Table:
     )
 
 
+#: The evidence document a rule family's controls are evidenced by (EVIDENCE_TITLES).
+EVIDENCE_FOR_FAMILY = {
+    "ARC": "integration-map",
+    "DAT": "integration-map",
+    "FBK": "identity-access-fallback",
+    "IAM": "identity-access-fallback",
+    "OBS": "runtime-observability",
+}
+
+
 def coverage_table(ctx: Context) -> Table:
+    """A control passes when the rules mapped to it pass **and** the evidence it needs is approved."""
     by_reference: dict[str, list[str]] = {}
     for rule in ctx.report.rules.values():
         for reference in rule.references:
             by_reference.setdefault(reference, []).append(rule.id)
+    approved = {e.kind for e in ctx.blueprint.evidence if e.status == "approved"}
     rows = []
     for reference in sorted(by_reference, key=_reference_key):
         rule_ids = by_reference[reference]
         statuses = [ctx.rule_status(r) for r in rule_ids]
         worst = next((s for s in ("fail", "warn", "waived") if s in statuses), "pass")
-        rows.append((cell(reference), cell(*[span(r) for r in rule_ids], sep=", "), cell(badge(worst, STATUS_TONE[worst]))))
-    return Table((Column("Control reference", "3fr"), Column("Rules", "2fr"), Column("Result")), tuple(rows),
-                 empty="No rule with control references was run.")
+        needed = sorted({EVIDENCE_FOR_FAMILY[r[:3]] for r in rule_ids if r[:3] in EVIDENCE_FOR_FAMILY})
+        missing = [kind for kind in needed if kind not in approved]
+        result = badge(worst, STATUS_TONE[worst])
+        if worst in ("pass", "waived") and missing:
+            result = badge("not evidenced", "warn")
+        evidence = cell(*[span(EVIDENCE_TITLES[k], tone="warn" if k in missing else "") for k in needed],
+                        sep="; ") if needed else cell(span("—", tone="muted"))
+        rows.append((cell(reference), cell(*[span(r) for r in rule_ids], sep=", "), evidence, cell(result)))
+    return Table((Column("Control reference", "3fr"), Column("Rules", "2fr"), Column("Evidence", "3fr"),
+                  Column("Result")), tuple(rows), empty="No rule with control references was run.")
 
 
 def _reference_key(reference: str) -> tuple[str, int, str]:
@@ -573,13 +663,120 @@ def _blocking_blocks(ctx: Context, blocking: Sequence[Finding]) -> list[Block]:
     return blocks
 
 
+DECISION_TONE: dict[str, Tone] = {"pause": "fail", "redesign": "warn", "scale": "ok", "continue": "info"}
+
+
+def _blockers(ctx: Context) -> list[str]:
+    """What holds a fired scale gate back: unwaived errors, a missing sign-off of a production blueprint."""
+    blockers = []
+    errors = ctx.report.summary()["error"]
+    if errors:
+        blockers.append(f"{plural(errors, 'unwaived error')} block production")
+    record = ctx.evaluation.sign_off
+    if ctx.blueprint.meta.status == "production" and not record.complete:
+        blockers.append("the sign-off of this version is incomplete")
+    return blockers
+
+
+def _fired_sentence(ctx: Context, status: GateStatus) -> str:
+    kpi = next((k for k in ctx.blueprint.kpis if k.id == status.gate.kpi), None)
+    values = ", ".join(format_value(p.value, kpi) if kpi else str(p.value) for p in status.window)
+    measured = f"{kpi.name if kpi else status.gate.kpi} measured {values}" if values else ""
+    decider = f"; decided by {ctx.owner(status.gate.decided_by).text}" if status.gate.decided_by else ""
+    return f"'{status.gate.when}' ({measured}{decider})"
+
+
+def _decision(ctx: Context) -> Callout:
+    """The recommended decision, derived from the gates, with its reasons."""
+    decision = recommend(ctx.evaluation, _blockers(ctx))
+    statuses: Counter[str] = Counter(g.status for g in ctx.evaluation.gates)
+    if decision.action in ("pause", "redesign"):
+        fired = "; ".join(_fired_sentence(ctx, g) for g in decision.gates)
+        text = (f"{'This gate has' if len(decision.gates) == 1 else 'These gates have'} fired: {fired}. "
+                f"{'Pause the rollout' if decision.action == 'pause' else 'Redesign'} until the measures "
+                "recover, then decide again.")
+    elif decision.action == "scale":
+        text = (f"The scale gate fired: {'; '.join(_fired_sentence(ctx, g) for g in decision.gates)}; "
+                "no pause or redesign gate has fired and nothing blocks production.")
+    else:
+        parts = [f"{statuses[s]} {label}" for s, label in (("clear", "clear"), ("no-data", "without data"),
+                                                            ("manual", "decided by their owners")) if statuses[s]]
+        text = f"No pause, redesign or scale gate has fired ({', '.join(parts) or 'no gates'})."
+        if decision.gates:
+            text += (f" A scale gate fired, but {' and '.join(decision.blocked_by)}: "
+                     "fix that before scaling.")
+        else:
+            text += " Keep the rollout as it is and keep measuring."
+    return Callout(DECISION_TONE[decision.action], f"Recommended decision: {decision.action}", (span(text),))
+
+
+def _sign_off_blocks(ctx: Context) -> list[Block]:
+    record = ctx.evaluation.sign_off
+    if record.version is None:
+        return [para(span("This blueprint has no version, so it cannot be signed off "
+                          "(set blueprint.version).", tone="fail" if ctx.blueprint.meta.status == "production" else "warn"))]
+    if not record.approvers:
+        return [para(span("No blueprint approvers are named, so nobody can sign off this version.", tone="fail"))]
+    done = len(record.approvers) - len(record.missing)
+    conditions = [a for a in record.counting.values() if a.decision == "approved-with-conditions"]
+    summary = (f"Version {record.version} is signed off by {done} of {len(record.approvers)} approvers"
+               + (f", {plural(len(conditions), 'with conditions', 'with conditions')}" if conditions else "")
+               + ("." if not record.missing else
+                  f"; still missing: {', '.join(ctx.owner(o).text for o in record.missing)}."))
+    rows = []
+    for owner in record.approvers:
+        entry = record.counting.get(owner)
+        if entry is None or entry.decision not in APPROVING:
+            rows.append((
+                cell(ctx.owner(owner)),
+                cell(span(entry.decision if entry else "to sign", tone="fail" if entry else "warn")),
+                cell(entry.date.isoformat() if entry else "____________"),
+                cell(entry.note or "" if entry else "signature: ______________________"),
+            ))
+            continue
+        rows.append((
+            cell(ctx.owner(owner)),
+            cell(badge(entry.decision.replace("-", " "), "ok" if entry.decision == "approved" else "warn")),
+            cell(entry.date.isoformat()),
+            cell(entry.note or "—"),
+        ))
+    return [
+        para(span(summary, tone="ok" if not record.missing else "fail")),
+        Table((Column("Approver", "2fr"), Column("Decision"), Column("Date", nowrap=True), Column("Conditions", "3fr")),
+              tuple(rows), caption="Sign-off"),
+    ]
+
+
+def _architecture_answer(ctx: Context) -> Bullets:
+    """Question 2 in three lines: rules, evidence, N-1."""
+    rules = ctx.report.rules
+    passing = sum(1 for r in rules if ctx.rule_status(r) in ("pass", "waived"))
+    arch = [r for r in rules.values() if r.layer == "architecture"]
+    arch_passing = sum(1 for r in arch if ctx.rule_status(r.id) in ("pass", "waived"))
+    waived = ctx.report.summary()["waived"]
+    approved = [t for k, t in EVIDENCE_TITLES.items()
+                if any(e.kind == k and e.status == "approved" for e in ctx.blueprint.evidence)]
+    missing = [t for t in EVIDENCE_TITLES.values() if t not in approved]
+    resilience = _resilience_para(ctx)
+    assert isinstance(resilience, Paragraph)
+    return Bullets((
+        (span("Rules: ", "strong"), span(
+            f"{passing} of {len(rules)} pass, {arch_passing} of {len(arch)} architecture rules"
+            + (f" ({plural(waived, 'finding')} waived)" if waived else "") + ".",
+            tone="ok" if passing == len(rules) else "fail")),
+        (span("Evidence: ", "strong"), span(
+            f"{len(approved)} of {len(EVIDENCE_TITLES)} evidence documents approved"
+            + (f"; not approved: {', '.join(missing)}." if missing else "."),
+            tone="ok" if not missing else "warn")),
+        resilience.spans,
+    ))
+
+
 def build_brief(ctx: Context) -> Document:
     blueprint = ctx.blueprint
     summary = ctx.report.summary()
     approved = sum(1 for kind in EVIDENCE_TITLES if any(
         e.kind == kind and e.status == "approved" for e in blueprint.evidence))
-    arch_rules = [r for r in ctx.report.rules.values() if r.layer == "architecture"]
-    arch_passing = sum(1 for r in arch_rules if ctx.rule_status(r.id) in ("pass", "waived"))
     stats = Stats((
         Stat("Systems", str(len(blueprint.systems))),
         Stat("Integrations", str(len(blueprint.integrations))),
@@ -588,31 +785,34 @@ def build_brief(ctx: Context) -> Document:
         Stat("Waived", str(summary["waived"]), "info" if summary["waived"] else ""),
         Stat("Evidence approved", f"{approved}/3", "ok" if approved == 3 else "warn"),
     ))
-    evd_note = (
-        f"Architecture rules: {arch_passing} of {len(arch_rules)} pass"
-        + (" (some with waived findings)." if any(ctx.rule_status(r.id) == "waived" for r in arch_rules) else ".")
-    )
+    live = blueprint.meta.live_since
+    before_after = (f"Before and after the rollout on {live.isoformat()}, as of {ctx.report.as_of.isoformat()}: "
+                    if live else "Not live yet (no rollout date): every measurement so far is a baseline. ")
     blocking = [f for f in ctx.report.findings if f.severity == "error" and not f.waived]
     blocks: list[Block] = [
+        _decision(ctx),
         _verdict(ctx),
         stats,
-        heading(2, "Readiness"),
-        _readiness_tables(ctx),
-        *(_blocking_blocks(ctx, blocking) if blocking else []),
         heading(2, "Decision questions"),
         heading(3, "1. Who approves changes once live?"),
-        *_approvers_block(ctx),
+        _approvers_summary(ctx),
+        *_sign_off_blocks(ctx),
         heading(3, "2. Is architecture still the limiting factor?"),
-        para(span(evd_note, tone="ok" if arch_passing == len(arch_rules) else "fail"),
-             span(" The three evidence documents required before scaling:")),
-        _evidence_table(ctx),
-        _resilience_para(ctx),
+        _architecture_answer(ctx),
         heading(3, "3. How do resolution, handle time and service quality compare?"),
-        para("Baselines are measured before rollout; targets are what the rollout must reach. "
-             "The gates below act on the measured values."),
+        para(before_after, span("means of the measurements, their number in brackets; percentages change "
+                                "in percentage points (pp).", tone="muted")),
         kpi_table(ctx),
+        kpi_charts(ctx),
+        *(_blocking_blocks(ctx, blocking) if blocking else []),
         heading(2, "Pause, scale and redesign gates"),
         gates_table(ctx),
+        heading(2, "Readiness"),
+        _readiness_tables(ctx),
+        heading(2, "Evidence"),
+        _evidence_table(ctx),
+        heading(2, "Change approvers"),
+        *_approvers_table(ctx),
         heading(2, "Open waivers"),
         waivers_table(ctx),
         heading(2, "Control coverage"),
@@ -633,7 +833,7 @@ def build_brief(ctx: Context) -> Document:
         meta=tuple(meta),
         blocks=tuple(blocks),
         provenance=ctx.provenance,
-        summary="Readiness, the three decision questions, gates, waivers and control coverage.",
+        summary="The recommended decision, the three decision questions, gates, waivers and control coverage.",
         toc=False,
     )
 
@@ -966,11 +1166,15 @@ def build_identity(ctx: Context) -> Document:
         if i.from_ != i.to and (ctx.graph.systems[i.from_].boundary != ctx.graph.systems[i.to].boundary
                                 or ctx.graph.systems[i.from_].boundary is None)
     )
+    without = [s.id for s in ai if any(f.rule == "FBK001" for f in ctx.by_target.get(s.id, ()))]
+    chained = len(ai) - len(without)
+    gap = (f" {plural(len(without), 'AI component')} without one (FBK001): "
+           f"{', '.join(ctx.system(s) for s in without)}." if without else "")
     blocks: list[Block] = [
         *warnings,
         para(f"{plural(len(blueprint.boundaries), 'boundary', 'boundaries')}, "
              f"{plural(crossings, 'integration')} crossing a boundary, "
-             f"{plural(len(ai), 'AI component')} with fallback chains to human desks."),
+             f"{plural(chained, 'AI component')} of {len(ai)} with a fallback chain to a human desk.{gap}"),
         heading(2, "Boundaries"),
         boundaries_table(ctx),
         heading(2, "Identity map"),

@@ -172,7 +172,17 @@ class Columns:
     type: str = "columns"
 
 
-Block = Heading | Paragraph | Bullets | Callout | Stats | Table | Figure | Columns
+@dataclass(frozen=True, slots=True)
+class Charts:
+    """Small charts side by side (HTML, PDF), linked from Markdown: one figure each
+    (``chart/<kpi id>``); ``note`` says why there are none when ``items`` is empty."""
+
+    items: tuple[Figure, ...]
+    note: str = ""
+    type: str = "charts"
+
+
+Block = Heading | Paragraph | Bullets | Callout | Stats | Table | Figure | Columns | Charts
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +273,8 @@ class Document:
             block = stack.pop(0)
             if isinstance(block, Figure):
                 found.append(block)
+            elif isinstance(block, Charts):
+                found.extend(block.items)
             elif isinstance(block, Columns):
                 stack[:0] = [b for column in block.columns for b in column]
         return tuple(found)
