@@ -33,7 +33,16 @@ from cadee.load import LoadResult, display_path, load_blueprint
 from cadee.model import LIST_FIELDS, SourceFile
 from cadee.yamlload import Limits, YMap, YSeq, load_yaml
 
-__all__ = ["Side", "SourceError", "base_side", "find_rename", "load_side", "parse_side"]
+__all__ = [
+    "Side",
+    "SourceError",
+    "base_side",
+    "checkout_files",
+    "find_rename",
+    "load_side",
+    "parse_side",
+    "repository_path",
+]
 
 _SYMLINK = "120000"
 _TREE = "040000"
@@ -255,6 +264,39 @@ def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits,
                 followed = posixpath.normpath(posixpath.join(folder, include))
                 if not followed.startswith("../") and followed != "..":
                     pending.append(followed)
+
+
+def repository_path(side: Side) -> str:
+    """The side's path relative to the repository root (git's ``REV:PATH`` rule)."""
+    return _repo_path(side, _resolve(side))
+
+
+def checkout_files(side: Side, paths: Sequence[str], root: Path) -> list[str]:
+    """Write the repository files ``paths``, as they are at the side's revision, under ``root``.
+
+    Regular files are written, symbolic links are made as links (so the
+    reader's confinement sees where they point), anything else is skipped.
+    Returns the paths written. Used for a project's configuration and rule
+    packs at a revision (:meth:`cadee.project.Project.at_revision`).
+    """
+    revision = _resolve(side)
+    wanted = [p for p in dict.fromkeys(paths) if p and not p.startswith("../") and not posixpath.isabs(p)]
+    entries = _entries(revision, wanted, side.label)
+    contents = _blobs(revision, sorted({oid for _, kind, oid in entries.values() if kind == "blob"}), side.label)
+    written = []
+    for path in wanted:
+        entry = entries.get(path)
+        if entry is None or entry[1] != "blob" or entry[0] == _GITLINK:
+            continue
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = contents[entry[2]]
+        if entry[0] == _SYMLINK:
+            os.symlink(os.fsdecode(data), target)
+        else:
+            target.write_bytes(data)
+        written.append(path)
+    return written
 
 
 def load_side(
