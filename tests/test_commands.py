@@ -104,7 +104,7 @@ def test_cannot_write_the_output_is_handled_in_one_place(
     (in_tmp / "folder").mkdir()
     for args in (["schema", "-o", "folder"], ["validate", "bp.yaml", "-o", "folder"],
                  ["export", "bp.yaml", "--to", "dot", "-o", "folder"]):
-        code, out, err = run(capsys, *args)
+        code, _out, err = run(capsys, *args)
         assert code == 2 and err.startswith("cadee: error: cannot write folder"), (args, err)
     sources = "".join(p.read_text(encoding="utf-8") for p in COMMANDS.glob("*.py") if p.name != "common.py")
     assert "cannot write" not in sources

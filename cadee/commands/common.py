@@ -106,12 +106,14 @@ def emit(text: str, output: Path | None, *, overwrite: bool = True, command: str
             from cadee.files import write_atomic
 
             write_atomic(output, text)
-        else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            with output.open("x", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-    except FileExistsError:
-        raise usage_error(f"{output} already exists; {command} never overwrites") from None
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            stream = output.open("x", encoding="utf-8", newline="\n")
+        except FileExistsError:
+            raise usage_error(f"{output} already exists; {command} never overwrites") from None
+        with stream:
+            stream.write(text)
     except OSError as exc:
         raise usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
 
