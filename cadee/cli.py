@@ -51,10 +51,12 @@ def _root(
 
 
 def _register(target: typer.Typer) -> None:
-    """Every command module, in name order: ``register(app)`` when it has one (a group
-    such as ``rules``), else ``command`` under its ``NAME`` with its ``HELP``."""
-    for info in sorted(pkgutil.iter_modules(cadee.commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"cadee.commands.{info.name}")
+    """Every command module: ``register(app)`` when it has one (a group such as
+    ``rules``), else ``command`` under its ``NAME`` with its ``HELP``. In the order
+    of ``POSITION`` (where ``--help`` lists them; default: after the others), then name."""
+    modules = [importlib.import_module(f"cadee.commands.{info.name}")
+               for info in pkgutil.iter_modules(cadee.commands.__path__)]
+    for module in sorted(modules, key=lambda m: (getattr(m, "POSITION", 100), m.__name__)):
         register = getattr(module, "register", None)
         if callable(register):
             register(target)

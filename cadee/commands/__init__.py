@@ -8,6 +8,8 @@ so a new command is one new module:
   arguments and options, and which **returns the exit code** (0 done, 1 the
   check failed, 2 invalid input). A usage problem is ``raise usage_error(...)``
   (:mod:`cadee.commands.common`): ``cadee: error: ...`` on standard error, exit 2.
+- optionally ``POSITION`` (an int), where ``cadee --help`` lists it (default: after
+  the others, by name);
 - or ``register(app)``, for a command group (``rules``: the catalog, ``rules test``
   and ``explain``).
 

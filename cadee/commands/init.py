@@ -11,6 +11,7 @@ import typer
 from cadee.commands.common import emit, usage_error
 
 NAME = "init"
+POSITION = 3  # where ``cadee --help`` lists it
 HELP = "Write a starter blueprint from a reusable pattern; never overwrites."
 
 
@@ -24,7 +25,7 @@ def target_file(dest: str) -> Path:
 
 
 def command(
-    dest: Annotated[str, typer.Argument(metavar="DEST", help="File (or folder, ending with /) to create.")] = "blueprint.yaml",
+    dest: Annotated[str, typer.Argument(help="File (or folder, ending with /) to create.")] = "blueprint.yaml",
     pattern: Annotated[str, typer.Option("--pattern", "-p", help="Starter pattern (see --list).")] = "financial-services",
     list_patterns: Annotated[bool, typer.Option("--list", help="List the available patterns and exit.")] = False,
 ) -> int:

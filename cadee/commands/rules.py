@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from cadee.project import Project
     from cadee.rules.base import Rule
 
+#: Where ``cadee --help`` lists ``explain`` (the group itself comes after the commands).
+POSITION = 1
 HELP = "List the rules: built-in, from installed plugins and from the project's rule packs."
 TEST_HELP = "Run every pack and plugin rule's examples: the failing one must fire it, the passing one must not. Exit 1: a test failed, 2: invalid pack."
 EXPLAIN_HELP = "Print one rule's full documentation (built-in, plugin or pack rule)."

@@ -10,6 +10,7 @@ import typer
 from cadee.commands.common import emit
 
 NAME = "schema"
+POSITION = 2  # where ``cadee --help`` lists it
 HELP = "Print the blueprint's JSON Schema (for editors and yaml-language-server)."
 
 

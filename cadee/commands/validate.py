@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from cadee.validate import BlueprintResult
 
 NAME = "validate"
+POSITION = 0  # where ``cadee --help`` lists it
 HELP = ("Check blueprints against the CADEE rules. Exit 0: pass, 1: findings at or above the fail level, "
         "2: invalid blueprint or usage error.")
 
