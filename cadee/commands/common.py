@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from cadee.validate import BlueprintResult
 
 __all__ = [
+    "Stop",
     "UsageError",
     "as_typer",
     "console",
@@ -48,6 +49,14 @@ __all__ = [
 
 class UsageError(Exception):
     """A command cannot run as asked: ``cadee: error: MESSAGE``, exit 2."""
+
+
+class Stop(Exception):
+    """End the command with ``code``; what to say was already printed (a helper's way out)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def usage_error(message: str) -> UsageError:
@@ -68,6 +77,8 @@ def as_typer(command: Callable[..., int | None]) -> Callable[..., None]:
         except UsageError as exc:
             console(stderr=True).print(f"cadee: error: {exc}", markup=False, highlight=False)
             code = 2
+        except Stop as stop:
+            code = stop.code
         if code is not None:  # None: a group's callback before its subcommand runs
             raise typer.Exit(code)
 

@@ -3,16 +3,15 @@ the project's rule packs and installed plugins (docs/custom-rules.md)."""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cadee.commands.common import as_typer
+from cadee.commands.common import Stop, as_typer
 from cadee.commands.common import console as _console
 from cadee.commands.common import print_errors as _print_errors
 from cadee.commands.common import usage_error as _usage_error
@@ -50,10 +49,6 @@ app = typer.Typer(
 )
 
 
-class _Invalid(Exception):
-    """The project's rule packs or plugins are invalid (printed; exit 2)."""
-
-
 def register(app_: typer.Typer) -> None:
     """``cadee rules`` (a group: the catalog and ``rules test``) and ``cadee explain``."""
     app_.add_typer(app, name="rules", help=HELP)
@@ -61,7 +56,8 @@ def register(app_: typer.Typer) -> None:
 
 
 def _rules(packs: Sequence[Path] | None) -> Project:
-    """The rules of the given packs, or of the current folder's project; its errors printed."""
+    """The rules of the given packs, or of the current folder's project; stops with exit 2
+    (errors printed) when a pack or plugin is invalid."""
     from cadee.project import Project
 
     found = Project.resolve(Path.cwd(), packs=packs or None)
@@ -69,26 +65,12 @@ def _rules(packs: Sequence[Path] | None) -> Project:
     errors.extend(found.rule_errors)
     if errors:
         _print_errors(errors)
-        raise _Invalid
+        raise Stop(2)
     return found
-
-
-def _checked(command: Callable[..., int | None]) -> Callable[..., int | None]:
-    """``command``, ending with exit 2 when the rule packs or plugins are invalid."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> int | None:
-        try:
-            return command(*args, **kwargs)
-        except _Invalid:
-            return 2
-
-    return run
 
 
 @app.callback()
 @as_typer
-@_checked
 def catalog(
     ctx: typer.Context,
     output_format: Annotated[CatalogFormat, typer.Option("--format", "-f", help="Catalog format.")] = CatalogFormat.text,
@@ -112,7 +94,6 @@ def catalog(
 
 @app.command("test", help=TEST_HELP)
 @as_typer
-@_checked
 def test(
     packs: Annotated[list[Path] | None, typer.Argument(metavar="PACK", help="Rule-pack files; default: the project's packs.", show_default=False)] = None,
 ) -> int:
@@ -161,7 +142,6 @@ def test(
     return 1 if failed_rules else 0
 
 
-@_checked
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule ID such as FBK001 or ACME001, or its name.")],
     packs: Annotated[list[Path] | None, typer.Option("--pack", metavar="FILE", help=_PACK_HELP, show_default=False)] = None,
