@@ -317,3 +317,9 @@ def test_a_configuration_linked_out_of_the_work_tree_is_not_read(
     code, out, err = run(capsys, "validate", "bp.yaml")
     assert code == 2 and "cadee.toml:1:1: error the configuration file resolves outside the project root" in out
     assert "AKIA" not in out + err
+
+
+def test_import_refuses_a_fifo_instead_of_blocking(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.mkfifo(repo / "calm.json")
+    code, _, err = run(capsys, "import", "calm", "calm.json")
+    assert code == 2 and "calm.json:1:1: error cannot read the file: calm.json is a FIFO, not a regular file" in err

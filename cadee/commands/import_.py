@@ -64,6 +64,7 @@ def command(
         raise _usage_error(f"{output} already exists; cadee import never overwrites (choose another path)")
 
     from cadee.diagnostics import LoadError, Location
+    from cadee.files import read_regular
     from cadee.interop.blueprint_writer import render_blueprint
     from cadee.load import display_path
     from cadee.project import Project
@@ -76,7 +77,7 @@ def command(
     for path in files:
         shown = display_path(path)
         try:
-            inputs.append((shown, path.read_bytes()))
+            inputs.append((shown, read_regular(path)))  # a FIFO or device is refused, never read
         except OSError as exc:
             errors.append(LoadError(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}"))
     if errors:
