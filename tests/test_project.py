@@ -323,3 +323,20 @@ def test_import_refuses_a_fifo_instead_of_blocking(repo: Path, capsys: pytest.Ca
     os.mkfifo(repo / "calm.json")
     code, _, err = run(capsys, "import", "calm", "calm.json")
     assert code == 2 and "calm.json:1:1: error cannot read the file: calm.json is a FIFO, not a regular file" in err
+
+
+def test_project_at_a_revision_follows_a_pack_link_inside_the_repository(git_repo: Path) -> None:
+    (git_repo / "shared").mkdir()
+    (git_repo / "policy" / "acme.yaml").rename(git_repo / "shared" / "acme.yaml")
+    (git_repo / "policy" / "acme.yaml").symlink_to("../shared/acme.yaml")
+    (git_repo / "policy" / "evil.yaml").symlink_to("/etc/passwd")
+    (git_repo / "cadee.toml").write_text('rule-packs = ["policy/acme.yaml", "policy/evil.yaml"]\n',
+                                         encoding="utf-8")
+    _git(git_repo, "add", "-A")
+    _git(git_repo, "commit", "-q", "-m", "links")
+    project = Project.at_revision("HEAD", "bank/bp.yaml")
+    assert "ACME001" in project.rules
+    assert [e.message for e in project.errors] == [
+        "`rule-packs`: 'policy/evil.yaml' resolves outside the project root (the repository at HEAD: "
+        "the git work tree); it is not read"
+    ]

@@ -280,22 +280,31 @@ def checkout_files(side: Side, paths: Sequence[str], root: Path) -> list[str]:
     packs at a revision (:meth:`cadee.project.Project.at_revision`).
     """
     revision = _resolve(side)
-    wanted = [p for p in dict.fromkeys(paths) if p and not p.startswith("../") and not posixpath.isabs(p)]
-    entries = _entries(revision, wanted, side.label)
-    contents = _blobs(revision, sorted({oid for _, kind, oid in entries.values() if kind == "blob"}), side.label)
-    written = []
-    for path in wanted:
-        entry = entries.get(path)
-        if entry is None or entry[1] != "blob" or entry[0] == _GITLINK:
-            continue
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = contents[entry[2]]
-        if entry[0] == _SYMLINK:
-            os.symlink(os.fsdecode(data), target)
-        else:
-            target.write_bytes(data)
-        written.append(path)
+    pending = list(paths)
+    written: list[str] = []
+    for _ in range(8):  # links to links, a few deep
+        wanted = [p for p in dict.fromkeys(pending) if p and p != ".." and not p.startswith("../")
+                  and not posixpath.isabs(p) and p not in written]
+        if not wanted:
+            break
+        pending = []
+        entries = _entries(revision, wanted, side.label)
+        contents = _blobs(revision, sorted({oid for _, kind, oid in entries.values() if kind == "blob"}), side.label)
+        for path in wanted:
+            entry = entries.get(path)
+            if entry is None or entry[1] != "blob" or entry[0] == _GITLINK or os.path.lexists(root / path):
+                continue
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = contents[entry[2]]
+            if entry[0] == _SYMLINK:
+                link = os.fsdecode(data)
+                os.symlink(link, target)  # the reader's confinement judges where it points
+                if not posixpath.isabs(link):
+                    pending.append(posixpath.normpath(posixpath.join(posixpath.dirname(path), link)))
+            else:
+                target.write_bytes(data)
+            written.append(path)
     return written
 
 
