@@ -1,32 +1,27 @@
-"""The command line: a thin typer layer over the library.
+"""The command line: registers the commands of :mod:`cadee.commands` and owns ``main``.
 
-Only this module parses arguments, reads options from the environment and
-writes to the terminal or to files. Heavy modules (pydantic, networkx) are
-imported inside the commands so ``cadee --version`` and ``--help`` stay fast.
+Every module of ``cadee/commands/`` that defines a command is registered here,
+found by listing the package: a new command is one new module (see
+:mod:`cadee.commands` for the contract). Heavy modules (pydantic, networkx)
+are imported inside the commands so ``cadee --version`` and ``--help`` stay fast.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import os
+import pkgutil
 import sys
 from collections.abc import Sequence
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
+import cadee.commands
 from cadee import __version__
-from cadee.commands.common import console as _console
-from cadee.commands.common import parse_date as _parse_date
-from cadee.commands.common import print_errors as _print_errors
-from cadee.commands.common import usage_error as _fail
-
-if TYPE_CHECKING:
-
-    pass
+from cadee.commands.common import as_typer
 
 app = typer.Typer(
     name="cadee",
@@ -37,21 +32,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    junit = "junit"
-    gitlab = "gitlab"
-    github = "github"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
 
 
 def _version(value: bool) -> None:
@@ -70,188 +50,22 @@ def _root(
     """cadee checks AI customer-service architectures (blueprints) against the CADEE rules."""
 
 
-def _split(values: Sequence[str] | None) -> tuple[str, ...] | None:
-    if values is None:
-        return None
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+def _register(target: typer.Typer) -> None:
+    """Every command module: ``register(app)`` when it has one (a group such as
+    ``rules``), else ``command`` under its ``NAME`` with its ``HELP``. In the order
+    of ``POSITION`` (where ``--help`` lists them; default: after the others), then name."""
+    modules = [importlib.import_module(f"cadee.commands.{info.name}")
+               for info in pkgutil.iter_modules(cadee.commands.__path__)]
+    for module in sorted(modules, key=lambda m: (getattr(m, "POSITION", 100), m.__name__)):
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(target)
+        elif callable(getattr(module, "command", None)) and hasattr(module, "NAME"):
+            target.command(module.NAME, help=module.HELP)(as_typer(module.command))
 
 
-def _check_selectors(option: str, selectors: tuple[str, ...] | None, rule_ids: Sequence[str]) -> None:
-    for selector in selectors or ():
-        if not any(rid.startswith(selector.upper()) for rid in rule_ids):
-            raise _fail(f"{option} {selector[:40]!r} matches no rule (see `cadee rules`)")
+_register(app)
 
-
-def _write(path: Path, text: str) -> None:
-    """Write a report file atomically (devices such as /dev/null directly)."""
-    from cadee.files import write_atomic
-
-    write_atomic(path, text)
-
-
-@app.command()
-def validate(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Blueprint files, or folders to search for blueprints.", show_default=False)],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format: text, json, sarif (code scanning), junit (test reports), gitlab (Code Quality), github (workflow annotations).")] = OutputFormat.text,
-    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Lowest severity that fails the run (default: error, or the project's fail-on).", show_default=False)] = None,
-    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule IDs or prefixes (comma-separated, repeatable).", show_default=False)] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule IDs or prefixes.", show_default=False)] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge waivers as of this date (default: today).", show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of the terminal.", show_default=False)] = None,
-    reports: Annotated[list[str] | None, typer.Option("--report", metavar="FORMAT=FILE", help="Also write a report in FORMAT to FILE (repeatable), e.g. --report sarif=cadee.sarif --report junit=cadee.xml.", show_default=False)] = None,
-) -> int:
-    """Check blueprints against the CADEE rules. Exit 0: pass, 1: findings at or above the fail level, 2: invalid blueprint or usage error."""
-    from cadee.rules import RULES
-    from cadee.validate import (
-        BlueprintResult,
-        Overrides,
-        PackCache,
-        discover,
-        exit_code,
-        project_rules,
-        validate_file,
-    )
-
-    selected = _split(select)
-    ignored = _split(ignore)
-    extra_reports: list[tuple[OutputFormat, Path]] = []
-    known = [f.value for f in OutputFormat]
-    for spec in reports or ():
-        name, sep, file = spec.partition("=")
-        if not sep or not file or name.strip().lower() not in known:
-            raise _fail(f"--report expects FORMAT=FILE with FORMAT one of {', '.join(known)}, got {spec[:60]!r}")
-        extra_reports.append((OutputFormat(name.strip().lower()), Path(file)))
-    overrides = Overrides(
-        select=tuple(s.upper() for s in selected) if selected is not None else None,
-        ignore=tuple(s.upper() for s in ignored) if ignored is not None else None,
-        fail_on=fail_on.value if fail_on is not None else None,
-        as_of=_parse_date(as_of),
-    )
-    files, missing = discover(paths)
-    if not files and not missing:
-        raise _fail("no blueprint found (a blueprint is a YAML file with top-level `cadee` and `blueprint` keys)")
-    packs = PackCache()  # each rule pack is read once per run
-    if selected or ignored:
-        # Pack and plugin rules can be selected too: check against every project's rules.
-        rule_ids = set(RULES)
-        for path in files:
-            rule_ids.update(project_rules(path, cache=packs).rules)
-        _check_selectors("--select", selected, sorted(rule_ids))
-        _check_selectors("--ignore", ignored, sorted(rule_ids))
-    results = [validate_file(path, overrides, cache=packs) for path in files]
-    code = exit_code(results, missing)
-    # CI formats report a missing path like an invalid blueprint, so the pipeline shows why it failed.
-    ci_results = [BlueprintResult(e.location.file, [e], None) for e in missing] + results
-
-    def render(fmt: OutputFormat) -> str:
-        if fmt is OutputFormat.text:
-            from cadee.report.text import render_text
-
-            return render_text(results, missing).plain
-        if fmt is OutputFormat.json:
-            from cadee.report.json import render_json
-
-            return render_json(results)
-        if fmt is OutputFormat.junit:
-            from cadee.report.junit import render_junit
-
-            return render_junit(ci_results)
-        from cadee.report.github import render_github
-        from cadee.report.gitlab import render_gitlab
-        from cadee.report.sarif import RepositoryPaths, find_repository_root, render_sarif
-
-        cwd = Path.cwd()
-        start = files[0] if files else cwd
-        repository = RepositoryPaths(cwd, find_repository_root(start, cwd))
-        if fmt is OutputFormat.sarif:
-            return render_sarif(ci_results, repository)
-        if fmt is OutputFormat.gitlab:
-            return render_gitlab(ci_results, repository)
-        return render_github(ci_results, repository)
-
-    def write(target: Path, text: str) -> None:
-        try:
-            _write(target, text)
-        except OSError as exc:
-            raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
-
-    for fmt, target in extra_reports:
-        write(target, render(fmt))
-    if missing and output_format is OutputFormat.json:
-        _print_errors(missing)
-    if output_format is OutputFormat.text and output is None:
-        from cadee.report.text import render_text
-
-        _console().print(render_text(results, missing), end="")
-    elif output is not None:
-        write(output, render(output_format))
-    else:
-        sys.stdout.write(render(output_format))
-    raise typer.Exit(code)
-
-
-# `cadee rules` (a group: the catalog, and `rules test`) and `cadee explain` live in
-# cadee/commands/rules.py: both see pack and plugin rules.
-from cadee.commands import rules as _rules  # noqa: E402
-
-app.add_typer(_rules.app, name="rules", help=_rules.HELP)
-app.command("explain", help=_rules.EXPLAIN_HELP)(_rules.explain)
-
-
-@app.command()
-def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file.", show_default=False)] = None,
-) -> int:
-    """Print the blueprint's JSON Schema (for editors and yaml-language-server)."""
-    from cadee.schema import schema_json
-
-    text = schema_json()
-    if output is not None:
-        _write(output, text)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-@app.command()
-def init(
-    dest: Annotated[Path, typer.Argument(help="File (or folder) to create.")] = Path("blueprint.yaml"),
-    pattern: Annotated[str, typer.Option("--pattern", "-p", help="Starter pattern (see --list).")] = "financial-services",
-    list_patterns: Annotated[bool, typer.Option("--list", help="List the available patterns and exit.")] = False,
-) -> int:
-    """Write a starter blueprint from a reusable pattern; never overwrites."""
-    from cadee.patterns import find_pattern, patterns
-
-    available = patterns()
-    if list_patterns:
-        for name, path in available.items():
-            typer.echo(f"{name}\t{path.name}")
-        return 0
-    source = find_pattern(pattern)
-    if source is None:
-        raise _fail(f"unknown pattern {pattern[:40]!r}; available: {', '.join(available)}")
-    target = dest / "blueprint.yaml" if dest.is_dir() else dest
-    if target.exists():
-        raise _fail(f"{target} already exists; cadee init never overwrites (choose another path)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with target.open("x", encoding="utf-8") as stream:
-            stream.write(source.read_text(encoding="utf-8"))
-    except FileExistsError:
-        raise _fail(f"{target} already exists; cadee init never overwrites") from None
-    typer.echo(f"wrote {target} from pattern {pattern}; next: cadee validate {target}")
-    return 0
-
-
-# -- commands from cadee/commands/ (one line each; keep alphabetical) -------------
-from cadee.commands import diff, export, import_, render, simulate, status  # noqa: E402
-
-app.command("diff", help=diff.HELP)(diff.command)
-app.command("export", help=export.HELP)(export.command)
-app.command("import", help=import_.HELP)(import_.command)
-app.command("render", help=render.HELP)(render.command)
-app.command("simulate", help=simulate.HELP)(simulate.command)
-app.command("status", help=status.HELP)(status.command)
 
 def main(argv: Sequence[str] | None = None, *, fast_exit: bool = False) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code.

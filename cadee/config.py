@@ -23,6 +23,7 @@ configuration file is used; without a configuration file, the nearest
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from collections.abc import Collection
@@ -31,14 +32,25 @@ from pathlib import Path
 from typing import Any
 
 from cadee.diagnostics import SEVERITIES, LoadError, Location, Severity
+from cadee.files import (
+    NotRegularFile,
+    Problem,
+    TooLarge,
+    confine,
+    project_root,
+    read_regular,
+    walk_up,
+)
 from cadee.yamlload import Limits
 
-__all__ = ["Config", "find_config", "find_rule_packs", "load_config"]
+__all__ = ["Config", "ConfigSource", "check_config", "default_packs", "find_config", "load_config", "read_config"]
 
 KEYS = ("select", "ignore", "severity", "fail-on", "limits", "rule-packs")
 #: Pack file names used without a ``rule-packs`` key (the first is the documented one).
 PACK_NAMES = ("cadee-rules.yaml", "cadee-rules.yml")
 LIMIT_KEYS = tuple(f.name for f in dataclasses.fields(Limits))
+#: A configuration file larger than this is refused unread (a TOML file of settings is small).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +63,33 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity | None = None
     limits: Limits = field(default_factory=Limits)
-    #: Absolute paths of the packs listed under ``rule-packs``; ``None`` when the key is absent.
-    rule_packs: tuple[Path, ...] | None = None
+    #: The entries listed under ``rule-packs`` as written; ``None`` when the key is absent.
+    #: :class:`cadee.project.Project` resolves and confines them.
+    rule_packs: tuple[str, ...] | None = None
+    #: Where ``rule-packs`` is written, for errors about its entries.
+    rule_packs_at: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigSource:
+    """One configuration file, read and parsed once: its text and table, or why not."""
+
+    path: Path
+    shown: str
+    text: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    error: LoadError | None = None
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest ``cadee.toml`` or ``pyproject.toml`` with ``[tool.cadee]``."""
-    folder = start.resolve()
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
+    """The nearest ``cadee.toml`` or ``pyproject.toml`` with ``[tool.cadee]``.
+
+    A ``cadee.toml`` that is not a regular file is still found, so reading it
+    reports why it is refused instead of silently using another one.
+    """
+    for candidate in walk_up(start):
         own = candidate / "cadee.toml"
-        if own.is_file():
+        if os.path.lexists(own) and not own.is_dir():
             return own
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file() and _has_tool_cadee(pyproject):
@@ -72,59 +99,81 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_cadee(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
     return re.search(r"^\s*\[\s*tool\.cadee\s*[\].]", text, re.MULTILINE) is not None
 
 
-def find_rule_packs(config: Config | None, config_path: Path | None, start: Path) -> tuple[Path, ...]:
-    """The packs of a project: ``rule-packs``, else a ``cadee-rules.yaml`` beside the
+def default_packs(config_path: Path | None, start: Path) -> tuple[Path, ...]:
+    """The pack used without ``rule-packs``: a ``cadee-rules.yaml`` beside the
     configuration file, else (no configuration) the nearest one above ``start``."""
-    if config is not None and config.rule_packs is not None:
-        return config.rule_packs
-    if config_path is not None:
-        folders: tuple[Path, ...] = (config_path.resolve().parent,)
-    else:
-        folder = start.resolve()
-        if not folder.is_dir():
-            folder = folder.parent
-        folders = (folder, *folder.parents)
+    folders = (config_path.resolve().parent,) if config_path is not None else tuple(walk_up(start))
     for candidate in folders:
         for name in PACK_NAMES:
             pack = candidate / name
-            if pack.is_file():
+            if os.path.lexists(pack) and not pack.is_dir():  # reading it says why when it is no file
                 return (pack,)
     return ()
+
+
+def read_config(path: Path, shown: str | None = None) -> ConfigSource:
+    """Read and parse one configuration file: a regular file inside its project root."""
+    shown = shown or path.as_posix()
+
+    def refused(message: str, line: int = 1, column: int = 1) -> ConfigSource:
+        return ConfigSource(path, shown, error=LoadError(Location(shown, line, column), message))
+
+    real = confine(path, project_root(path))
+    if real is Problem.OUTSIDE:
+        return refused("the configuration file resolves outside the project root (the git work tree); "
+                       "it is not read")
+    try:
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except NotRegularFile as exc:
+        return refused(f"is {exc.kind}, not a regular file; the configuration is a regular file")
+    except TooLarge as exc:
+        return refused(f"file is {exc.size:,} bytes, above the limit of {MAX_CONFIG_BYTES:,} for a configuration")
+    except (OSError, UnicodeDecodeError) as exc:
+        return refused(f"cannot read the configuration: {exc}")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _toml_position(str(exc))
+        return refused(f"invalid TOML: {exc}", line, column)
+    return ConfigSource(path, shown, text, data)
 
 
 def load_config(
     path: Path, rule_ids: Collection[str] | None, shown: str | None = None
 ) -> tuple[Config, list[LoadError]]:
-    """Read and check one configuration file; errors carry file:line:column.
+    """Read and check one configuration file (:func:`read_config`, then :func:`check_config`)."""
+    return check_config(read_config(path, shown), rule_ids)
+
+
+def check_config(source: ConfigSource, rule_ids: Collection[str] | None) -> tuple[Config, list[LoadError]]:
+    """Check a parsed configuration; errors carry file:line:column. Pure: no file is read.
 
     ``rule_ids`` are the IDs ``select``, ``ignore`` and ``severity`` may name;
     ``None`` skips that check (to read ``rule-packs`` before the packs are loaded).
     """
-    shown = shown or path.as_posix()
+    shown = source.shown
+    if source.error is not None:
+        return Config(path=shown), [source.error]
+    text = source.text
     errors: list[LoadError] = []
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, column = _toml_position(str(exc))
-        return Config(path=shown), [LoadError(Location(shown, line, column), f"invalid TOML: {exc}")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return Config(path=shown), [LoadError(Location(shown, 1, 1), f"cannot read the configuration: {exc}")]
-    section: Any = data
+    section: Any = source.data
     prefix = ""
-    if path.name == "pyproject.toml":
-        section = data.get("tool", {}).get("cadee", {})
+    if source.path.name == "pyproject.toml":
+        section = section.get("tool", {}).get("cadee", {})
         prefix = "tool.cadee."
 
-    def err(key: str, message: str) -> None:
+    def at(key: str) -> Location:
         line, column = _find_key(text, key.rsplit(".", 1)[-1])
-        errors.append(LoadError(Location(shown, line, column, prefix + key), message))
+        return Location(shown, line, column, prefix + key)
+
+    def err(key: str, message: str) -> None:
+        errors.append(LoadError(at(key), message))
 
     if not isinstance(section, dict):
         err("", "expected a table")
@@ -181,20 +230,13 @@ def load_config(
             else:
                 values[key] = value
         limits = dataclasses.replace(limits, **values)
-    rule_packs: tuple[Path, ...] | None = None
+    rule_packs: tuple[str, ...] | None = None
     raw_packs = section.get("rule-packs")
     if raw_packs is not None:
         if not isinstance(raw_packs, list) or not all(isinstance(p, str) and p.strip() for p in raw_packs):
             err("rule-packs", "`rule-packs` must be a list of rule-pack files, relative to this file")
         else:
-            packs: list[Path] = []
-            for entry in raw_packs:
-                pack = (path.resolve().parent / entry).resolve()
-                if not pack.is_file():
-                    err("rule-packs", f"`rule-packs`: {entry[:80]!r} is not a file (paths are relative to {shown})")
-                elif pack not in packs:
-                    packs.append(pack)
-            rule_packs = tuple(packs)
+            rule_packs = tuple(raw_packs)
     config = Config(
         path=shown,
         select=select,
@@ -203,6 +245,7 @@ def load_config(
         fail_on=fail_on,
         limits=limits,
         rule_packs=rule_packs,
+        rule_packs_at=at("rule-packs") if rule_packs is not None else None,
     )
     return config, errors
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from cadee.diagnostics import LoadError, Location
 from cadee.errors import did_you_mean, format_error, quote
+from cadee.files import NotRegularFile, Problem, TooLarge, confine, project_root, read_regular
 from cadee.gcpause import gc_paused
 from cadee.measurements import parse_measurements_csv
 from cadee.model import (
@@ -63,11 +64,7 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 
 def find_project_root(path: Path) -> Path:
     """The top-level file's git work tree, else its folder (spec section 9)."""
-    folder = path.resolve().parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
+    return project_root(path)
 
 
 @dataclass(slots=True)
@@ -88,6 +85,8 @@ class _Loader:
         self.limits = limits
         self.known_rules = known_rules
         self.errors: list[LoadError] = []
+        #: Items (by ``id()``) kept for reference checks with a placeholder for a broken required key.
+        self.placeholders: set[int] = set()
         self.root = find_project_root(top)
         self.files: dict[Path, _File] = {}
         self.sources: list[SourceFile] = []
@@ -97,17 +96,18 @@ class _Loader:
 
     def read(self, real: Path, shown: str, chain: tuple[Path, ...]) -> _File:
         try:
-            size = real.stat().st_size
-            if size > self.limits.max_file_bytes:
-                data: bytes = b""
-                self.error(shown, 1, 1, f"file is {size:,} bytes, above the limit of "
-                           f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)")
-                entry = _File(real, shown, None)
-                self.files[real] = entry
-                return entry
-            data = real.read_bytes()
+            data = read_regular(real, self.limits.max_file_bytes)
+        except TooLarge as exc:
+            self.error(shown, 1, 1, f"file is {exc.size:,} bytes, above the limit of "
+                       f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)")
+            entry = _File(real, shown, None)
+            self.files[real] = entry
+            return entry
         except IsADirectoryError:
             self.error(shown, 1, 1, "is a folder, not a blueprint file")
+            return _File(real, shown, None)
+        except NotRegularFile as exc:
+            self.error(shown, 1, 1, f"is {exc.kind}, not a regular file; a blueprint is a regular file")
             return _File(real, shown, None)
         except OSError as exc:
             self.error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
@@ -172,18 +172,22 @@ class _Loader:
             if what == "include":
                 return "include paths are relative to the including file, not absolute"
             return f"{what} paths are relative to the file that names them, not absolute"
-        # Symbolic links are resolved before the confinement check.
-        real = (entry.real.parent / target).resolve()
-        if not real.is_relative_to(self.root):
-            return (f"{what} path {_quote(target)} resolves outside the project root "
-                    f"({self.root.as_posix()}: the git work tree, else the top-level file's folder)")
-        if not real.exists():
-            suggestion = _did_you_mean(Path(target).name, _siblings(real.parent))
+        # Symbolic links are resolved before the confinement check (cadee.files.confine).
+        real = confine(entry.real.parent / target, self.root)
+        if real is Problem.OUTSIDE:
+            return f"{what} path {_quote(target)} {self.outside()}"
+        if real is Problem.MISSING:
+            missing = Path(os.path.realpath(entry.real.parent / target))
+            suggestion = _did_you_mean(Path(target).name, _siblings(missing.parent))
             noun = "included file" if what == "include" else what
             return f"{noun} {_quote(target)} does not exist{suggestion}"
-        if not real.is_file():
+        if real is Problem.NOT_A_FILE:
             return f"{what} path {_quote(target)} is not a file"
         return real
+
+    def outside(self) -> str:
+        return (f"resolves outside the project root "
+                f"({self.root.as_posix()}: the git work tree, else the top-level file's folder)")
 
     def shown(self, real: Path) -> str:
         return display_path(real, self.cwd)
@@ -225,12 +229,14 @@ class _Loader:
             return []
         shown = self.shown(problem)
         try:
-            size = problem.stat().st_size
-            if size > self.limits.max_file_bytes:
-                self.errors.append(LoadError(at, f"measurements file is {size:,} bytes, above the limit of "
-                                             f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)"))
-                return []
-            data = problem.read_bytes()
+            data = read_regular(problem, self.limits.max_file_bytes)
+        except TooLarge as exc:
+            self.errors.append(LoadError(at, f"measurements file is {exc.size:,} bytes, above the limit of "
+                                         f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)"))
+            return []
+        except NotRegularFile as exc:
+            self.errors.append(LoadError(at, f"measurements file {_quote(target)} is {exc.kind}, not a regular file"))
+            return []
         except OSError as exc:
             self.errors.append(LoadError(at, f"cannot read the measurements file: {exc.strerror or exc}"))
             return []
@@ -305,15 +311,25 @@ class _Loader:
                 repaired = _without_errors(model, raw_item, [p["loc"][2:] for p in problems
                                                       if tuple(p["loc"][:2]) == (key, index)])
                 if repaired is not None:
-                    kept.append((repaired, raw_item, index))
+                    item, placeholder = repaired
+                    if placeholder:
+                        self.placeholders.add(id(item))
+                    kept.append((item, raw_item, index))
             entry.items[key] = kept
 
 
-def _without_errors(model: type[Item], raw_item: YMap, locs: list[tuple[Any, ...]]) -> Item | None:
+def _without_errors(
+    model: type[Item], raw_item: YMap, locs: list[tuple[Any, ...]]
+) -> tuple[Item, bool] | None:
     """The item validated again without the keys that carry its errors, so its
-    remaining references are still checked (every error in one run). The errors
-    themselves are already reported; ``None`` when the item cannot be repaired."""
+    remaining references are still checked (every error in one run, spec section 10).
+
+    A required top-level key that carried an error (``kind: agnet``) gets a
+    placeholder value, so the item's other keys are still checked; the flag
+    says so. The errors themselves are already reported; ``None`` when the
+    item cannot be repaired."""
     copy = _plain_copy(raw_item)
+    dropped: set[str] = set()
     for loc in locs:
         # Drop the innermost mapping key on the error's path (a list entry
         # cannot be dropped without shifting the indexes reported later).
@@ -330,10 +346,32 @@ def _without_errors(model: type[Item], raw_item: YMap, locs: list[tuple[Any, ...
         if not isinstance(node, dict) or loc[last] not in node:
             return None  # e.g. a missing required key
         del node[loc[last]]
+        if last == 0:
+            dropped.add(loc[0])
     try:
-        return model.model_validate(copy)
+        return model.model_validate(copy), False
+    except ValidationError as exc:
+        problems = exc.errors(include_url=False, include_input=False)
+    missing = [str(p["loc"][0]) for p in problems if p["type"] == "missing" and len(p["loc"]) == 1]
+    if not missing or len(missing) != len(problems) or not set(missing) <= dropped or "id" in missing:
+        return None
+    for key in missing:
+        copy[key] = _placeholder(model, key)
+    try:
+        return model.model_validate(copy), True
     except ValidationError:
         return None
+
+
+def _placeholder(model: type[Item], key: str) -> Any:
+    """A value the field ``key`` accepts: the first choice of a closed set, else an id-like string."""
+    import typing
+
+    for name, info in model.model_fields.items():
+        if (info.alias or name) == key:
+            choices = typing.get_args(info.annotation) if typing.get_origin(info.annotation) is typing.Literal else ()
+            return choices[0] if choices else "placeholder"
+    return "placeholder"
 
 
 def _plain_copy(node: Any) -> Any:
@@ -418,7 +456,8 @@ class _References:
         idps = {s.id for s in blueprint.systems if s.kind == "identity-provider"}
         for boundary in blueprint.boundaries:
             provider = boundary.identity_provider
-            if provider is not None and provider in systems and provider not in idps:
+            placeholder = provider in systems and id(systems[provider]) in self.loader.placeholders
+            if provider is not None and provider in systems and provider not in idps and not placeholder:
                 self.at(boundary, raw_items.get(id(boundary)), "identity_provider",
                         f"identity provider '{provider}' is a system of kind "
                         f"{systems[provider].kind}; it must be of kind identity-provider")
@@ -525,7 +564,11 @@ def _load(top_path: Path, limits: Limits | None, known_rules: Collection[str]) -
     if not top_path.exists():
         loader.error(shown, 1, 1, "no such file")
         return LoadResult(shown, None, loader.errors)
-    top = loader.read(top_path.resolve(), shown, ())
+    real = top_path.resolve()
+    if not real.is_relative_to(loader.root):  # a symbolic link out of the work tree
+        loader.error(shown, 1, 1, f"the blueprint path {loader.outside()}")
+        return LoadResult(shown, None, loader.errors)
+    top = loader.read(real, shown, ())
     files = list(_walk(top))
     meta = top.meta
     blueprint: Blueprint | None = None

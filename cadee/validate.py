@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from cadee.check import CheckOptions, Report, check
-from cadee.config import Config, find_config, find_rule_packs, load_config
+from cadee.config import Config
 from cadee.diagnostics import LoadError, Location, Severity, at_or_above
+from cadee.files import Problem, confine, project_root
 from cadee.load import display_path, load_blueprint
 from cadee.model import Blueprint
-from cadee.rules import RULES, Rule
+from cadee.project import Project
+from cadee.rules import Rule
+from cadee.sniff import has_top_keys
 
-__all__ = ["BlueprintResult", "Overrides", "RuleSet", "discover", "project_packs", "rule_set", "validate_file"]
+__all__ = ["BlueprintResult", "Overrides", "discover", "exit_code", "load_project_blueprint", "validate_file"]
 
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
-_TOP_KEY = re.compile(rb"^(cadee|blueprint)\s*:", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +70,18 @@ class BlueprintResult:
 
 def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[LoadError]]:
     """Files to validate: files as given, and for folders every ``*.yaml``/``*.yml``
-    below whose top level has both ``cadee`` and ``blueprint`` keys."""
+    below whose top level has both ``cadee`` and ``blueprint`` keys.
+
+    A file below a folder that resolves outside the folder's project root (a
+    symbolic link out of the work tree) is not read; it is reported, like an
+    include that does so. Devices, FIFOs and sockets are skipped.
+    """
     found: list[Path] = []
     errors: list[LoadError] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.extend(sorted(_blueprints_below(path), key=lambda p: p.as_posix()))
+            found.extend(sorted(_blueprints_below(path, errors), key=lambda p: p.as_posix()))
         elif path.exists():
             found.append(path)
         else:
@@ -87,13 +92,19 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[
     return list(unique.values()), errors
 
 
-def _blueprints_below(folder: Path) -> Iterator[Path]:
+def _blueprints_below(folder: Path, errors: list[LoadError]) -> Iterator[Path]:
+    root = project_root(folder)
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
         for name in sorted(files):
             if name.endswith((".yaml", ".yml")):
                 path = Path(current) / name
-                if _is_blueprint(path):
+                real = confine(path, root)
+                if real is Problem.OUTSIDE:
+                    errors.append(LoadError(Location(display_path(path), 1, 1),
+                                            f"resolves outside the project root ({root.as_posix()}: the git "
+                                            "work tree, else the folder given); not read"))
+                elif not isinstance(real, Problem) and _is_blueprint(path):
                     yield path
 
 
@@ -105,125 +116,7 @@ def _is_blueprint(path: Path) -> bool:
             head = handle.read(4 * 1024 * 1024)
     except OSError:
         return False
-    keys = {m.group(1) for m in _TOP_KEY.finditer(head)}
-    if keys == {b"cadee", b"blueprint"}:
-        return True
-    # Flow style or quoted keys: read the top-level keys from the event stream.
-    return {"cadee", "blueprint"} <= _top_level_keys(head)
-
-
-def _top_level_keys(data: bytes) -> set[str]:
-    from yaml import YAMLError
-    from yaml import _yaml as libyaml
-
-    keys: set[str] = set()
-    parser: Any = libyaml.CParser(data)
-    depth = 0
-    expect_key = True
-    try:
-        while (event := parser.get_event()) is not None:
-            kind = type(event).__name__
-            if kind in ("MappingStartEvent", "SequenceStartEvent"):
-                depth += 1
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
-                if depth == 0:
-                    break
-                if depth == 1:  # a top-level value that was a collection ended
-                    expect_key = True
-            elif kind in ("ScalarEvent", "AliasEvent") and depth == 1:
-                if expect_key and kind == "ScalarEvent":
-                    keys.add(event.value)
-                expect_key = not expect_key
-    except YAMLError:
-        return set()
-    finally:
-        parser.dispose()
-    return keys
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSet:
-    """A project's rules: built-ins, plugins, then packs; and what kept any out."""
-
-    rules: dict[str, Rule]
-    errors: tuple[LoadError, ...]
-    packs: tuple[Any, ...]  # cadee.packs.load.Pack, imported lazily
-
-
-class PackCache:
-    """Rule packs loaded during one run, by (real path, content hash, working folder).
-
-    A command that reads many blueprints of one project creates one and passes
-    it along, so each pack is read and checked once; the content hash keeps an
-    edited pack from being served stale.
-    """
-
-    __slots__ = ("_packs",)
-
-    def __init__(self) -> None:
-        self._packs: dict[tuple[Path, str, Path], Any] = {}
-
-    def get(self, key: tuple[Path, str, Path]) -> Any:
-        return self._packs.get(key)
-
-    def put(self, key: tuple[Path, str, Path], pack: Any) -> None:
-        self._packs[key] = pack
-
-    def __len__(self) -> int:
-        return len(self._packs)
-
-
-def rule_set(packs: Sequence[Path], cache: PackCache | None = None) -> RuleSet:
-    """The built-in rules, the installed plugins and the rules of ``packs``."""
-    from cadee.packs.plugins import installed_plugins
-
-    plugins = installed_plugins()
-    if not packs and not plugins.rules and not plugins.errors:
-        return RuleSet(RULES, (), ())  # the common case: the built-in catalog as it is
-    import hashlib
-
-    from cadee.packs.load import combine, load_pack
-
-    cwd = Path.cwd()
-    loaded = []
-    for path in packs:
-        real = Path(os.path.abspath(path))
-        try:
-            digest = hashlib.sha256(real.read_bytes()).hexdigest()
-        except OSError:
-            digest = ""  # load_pack reports why it cannot be read
-        key = (real, digest, cwd)
-        pack = cache.get(key) if cache is not None else None
-        if pack is None:
-            pack = load_pack(path, cwd=cwd)
-            if digest and cache is not None:
-                cache.put(key, pack)
-        loaded.append(pack)
-    rules, errors = combine(RULES, plugins.rules, loaded)
-    return RuleSet(rules, (*plugins.errors, *errors), tuple(loaded))
-
-
-def project_packs(start: Path) -> tuple[tuple[Path, ...], list[LoadError]]:
-    """The rule packs of the project ``start`` (a blueprint or a folder) belongs to,
-    and the configuration's errors about them."""
-    config_path = find_config(start)
-    config = None
-    errors: list[LoadError] = []
-    if config_path is not None:
-        config, problems = load_config(config_path, None, display_path(config_path))
-        errors = [e for e in problems if e.location.path.endswith("rule-packs")]
-    return find_rule_packs(config, config_path, start), errors
-
-
-def project_rules(start: Path, config: Config | None = None, cache: PackCache | None = None) -> RuleSet:
-    """The rules that apply to the blueprint (or folder) ``start``: built-ins,
-    installed plugins and the rule packs its project configuration names."""
-    config_path = find_config(start) if config is None else None
-    first = config
-    if first is None and config_path is not None:
-        first, _ = load_config(config_path, None)  # settings only: the packs it lists
-    return rule_set(find_rule_packs(first, config_path, start), cache)
+    return has_top_keys(head, {"cadee", "blueprint"})
 
 
 @dataclass(slots=True)
@@ -241,68 +134,53 @@ class ProjectBlueprint:
     blueprint: Blueprint | None
 
 
-def load_project_blueprint(
-    path: str | os.PathLike[str],
-    rules: Mapping[str, Rule] | None = None,
-    config: Config | None = None,
-    cache: PackCache | None = None,
-) -> ProjectBlueprint:
-    """Find the project configuration and rules of ``path``, then load it.
+def load_project_blueprint(path: str | os.PathLike[str], project: Project | None = None) -> ProjectBlueprint:
+    """Load ``path`` with its project's configuration and rules (resolved when not given).
 
     Every command that reads a blueprint goes through here, so all of them
     accept the same configuration, rule packs and waivers naming pack rules.
-    ``rules`` replaces the project's rules (built-ins, plugins and packs).
     """
     path = Path(path)
-    errors: list[LoadError] = []
-    config_path = find_config(path) if config is None else None
-    if rules is None:
-        found = project_rules(path, config, cache)
-        rules = found.rules
-        errors.extend(found.errors)
-    if config is None:
-        config = Config()
-        if config_path is not None:
-            config, problems = load_config(config_path, rules.keys(), display_path(config_path))
-            errors[:0] = problems
-    if errors:
-        return ProjectBlueprint(display_path(path), config, rules, errors, None)
-    loaded = load_blueprint(path, limits=config.limits, known_rules=rules.keys())
-    return ProjectBlueprint(loaded.path, config, rules, loaded.errors, loaded.blueprint)
+    project = project or Project.resolve(path)
+    if project.errors:
+        return ProjectBlueprint(display_path(path), project.config, project.rules, list(project.errors), None)
+    loaded = load_blueprint(path, limits=project.limits, known_rules=project.rules.keys())
+    return ProjectBlueprint(loaded.path, project.config, project.rules, loaded.errors, loaded.blueprint)
 
 
 def validate_file(
     path: str | os.PathLike[str],
     overrides: Overrides | None = None,
-    rules: Mapping[str, Rule] | None = None,
-    config: Config | None = None,
-    cache: PackCache | None = None,
+    *,
+    project: Project | None = None,
     keep_graph: bool = False,
 ) -> BlueprintResult:
     """Load and check one blueprint with its project configuration and rules.
 
-    ``rules`` replaces the project's rules (built-ins, plugins and packs)
-    when given; ``cache`` shares loaded rule packs between calls of one run.
+    ``project`` is the blueprint's project (:class:`cadee.project.Project`),
+    resolved here when not given; a run over many blueprints passes the one
+    it resolved (:class:`cadee.project.Projects`), so packs are read once.
     ``keep_graph`` keeps the checked graph on the report (``Report.graph``) for
     a caller that needs it next; otherwise it is dropped, so a run over many
     blueprints does not hold every graph.
     """
     overrides = overrides or Overrides()
-    project = load_project_blueprint(path, rules, config, cache)
-    config = project.config
+    loaded = load_project_blueprint(path, project)
+    config = loaded.config
     fail_on: Severity = overrides.fail_on or config.fail_on or "error"
-    if project.blueprint is None:
-        return BlueprintResult(project.path, project.errors, None, fail_on, config.path)
+    if loaded.blueprint is None:
+        return BlueprintResult(loaded.path, loaded.errors, None, fail_on, config.path)
     options = CheckOptions(
         select=overrides.select if overrides.select is not None else config.select,
         ignore=overrides.ignore if overrides.ignore is not None else config.ignore,
         severity={**config.severity, **overrides.severity},
         as_of=overrides.as_of,
     )
-    report = check(project.blueprint, options, project.rules)
+    report = check(loaded.blueprint, options, loaded.rules)
     if not keep_graph:
         report.graph = None
-    return BlueprintResult(project.path, [], report, fail_on, config.path)
+    return BlueprintResult(loaded.path, [], report, fail_on, config.path)
+
 
 def exit_code(results: Iterable[BlueprintResult], usage_errors: Sequence[LoadError] = ()) -> int:
     """Spec section 10: 2 if anything is invalid, else 1 if anything fails, else 0."""

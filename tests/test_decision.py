@@ -325,4 +325,4 @@ def test_status_json_and_invalid_blueprint(tmp_path: Path, capsys: pytest.Captur
     path.write_text("cadee: 1\nblueprint: {id: bp, title: T, owner: nobody}\n")
     assert main(["status", str(path)]) == 2
     out = capsys.readouterr().out
-    assert "unknown owner 'nobody'" in out and "nothing evaluated" in out
+    assert "unknown owner 'nobody'" in out and "no rules ran" in out

@@ -323,9 +323,10 @@ class TestExitCodes:
     def test_invalid_side_names_the_side(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         good = write(tmp_path, "good.yaml", "cadee: 1\nblueprint: {id: bp, title: T}\n")
         bad = write(tmp_path, "bad.yaml", "cadee: 1\nblueprint: {id: bp, title: T}\nsystems:\n  - {id: x, kind: servise}\n")
-        code, out, err = run(capsys, "diff", str(good), str(bad))
+        # An invalid blueprint is the report of the run: on standard output (cadee.commands.common).
+        code, err, stderr = run(capsys, "diff", str(good), str(bad))
         assert code == 2
-        assert out == ""
+        assert stderr == ""
         assert "new side " in err and "invalid blueprint (1 error)" in err
         assert re.search(r"bad\.yaml:4:\d+: error `kind` must be one of: .*did you mean 'service'\?", err)
         assert "Traceback" not in err

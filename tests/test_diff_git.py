@@ -212,9 +212,10 @@ def test_errors_at_a_revision_name_the_revision(repo: Repo, capsys: pytest.Captu
         "bp.yaml": TOP.replace("owner: ops, fallback", "owner: opz, fallback")
         .replace("include: [catalog/people.yaml]", "include: [catalog/people.yaml, ../../outside.yaml, nope.yaml]"),
     })
-    code, out, err = run(capsys, "diff", "HEAD~1:bp.yaml", "HEAD:bp.yaml")
+    # An invalid blueprint is the report of the run: on standard output (cadee.commands.common).
+    code, err, stderr = run(capsys, "diff", "HEAD~1:bp.yaml", "HEAD:bp.yaml")
     assert code == 2
-    assert out == ""
+    assert stderr == ""
     assert "new side HEAD:bp.yaml: invalid blueprint (3 errors)" in err
     assert "HEAD:bp.yaml:7:53: error unknown owner 'opz'; did you mean 'ops'? [systems[2].owner]" in err
     assert ("HEAD:bp.yaml:3:32: error include path '../../outside.yaml' resolves outside the project root "

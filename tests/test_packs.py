@@ -736,20 +736,19 @@ class TestProjects:
             (in_tmp / name).write_text(CLEAN, encoding="utf-8")
         return calls
 
-    def test_each_pack_is_read_once_per_content(self, in_tmp: Path, pack_reads: list[str]) -> None:
-        from cadee.validate import PackCache, validate_file
+    def test_each_pack_is_read_once_per_project(self, in_tmp: Path, pack_reads: list[str]) -> None:
+        from cadee.project import Projects
+        from cadee.validate import validate_file
 
-        cache = PackCache()  # one run
-        assert validate_file("a.yaml", cache=cache).exit_code == 1
-        assert validate_file("b.yaml", cache=cache).exit_code == 1
-        assert len(pack_reads) == 1 and len(cache) == 1
+        projects = Projects()  # one run
+        assert validate_file("a.yaml", project=projects.of(Path("a.yaml"))).exit_code == 1
+        assert validate_file("b.yaml", project=projects.of(Path("b.yaml"))).exit_code == 1
+        assert len(pack_reads) == 1 and len(projects) == 1
         pack = in_tmp / "cadee-rules.yaml"
         pack.write_text(pack.read_text(encoding="utf-8").replace("present: true", "present: false"), encoding="utf-8")
-        assert validate_file("a.yaml", cache=cache).exit_code == 0  # edited: read again
-        assert len(pack_reads) == 2
-        # Without a cache (a library call of its own) nothing is remembered between calls.
+        # Without a project (a library call of its own) each call resolves it afresh.
         assert validate_file("a.yaml").exit_code == 0 and validate_file("a.yaml").exit_code == 0
-        assert len(pack_reads) == 4
+        assert len(pack_reads) == 3
 
     def test_validate_of_several_blueprints_reads_each_pack_once(
         self, pack_reads: list[str], capsys: pytest.CaptureFixture[str]
@@ -789,10 +788,11 @@ class TestCommands:
 
     def test_rules_and_explain_refuse_an_invalid_pack(self, in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
         write_pack(in_tmp, make_rule("ARC001", **VENDOR), name="bad.yaml")
+        # The errors of an input go where the report goes: standard output (as for an invalid blueprint).
         code, out, err = cli(capsys, "rules", "--pack", "bad.yaml")
-        assert code == 2 and out == "" and err.startswith("bad.yaml:3:7: rule ID ARC001 is a built-in rule")
+        assert code == 2 and err == "" and out.startswith("bad.yaml:3:7: error rule ID ARC001 is a built-in rule")
         assert cli(capsys, "explain", "FBK001", "--pack", "bad.yaml")[0] == 2
-        assert cli(capsys, "rules", "--pack", "missing.yaml")[2].startswith("missing.yaml:1:1: no such rule pack")
+        assert cli(capsys, "rules", "--pack", "missing.yaml")[1].startswith("missing.yaml:1:1: error no such rule pack")
 
     def test_explain_a_pack_rule(self, in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
         write_pack(in_tmp, make_rule(**VENDOR), name="cadee-rules.yaml")
@@ -873,8 +873,8 @@ class TestRulesTest:
 
     def test_invalid_pack_and_no_pack(self, in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
         write_pack(in_tmp, make_rule("ARC001", **VENDOR))
-        code, _, err = cli(capsys, "rules", "test", "pack.yaml")
-        assert code == 2 and "rule ID ARC001 is a built-in rule" in err
+        code, out, _ = cli(capsys, "rules", "test", "pack.yaml")
+        assert code == 2 and "rule ID ARC001 is a built-in rule" in out
         code, _, err = cli(capsys, "rules", "test")
         assert code == 2 and "no rule pack given or found" in err
 

@@ -543,9 +543,9 @@ def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_cli_invalid_blueprint_exits_2_with_locations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("cadee: 1\nblueprint: {id: b, title: T}\nsystems:\n  - {id: a, kind: robot}\n", encoding="utf-8")
-    code, _, err = _run(capsys, str(path), "--out", str(tmp_path / "out"))
-    assert code == 2
-    assert re.search(r"bad\.yaml:4:\d+: error", err)
+    code, out, err = _run(capsys, str(path), "--out", str(tmp_path / "out"))
+    assert code == 2 and err == ""  # the report of an invalid blueprint is on standard output
+    assert re.search(r"bad\.yaml:4:\d+: error", out)
     assert not (tmp_path / "out").exists()
 
 

@@ -1,6 +1,22 @@
-"""Command implementations registered on the typer app in :mod:`cadee.cli`.
+"""The commands of the ``cadee`` program, one module each.
 
-Each module defines ``command(...)``: typer reads its annotations; it imports
-heavy modules inside the function body (``cadee --help`` must stay fast) and
-ends with ``raise typer.Exit(code)``.
+:mod:`cadee.cli` registers every module of this package that defines a command,
+so a new command is one new module:
+
+- ``NAME`` (the command's name), ``HELP`` (its one-paragraph help) and
+  ``command(...)``: a function whose annotated parameters typer turns into
+  arguments and options, and which **returns the exit code** (0 done, 1 the
+  check failed, 2 invalid input). A usage problem is ``raise usage_error(...)``
+  (:mod:`cadee.commands.common`): ``cadee: error: ...`` on standard error, exit 2.
+- optionally ``POSITION`` (an int), where ``cadee --help`` lists it (default: after
+  the others, by name);
+- or ``register(app)``, for a command group (``rules``: the catalog, ``rules test``
+  and ``explain``).
+
+A command imports heavy modules (pydantic, networkx, rich) inside its body,
+so ``cadee --help`` stays fast; it resolves its project once
+(:class:`cadee.project.Project`) and hands it to the library; it writes
+output only through :func:`~cadee.commands.common.emit` and prints an invalid
+blueprint only through :func:`~cadee.commands.common.print_invalid`.
+:mod:`cadee.commands.common` holds what commands share; it defines no command.
 """

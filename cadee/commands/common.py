@@ -1,4 +1,17 @@
-"""What every command shares: the console, usage errors, dates, error lists.
+"""What every command shares: the command contract, usage errors, lists, dates, output.
+
+The command contract (see :mod:`cadee.commands`): a command is a function that
+returns its exit code; a usage error is raised as :func:`usage_error` and
+becomes ``cadee: error: ...`` on standard error with exit code 2 (in
+:func:`as_typer`, the one place that turns an exit code into typer's exit).
+
+Where output goes, one rule for all commands (as linters do: ruff, yamllint,
+mypy): the *report* of a run, including the errors of an input that is not a
+valid blueprint, goes to standard output, in the format the user asked for,
+so ``cadee ... > report.txt`` and a CI log always hold the verdict;
+standard error carries only cadee's own messages (usage errors, notes, the
+``--fail-under``/``--fail-on-new`` verdict). An invalid blueprint is printed
+by :func:`print_invalid`, the one way: ``cadee validate``'s report.
 
 Light on purpose: command modules are imported for ``cadee --help``.
 """
@@ -6,8 +19,11 @@ Light on purpose: command modules are imported for ``cadee --help``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -15,21 +31,70 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from cadee.diagnostics import LoadError
+    from cadee.validate import BlueprintResult
 
-__all__ = ["console", "parse_date", "print_errors", "usage_error"]
+__all__ = [
+    "Stop",
+    "UsageError",
+    "as_typer",
+    "console",
+    "emit",
+    "parse_date",
+    "print_errors",
+    "print_invalid",
+    "split_values",
+    "usage_error",
+]
 
 
-def console(stderr: bool = False) -> Console:
+class UsageError(Exception):
+    """A command cannot run as asked: ``cadee: error: MESSAGE``, exit 2."""
+
+
+class Stop(Exception):
+    """End the command with ``code``; what to say was already printed (a helper's way out)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def usage_error(message: str) -> UsageError:
+    """The error to raise for a usage problem (printed by :func:`as_typer`)."""
+    return UsageError(message)
+
+
+def as_typer(command: Callable[..., int | None]) -> Callable[..., None]:
+    """``command`` (returning its exit code) as a typer callback, which ends with ``typer.Exit``.
+
+    typer reads the options from ``command``'s signature (kept by ``functools.wraps``).
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = command(*args, **kwargs)
+        except UsageError as exc:
+            console(stderr=True).print(f"cadee: error: {exc}", markup=False, highlight=False)
+            code = 2
+        except Stop as stop:
+            code = stop.code
+        if code is not None:  # None: a group's callback before its subcommand runs
+            raise typer.Exit(code)
+
+    return run
+
+
+def console(stderr: bool = False, width: int | None = None) -> Console:
     from rich.console import Console
 
     # NO_COLOR is honoured by rich itself; soft wrap keeps one finding on one line.
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, width=width)
 
 
-def usage_error(message: str) -> typer.Exit:
-    """Print ``cadee: error: ...`` to stderr; raise the result (exit code 2)."""
-    console(stderr=True).print(f"cadee: error: {message}", markup=False, highlight=False)
-    return typer.Exit(2)
+def split_values(values: Sequence[str] | None) -> list[str]:
+    """Repeatable, comma-separated option values as one list (``-f md,pdf -f svg``)."""
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
@@ -41,8 +106,42 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
         raise usage_error(f"{option} must be a date YYYY-MM-DD, got {value[:40]!r}") from None
 
 
-def print_errors(errors: Sequence[LoadError], stderr: bool = True) -> None:
-    """Stage-1 errors, one ``file:line:col: message [path]`` line each."""
+def emit(text: str, output: Path | None, *, overwrite: bool = True, command: str = "cadee") -> None:
+    """The output of a command: to ``output`` (atomically; never replacing an existing file
+    when ``overwrite`` is false), else to standard output."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        if overwrite:
+            from cadee.files import write_atomic
+
+            write_atomic(output, text)
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            stream = output.open("x", encoding="utf-8", newline="\n")
+        except FileExistsError:
+            raise usage_error(f"{output} already exists; {command} never overwrites") from None
+        with stream:
+            stream.write(text)
+    except OSError as exc:
+        raise usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def print_invalid(results: Sequence[BlueprintResult]) -> None:
+    """Blueprints that are not valid, as ``cadee validate`` reports them, on standard output."""
+    from cadee.report.text import render_text
+
+    console().print(render_text(results), end="")
+
+
+def print_errors(errors: Sequence[LoadError], *, stderr: bool = False) -> None:
+    """Errors of a configuration or rule pack (no blueprint to name), one
+    ``file:line:col: error message [path]`` line each, on standard output
+    (standard error when standard output holds a machine-readable document)."""
+    from cadee.report.text import error_line
+
     out = console(stderr=stderr)
     for error in errors:
-        out.print(str(error), markup=False, highlight=False)
+        out.print(error_line(error))

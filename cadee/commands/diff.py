@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,16 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cadee.commands.common import console as _console
+from cadee.commands.common import emit as _emit
 from cadee.commands.common import parse_date as _parse_date
 from cadee.commands.common import print_errors as _print_errors
 from cadee.commands.common import usage_error as _usage_error
 
 if TYPE_CHECKING:
-
-    from cadee.config import Config
-    from cadee.diagnostics import LoadError
     from cadee.diff.sources import Side
 
+NAME = "diff"
 HELP = (
     "Show what a change does to the architecture: risk highlights, findings delta, required approvers. "
     "Exit 0: compared, 1: new findings at --fail-on-new or above, 2: invalid blueprint, git or usage error."
@@ -40,18 +38,6 @@ class FailOnNew(StrEnum):
     warning = "warning"
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from cadee.files import write_atomic
-
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
-
-
 def _sides(arguments: Sequence[str], base: str | None) -> tuple[Side, Side]:
     from cadee.diff.sources import base_side, find_rename, parse_side
 
@@ -64,17 +50,6 @@ def _sides(arguments: Sequence[str], base: str | None) -> tuple[Side, Side]:
         raise _usage_error("give two blueprints (cadee diff OLD NEW, each a file or REV:PATH) "
                            "or one with --base REV")
     return parse_side(arguments[0]), parse_side(arguments[1])
-
-
-def _config(start: Path, rule_ids: Collection[str]) -> tuple[Config, list[LoadError]]:
-    """The project configuration, found from the side on disk (else the current folder)."""
-    from cadee.config import Config, find_config, load_config
-    from cadee.load import display_path
-
-    found = find_config(start)
-    if found is None:
-        return Config(), []
-    return load_config(found, rule_ids, display_path(found))
 
 
 def _start(old: Side, new: Side) -> Path:
@@ -113,28 +88,26 @@ def command(
         Path | None,
         typer.Option("--output", "-o", show_default=False, help="Write the report to this file."),
     ] = None,
-) -> None:
+) -> int:
     """Compare two blueprints. Exit 0: compared, 1: new findings at --fail-on-new or above, 2: invalid blueprint or usage error."""
     date = _parse_date(as_of)
     arguments = [a for a in (first, second) if a is not None]
-    code = _compare(arguments, base, output_format, date, fail_on_new, output)
-    raise typer.Exit(code)
+    return _compare(arguments, base, output_format, date, fail_on_new, output)
 
 
 def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, date: dt.date | None,
              fail_on_new: FailOnNew | None, output: Path | None) -> int:
     from cadee.diff.sources import SourceError, load_side
-    from cadee.validate import project_rules
+    from cadee.project import Project
 
     try:
         old, new = _sides(arguments, base)
-        start = _start(old, new)
-        project = project_rules(start).rules
+        found = Project.resolve(_start(old, new))
+        if found.config_errors:
+            _print_errors(found.config_errors)
+            return 2
+        project, config = found.rules, found.config
         rule_ids = project.keys()
-        config, config_errors = _config(start, rule_ids)
-        if config_errors:
-            _print_errors(config_errors)
-            raise typer.Exit(2)
         loaded = []
         for side in (old, new):
             # The cyclic collector is paused for the whole command (cli.main).
@@ -152,9 +125,11 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
             _emit(report.render_invalid_json(invalid), output)
         elif output_format is DiffFormat.markdown:
             _emit(report.render_invalid_markdown(invalid), output)
-        if output_format is DiffFormat.text or output is not None:
-            _console(stderr=True).print(report.render_invalid_text(invalid), end="")
-        raise typer.Exit(2)
+        elif output is not None:
+            _emit(report.render_invalid_text(invalid).plain, output)
+        else:
+            _console().print(report.render_invalid_text(invalid), end="")
+        return 2
 
     from cadee.check import CheckOptions
     from cadee.diff import diff_blueprints

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cadee.commands.common import console as _console
-from cadee.commands.common import usage_error as _usage_error
+from cadee.commands.common import console, emit, print_invalid
 
 if TYPE_CHECKING:
-
-    from cadee.diagnostics import LoadError
     from cadee.model import Blueprint
 
+NAME = "export"
 HELP = "Export a blueprint to FINOS CALM, Backstage, Structurizr, Mermaid or DOT."
 
 
@@ -26,15 +23,6 @@ class ExportFormat(StrEnum):
     structurizr = "structurizr"
     mermaid = "mermaid"
     dot = "dot"
-
-
-def _invalid(path: str, errors: list[LoadError]) -> typer.Exit:
-    """Stage-1 errors, printed exactly as ``cadee validate`` prints them."""
-    from cadee.report.text import render_text
-    from cadee.validate import BlueprintResult
-
-    _console().print(render_text([BlueprintResult(path, errors, None)]), end="")
-    return typer.Exit(2)
 
 
 def render(blueprint: Blueprint, to: ExportFormat) -> tuple[str, list[str]]:
@@ -68,23 +56,16 @@ def command(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output.", show_default=False),
     ] = None,
-) -> None:
+) -> int:
     """Export a blueprint. Exit 0: written, 2: invalid blueprint or usage error."""
-    from cadee.validate import load_project_blueprint
+    from cadee.validate import BlueprintResult, load_project_blueprint
 
     loaded = load_project_blueprint(blueprint)
     if loaded.blueprint is None:
-        raise _invalid(loaded.path, loaded.errors)
+        print_invalid([BlueprintResult(loaded.path, loaded.errors, None)])
+        return 2
     text, lost = render(loaded.blueprint, to)
     for note in lost:
-        _console(stderr=True).print(f"cadee: note: {note}", markup=False, highlight=False)
-    if output is None:
-        sys.stdout.write(text)
-        raise typer.Exit(0)
-    from cadee.cli import _write
-
-    try:
-        _write(output, text)
-    except OSError as exc:
-        raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
-    raise typer.Exit(0)
+        console(stderr=True).print(f"cadee: note: {note}", markup=False, highlight=False)
+    emit(text, output)
+    return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,12 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cadee.commands.common import console as _console
+from cadee.commands.common import emit
 from cadee.commands.common import usage_error as _usage_error
 
 if TYPE_CHECKING:
-
     from cadee.diagnostics import LoadError
 
+NAME = "import"
 HELP = "Import a blueprint from a FINOS CALM architecture or Backstage catalog files; never overwrites."
 
 
@@ -28,7 +28,8 @@ def _print(line: str) -> None:
     _console(stderr=True).print(line, markup=False, highlight=False)
 
 
-def _invalid(errors: list[LoadError]) -> typer.Exit:
+def _invalid(errors: list[LoadError]) -> int:
+    """The input's errors (a CALM or Backstage file, not a blueprint) and "nothing imported"."""
     from cadee.interop.draft import clean_text
 
     for error in errors:
@@ -36,7 +37,7 @@ def _invalid(errors: list[LoadError]) -> typer.Exit:
         _print(f"{clean_text(str(error.location))}: error {clean_text(error.message)}{where}")
     count = len(errors)
     _print(f"cadee: nothing imported: {count} error{'s' if count != 1 else ''}")
-    return typer.Exit(2)
+    return 2
 
 
 def command(
@@ -55,7 +56,7 @@ def command(
         typer.Option("--output", "-o", help="Write the blueprint to this new file (never overwritten) "
                      "instead of standard output.", show_default=False),
     ] = None,
-) -> None:
+) -> int:
     """Import a blueprint. Exit 0: imported (warnings list what did not map), 2: malformed input or usage error."""
     if source is ImportSource.calm and len(files) != 1:
         raise _usage_error("cadee import calm takes exactly one architecture file")
@@ -63,23 +64,24 @@ def command(
         raise _usage_error(f"{output} already exists; cadee import never overwrites (choose another path)")
 
     from cadee.diagnostics import LoadError, Location
+    from cadee.files import read_regular
     from cadee.interop.blueprint_writer import render_blueprint
     from cadee.load import display_path
-    from cadee.validate import project_rules
+    from cadee.project import Project
 
     # Waivers may name pack or plugin rules of the project the blueprint is written into.
-    rule_ids = project_rules(output if output is not None else Path.cwd()).rules.keys()
+    rule_ids = Project.resolve(output if output is not None else Path.cwd()).rules.keys()
 
     inputs: list[tuple[str, bytes]] = []
     errors: list[LoadError] = []
     for path in files:
         shown = display_path(path)
         try:
-            inputs.append((shown, path.read_bytes()))
+            inputs.append((shown, read_regular(path)))  # a FIFO or device is refused, never read
         except OSError as exc:
             errors.append(LoadError(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}"))
     if errors:
-        raise _invalid(errors)
+        return _invalid(errors)
     if source is ImportSource.calm:
         from cadee.interop.calm import import_calm
 
@@ -89,21 +91,11 @@ def command(
 
         draft, errors = import_backstage(inputs, rule_ids)
     if draft is None:
-        raise _invalid(errors)
+        return _invalid(errors)
     text = render_blueprint(draft, f"cadee import {source.value}")
     for note in draft.notes:
         _print(str(note))
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            with output.open("x", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-        except FileExistsError:
-            raise _usage_error(f"{output} already exists; cadee import never overwrites") from None
-        except OSError as exc:
-            raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
+    emit(text, output, overwrite=False, command="cadee import")
     counts = ", ".join(
         f"{len(draft.sections[key])} {key if len(draft.sections[key]) != 1 else one}"
         for key, one in (("owners", "owner"), ("boundaries", "boundary"), ("systems", "system"),
@@ -112,4 +104,4 @@ def command(
     warnings = len(draft.notes)
     target = f"; wrote {output}; next: cadee validate {output}" if output is not None else ""
     _print(f"cadee: imported {counts} from {draft.source} with {warnings} warning{'s' if warnings != 1 else ''}{target}")
-    raise typer.Exit(0)
+    return 0

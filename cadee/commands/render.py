@@ -16,6 +16,9 @@ from typing import Annotated
 
 import typer
 
+from cadee.commands.common import parse_date, print_invalid, split_values, usage_error
+
+NAME = "render"
 HELP = (
     "Render the evidence pack: integration maps, ownership plan, evidence documents and the "
     "leadership brief (Markdown, HTML, PDF, SVG, PNG, DOT, Mermaid). Exit 0: rendered, whatever the "
@@ -25,27 +28,22 @@ FORMAT_HELP = "Formats, comma-separated or repeated: md, html, pdf, svg, png, do
 VIEW_HELP = "Map views, comma-separated or repeated: full, identity, fallback (default: all)."
 
 
-def _error(message: str) -> typer.Exit:
-    sys.stderr.write(f"cadee: error: {message}\n")
-    return typer.Exit(2)
-
-
 def _choices(option: str, values: list[str] | None, allowed: tuple[str, ...]) -> list[str]:
     if not values:
         return list(allowed)
-    chosen = [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
+    chosen = [value.lower() for value in split_values(values)]
     for value in chosen:
         if value not in allowed:
-            raise _error(f"{option}: unknown value {value[:40]!r} (choose from {', '.join(allowed)})")
+            raise usage_error(f"{option}: unknown value {value[:40]!r} (choose from {', '.join(allowed)})")
     return [a for a in allowed if a in chosen]
 
 
 def _check_out(out: Path, marker: str) -> None:
     """Refuse to replace a folder cadee did not write (``--out .`` must not wipe a project)."""
     if out.exists() and not out.is_dir():
-        raise _error(f"--out {out} exists and is not a folder")
+        raise usage_error(f"--out {out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file():
-        raise _error(
+        raise usage_error(
             f"--out {out} is not empty and was not written by cadee render; "
             "choose a new or empty folder (cadee replaces the whole folder on every render)"
         )
@@ -100,38 +98,30 @@ def command(
     templates: Annotated[Path | None, typer.Option("--templates", metavar="DIR", help="Folder of templates that override the built-in ones (same file name wins).", show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge waivers and date the documents as of this day (default: today).", show_default=False)] = None,
     views: Annotated[list[str] | None, typer.Option("--view", metavar="VIEWS", help=VIEW_HELP, show_default=False)] = None,
-) -> None:
+) -> int:
     """Render the evidence pack (see HELP)."""
-    import datetime as dt
-
     from cadee.render import FORMATS, MARKER, VIEWS, TemplateProblem, build_pack
 
     chosen_formats = _choices("--format", formats, FORMATS)
     chosen_views = _choices("--view", views, VIEWS)
-    date = None
-    if as_of is not None:
-        try:
-            date = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise _error(f"--as-of must be a date YYYY-MM-DD, got {as_of[:40]!r}") from None
+    date = parse_date(as_of)
     if templates is not None and not templates.is_dir():
-        raise _error(f"--templates {templates} is not a folder")
+        raise usage_error(f"--templates {templates} is not a folder")
     if blueprint.is_dir():
-        raise _error(f"{blueprint} is a folder; cadee render takes one blueprint file")
+        raise usage_error(f"{blueprint} is a folder; cadee render takes one blueprint file")
     _check_out(out, MARKER)
 
-    from cadee.report.text import render_text
     from cadee.validate import Overrides, validate_file
 
     result = validate_file(blueprint, Overrides(as_of=date), keep_graph=True)
     if not result.valid or result.report is None:
-        sys.stderr.write(render_text([result]).plain)
-        raise typer.Exit(2)
+        print_invalid([result])
+        return 2
     report = result.report
     try:
         pack = build_pack(report.blueprint, report, chosen_formats, chosen_views, date, templates)
     except TemplateProblem as exc:
-        raise _error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     write_pack(out, pack.files, MARKER)
     summary = report.summary()
     shown = out.as_posix().rstrip("/") + "/"
@@ -146,4 +136,4 @@ def command(
             break
     for problem in pack.problems:
         sys.stderr.write(f"cadee: {problem}\n")
-    raise typer.Exit(1 if pack.problems else 0)
+    return 1 if pack.problems else 0

@@ -4,24 +4,27 @@ the project's rule packs and installed plugins (docs/custom-rules.md)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cadee.commands.common import Stop, as_typer
 from cadee.commands.common import console as _console
 from cadee.commands.common import print_errors as _print_errors
 from cadee.commands.common import usage_error as _usage_error
 
 if TYPE_CHECKING:
+    from cadee.packs.load import ExampleMark
+    from cadee.project import Project
+    from cadee.rules.base import Rule
 
-    from cadee.diagnostics import LoadError
-    from cadee.validate import RuleSet
-
+#: Where ``cadee --help`` lists ``explain`` (the group itself comes after the commands).
+POSITION = 1
 HELP = "List the rules: built-in, from installed plugins and from the project's rule packs."
-TEST_HELP = "Run every pack rule's examples: the failing one must fire it, the passing one must not. Exit 1: a test failed, 2: invalid pack."
+TEST_HELP = "Run every pack and plugin rule's examples: the failing one must fire it, the passing one must not. Exit 1: a test failed, 2: invalid pack."
 EXPLAIN_HELP = "Print one rule's full documentation (built-in, plugin or pack rule)."
 
 _PACK_HELP = "A rule-pack file (repeatable); default: the project's packs (rule-packs in cadee.toml, or cadee-rules.yaml)."
@@ -32,6 +35,8 @@ class CatalogFormat(StrEnum):
     json = "json"
     markdown = "markdown"
 
+
+_UNBOUNDED = 100_000
 
 app = typer.Typer(
     name="rules",
@@ -44,32 +49,36 @@ app = typer.Typer(
 )
 
 
-def _rules(packs: Sequence[Path] | None) -> RuleSet:
-    """The rules of the given packs, or of the current folder's project; exit 2 on errors."""
-    from cadee.validate import project_packs, rule_set
+def register(app_: typer.Typer) -> None:
+    """``cadee rules`` (a group: the catalog and ``rules test``) and ``cadee explain``."""
+    app_.add_typer(app, name="rules", help=HELP)
+    app_.command("explain", help=EXPLAIN_HELP)(as_typer(explain))
 
-    errors: list[LoadError] = []
-    if packs:
-        paths: tuple[Path, ...] = tuple(packs)
-    else:
-        paths, errors = project_packs(Path.cwd())
-    found = rule_set(paths)
-    errors.extend(found.errors)
+
+def _rules(packs: Sequence[Path] | None) -> Project:
+    """The rules of the given packs, or of the current folder's project; stops with exit 2
+    (errors printed) when a pack or plugin is invalid."""
+    from cadee.project import Project
+
+    found = Project.resolve(Path.cwd(), packs=packs or None)
+    errors = [e for e in found.config_errors if e.location.path.endswith("rule-packs")]
+    errors.extend(found.rule_errors)
     if errors:
         _print_errors(errors)
-        raise typer.Exit(2)
+        raise Stop(2)
     return found
 
 
 @app.callback()
+@as_typer
 def catalog(
     ctx: typer.Context,
     output_format: Annotated[CatalogFormat, typer.Option("--format", "-f", help="Catalog format.")] = CatalogFormat.text,
     packs: Annotated[list[Path] | None, typer.Option("--pack", metavar="FILE", help=_PACK_HELP, show_default=False)] = None,
-) -> None:
+) -> int | None:
     """List the rules: built-in, from installed plugins and from the project's rule packs."""
     if ctx.invoked_subcommand is not None:
-        return
+        return None
     from cadee.catalog import catalog_json, catalog_markdown, catalog_table
 
     rules = _rules(packs).rules
@@ -78,28 +87,40 @@ def catalog(
     elif output_format is CatalogFormat.markdown:
         sys.stdout.write(catalog_markdown(rules))
     else:
-        _console().print(catalog_table(rules))
-    raise typer.Exit(0)
+        # Piped or redirected, every column keeps its full text (a terminal folds long cells).
+        _console(width=None if sys.stdout.isatty() else _UNBOUNDED).print(catalog_table(rules))
+    return 0
 
 
 @app.command("test", help=TEST_HELP)
+@as_typer
 def test(
     packs: Annotated[list[Path] | None, typer.Argument(metavar="PACK", help="Rule-pack files; default: the project's packs.", show_default=False)] = None,
-) -> None:
-    """Run every pack rule's failing and passing examples."""
+) -> int:
+    """Run every pack rule's failing and passing examples (and those of installed plugin rules)."""
     from cadee.packs.testing import run_examples
 
     found = _rules(packs)
-    if not found.packs:
+    # (heading, [(rule, where its examples are written, its path there)]): each pack, then
+    # without PACK arguments each installed plugin, whose examples are in its docstring.
+    groups: list[tuple[str, list[tuple[Rule, Mapping[str, ExampleMark] | None, str]]]] = [
+        (pack.path, [(info.rule, info.examples, info.location.path) for info in pack.rules])
+        for pack in found.packs
+    ]
+    if not packs:
+        by_source: dict[str, list[tuple[Rule, Mapping[str, ExampleMark] | None, str]]] = {}
+        for plugin_rule in found.plugins:
+            by_source.setdefault(plugin_rule.source, []).append((plugin_rule, None, ""))
+        groups.extend(by_source.items())
+    if not groups:
         raise _usage_error("no rule pack given or found (write cadee-rules.yaml, or list packs under "
                            "rule-packs in cadee.toml)")
     out: list[str] = []
     rules = examples = failed_rules = failed_examples = 0
-    for pack in found.packs:
-        out.append(f"{pack.path}: {len(pack.rules)} rule{'' if len(pack.rules) == 1 else 's'}")
-        for info in pack.rules:
-            rule = info.rule
-            results = run_examples(rule, info.examples, base_path=info.location.path, known_rules=found.rules)
+    for heading, members in groups:
+        out.append(f"{heading}: {len(members)} rule{'' if len(members) == 1 else 's'}")
+        for rule, marks, base_path in members:
+            results = run_examples(rule, marks, base_path=base_path, known_rules=found.rules)
             rules += 1
             examples += len(results)
             failures = [r for r in results if not r.ok]
@@ -118,19 +139,23 @@ def test(
     out.append(f"{rules} rule{'' if rules == 1 else 's'} tested ({examples} examples): {passed} passed, "
                f"{failed_rules} failed")
     sys.stdout.write("\n".join(out) + "\n")
-    raise typer.Exit(1 if failed_rules else 0)
+    return 1 if failed_rules else 0
 
 
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule ID such as FBK001 or ACME001, or its name.")],
     packs: Annotated[list[Path] | None, typer.Option("--pack", metavar="FILE", help=_PACK_HELP, show_default=False)] = None,
-) -> None:
+) -> int:
     """Print one rule's full documentation (built-in, plugin or pack rule)."""
     from cadee.catalog import explain_markdown, find_rule
 
-    rule = find_rule(rule_id, _rules(packs).rules)
+    rules = _rules(packs).rules
+    rule = find_rule(rule_id, rules)
     if rule is None:
-        raise _usage_error(f"unknown rule {rule_id[:40]!r} (see `cadee rules`)")
+        from cadee.errors import did_you_mean
+
+        hint = did_you_mean(rule_id.strip().upper(), rules) or did_you_mean(rule_id.strip(), [r.name for r in rules.values()])
+        raise _usage_error(f"unknown rule {rule_id[:40]!r}{hint} (see `cadee rules`)")
     text = explain_markdown(rule)
     if sys.stdout.isatty():
         from rich.markdown import Markdown
@@ -138,4 +163,4 @@ def explain(
         _console().print(Markdown(text))
     else:
         sys.stdout.write(text)
-    raise typer.Exit(0)
+    return 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cadee.commands.common import console as _console
+from cadee.commands.common import print_invalid, split_values
 from cadee.commands.common import usage_error as _usage_error
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
     from cadee.diagnostics import LoadError
 
+NAME = "simulate"
 HELP = "Simulate failures: which channels stay served, fall back to humans or are lost."
 
 
@@ -51,11 +53,7 @@ def parse_threshold(value: str) -> Fraction:
     return number
 
 
-def _split(values: list[str] | None) -> list[str]:
-    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
-
-
-def _invalid(path: str, errors: list[LoadError], output_format: SimulateFormat) -> typer.Exit:
+def _invalid(path: str, errors: list[LoadError], output_format: SimulateFormat) -> int:
     """Stage-1 errors, printed exactly as ``cadee validate`` prints them."""
     from cadee.validate import BlueprintResult
 
@@ -69,10 +67,8 @@ def _invalid(path: str, errors: list[LoadError], output_format: SimulateFormat) 
         shown = {key: data[key] for key in ("blueprint", "valid", "errors")}
         sys.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
     else:
-        from cadee.report.text import render_text
-
-        _console().print(render_text([result]), end="")
-    return typer.Exit(2)
+        print_invalid([result])
+    return 2
 
 
 def command(
@@ -98,9 +94,9 @@ def command(
             show_default=False,
         ),
     ] = None,
-) -> None:
+) -> int:
     """Simulate failures. Exit 0: done, 1: score below --fail-under, 2: invalid blueprint or usage error."""
-    failed = _split(fail)
+    failed = split_values(fail)
     modes = sum((bool(failed) or fail is not None, all_systems, pairs))
     if modes != 1:
         raise _usage_error("choose one of --fail ID, --all or --pairs")
@@ -114,7 +110,7 @@ def command(
 
     loaded = load_project_blueprint(blueprint)
     if loaded.blueprint is None:
-        raise _invalid(loaded.path, loaded.errors, output_format)
+        return _invalid(loaded.path, loaded.errors, output_format)
 
     from cadee.graph import build_graph
     from cadee.simulate import Analysis, Scenario, Simulator, suggest_system
@@ -156,5 +152,5 @@ def command(
             markup=False,
             highlight=False,
         )
-        raise typer.Exit(1)
-    raise typer.Exit(0)
+        return 1
+    return 0

@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 
-from cadee.commands.common import console as _console
-from cadee.commands.common import parse_date as _parse_date
-from cadee.commands.common import print_errors as _print_errors
+from cadee.commands.common import console, parse_date, print_invalid
 
-HELP = "KPIs before and after rollout, gate statuses, sign-off and the recommended decision."
+NAME = "status"
+HELP = ("KPIs before and after rollout, gate statuses, sign-off and the recommended decision. "
+        "Exit 0: continue or scale, 1: a pause or redesign gate has fired, 2: invalid blueprint or usage error.")
 
 
 class StatusFormat(StrEnum):
@@ -29,20 +29,17 @@ def command(
                      show_default=False),
     ] = None,
     output_format: Annotated[StatusFormat, typer.Option("--format", "-f", help="Report format.")] = StatusFormat.text,
-) -> None:
-    """Show the decision loop. Exit 0: continue or scale, 1: a pause or redesign gate has fired, 2: invalid."""
+) -> int:
     import datetime as dt
 
     from cadee.decision import evaluate, recommend
-    from cadee.validate import load_project_blueprint
+    from cadee.validate import BlueprintResult, load_project_blueprint
 
-    date = _parse_date(as_of) or dt.date.today()
+    date = parse_date(as_of) or dt.date.today()
     loaded = load_project_blueprint(blueprint)
     if loaded.blueprint is None:
-        _print_errors(loaded.errors, stderr=False)
-        _console().print(f"{loaded.path}: invalid blueprint ({len(loaded.errors)} errors); nothing evaluated",
-                         markup=False, highlight=False)
-        raise typer.Exit(2)
+        print_invalid([BlueprintResult(loaded.path, loaded.errors, None)])
+        return 2
     evaluation = evaluate(loaded.blueprint, date)
     decision = recommend(evaluation)
     if output_format is StatusFormat.json:
@@ -56,6 +53,6 @@ def command(
     else:
         from cadee.report.status import render_status
 
-        _console().print(render_status(loaded.path, loaded.blueprint, evaluation, decision), end="",
-                         markup=False, highlight=False)
-    raise typer.Exit(1 if decision.action in ("pause", "redesign") else 0)
+        console().print(render_status(loaded.path, loaded.blueprint, evaluation, decision), end="",
+                        markup=False, highlight=False)
+    return 1 if decision.action in ("pause", "redesign") else 0

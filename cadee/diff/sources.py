@@ -33,7 +33,16 @@ from cadee.load import LoadResult, display_path, load_blueprint
 from cadee.model import LIST_FIELDS, SourceFile
 from cadee.yamlload import Limits, YMap, YSeq, load_yaml
 
-__all__ = ["Side", "SourceError", "base_side", "find_rename", "load_side", "parse_side"]
+__all__ = [
+    "Side",
+    "SourceError",
+    "base_side",
+    "checkout_files",
+    "find_rename",
+    "load_side",
+    "parse_side",
+    "repository_path",
+]
 
 _SYMLINK = "120000"
 _TREE = "040000"
@@ -255,6 +264,48 @@ def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits,
                 followed = posixpath.normpath(posixpath.join(folder, include))
                 if not followed.startswith("../") and followed != "..":
                     pending.append(followed)
+
+
+def repository_path(side: Side) -> str:
+    """The side's path relative to the repository root (git's ``REV:PATH`` rule)."""
+    return _repo_path(side, _resolve(side))
+
+
+def checkout_files(side: Side, paths: Sequence[str], root: Path) -> list[str]:
+    """Write the repository files ``paths``, as they are at the side's revision, under ``root``.
+
+    Regular files are written, symbolic links are made as links (so the
+    reader's confinement sees where they point), anything else is skipped.
+    Returns the paths written. Used for a project's configuration and rule
+    packs at a revision (:meth:`cadee.project.Project.at_revision`).
+    """
+    revision = _resolve(side)
+    pending = list(paths)
+    written: list[str] = []
+    for _ in range(8):  # links to links, a few deep
+        wanted = [p for p in dict.fromkeys(pending) if p and p != ".." and not p.startswith("../")
+                  and not posixpath.isabs(p) and p not in written]
+        if not wanted:
+            break
+        pending = []
+        entries = _entries(revision, wanted, side.label)
+        contents = _blobs(revision, sorted({oid for _, kind, oid in entries.values() if kind == "blob"}), side.label)
+        for path in wanted:
+            entry = entries.get(path)
+            if entry is None or entry[1] != "blob" or entry[0] == _GITLINK or os.path.lexists(root / path):
+                continue
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = contents[entry[2]]
+            if entry[0] == _SYMLINK:
+                link = os.fsdecode(data)
+                os.symlink(link, target)  # the reader's confinement judges where it points
+                if not posixpath.isabs(link):
+                    pending.append(posixpath.normpath(posixpath.join(posixpath.dirname(path), link)))
+            else:
+                target.write_bytes(data)
+            written.append(path)
+    return written
 
 
 def load_side(

@@ -92,11 +92,15 @@ def render_github(results: Sequence[BlueprintResult], paths: RepositoryPaths | N
     verdict = []
     if invalid:
         verdict.append(f"{invalid} of {_plural(len(results), 'blueprint')} invalid")
+        if invalid == len(results):  # no counts to give: they would read as "0 errors"
+            lines.append(f"cadee: {verdict[0]}; no rules ran")
+            return "\n".join(lines) + "\n"
+        verdict[0] += f" (no rules ran on {'it' if invalid == 1 else 'them'})"
     if failed:
         verdict.append(f"{_plural(failed, 'blueprint')} failed")
     counts = (
         f"{_plural(totals['error'], 'error')}, {_plural(totals['warning'], 'warning')}, "
-        f"{totals['info']} info, {totals['waived']} waived in {_plural(len(results), 'blueprint')}"
+        f"{totals['info']} info, {totals['waived']} waived in {_plural(len(results) - invalid, 'blueprint')}"
     )
     lines.append(f"cadee: {'; '.join(verdict) or 'passed'}: {counts}")
     return "\n".join(lines) + "\n"

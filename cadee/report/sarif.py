@@ -57,10 +57,9 @@ def find_repository_root(start: Path, cwd: Path) -> Path:
 
     The only function here that looks at the file system; the CLI calls it.
     """
-    folder = Path(os.path.abspath(start))
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
+    from cadee.files import walk_up
+
+    for candidate in walk_up(start, resolve=False):  # paths as the user typed them, not resolved
         if (candidate / ".git").exists():
             return candidate
     return Path(os.path.abspath(cwd))

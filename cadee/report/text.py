@@ -99,7 +99,12 @@ def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadE
     verdict = Text()
     if invalid:
         verdict.append(f"{invalid} of {checked} invalid", style="bold red")
-        verdict.append("; ")
+        if invalid == len(results):  # no counts to give: they would read as "0 errors"
+            out.append_text(verdict)
+            out.append("; no rules ran\n")
+            return out
+        verdict.append(f" (no rules ran on {'it' if invalid == 1 else 'them'}); ")
+        checked = _plural(len(results) - invalid, "blueprint")
     failed = sum(1 for r in results if r.failed)
     if failed:
         verdict.append(f"{_plural(failed, 'blueprint')} failed", style="bold red")
