@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cadee.check import Report
     from cadee.decision import Evaluation
+    from cadee.diff.since import SinceDecision
     from cadee.model import Blueprint
     from cadee.render.model import Document, Provenance
 
@@ -195,8 +196,12 @@ def build_pack(
     views: Collection[str] = VIEWS,
     as_of: dt.date | None = None,
     templates_dir: str | os.PathLike[str] | None = None,
+    since: SinceDecision | None = None,
 ) -> Pack:
-    """Render the pack; formats that cannot be rendered are listed in ``problems``."""
+    """Render the pack; formats that cannot be rendered are listed in ``problems``.
+
+    ``since`` (``cadee render --since REV``) adds what changed since the last decision to the brief.
+    """
     from cadee.decision import evaluate
     from cadee.graph import build_graph
     from cadee.render import documents, maps
@@ -271,7 +276,7 @@ def build_pack(
             )
             files[f"charts/{key.split('/', 1)[1]}.svg"] = chart.encode("utf-8")
         svgs = {**svgs, **charts}
-        ctx = documents.Context.create(report, provenance, [*diagrams, *charts], graph, evaluation)
+        ctx = documents.Context.create(report, provenance, [*diagrams, *charts], graph, evaluation, since)
         docs = documents.build_documents(ctx)
         map_refs = tuple(
             MapRef(diagrams[key].title, tuple(
