@@ -244,11 +244,12 @@ def init(
 
 
 # -- commands from cadee/commands/ (one line each; keep alphabetical) -------------
-from cadee.commands import diff, export, import_, render, simulate  # noqa: E402
+from cadee.commands import diff, export, import_, lsp, render, simulate  # noqa: E402
 
 app.command("diff", help=diff.HELP)(diff.command)
 app.command("export", help=export.HELP)(export.command)
 app.command("import", help=import_.HELP)(import_.command)
+app.command("lsp", help=lsp.HELP)(lsp.command)
 app.command("render", help=render.HELP)(render.command)
 app.command("simulate", help=simulate.HELP)(simulate.command)
 
