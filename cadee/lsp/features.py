@@ -403,16 +403,37 @@ def _keys(parents: list[str]) -> list[lsp.CompletionItem]:
     items = []
     for name, info in model.model_fields.items():
         label = info.alias or name
-        nested = _model_in(info.annotation)
-        doc = info.description or (nested.__doc__ if nested is not None else None) or ""
         items.append(lsp.CompletionItem(
             label=label,
             kind=lsp.CompletionItemKind.Property,
             detail="required" if info.is_required() else "optional",
-            documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=doc) if doc else None,
+            documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=_key_doc(parents, label, info)),
             insert_text=f"{label}: ",
         ))
     return items
+
+
+def _key_doc(parents: list[str], label: str, info: Any) -> str:
+    """A key's description (the model's docstrings) and what it takes."""
+    nested = _model_in(info.annotation)
+    lines = []
+    description = info.description or (nested.__doc__ if nested is not None else None)
+    if description:
+        lines.append(" ".join(description.split()))
+    is_reference, kind = _reference_kind(parents, label)
+    if not is_reference and parents and label in ("approvers", "fallback"):
+        is_reference, kind = _reference_kind([*parents, label], None)
+    if is_reference:
+        what = "a rule ID" if kind == "rules" else f"the id of {_KIND_NAME.get(kind, 'any item') if kind else 'any item'}"
+        lines.append(f"Takes {what}{'s' if label in ('approvers', 'fallback') else ''}.")
+    values = _literals(info.annotation)
+    if values and values != ["true", "false"]:
+        lines.append("One of: " + ", ".join(f"`{v}`" for v in values) + ".")
+    if info.is_required():
+        lines.append("Required.")
+    elif info.default not in (None, ""):
+        lines.append(f"Default: `{info.default}`.")
+    return "\n\n".join(lines)
 
 
 # -- code actions ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import functools
 import gc
 import logging
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -234,4 +235,9 @@ def serve() -> None:
     # The CLI pauses the cyclic collector for short runs; a long-lived server needs it.
     gc.enable()
     logging.basicConfig(level=os.environ.get("CADEE_LSP_LOG", "WARNING").upper(), format="cadee lsp: %(message)s")
-    build_server().start_io()
+    try:
+        build_server().start_io()
+    finally:
+        # The client's `exit` closes standard output; the CLI flushes it on the way out.
+        if sys.stdout is None or sys.stdout.closed:
+            sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives until exit
