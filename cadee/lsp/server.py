@@ -59,9 +59,10 @@ class CadeeServer(LanguageServer):
     def start(self, roots: Iterable[Path]) -> None:
         """Index the workspace folders and validate every blueprint in them."""
         self.cadee = Workspace(roots)
-        for path in self.cadee.discover():
-            self.cadee.validate(path.resolve())
-        self.publish()
+        found = [path.resolve() for path in self.cadee.discover()]
+        for path in found:
+            self.cadee.validate(path)
+        self.publish(found)
 
     def sync(self, path: Path, uri: str) -> None:
         """Copy the editor's text of ``uri`` into the overlay."""
@@ -73,12 +74,14 @@ class CadeeServer(LanguageServer):
         pending = self._pending.pop(path, None)
         if pending is not None:
             pending.cancel()
+        validated = []
         for blueprint in self.cadee.affected(path):
             if blueprint.exists() or blueprint in self.cadee.overlay:
                 self.cadee.validate(blueprint)
+                validated.append(blueprint)
             else:
                 self.cadee.forget(blueprint)
-        self.publish()
+        self.publish(validated)
 
     def schedule(self, path: Path) -> None:
         """Validate ``path``'s blueprints after a pause in typing."""
@@ -88,10 +91,16 @@ class CadeeServer(LanguageServer):
         loop = asyncio.get_running_loop()
         self._pending[path] = loop.call_later(self.debounce, _guarded(self.revalidate), path)
 
-    def publish(self) -> None:
-        """Send every file's diagnostics; clear those of files that have none left."""
+    def publish(self, validated: Iterable[Path] = ()) -> None:
+        """Send the diagnostics of every file with problems, of the files of the
+        blueprints just ``validated`` (also when they have none) and clear those
+        of files that have none left."""
         problems = self.cadee.problems_by_file()
-        for path in sorted(set(problems) | self._published):
+        files = set(problems) | self._published
+        for blueprint in validated:
+            state = self.cadee.blueprints.get(blueprint)
+            files.update(state.files if state is not None else (blueprint,))
+        for path in sorted(files):
             diagnostics = [features.diagnostic(p) for p in sorted(problems.get(path, []), key=_order)]
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=path.as_uri(), diagnostics=diagnostics)
