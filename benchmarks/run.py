@@ -55,7 +55,8 @@ FLAGSHIP = REPO / "examples" / "northwind-bank" / "blueprint.yaml"
 
 #: Modules that `cadee --version` and `cadee --help` must not import.
 HEAVY_MODULES = ("networkx", "jinja2", "pydantic", "pydantic_core", "graphviz", "typst", "weasyprint",
-                 "reportlab", "fpdf", "cadee.model", "cadee.load", "cadee.graph", "cadee.rules")
+                 "reportlab", "fpdf", "cadee.model", "cadee.load", "cadee.graph", "cadee.rules", "pygls",
+                 "lsprotocol", "cadee.lsp")
 #: Markers in a Markdown file between which ``--markdown`` replaces the results.
 BEGIN, END = "<!-- benchmarks:begin -->", "<!-- benchmarks:end -->"
 
