@@ -182,6 +182,12 @@ def test_definition_and_references_across_includes(project: Path) -> None:
     line, char = _at(TOP, "catalog.yaml", 2)
     [found] = features.definition(ws, top, line, char)
     assert found.uri == catalog.as_uri()
+    # Never outside the project root (the loader's confinement of includes).
+    outside = TOP.replace("  - catalog.yaml\n", "  - ../outside.yaml\n")
+    (project.parent / "outside.yaml").write_text("cadee: 1\n", encoding="utf-8")
+    ws.open(top, outside)
+    line, char = _at(outside, "../outside.yaml", 2)
+    assert features.definition(ws, top, line, char) == []
 
 
 def test_completion_of_waiver_rules_and_fallback_targets(project: Path) -> None:

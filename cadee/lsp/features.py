@@ -210,12 +210,21 @@ def definition(ws: Workspace, path: Path, line: int, char: int) -> list[lsp.Loca
     if index is None:
         return []
     for span, target in index.includes:
-        if span.contains(line, char) and target.is_file():
+        if span.contains(line, char) and _confined(ws, path, target):
             return [lsp.Location(uri=target.as_uri(), range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)))]
     symbol = index.symbol_at(line, char)
     if symbol is None or symbol.kind == "rules":
         return []
     return [_location(s) for s in _definitions(ws, path, symbol)]
+
+
+def _confined(ws: Workspace, path: Path, target: Path) -> bool:
+    """True when ``target`` is a file inside the project root, as the loader allows includes."""
+    from cadee.load import find_project_root
+
+    tops = [bp for bp, state in ws.blueprints.items() if path in state.files] or [path]
+    real = target.resolve()
+    return real.is_file() and any(real.is_relative_to(find_project_root(top)) for top in tops)
 
 
 def references(
