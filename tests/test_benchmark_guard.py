@@ -111,4 +111,4 @@ def test_the_benchmark_runner_prints_and_records_the_whole_table(
     assert "| start-up imports | `cadee --version`, `cadee --help` |  | none |" in table
     assert "- **YAML loader**: " in table
     written = record.read_text(encoding="utf-8")
-    assert "old" not in written and written.endswith("kept\n") and "| validate | 60 " in written
+    assert "\nold\n" not in written and written.endswith("kept\n") and "| validate | 60 " in written

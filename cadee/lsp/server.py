@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -65,9 +66,9 @@ class CadeeServer(LanguageServer):
         self.publish(found)
 
     def sync(self, path: Path, uri: str) -> None:
-        """Copy the editor's text of ``uri`` into the overlay."""
-        document = self.workspace.get_text_document(uri)
-        self.cadee.open(path, document.source)
+        """Copy the editor's text of ``uri`` into the overlay (open documents only)."""
+        if uri in self.workspace.text_documents or unquote(uri) in self.workspace.text_documents:
+            self.cadee.open(path, self.workspace.get_text_document(uri).source)
 
     def revalidate(self, path: Path) -> None:
         """Validate every blueprint ``path`` belongs to (or configures), then publish."""
