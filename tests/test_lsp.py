@@ -67,7 +67,20 @@ def _workspace(root: Path) -> Path:
         folder.mkdir()
         (folder / "catalog.yaml").write_text(CATALOG, encoding="utf-8")
         (folder / "blueprint.yaml").write_text(TOP, encoding="utf-8")
+    emoji = root / "emoji"
+    emoji.mkdir()
+    (emoji / "blueprint.yaml").write_text(EMOJI, encoding="utf-8")
     return root
+
+
+EMOJI = """\
+cadee: 1
+blueprint: {id: emoji, title: Emoji}
+owners:
+  - {id: ops, name: Ops}
+systems:
+  - {id: bot, name: "\U0001F916 bot", kind: agent, owner: opps}
+"""
 
 
 @pytest_lsp.fixture(
@@ -327,3 +340,25 @@ async def test_add_a_waiver_action(client: LanguageClient) -> None:
     _replace_all(client, uri, text, 11)
     await _until(client, uri, lambda ds: any(d.code == "IAM003" and d.severity == lsp.DiagnosticSeverity.Warning
                                              for d in ds))
+
+
+async def test_ranges_count_the_clients_units(client: LanguageClient) -> None:
+    """VS Code counts UTF-16 units: the robot face before the error is two of them."""
+    path = client.root / "emoji" / "blueprint.yaml"  # type: ignore[attr-defined]
+    uri = _open(client, path)
+    diagnostics = await _until(client, uri, lambda ds: "CADEE000" in _codes(ds))
+    error = next(d for d in diagnostics if d.code == "CADEE000")
+    assert "unknown owner 'opps'" in error.message
+    line = EMOJI.splitlines()[5]
+    utf16 = len(line[: line.index("opps")].encode("utf-16-le")) // 2
+    assert utf16 == line.index("opps") + 1
+    assert error.range == lsp.Range(lsp.Position(5, utf16), lsp.Position(5, utf16 + len("opps")))
+    # Back from the client's units: the fix is found at that range and edits it.
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), range=error.range,
+        context=lsp.CodeActionContext(diagnostics=[error]),
+    ))
+    assert actions is not None
+    fix = next(a for a in actions if isinstance(a, lsp.CodeAction) and a.title == "Replace with 'ops'")
+    assert fix.edit is not None and fix.edit.changes is not None
+    assert fix.edit.changes[uri][0].range == error.range

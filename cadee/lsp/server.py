@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
+import attrs
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
@@ -92,6 +93,47 @@ class CadeeServer(LanguageServer):
         loop = asyncio.get_running_loop()
         self._pending[path] = loop.call_later(self.debounce, _guarded(self.revalidate), path)
 
+    # -- positions: cadee counts characters; the client counts its encoding's units --------
+
+    def lines(self, path: Path) -> list[str]:
+        index = self.cadee.index(path)
+        return index.lines if index is not None else []
+
+    def position_in(self, path: Path, position: lsp.Position) -> tuple[int, int]:
+        """A client position as (line, character) in the document's text."""
+        lines = self.lines(path)
+        if not lines:
+            return position.line, position.character
+        server = self.workspace.position_codec.position_from_client_units(
+            lines, lsp.Position(position.line, position.character)
+        )
+        return server.line, server.character
+
+    def range_in(self, path: Path, rng: lsp.Range) -> lsp.Range:
+        start = self.position_in(path, rng.start)
+        end = self.position_in(path, rng.end)
+        return lsp.Range(lsp.Position(*start), lsp.Position(*end))
+
+    def range_out(self, path: Path, rng: lsp.Range) -> lsp.Range:
+        lines = self.lines(path)
+        return self.workspace.position_codec.range_to_client_units(lines, rng) if lines else rng
+
+    def uri_range_out(self, uri: str, rng: lsp.Range) -> lsp.Range:
+        path = self.path_of(uri)
+        return self.range_out(path, rng) if path is not None else rng
+
+    def diagnostic_out(self, path: Path, diagnostic: lsp.Diagnostic) -> lsp.Diagnostic:
+        return attrs.evolve(diagnostic, range=self.range_out(path, diagnostic.range))
+
+    def action_out(self, path: Path, action: lsp.CodeAction) -> lsp.CodeAction:
+        changes = action.edit.changes if action.edit is not None and action.edit.changes else {}
+        edit = lsp.WorkspaceEdit(changes={
+            uri: [attrs.evolve(e, range=self.uri_range_out(uri, e.range)) for e in edits]
+            for uri, edits in changes.items()
+        })
+        diagnostics = [self.diagnostic_out(path, d) for d in action.diagnostics or ()]
+        return attrs.evolve(action, edit=edit, diagnostics=diagnostics or None)
+
     def publish(self, validated: Iterable[Path] = ()) -> None:
         """Send the diagnostics of every file with problems, of the files of the
         blueprints just ``validated`` (also when they have none) and clear those
@@ -102,7 +144,8 @@ class CadeeServer(LanguageServer):
             state = self.cadee.blueprints.get(blueprint)
             files.update(state.files if state is not None else (blueprint,))
         for path in sorted(files):
-            diagnostics = [features.diagnostic(p) for p in sorted(problems.get(path, []), key=_order)]
+            diagnostics = [self.diagnostic_out(path, features.diagnostic(p))
+                           for p in sorted(problems.get(path, []), key=_order)]
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=path.as_uri(), diagnostics=diagnostics)
             )
@@ -199,7 +242,10 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> CadeeServer:
         path = server.path_of(params.text_document.uri)
         if path is None:
             return None
-        return features.hover(server.cadee, path, params.position.line, params.position.character)
+        found = features.hover(server.cadee, path, *server.position_in(path, params.position))
+        if found is not None and found.range is not None:
+            found = attrs.evolve(found, range=server.range_out(path, found.range))
+        return found
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     @_guarded
@@ -207,7 +253,8 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> CadeeServer:
         path = server.path_of(params.text_document.uri)
         if path is None:
             return None
-        return features.definition(server.cadee, path, params.position.line, params.position.character)
+        found = features.definition(server.cadee, path, *server.position_in(path, params.position))
+        return [attrs.evolve(loc, range=server.uri_range_out(loc.uri, loc.range)) for loc in found]
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     @_guarded
@@ -215,8 +262,9 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> CadeeServer:
         path = server.path_of(params.text_document.uri)
         if path is None:
             return None
-        return features.references(server.cadee, path, params.position.line, params.position.character,
-                                   params.context.include_declaration)
+        line, character = server.position_in(path, params.position)
+        found = features.references(server.cadee, path, line, character, params.context.include_declaration)
+        return [attrs.evolve(loc, range=server.uri_range_out(loc.uri, loc.range)) for loc in found]
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":", " ", "-"]))
     @_guarded
@@ -225,7 +273,7 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> CadeeServer:
         if path is None:
             return None
         server.sync(path, params.text_document.uri)
-        return features.completion(server.cadee, path, params.position.line, params.position.character)
+        return features.completion(server.cadee, path, *server.position_in(path, params.position))
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix])
@@ -235,7 +283,8 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> CadeeServer:
         path = server.path_of(params.text_document.uri)
         if path is None:
             return None
-        return features.code_actions(server.cadee, path, params.range)
+        actions = features.code_actions(server.cadee, path, server.range_in(path, params.range))
+        return [server.action_out(path, action) for action in actions]
 
     return server
 
