@@ -234,3 +234,20 @@ def test_pack_rules_are_picked_up(project: Path) -> None:
     assert ws.affected(pack.resolve()) == [top]  # a new pack: every blueprint again
     state = ws.validate(top)
     assert "ACME001" in state.rules and pack.resolve() in state.inputs
+
+
+def test_configuration_changes_are_picked_up(project: Path) -> None:
+    ws = Workspace([project])
+    top = (project / "blueprint.yaml").resolve()
+    assert any(p.code == "ARC007" for p in ws.validate(top).problems)
+    config = project / "cadee.toml"
+    config.write_text('ignore = ["ARC007"]\nseverity = { EVD001 = "info" }\n', encoding="utf-8")
+    assert ws.affected(config.resolve()) == [top]
+    problems = ws.validate(top).problems
+    assert not any(p.code == "ARC007" for p in problems)
+    assert {p.level for p in problems if p.code == "EVD001"} == {"info"}
+    # A broken configuration is located in the configuration file.
+    config.write_text("ignore = [\n", encoding="utf-8")
+    [problem] = ws.validate(top).problems
+    assert problem.file == config.resolve() and problem.code == "CADEE000"
+    assert "invalid TOML" in problem.message
