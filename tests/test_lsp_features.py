@@ -19,7 +19,7 @@ pytest.importorskip("pygls")
 from lsprotocol import types as lsp
 
 from cadee.lsp import features
-from cadee.lsp.workspace import Span, Workspace, token_span
+from cadee.lsp.workspace import Span, Workspace, split_lines, token_span
 from tests.conftest import REPO
 
 FLAGSHIP = REPO / "examples" / "northwind-bank"
@@ -76,6 +76,8 @@ def test_token_spans() -> None:
     assert token_span(lines, 1, 8) == Span(1, 8, 1, 20)  # a quoted scalar, quotes included
     assert token_span(lines, 2, 9) == Span(2, 9, 2, 16)  # flow sequences stop at commas
     assert token_span(lines, 9, 0) == Span(9, 0, 9, 0)  # out of range: empty, never raises
+    # Lines as the editor counts them: a form feed is no line break.
+    assert split_lines("a\r\nb\x0cc\rd\n") == ["a", "b\x0cc", "d"]
 
 
 def test_context_path() -> None:

@@ -139,6 +139,18 @@ def is_blueprint_text(text: str) -> bool:
     return keys == {"cadee", "blueprint"}
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """``text``'s lines as LSP counts them (``\\n``, ``\\r\\n``, ``\\r``; not
+    ``str.splitlines``'s form feeds and separators), without a last empty one."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def token_span(lines: list[str], line: int, char: int) -> Span:
     """The span of the YAML key or scalar that starts at ``line``/``char`` (0-based)."""
     if not 0 <= line < len(lines):
@@ -374,7 +386,7 @@ class Workspace:
         path = self.absolute(shown)
         previous = self._latest.get(path)
         if previous is None or previous[0] != digest:
-            lines = data.decode("utf-8", "replace").splitlines()
+            lines = split_lines(data.decode("utf-8", "replace"))
             self._latest[path] = (digest, lines, cached[0])
         return cached[0], list(cached[1])
 
@@ -501,7 +513,7 @@ class Workspace:
         if latest is not None:
             return latest[1]
         text = self.text(path)
-        return text.splitlines() if text is not None else []
+        return split_lines(text) if text is not None else []
 
     def _load_problem(self, error: LoadError) -> Problem:
         loc = error.location
