@@ -253,3 +253,33 @@ def test_configuration_changes_are_picked_up(project: Path) -> None:
     [problem] = ws.validate(top).problems
     assert problem.file == config.resolve() and problem.code == "CADEE000"
     assert "invalid TOML" in problem.message
+
+
+def test_broken_buffers_never_break_the_features() -> None:
+    """Edits as typed (half-written keys, stray quotes, tabs, anchors): every feature
+    answers and no validation ends in an internal error."""
+    import random
+
+    ws = Workspace([FLAGSHIP])
+    top = (FLAGSHIP / "blueprint.yaml").resolve()
+    files = list(ws.validate(top).files)
+    rnd = random.Random(23)
+    pieces = [":", "- ", "\t", "'", "{", "é", "\U0001F916", "\n  x: 1\n", "*a", "&a ", "include:\n  - ../../x\n"]
+    for _ in range(40):
+        path = rnd.choice(files)
+        text = path.read_text(encoding="utf-8")
+        at = rnd.randrange(len(text))
+        text = text[:at] + rnd.choice(pieces) + text[at + rnd.randrange(0, 8):]
+        ws.open(path, text)
+        problems = ws.validate(top).problems
+        assert not any("internal error" in p.message for p in problems)
+        index = ws.index(path)
+        assert index is not None
+        for _ in range(10):
+            line, char = rnd.randrange(len(index.lines) + 1), rnd.randrange(80)
+            features.hover(ws, path, line, char)
+            features.definition(ws, path, line, char)
+            features.references(ws, path, line, char)
+            features.completion(ws, path, line, char)
+            features.code_actions(ws, path, lsp.Range(lsp.Position(line, char), lsp.Position(line, char + 5)))
+        ws.close(path)
