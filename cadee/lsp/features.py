@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import types
 import typing
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -26,6 +25,7 @@ from cadee.lsp.workspace import (
     Symbol,
     Workspace,
 )
+from cadee.report.sarif import RULES_DOC_URI
 from cadee.rules import Rule
 from cadee.yamlload import YMap, YSeq
 
@@ -38,7 +38,6 @@ __all__ = [
     "references",
 ]
 
-RULES_DOC_URI = "https://github.com/cadee-dev/cadee/blob/main/docs/rules.md"
 #: How long a waiver added by the code action lasts.
 WAIVER_DAYS = 90
 WAIVER_REASON = "TODO: why this risk is accepted, and the plan that ends it"
@@ -159,9 +158,9 @@ def item_markdown(symbol: Symbol) -> str:
     fields = dict(symbol.summary)
     title = fields.pop("name", None) or fields.pop("title", None)
     head = f"**{kind}** `{symbol.id}`" + (f": {title}" if title else "")
-    body = "\n".join(f"- {key}: {value}" for key, value in fields.items())
+    body = "".join(f"- {key}: {value}\n" for key, value in fields.items())
     where = f"{symbol.file.name}:{symbol.span.start_line + 1}"
-    return f"{head}\n\n{body}\n\n_defined in {where}_".replace("\n\n\n\n", "\n\n")
+    return f"{head}\n\n{body + chr(10) if body else ''}_defined in {where}_"
 
 
 def hover(ws: Workspace, path: Path, line: int, char: int) -> lsp.Hover | None:
@@ -321,9 +320,7 @@ def _literals(annotation: Any) -> list[str]:
     if annotation is bool:
         return ["true", "false"]
     out: list[str] = []
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType, typing.Annotated, list) or (
-        typing.get_origin(annotation) is not None
-    ):
+    if typing.get_origin(annotation) is not None:  # unions, Annotated, list[...]
         for argument in typing.get_args(annotation):
             out.extend(v for v in _literals(argument) if v not in out)
     return out
@@ -493,7 +490,7 @@ def _did_you_mean(ws: Workspace, problem: Problem) -> lsp.CodeAction | None:
 def _waiver_action(ws: Workspace, problem: Problem, today: dt.date) -> lsp.CodeAction | None:
     finding = problem.finding
     assert finding is not None
-    files = [f for f in ws.scope(problem.file)]
+    files = ws.scope(problem.file)
     blueprint = next((bp for bp, state in ws.blueprints.items() if problem.file in state.files), problem.file)
     indexes = [i for i in (ws.index(f) for f in files) if i is not None]
     approver = _approver(indexes, finding.target)
@@ -578,7 +575,3 @@ def _waiver_block(indent: str, fields: list[tuple[str, str]]) -> str:
         lead = f"{indent}- " if number == 0 else f"{indent}  "
         out.append(f"{lead}{key}: {value}\n")
     return "".join(out)
-
-
-def problems_at(problems: Mapping[Path, list[Problem]], path: Path, line: int, char: int) -> list[Problem]:
-    return [p for p in problems.get(path, []) if p.span.contains(line, char)]

@@ -19,7 +19,7 @@ import logging
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -570,9 +570,3 @@ def display(path: Path, cwd: Path) -> str:
         return path.relative_to(cwd).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def walk_symbols(indexes: Iterable[FileIndex]) -> Iterator[Symbol]:
-    for index in indexes:
-        yield from index.definitions
-        yield from index.references
