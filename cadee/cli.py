@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -23,10 +23,6 @@ from cadee.commands.common import console as _console
 from cadee.commands.common import parse_date as _parse_date
 from cadee.commands.common import print_errors as _print_errors
 from cadee.commands.common import usage_error as _fail
-
-if TYPE_CHECKING:
-
-    pass
 
 app = typer.Typer(
     name="cadee",
