@@ -13,7 +13,7 @@ regular expressions in RE2 syntax (:mod:`cadee.query.regex`), matched in
 linear time against the whole value, ``.`` also matching a line break.
 Nothing in a selector is ever evaluated as code.
 
-Compiling a selector against a graph gives a plain predicate; engines call it
+Compiling a selector against a graph gives a plain predicate; templates call it
 once per item, so a rule costs one pass over the blueprint's lists.
 """
 
