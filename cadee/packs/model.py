@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, field_validator
+from pydantic import ConfigDict, Field, PlainValidator, field_validator
 from pydantic_core import PydanticCustomError
 
 from cadee.model import NotNull, Strict, check_version
@@ -137,12 +137,16 @@ def _references(value: Any) -> list[str]:
 class Examples(Strict):
     """Two whole, minimal blueprints: the rule fires on ``failing`` and not on ``passing``."""
 
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
+
     failing: Annotated[str, PlainValidator(_example)]
     passing: Annotated[str, PlainValidator(_example)]
 
 
 class PackRule(Strict):
     """One organisation rule: identity, documentation, one template and its examples."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     id: Annotated[str, PlainValidator(_rule_id)]
     name: Annotated[str, PlainValidator(_rule_name)]
@@ -169,6 +173,8 @@ class PackRule(Strict):
 
 class PackFile(Strict):
     """A rule-pack file."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     cadee_rules: int = Field(alias="cadee-rules")
     """Format version of the pack; must be 1."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import Field, PlainValidator
+from pydantic import ConfigDict, Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
 from cadee.diagnostics import shorten
@@ -68,6 +68,8 @@ Scalar = Annotated[Any, PlainValidator(_scalar)]
 
 class Condition(Strict):
     """What a field of a selected item must look like; every written key must hold."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     present: Annotated[bool | None, NotNull] = None
     """The key is written (``true``) or not written (``false``); defaults do not count."""

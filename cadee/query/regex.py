@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import re2
 from pydantic_core import PydanticCustomError
 
 from cadee.diagnostics import shorten
@@ -33,7 +32,7 @@ __all__ = ["MAX_PATTERN_CHARS", "Regex", "compile_pattern"]
 MAX_PATTERN_CHARS = 500
 
 
-def _options() -> Any:
+def _options(re2: Any) -> Any:
     options = re2.Options()
     options.dot_nl = True  # `.` matches a line break, as re.DOTALL
     options.never_capture = True  # only "does it match": RE2 may use its DFA throughout
@@ -48,8 +47,11 @@ class Regex:
 
     def __init__(self, pattern: str) -> None:
         """Compile ``pattern`` with RE2 (raises ``re2.error`` when RE2 cannot)."""
+        # RE2 loads with the first pack pattern: a run without packs never pays for it.
+        import re2
+
         self.pattern = pattern
-        self._compiled = re2.compile(pattern, _options())
+        self._compiled = re2.compile(pattern, _options(re2))
 
     def matches(self, text: str) -> bool:
         """True when the whole of ``text`` matches."""
@@ -91,6 +93,8 @@ def compile_pattern(value: Any) -> Regex:
             "invalid regular expression {pattern}: {reason} at position {position}",
             {"pattern": repr(shorten(value, 40)), "reason": exc.msg, "position": exc.pos or 0},
         ) from None
+    import re2
+
     try:
         return Regex(value)
     except re2.error as exc:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from pydantic import Field, PlainValidator
+from pydantic import ConfigDict, Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
 from cadee.diagnostics import Finding, Location
@@ -260,6 +260,8 @@ class MustReach(Strict, Template):
 class ForbidIntegration(IntegrationSelector, Template):
     """No integration matches the selector (the template's keys are the selector's)."""
 
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
+
     def search(self, graph: ArchitectureGraph) -> Iterator[Integration]:
         """Integrations matching the forbidden selector, in declaration order."""
         test = integration_test([self], graph.systems, graph.boundaries)
@@ -331,6 +333,8 @@ class Unmet:
 
 class Require(Strict, Template):
     """Every selected item (systems, integrations, boundaries or owners) meets ``fields``."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     systems: Annotated[SystemSelectors | None, NotNull] = None
     integrations: Annotated[IntegrationSelectors | None, NotNull] = None
