@@ -1,4 +1,10 @@
-"""Stage 2: run the rule catalog on a valid blueprint and apply waivers."""
+"""Stage 2: run the rule catalog on a valid blueprint and apply waivers.
+
+The run follows the phases of the rule contract (:mod:`cadee.rules.base`):
+every ``graph`` rule checks the graph; the waivers are matched against
+those findings; then every ``waivers`` rule judges the waivers. Waiver
+findings come after the matching, so they cannot be waived (spec 13.13).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,10 @@ from cadee.diagnostics import SEVERITIES, AppliedWaiver, Finding, Severity
 from cadee.gcpause import gc_paused
 from cadee.graph import ArchitectureGraph, build_graph
 from cadee.model import Blueprint, Waiver
-from cadee.rules import RULES, Rule, wvr001_waiver_expired, wvr002_waiver_unused
+from cadee.rules import RULES, Rule
+from cadee.rules.base import WaiverContext
 
 __all__ = ["CheckOptions", "Report", "check", "matches", "select_rules"]
-
-WAIVER_RULES = frozenset({wvr001_waiver_expired.RULE.id, wvr002_waiver_unused.RULE.id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +100,7 @@ def _check(
     as_of = options.as_of or dt.date.today()
     findings: list[Finding] = []
     for rule in active.values():
-        if rule.id in WAIVER_RULES:
+        if rule.phase != "graph":
             continue
         severity = _severity_for(rule, options.severity)
         for finding in rule.check(graph):
@@ -103,16 +108,12 @@ def _check(
                 finding = finding.with_changes(severity=severity)
             findings.append(finding)
     findings, used = _apply_waivers(findings, blueprint.waivers, as_of)
-    for rule in (wvr001_waiver_expired.RULE, wvr002_waiver_unused.RULE):
-        if rule.id not in active:
+    context = WaiverContext(blueprint.waivers, as_of, frozenset(used), frozenset(active))
+    for rule in active.values():
+        if rule.phase != "waivers":
             continue
         severity = _severity_for(rule, options.severity)
-        produced = (
-            wvr001_waiver_expired.expired(rule, blueprint.waivers, as_of)
-            if rule is wvr001_waiver_expired.RULE
-            else wvr002_waiver_unused.unused(rule, blueprint.waivers, used, as_of, active)
-        )
-        findings.extend(f.with_changes(severity=severity) for f in produced)
+        findings.extend(f.with_changes(severity=severity) for f in rule.judge(context))
     findings.sort()
     return Report(blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active), graph=graph)
 
@@ -120,11 +121,15 @@ def _check(
 def _apply_waivers(
     findings: list[Finding], waivers: Sequence[Waiver], as_of: dt.date
 ) -> tuple[list[Finding], set[int]]:
-    """Mark findings matched by an active waiver; return them and the used waivers' indexes."""
+    """Mark findings matched by an active waiver; return them and the used waivers' indexes.
+
+    ``findings`` are the graph phase's: waiver findings do not exist yet, so a
+    waiver naming a WVR rule matches nothing (spec 13.13).
+    """
     by_key: dict[tuple[str, str], list[int]] = {}
     for index, waiver in enumerate(waivers):
-        # WVR findings cannot be waived (spec 13.13); expired waivers suppress nothing.
-        if waiver.expires >= as_of and waiver.rule not in WAIVER_RULES:
+        # Expired waivers suppress nothing.
+        if waiver.expires >= as_of:
             by_key.setdefault((waiver.rule, waiver.target), []).append(index)
     used: set[int] = set()
     if not by_key:

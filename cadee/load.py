@@ -32,6 +32,7 @@ from cadee.model import (
     Kpi,
     MeasuredValue,
     SourceFile,
+    set_location,
 )
 from cadee.yamlload import Limits, YMap, YSeq, describe_type, load_yaml
 
@@ -309,8 +310,8 @@ class _Loader:
                        "blueprint")
         for key, triples in entry.items.items():
             for item, raw_item, index in triples:
+                set_location(item, Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]"))
                 fields = item.__dict__  # plain dict writes: no pydantic __setattr__ per item
-                fields["location"] = Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]")
                 if key == "systems" and "name" not in item.model_fields_set:
                     fields["name"] = fields["id"]
                 elif key == "integrations" and not fields["id"]:

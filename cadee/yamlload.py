@@ -131,6 +131,25 @@ class _Abort(Exception):
     """Stops the event loop after a fatal error has been recorded."""
 
 
+class _Frame:
+    """A mapping or sequence being built: the builder's stack holds one per open container."""
+
+    __slots__ = ("anchor", "container", "is_seq", "key", "key_mark", "merges", "size")
+
+    def __init__(self, container: Any, anchor: str | None, is_seq: bool) -> None:
+        self.container = container
+        self.anchor = anchor
+        #: The key waiting for its value (mappings): ``_NOKEY``, ``_BADKEY``, ``_MERGE`` or a string.
+        self.key: Any = _NOKEY
+        #: (line, column) of ``key``.
+        self.key_mark: tuple[int, int] = (0, 0)
+        #: The mappings of merge keys (``<<``), applied when the mapping closes.
+        self.merges: list[Any] | None = None
+        #: Nodes inside, this one included (what an alias to it expands to).
+        self.size = 1
+        self.is_seq = is_seq
+
+
 class _Builder:
     """Turns one event stream into plain values; one instance per file."""
 
@@ -150,7 +169,7 @@ class _Builder:
         #: Set when the document could not be read to its end.
         self.failed = False
         #: The open containers while building (see build); used for error paths.
-        self.stack: list[list[Any]] = []
+        self.stack: list[_Frame] = []
 
     def error(self, line: int, column: int, message: str, fatal: bool = False, key: Any = None) -> None:
         path = self._path(key)
@@ -163,10 +182,10 @@ class _Builder:
         """Where the node being built sits in the document (only computed for errors)."""
         parts: list[Any] = []
         for frame in self.stack:
-            if frame[6]:
-                parts.append(len(frame[0]))
-            elif isinstance(frame[2], str):
-                parts.append(frame[2])
+            if frame.is_seq:
+                parts.append(len(frame.container))
+            elif isinstance(frame.key, str):
+                parts.append(frame.key)
         if isinstance(key, str):
             parts.append(key)
         return format_path(parts)
@@ -232,8 +251,7 @@ class _Builder:
         estates with hundreds of thousands of systems."""
         parser: Any = libyaml.CParser(data)
         get_event = parser.get_event
-        # A frame is [container, anchor, pending key or _NOKEY, key marks, merges, size, is_seq].
-        stack: list[list[Any]] = []
+        stack: list[_Frame] = []
         self.stack = stack
         root: Any = _MISSING
         documents = 0
@@ -250,7 +268,7 @@ class _Builder:
         cache = self.plain_cache
         missing = _MISSING
         nokey = _NOKEY
-        frame: list[Any] | None = None
+        frame: _Frame | None = None
         try:
             while True:
                 try:
@@ -281,22 +299,22 @@ class _Builder:
                     if frame is None:
                         root = value
                         continue
-                    frame[5] += 1
-                    container = frame[0]
-                    if frame[6]:
+                    frame.size += 1
+                    container = frame.container
+                    if frame.is_seq:
                         container.append(value)
                         container.item_marks.append((line, column))
                         continue
-                    key = frame[2]
+                    key = frame.key
                     if key is nokey:
                         if type(value) is str:
-                            frame[2] = value
-                            frame[3] = (line, column)
+                            frame.key = value
+                            frame.key_mark = (line, column)
                             continue
                     elif type(key) is str and key not in container:
-                        frame[2] = nokey
+                        frame.key = nokey
                         container[key] = value
-                        kline, kcolumn = frame[3]
+                        kline, kcolumn = frame.key_mark
                         container.key_marks[key] = (kline, kcolumn, line, column)
                         continue
                     self._add(frame, value, line, column)
@@ -319,18 +337,18 @@ class _Builder:
                     container = YSeq(line, column) if is_seq else YMap(line, column)
                     if event.anchor is not None:
                         self.open_anchors.add(event.anchor)
-                    frame = [container, event.anchor, nokey, None, None, 1, is_seq]
+                    frame = _Frame(container, event.anchor, is_seq)
                     stack.append(frame)
                     continue
                 if kind is map_end or kind is seq_end:
                     done = stack.pop()
-                    value = done[0]
-                    size = done[5]
-                    if done[4]:
-                        _apply_merges(value, done[4])
-                    if done[1] is not None:
-                        self.open_anchors.discard(done[1])
-                        self.anchors[done[1]] = (value, size)
+                    value = done.container
+                    size = done.size
+                    if done.merges:
+                        _apply_merges(value, done.merges)
+                    if done.anchor is not None:
+                        self.open_anchors.discard(done.anchor)
+                        self.anchors[done.anchor] = (value, size)
                     line, column = value.line, value.column
                 elif kind is alias_event:
                     mark = event.start_mark
@@ -356,7 +374,7 @@ class _Builder:
                 if frame is None:
                     root = value
                     continue
-                frame[5] += size
+                frame.size += size
                 self._add(frame, value, line, column)
         except _Abort:
             pass
@@ -383,25 +401,25 @@ class _Builder:
             )
         return value, size
 
-    def _add(self, frame: list[Any], value: Any, line: int, column: int) -> None:
-        container = frame[0]
-        if frame[6]:
+    def _add(self, frame: _Frame, value: Any, line: int, column: int) -> None:
+        container = frame.container
+        if frame.is_seq:
             container.append(value)
             container.item_marks.append((line, column))
             return
-        key = frame[2]
+        key = frame.key
         if key is _NOKEY:
             if value is _MERGE or isinstance(value, str):
-                frame[2] = value
-                frame[3] = (line, column)
+                frame.key = value
+                frame.key_mark = (line, column)
             else:
-                frame[2] = _BADKEY
+                frame.key = _BADKEY
                 self.error(line, column, _bad_key_message(value))
             return
-        frame[2] = _NOKEY
+        frame.key = _NOKEY
         if key is _BADKEY:
             return
-        kline, kcolumn = frame[3]
+        kline, kcolumn = frame.key_mark
         if key is _MERGE:
             self._merge_source(frame, value, kline, kcolumn)
             return
@@ -417,15 +435,15 @@ class _Builder:
         container[key] = value
         container.key_marks[key] = (kline, kcolumn, line, column)
 
-    def _merge_source(self, frame: list[Any], value: Any, line: int, column: int) -> None:
+    def _merge_source(self, frame: _Frame, value: Any, line: int, column: int) -> None:
         sources = value if isinstance(value, YSeq) else [value]
         for source in sources:
             if not isinstance(source, YMap):
                 self.error(line, column, "a merge key (<<) takes a mapping or a list of mappings")
                 return
-        if frame[4] is None:
-            frame[4] = []
-        frame[4].extend(sources)
+        if frame.merges is None:
+            frame.merges = []
+        frame.merges.extend(sources)
 
     def _syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
         mark = exc.problem_mark or exc.context_mark

@@ -74,8 +74,11 @@ def contract_problems(rule: Rule, builtin: Mapping[str, Rule] = RULES) -> list[s
                             ("## Passing example", doc.passing_example)):
             if not text.strip():
                 problems.append(f"the documentation's {label} is empty")
-    if not callable(rule.check_graph):
-        problems.append("`check_graph` is not callable")
+    name, check = (
+        ("check_graph", rule.check_graph) if rule.check_waivers is None else ("check_waivers", rule.check_waivers)
+    )
+    if not callable(check):
+        problems.append(f"`{name}` is not callable")
     return problems
 
 
@@ -87,7 +90,7 @@ def _where(entry: Any, rule: Rule | None = None) -> Location:
     try:
         import inspect
 
-        target = rule.check_graph if rule is not None else None
+        target = (rule.check_graph or rule.check_waivers) if rule is not None else None
         if target is not None:
             file = inspect.getsourcefile(target)
             line = inspect.getsourcelines(target)[1]
