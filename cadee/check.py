@@ -103,7 +103,7 @@ def _check(
         if rule.phase != "graph":
             continue
         severity = _severity_for(rule, options.severity)
-        for finding in rule.check(graph):
+        for finding in rule.check(graph, as_of):
             if finding.severity != severity:
                 finding = finding.with_changes(severity=severity)
             findings.append(finding)

@@ -18,7 +18,9 @@ A run has two phases, and each rule declares the one it belongs to by its
 decorator:
 
 1. ``graph`` (:func:`rule`): ``check(rule, graph)`` sees the architecture
-   graph; its findings may be waived.
+   graph; its findings may be waived. A rule that judges measurements or
+   sign-offs against the calendar (:func:`dated_rule`) also gets the as-of
+   date: ``check(rule, graph, as_of)``.
 2. ``waivers`` (:func:`waiver_rule`): ``check(rule, context)`` sees a
    :class:`WaiverContext`, made once every graph finding has been matched
    against the waivers (which waivers were used, the as-of date, the rules
@@ -38,7 +40,7 @@ from cadee.diagnostics import Finding, Location, Severity
 from cadee.graph import ArchitectureGraph
 from cadee.model import Waiver
 
-__all__ = ["LAYERS", "PHASES", "Rule", "RuleDoc", "WaiverContext", "parse_doc", "rule", "waiver_rule"]
+__all__ = ["LAYERS", "PHASES", "Rule", "RuleDoc", "WaiverContext", "dated_rule", "parse_doc", "rule", "waiver_rule"]
 
 Layer = str
 #: The five CADEE layers, in the operating model's order.
@@ -117,6 +119,7 @@ class WaiverContext:
 
 
 Check = Callable[["Rule", ArchitectureGraph], Iterable[Finding]]
+DatedCheck = Callable[["Rule", ArchitectureGraph, dt.date], Iterable[Finding]]
 WaiverCheck = Callable[["Rule", WaiverContext], Iterable[Finding]]
 
 
@@ -124,8 +127,8 @@ WaiverCheck = Callable[["Rule", WaiverContext], Iterable[Finding]]
 class Rule:
     """One architecture rule of the catalog.
 
-    Exactly one of ``check_graph`` (phase ``graph``) and ``check_waivers``
-    (phase ``waivers``) is set.
+    Exactly one of ``check_graph`` or ``check_dated`` (phase ``graph``) and
+    ``check_waivers`` (phase ``waivers``) is set.
     """
 
     id: str
@@ -138,22 +141,35 @@ class Rule:
     #: Where the rule comes from: "cadee" for the built-in catalog.
     source: str = "cadee"
     check_waivers: WaiverCheck | None = field(default=None, repr=False, compare=False)
+    check_dated: DatedCheck | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if (self.check_graph is None) == (self.check_waivers is None):
-            raise ValueError(f"{self.id}: a rule has exactly one check: check_graph or check_waivers")
+        checks = (self.check_graph, self.check_dated, self.check_waivers)
+        if sum(check is not None for check in checks) != 1:
+            raise ValueError(f"{self.id}: a rule has exactly one check: check_graph, check_dated or check_waivers")
 
     @property
     def phase(self) -> Phase:
         """The phase the rule runs in: ``graph`` or ``waivers``."""
-        return "graph" if self.check_graph is not None else "waivers"
+        return "waivers" if self.check_waivers is not None else "graph"
+
+    @property
+    def function(self) -> Callable[..., Iterable[Finding]]:
+        """The module's check function, whichever kind it is."""
+        check = self.check_graph or self.check_dated or self.check_waivers
+        assert check is not None
+        return check
 
     @property
     def summary(self) -> str:
         return self.doc.summary
 
-    def check(self, graph: ArchitectureGraph) -> Iterator[Finding]:
-        """The findings of a ``graph``-phase rule (call only when ``phase == "graph"``)."""
+    def check(self, graph: ArchitectureGraph, as_of: dt.date | None = None) -> Iterator[Finding]:
+        """The findings of a ``graph``-phase rule (call only when ``phase == "graph"``);
+        a dated rule judges as of ``as_of`` (default: today)."""
+        if self.check_dated is not None:
+            yield from self.check_dated(self, graph, as_of or dt.date.today())
+            return
         assert self.check_graph is not None, f"{self.id} runs in the waivers phase"
         yield from self.check_graph(self, graph)
 
@@ -200,6 +216,33 @@ def rule(
             references=references,
             doc=parse_doc(doc),
             check_graph=check,
+        )
+
+    return make
+
+
+def dated_rule(
+    *,
+    id: str,
+    name: str,
+    severity: Severity,
+    layer: Layer,
+    references: tuple[str, ...],
+    doc: str | None,
+) -> Callable[[DatedCheck], Rule]:
+    """Decorator that turns a module's check function of the graph and the as-of date into its
+    ``Rule`` (phase ``graph``): for rules about measurements, gates and sign-offs."""
+    _identity(id, layer)
+
+    def make(check: DatedCheck) -> Rule:
+        return Rule(
+            id=id,
+            name=name,
+            severity=severity,
+            layer=layer,
+            references=references,
+            doc=parse_doc(doc),
+            check_dated=check,
         )
 
     return make
