@@ -26,7 +26,7 @@ from cadee.load import load_blueprint
 from cadee.model import Blueprint
 from cadee.render import FORMATS, IncompleteRender, build_pack, render_pack
 from cadee.render.maps import DETAIL_THRESHOLD, to_mermaid
-from cadee.render.templating import md_escape, typst_string
+from cadee.text import markdown, typst_string
 from tests.conftest import AS_OF, REPO
 
 GOLDENS = REPO / "tests" / "goldens" / "render"
@@ -375,12 +375,12 @@ def test_output_is_deterministic() -> None:
 
 
 def test_escapers() -> None:
-    assert md_escape("a|b *c* _d_ <e> & #f $g$ @h \\i `j` [k] ~l~") == (
-        "a\\|b \\*c\\* \\_d\\_ \\<e\\> \\& \\#f \\$g\\$ \\@h \\\\i \\`j\\` \\[k\\] \\~l\\~"
+    assert markdown("a|b *c* _d_ <e> & #f $g$ @h \\i `j` [k] ~l~") == (
+        "a\\|b \\*c\\* \\_d\\_ \\<e\\> \\& \\#&#8203;f \\$g\\$ \\@&#8203;h \\\\i \\`j\\` \\[k\\] \\~l\\~"
     )
-    assert md_escape("- item") == "\\- item"
-    assert md_escape("1. item") == "1\\. item"
-    assert md_escape("a\nb") == "a<br>b"
+    assert markdown("- item") == "\\- item"
+    assert markdown("1. item") == "1\\. item"
+    assert markdown("a\nb") == "a<br>b"
     assert typst_string('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
     assert typst_string("tab\there\x07") == '"tab here\ufffd"'
 
