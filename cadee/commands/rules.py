@@ -14,6 +14,7 @@ import typer
 from cadee.commands.common import console as _console
 from cadee.commands.common import print_errors as _print_errors
 from cadee.commands.common import usage_error as _usage_error
+from cadee.text import terminal
 
 if TYPE_CHECKING:
 
@@ -117,7 +118,7 @@ def test(
     passed = rules - failed_rules
     out.append(f"{rules} rule{'' if rules == 1 else 's'} tested ({examples} examples): {passed} passed, "
                f"{failed_rules} failed")
-    sys.stdout.write("\n".join(out) + "\n")
+    sys.stdout.write(terminal("\n".join(out), keep="\n") + "\n")
     raise typer.Exit(1 if failed_rules else 0)
 
 
@@ -131,7 +132,8 @@ def explain(
     rule = find_rule(rule_id, _rules(packs).rules)
     if rule is None:
         raise _usage_error(f"unknown rule {rule_id[:40]!r} (see `cadee rules`)")
-    text = explain_markdown(rule)
+    # A pack's summary, rationale, fix and references are user text: no terminal sequences.
+    text = terminal(explain_markdown(rule), keep="\n")
     if sys.stdout.isatty():
         from rich.markdown import Markdown
 

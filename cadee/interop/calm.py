@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from cadee.diagnostics import LoadError, Location, byte_position, shorten
+from cadee.diagnostics import LoadError, Location, byte_position
 from cadee.interop.draft import Draft, DraftItem, IdAllocator, finalise, to_id
 from cadee.model import Blueprint
+from cadee.text import shorten
 
 __all__ = [
     "CALM_PROTOCOLS",

@@ -55,7 +55,7 @@ def md_spans(spans: Iterable[Span], line_start: bool = True) -> Markup:
             text = f"*{text}*"
         elif s.style == "code":
             text = f"<code>{text}</code>"
-        if s.href:
+        if s.href and safe_url(s.href):
             text = f"[{text}]({markdown_url(s.href)})"
         out.append(text)
     return Markup("".join(out))
