@@ -13,6 +13,7 @@ GitHub Markdown    :func:`markdown`, :func:`markdown_code`, :func:`markdown_url`
 rule-pack Markdown :func:`markdown_untrusted` (no raw HTML, no images)
 HTML               :func:`html`, :func:`safe_url`
 typst              :func:`typst_string`, :func:`typst_text`
+Structurizr DSL    :func:`structurizr_string`
 DOT (Graphviz)     :func:`dot_string`, :func:`dot_html`
 Mermaid            :func:`mermaid`
 JUnit XML          :func:`xml_text`
@@ -58,6 +59,7 @@ __all__ = [
     "safe_url",
     "sanitise",
     "shorten",
+    "structurizr_string",
     "terminal",
     "typst_string",
     "typst_text",
@@ -324,6 +326,21 @@ def mermaid(text: object) -> str:
     return "<br>".join(
         "".join(ch if ch in _MERMAID_SAFE else f"#{ord(ch)};" for ch in line) for line in sanitise(text).split("\n")
     )
+
+
+# -- Structurizr DSL -----------------------------------------------------------------------------
+
+
+def structurizr_string(text: object) -> str:
+    """A Structurizr DSL string literal, on one line.
+
+    Guarantees: the literal ends where it should (``"`` is ``\\"``, the DSL's
+    only escape; a trailing backslash is kept off the closing quote by a
+    space); line breaks are spaces, controls and bidi controls U+FFFD; no
+    leading or trailing white space.
+    """
+    text = sanitise(text, one_line=True).strip().replace('"', '\\"')
+    return f'"{text} "' if text.endswith("\\") else f'"{text}"'
 
 
 # -- CI formats -----------------------------------------------------------------------------------
