@@ -72,9 +72,10 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 REPLACEMENT = "\ufffd"
 
 # What no document may carry: C0 but TAB and LF (handled apart), DEL, C1, the
-# bidi controls and the Unicode line and paragraph separators.
+# bidi controls, the Unicode line and paragraph separators and lone surrogates
+# (no UTF-8 file can hold them).
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
 )
 
 
@@ -103,7 +104,7 @@ def sanitise(text: object, *, one_line: bool = False) -> str:
     """``text`` with nothing a reader cannot see: the base of every document escaper.
 
     Guarantees: the result holds no C0 control but LF, no DEL, no C1 control,
-    no bidi control and no U+2028/U+2029; each of them becomes U+FFFD (shown,
+    no bidi control, no U+2028/U+2029 and no lone surrogate; each of them becomes U+FFFD (shown,
     never interpreted). CRLF becomes LF, TAB a space. With ``one_line``
     every line break becomes a space, so the result is one line.
     """
@@ -145,13 +146,13 @@ _MD_INDENT = re.compile(r"^ {4,}")
 # GitHub links these after rendering, on the text it shows (a backslash or an
 # entity is gone by then): a zero-width space after the trigger breaks them.
 #   @octocat @org/team (mentions), foo@bar.com (e-mail), #1 owner/repo#1 GH-1
-#   (references), https:// www. (autolinks), :emoji: (shortcodes).
+#   (references), https:// // www. (autolinks), :emoji: (shortcodes).
 _ZWSP = "&#8203;"
 _MD_LINKED = re.compile(
     r"(?<=\\@)(?=[A-Za-z0-9])"
     r"|(?<=\\#)(?=[A-Za-z0-9])"
     r"|(?<=\bGH-)(?=[0-9])"
-    r"|(?<=[A-Za-z]:)(?=//)"
+    r"|(?<=/)(?=/)"
     r"|(?<=\bwww)(?=\.)"
     r"|(?<=:)(?=[A-Za-z0-9_+-]+:)",
     re.IGNORECASE,
@@ -171,6 +172,11 @@ def markdown(text: object, line_start: bool = True) -> str:
     (``@user``, ``@org/team``), issue reference (``#1``, ``GH-1``,
     ``owner/repo#1``) or emoji shortcode (``:smile:``) in it, because a
     zero-width space (``&#8203;``) follows each trigger.
+
+    A zero-width space is invisible but copied with the text; it is the
+    smallest change that breaks the pattern (Renovate and Dependabot use it
+    for the same reason), where ``&#64;`` or ``\\@`` would not: GitHub links
+    the decoded text.
 
     ``line_start``: the text may begin a line, where list, heading and
     code-block markers would otherwise start a block.
@@ -201,7 +207,8 @@ def markdown_code(text: object, in_table: bool = False) -> str:
         text = text.replace("|", "\\|")
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    # CommonMark strips one space from each end when both ends have one: pad to keep them.
+    pad = " " if text.startswith("`") or text.endswith("`") or text[:1] == text[-1:] == " " else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
@@ -260,7 +267,6 @@ def safe_url(url: str) -> bool:
 # -- typst ----------------------------------------------------------------------------------------
 
 _TYPST_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n"}
-_TYPST_SPECIAL = re.compile('[\\\\"\n\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]')
 
 
 def typst_string(text: object) -> str:
@@ -269,10 +275,10 @@ def typst_string(text: object) -> str:
     Guarantees: the literal ends where it should (``\\`` and ``"`` escaped, a
     line break is ``\\n``), and holds no control or bidi control (U+FFFD).
     """
-    text = str(text)
-    if _TYPST_SPECIAL.search(text) is None:
+    text = sanitise(text)
+    if "\\" not in text and '"' not in text and "\n" not in text:
         return '"' + text + '"'
-    return '"' + "".join(_TYPST_ESCAPES.get(ch, ch) for ch in sanitise(text)) + '"'
+    return '"' + "".join(_TYPST_ESCAPES.get(ch, ch) for ch in text) + '"'
 
 
 def typst_text(text: object) -> str:
@@ -291,12 +297,13 @@ _DOT_HTML_SPECIAL = re.compile("[&<>\"'\n]")
 
 
 def dot_string(text: object) -> str:
-    """A DOT double-quoted string (ids and plain attributes).
+    """A DOT double-quoted string (ids, labels and other attributes).
 
     Guarantees: the string ends where it should (``\\`` and ``"`` escaped, a
-    line break is ``\\n``); controls and bidi controls are U+FFFD.
+    line break is ``\\n``); ``&`` is ``&amp;``, as Graphviz reads entities
+    such as ``&lt;`` in labels; controls and bidi controls are U+FFFD.
     """
-    text = sanitise(text)
+    text = sanitise(text).replace("&", "&amp;")
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
