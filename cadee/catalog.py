@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cadee.rules import RULES, Rule
-from cadee.text import markdown, terminal
+from cadee.text import json_text, markdown, terminal
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -34,7 +33,7 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
 
 
 def catalog_json(rules: Mapping[str, Rule] = RULES) -> str:
-    return json.dumps([rule_to_dict(r) for r in rules.values()], indent=2, ensure_ascii=False) + "\n"
+    return json_text([rule_to_dict(r) for r in rules.values()])
 
 
 def _has_other_sources(rules: Mapping[str, Rule]) -> bool:

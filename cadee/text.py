@@ -16,12 +16,13 @@ typst              :func:`typst_string`, :func:`typst_text`
 Structurizr DSL    :func:`structurizr_string`
 DOT (Graphviz)     :func:`dot_string`, :func:`dot_html`
 Mermaid            :func:`mermaid`
+JSON               :func:`json_text`
 JUnit XML          :func:`xml_text`
 GitHub commands    :func:`github_data`, :func:`github_property`
 =================  ==========================================================
 
-JSON outputs (SARIF, GitLab, cadee's own) need no escaper: :mod:`json` quotes
-every character and the value round-trips exactly.
+JSON outputs (SARIF, GitLab, cadee's own) go through :func:`json_text`: every
+value round-trips exactly, and the text is safe on a terminal.
 
 Two kinds of characters are never let through as themselves:
 
@@ -35,13 +36,14 @@ Two kinds of characters are never let through as themselves:
 Terminals get them shown as Python escapes (``\\x1b``, ``\\u202e``), visible
 and copyable; documents (Markdown, HTML, typst, DOT, Mermaid) get U+FFFD.
 
-Pure functions, no state, nothing imported but :mod:`re`: this module is on
-the CLI start-up path.
+Pure functions, no state, nothing imported but :mod:`re` (:mod:`json` when
+first needed): this module is on the CLI start-up path.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 __all__ = [
     "BIDI_CONTROLS",
@@ -50,6 +52,7 @@ __all__ = [
     "github_data",
     "github_property",
     "html",
+    "json_text",
     "markdown",
     "markdown_code",
     "markdown_untrusted",
@@ -348,6 +351,26 @@ def structurizr_string(text: object) -> str:
     """
     text = sanitise(text, one_line=True).strip().replace('"', '\\"')
     return f'"{text} "' if text.endswith("\\") else f'"{text}"'
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+# json.dumps escapes C0 controls; with ensure_ascii=False it writes the rest as they are.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_text(value: Any, indent: int | None = 2) -> str:
+    """``value`` as JSON text (UTF-8 characters as they are), ending in a line break.
+
+    Guarantees: parsing the text gives ``value`` back exactly; the text holds
+    no control, C1 control (``\\x9b``), bidi control or line separator as
+    itself, only as a JSON ``\\uXXXX`` escape, so printing it on a terminal
+    sends no escape sequence and reorders nothing.
+    """
+    import json
+
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 # -- CI formats -----------------------------------------------------------------------------------

@@ -732,15 +732,17 @@ def test_junit_text_is_well_formed_xml(value: str) -> None:
 
 @pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
 def test_github_commands_and_json_carry_the_value(value: str) -> None:
-    from cadee.text import github_data, github_property, terminal
+    from cadee.text import github_data, github_property, json_text, terminal
 
     data, prop = github_data(value), github_property(value)
     assert "\n" not in data and "\r" not in data and not re.search(r"%(?!25|0D|0A)", data)
     assert ":" not in prop and "," not in prop
     decoded = data.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
     assert decoded == terminal(value, keep="\r\n")
-    # JSON outputs (SARIF, GitLab, cadee's) need no escaper: every value round-trips.
-    assert json.loads(json.dumps(value, ensure_ascii=False)) == value
+    # JSON outputs (SARIF, GitLab, cadee's): every value round-trips, and nothing reaches a terminal raw.
+    text = json_text({"value": value, "list": [value]})
+    assert json.loads(text) == {"value": value, "list": [value]}
+    assert not TERMINAL_SEQUENCE.search(text.replace("\n", "")), repr(text)
 
 
 def test_shortener_and_pluraliser() -> None:
@@ -816,6 +818,10 @@ def test_explain_and_rules_print_no_terminal_sequence_from_a_pack(tmp_path: Path
     assert "ACME001" in table and not TERMINAL_SEQUENCE.search(table), repr(table)
     catalog = outputs.run("rules", "--pack", pack, "--format", "markdown", codes=(0,))
     assert not TERMINAL_SEQUENCE.search(catalog), repr(catalog)
+    catalog = outputs.run("rules", "--pack", pack, "--format", "json", codes=(0,))
+    assert not TERMINAL_SEQUENCE.search(catalog.replace("\n", "")), repr(catalog)
+    summary = next(r for r in json.loads(catalog) if r["id"] == "ACME001")["summary"]
+    assert "\x1b]0;pwned\x07" in summary and "\x9b" in summary  # the data is unchanged
 
 
 def test_sarif_help_of_a_pack_rule_loads_no_remote_image(tmp_path: Path) -> None:

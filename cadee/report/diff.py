@@ -40,7 +40,6 @@ looks at). When a side is invalid: ``{"format", "valid": false, "old": {"source"
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -50,7 +49,17 @@ from cadee.diagnostics import SEVERITIES, Finding, LoadError
 from cadee.diff import BlueprintDiff, EntityChange, FindingChange, Neighbourhood
 from cadee.diff.semantic import COLLECTIONS
 from cadee.report.text import error_line
-from cadee.text import html, markdown, markdown_code, mermaid, plural, sanitise, shorten, terminal
+from cadee.text import (
+    html,
+    json_text,
+    markdown,
+    markdown_code,
+    mermaid,
+    plural,
+    sanitise,
+    shorten,
+    terminal,
+)
 
 __all__ = [
     "FORMAT",
@@ -236,7 +245,7 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
 
 
 def render_json(diff: BlueprintDiff) -> str:
-    return json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False) + "\n"
+    return json_text(diff_to_dict(diff))
 
 
 def _error_dict(error: LoadError) -> dict[str, Any]:
@@ -249,7 +258,7 @@ def render_invalid_json(sides: Sequence[InvalidSide]) -> str:
     data: dict[str, Any] = {"format": FORMAT, "valid": False}
     for role, source, errors in sides:
         data[role] = {"source": source, "valid": not errors, "errors": [_error_dict(e) for e in errors]}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 # -- text (rich) --------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from cadee import __version__
 from cadee.diagnostics import Finding, LoadError
 from cadee.rules import RULES, Rule
-from cadee.text import markdown_untrusted
+from cadee.text import json_text, markdown_untrusted
 from cadee.validate import BlueprintResult
 
 __all__ = [
@@ -346,4 +346,4 @@ def render_sarif(
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)

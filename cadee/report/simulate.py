@@ -8,14 +8,13 @@ that embed it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
 
 from cadee.simulate import Analysis, ChannelOutcome, Impact, Scenario, Score
-from cadee.text import markdown, markdown_code, plural, terminal
+from cadee.text import json_text, markdown, markdown_code, plural, terminal
 
 __all__ = [
     "analysis_to_dict",
@@ -139,7 +138,7 @@ def render_json(path: str, result: Scenario | Analysis) -> str:
         if isinstance(result, Scenario)
         else analysis_to_dict(path, result)
     )
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 # -- text ------------------------------------------------------------------------------
