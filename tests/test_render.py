@@ -164,7 +164,8 @@ def _markdown_text(source: str) -> tuple[str, list[str]]:
     from markdown_it import MarkdownIt
 
     rendered = MarkdownIt("commonmark").enable("table").enable("strikethrough").render(source)
-    return _html_text(rendered)
+    # The zero-width spaces after '@', '#' and in '//' (cadee.text.markdown) are invisible.
+    return _html_text(rendered.replace("\u200b", ""))
 
 
 @functools.cache
