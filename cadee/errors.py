@@ -17,14 +17,15 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from cadee.diagnostics import LoadError, Location, format_path
+from cadee.text import shorten
 from cadee.yamlload import YMap, YSeq, describe_type
 
 __all__ = ["did_you_mean", "format_error", "quote"]
 
 
 def quote(text: str, limit: int = 80) -> str:
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return repr(shown)
+    """User text quoted in an error message: shortened, then as a Python literal."""
+    return repr(shorten(text, limit))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

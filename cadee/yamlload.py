@@ -29,6 +29,7 @@ from yaml.nodes import ScalarNode
 
 from cadee.accelerator import is_stale
 from cadee.diagnostics import LoadError, Location, byte_position, format_path
+from cadee.text import shorten
 
 #: libyaml's C parser and event classes (untyped in the stubs).
 libyaml: Any = _yaml
@@ -384,10 +385,10 @@ class _Builder:
 
     def _alias(self, name: str, line: int, column: int) -> tuple[Any, int]:
         if name in self.open_anchors:
-            self.error(line, column, f"alias *{_short(name)} refers to itself (recursive structures are not allowed)")
+            self.error(line, column, f"alias *{shorten(name, 60)} refers to itself (recursive structures are not allowed)")
             return None, 1
         if name not in self.anchors:
-            self.error(line, column, f"alias *{_short(name)} has no anchor &{_short(name)} before it")
+            self.error(line, column, f"alias *{shorten(name, 60)} has no anchor &{shorten(name, 60)} before it")
             return None, 1
         value, size = self.anchors[name]
         self.alias_nodes += size
@@ -474,7 +475,7 @@ def _apply_merges(target: YMap, sources: list[YMap]) -> None:
 def _tag_message(tag: str) -> str:
     shown = tag.replace(_TAG, "!!") if tag.startswith(_TAG) else tag
     return (
-        f"tag {_short(shown)} is not allowed: blueprints use only standard YAML tags "
+        f"tag {shorten(shown, 60)} is not allowed: blueprints use only standard YAML tags "
         "(!!str, !!int, !!float, !!bool, !!null, !!timestamp, !!map, !!seq)"
     )
 
@@ -483,10 +484,6 @@ def _bad_key_message(value: Any) -> str:
     if isinstance(value, bool):
         return "key is read as a boolean (YAML 1.1 reads yes/no/on/off so): quote it"
     return f"keys must be strings, not {describe_type(value)}: quote it"
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Sentinel:

@@ -402,7 +402,7 @@ def test_markup_is_escaped_everywhere(tmp_path: Path, capsys: pytest.CaptureFixt
     prose = re.sub(r"</?(details|summary|code)>|<!-- cadee-diff -->", "", prose)
     assert not re.search(r"(?<!\\)<", prose), prose
     assert not re.search(r"(?<!\\)\]\(", prose)
-    assert "\\<img src=x" in md and "\\*bold\\*" in md and "\\[link\\](http://evil)" in md
+    assert "\\<img src=x" in md and "\\*bold\\*" in md and "\\[link\\](http:/&#8203;/evil)" in md
     summaries = re.findall(r"<summary>(.*)</summary>", md)
     assert summaries and all("<" not in re.sub(r"</?code>", "", text) for text in summaries)
     diagram = md[md.index("```mermaid") : md.index("\n```\n", md.index("```mermaid"))]

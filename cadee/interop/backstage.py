@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from cadee.diagnostics import LoadError, Location, byte_position, shorten
+from cadee.diagnostics import LoadError, Location, byte_position
 from cadee.interop.blueprint_writer import dump_yaml
 from cadee.interop.draft import Draft, DraftItem, IdAllocator, finalise, to_id
 from cadee.model import SYSTEM_KINDS, Blueprint, Integration, Owner, System
+from cadee.text import shorten
 from cadee.yamlload import YMap, YSeq, load_yaml
 
 __all__ = ["import_backstage", "not_exported", "render_backstage"]

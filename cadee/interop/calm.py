@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from cadee.diagnostics import LoadError, Location, byte_position, shorten
+from cadee.diagnostics import LoadError, Location, byte_position
 from cadee.interop.draft import Draft, DraftItem, IdAllocator, finalise, to_id
 from cadee.model import Blueprint
+from cadee.text import json_text, shorten
 
 __all__ = [
     "CALM_PROTOCOLS",
@@ -163,7 +164,7 @@ def to_calm(blueprint: Blueprint) -> dict[str, Any]:
 
 def render_calm(blueprint: Blueprint) -> str:
     """``to_calm`` as JSON text: two-space indent, declaration order, one final newline."""
-    return json.dumps(to_calm(blueprint), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_calm(blueprint))
 
 
 # -- JSON with positions ---------------------------------------------------------------

@@ -58,6 +58,7 @@ from cadee.render.model import (
     span,
 )
 from cadee.rules.base import LAYERS
+from cadee.text import plural
 
 __all__ = ["DOCUMENTS", "Context", "build_documents"]
 
@@ -94,10 +95,6 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 def slug(text: str) -> str:
     return _SLUG.sub("-", text.lower()).strip("-") or "section"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def number(value: float | int | None) -> str:
@@ -1495,15 +1492,11 @@ def links_table(ctx: Context) -> Table:
             continue
         rows.append((
             cell(system.name or system.id),
-            cell(span(obs.runbook, "code", href=_safe_href(obs.runbook)) if obs.runbook else span("—", tone="muted")),
-            cell(span(obs.dashboard, "code", href=_safe_href(obs.dashboard)) if obs.dashboard else span("—", tone="muted")),
+            cell(span(obs.runbook, "code", href=obs.runbook) if obs.runbook else span("—", tone="muted")),
+            cell(span(obs.dashboard, "code", href=obs.dashboard) if obs.dashboard else span("—", tone="muted")),
         ))
     return Table((Column("System", "1fr"), Column("Runbook", "2fr"), Column("Dashboard", "2fr")), tuple(rows),
                  empty="No runbook or dashboard is declared.")
-
-
-def _safe_href(value: str) -> str:
-    return value if value.startswith(("https://", "http://")) else ""
 
 
 def missing_blocks(ctx: Context) -> list[Block]:
