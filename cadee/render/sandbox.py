@@ -263,7 +263,8 @@ def _check_format(text: str, arguments: Any, cap: int) -> None:
 
 
 def bounded_filters(environment: Any) -> None:
-    """Wrap the built-in filters that take a width or count (``center``, ``indent``)."""
+    """Wrap the built-in filters and globals that take a width or count
+    (``center``, ``indent``, ``lipsum``)."""
     cap = environment.limits.max_items
 
     def checked(name: str, position: int) -> None:
@@ -277,6 +278,16 @@ def bounded_filters(environment: Any) -> None:
 
         environment.filters[name] = wrapper
 
+    lipsum = environment.globals.get("lipsum")
+    if lipsum is not None:
+
+        def bounded_lipsum(n: int = 5, *args: Any, **kwargs: Any) -> Any:
+            numbers = [value for value in (n, *args, *kwargs.values()) if isinstance(value, int)]
+            if any(value > 1000 for value in numbers):
+                raise TemplateRefused("`lipsum` takes at most 1,000 paragraphs of at most 1,000 words")
+            return lipsum(n, *args, **kwargs)
+
+        environment.globals["lipsum"] = bounded_lipsum
     checked("center", 0)
     checked("indent", 0)
     checked("truncate", 0)
