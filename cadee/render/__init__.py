@@ -330,7 +330,12 @@ def _render_documents(
             at("document.typ.j2 (typst)")
             # Typst reads files only from a private copy of the templates folder.
             with typst_root(templates_dir, limits) as (root, packages):
-                files.update(pdf.compile_all(jobs, root, tagged=not large, separate=large, packages=packages))
+                try:
+                    files.update(pdf.compile_all(jobs, root, tagged=not large, separate=large, packages=packages))
+                except pdf.TypstFailed as exc:
+                    # Name the templates folder, not the private copy Typst read.
+                    shown = str(templates_dir) if templates_dir else "the built-in templates"
+                    raise pdf.TypstFailed(str(exc).replace(str(root), shown)) from None
     except TemplateError as exc:
         located = template_location(exc.__traceback__)
         where = getattr(exc, "filename", None) or getattr(exc, "name", None) or (located[0] if located else current)
