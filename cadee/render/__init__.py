@@ -383,19 +383,18 @@ def _render_documents_bounded(
 
 def _bounded_worker() -> None:
     """Entry point of the rendering process (see :func:`cadee.render.sandbox.child_main`)."""
-    from cadee.render.sandbox import child_main
+    from cadee.render.sandbox import ChildFailure, child_main
 
     def job(payload: bytes, on_template: Callable[[str], None]) -> dict[str, bytes]:
         import pickle
 
+        # Written by the parent cadee process, never by a template.
         docs, figures, info, doc_formats, svgs, written, templates_dir, large = pickle.loads(payload)
         try:
             return _render_documents(
                 docs, figures, info, doc_formats, svgs, written, templates_dir, large, on_template=on_template
             )
         except TemplateProblem as exc:
-            raise child_failure(str(exc)) from None
-
-    from cadee.render.sandbox import child_failure
+            raise ChildFailure(str(exc)) from None
 
     child_main(job)

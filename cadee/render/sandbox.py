@@ -50,9 +50,15 @@ from jinja2.sandbox import SandboxedEnvironment
 __all__ = [
     "BoundedEnvironment",
     "BoundedTemplate",
+    "ChildFailure",
     "ConfinedLoader",
+    "Outcome",
     "TemplateLimits",
     "TemplateRefused",
+    "bounded_filters",
+    "child_main",
+    "confined_file",
+    "run_bounded",
     "template_location",
     "typst_root",
 ]
@@ -375,10 +381,6 @@ class Outcome:
 
 class ChildFailure(Exception):
     """A located problem the rendering process reports to its parent."""
-
-
-def child_failure(message: str) -> ChildFailure:
-    return ChildFailure(message)
 
 
 def run_bounded(module: str, function: str, payload: bytes, limits: TemplateLimits) -> Outcome:
