@@ -75,7 +75,7 @@ class TemplateLimits:
     #: Largest output of one template, in characters.
     max_output_chars: int = 200_000_000
     #: Largest template file, and all files copied for Typst together, in bytes.
-    max_template_bytes: int = 2_000_000
+    max_template_bytes: int = 16_000_000
     max_typst_files_bytes: int = 64_000_000
     #: CPU seconds and address space of the rendering process.
     cpu_seconds: int = 300
