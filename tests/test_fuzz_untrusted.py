@@ -34,7 +34,7 @@ from cadee.load import load_blueprint
 from cadee.packs.load import load_pack
 
 from .conftest import CLEAN, REPO
-from .test_hostile import LOCATED, Runner
+from .test_hostile import LOCATED
 
 FUZZ_EXAMPLES = int(os.environ.get("CADEE_FUZZ_EXAMPLES", "30"))
 FUZZ = settings(
@@ -48,6 +48,27 @@ ACME = REPO / "examples" / "acme-bank"
 ACME_PACK: dict[str, Any] = yaml.safe_load((ACME / "cadee-rules.yml").read_text(encoding="utf-8"))
 CALM_PAYMENTS = REPO / "tests" / "fixtures" / "interop" / "calm-payments.json"
 BACKSTAGE = REPO / "tests" / "fixtures" / "interop" / "backstage-catalog.yaml"
+
+
+class Runner:
+    """``cadee`` in-process: exit 0, 1 or 2, never a traceback. No time bound per run
+    (unlike test_hostile.py): these runs are heavier, and a loaded CI machine made
+    that bound flaky; the budgets that matter have their own tests."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.capsys = capsys
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        from cadee.cli import main
+
+        self.capsys.readouterr()
+        code = main(list(argv))
+        out, err = self.capsys.readouterr()
+        assert code in (0, 1, 2), f"cadee {' '.join(argv)}: exit {code}\n{err[-2000:]}"
+        for stream in (out, err):
+            assert "Traceback" not in stream and "internal error" not in stream, stream[-3000:]
+            assert "\U0001f4af" not in stream, stream[-3000:]  # ":100:" read as an emoji code
+        return code, out, err
 
 
 def located(errors: Any) -> None:

@@ -139,3 +139,15 @@ def test_render_out_symlink_leaves_no_old_link_behind(capsys: pytest.CaptureFixt
     assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "pack"]
     assert list(elsewhere.iterdir()) == []
     assert not link.is_symlink() and (link / "brief.md").is_file()
+
+
+# -- found by tests/test_fuzz_untrusted.py ---------------------------------------------------------
+
+
+def test_line_100_is_not_printed_as_an_emoji(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """rich read ``:100:`` in ``file:100:3`` as the emoji code for 💯."""
+    path = tmp_path / "arch.json"
+    path.write_text(calm("\n" * 99 + NODE + ', "unique-id": "b"}'), encoding="utf-8")
+    code, _, err = run(capsys, "import", "calm", str(path))
+    assert code == 2
+    assert f"{path}:100:" in err and "\U0001f4af" not in err

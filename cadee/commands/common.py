@@ -23,7 +23,8 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     # NO_COLOR is honoured by rich itself; soft wrap keeps one finding on one line.
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+    # No emoji codes: a location "file:100:3" must not print as "file💯3".
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, emoji=False)
 
 
 def usage_error(message: str) -> typer.Exit:
