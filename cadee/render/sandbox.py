@@ -26,8 +26,8 @@ Why a process rather than a checked counter: Jinja compiles templates to
 Python, so loops and filters run as ordinary bytecode and C calls that no
 counter sees, and a thread cannot be stopped. A process is the only bound
 that also covers memory and Typst (Rust). It costs one interpreter start
-(about 0.3 s) and is used only with ``--templates``: the built-in templates
-ship with cadee and need no budget.
+and imports (about 0.6 s of CPU per render) and is used only with
+``--templates``: the built-in templates ship with cadee and need no budget.
 """
 
 from __future__ import annotations
