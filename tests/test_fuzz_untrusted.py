@@ -110,11 +110,14 @@ def broken_packs(draw: st.DrawFn) -> str:
     data = copy.deepcopy(ACME_PACK)
     for _ in range(draw(st.integers(1, 4))):
         paths = [p for p in _paths(data) if p]
+        if not paths:
+            break
         path = draw(st.sampled_from(paths))
         parent = _at(data, path[:-1])
         action = draw(st.sampled_from(["value", "regex", "delete", "rename", "duplicate"]))
         if action == "value":
-            parent[path[-1]] = draw(st.sampled_from(PACK_VALUES))
+            # A copy: a shared list or dict could end up inside itself, or change between cases.
+            parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(PACK_VALUES)))
         elif action == "regex":
             parent[path[-1]] = draw(REGEXES)
         elif action == "delete":
@@ -289,10 +292,12 @@ def calm_texts(draw: st.DrawFn) -> bytes:
     data = copy.deepcopy(CALM_DATA)
     for _ in range(draw(st.integers(0, 4))):
         paths = [p for p in _paths(data) if p]
+        if not paths:
+            break
         path = draw(st.sampled_from(paths))
         parent = _at(data, path[:-1])
         if draw(st.booleans()):
-            parent[path[-1]] = draw(st.sampled_from(JSON_VALUES))
+            parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(JSON_VALUES)))
         else:
             del parent[path[-1]]
     text = json.dumps(data, indent=draw(st.sampled_from([None, 2])))
@@ -347,8 +352,9 @@ def backstage_texts(draw: st.DrawFn) -> str:
             annotations[f"cadee.dev/{key}"] = draw(st.sampled_from(ANNOTATIONS))
         if draw(st.integers(0, 5)) == 0:
             paths = [p for p in _paths(document) if p]
-            path = draw(st.sampled_from(paths))
-            _at(document, path[:-1])[path[-1]] = draw(st.sampled_from(JSON_VALUES[:14]))
+            if paths:
+                path = draw(st.sampled_from(paths))
+                _at(document, path[:-1])[path[-1]] = copy.deepcopy(draw(st.sampled_from(JSON_VALUES[:14])))
     return yaml.safe_dump_all(documents, sort_keys=False, allow_unicode=True)
 
 
