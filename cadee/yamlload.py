@@ -58,7 +58,7 @@ def plain_cache_limit(size: int) -> int:
     return max(_PLAIN_CACHE_MIN, size // 32)
 
 
-__all__ = ["Limits", "YMap", "YSeq", "describe_type", "load_yaml"]
+__all__ = ["Limits", "YMap", "YSeq", "describe_type", "foreign_encoding", "load_yaml"]
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -521,6 +521,11 @@ def load_yaml(
         # libyaml reads bytes (PyYAML encodes text the same way). A lone surrogate
         # becomes bytes that libyaml refuses with a located error, not an exception.
         data = data.encode("utf-8", "surrogatepass")
+    foreign = foreign_encoding(data)
+    if foreign:
+        builder.error(1, 1, f"cannot read the file: it is {foreign} text; blueprints are UTF-8 "
+                            "(a UTF-8 byte-order mark is allowed): save it as UTF-8")
+        return None, builder.errors
     if len(data) > limits.max_file_bytes:
         builder.error(
             1,
@@ -550,6 +555,30 @@ def load_yaml(
             return root, []
     root = builder.build(data)
     return (None if builder.failed else root), builder.errors
+
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
+def foreign_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when ``data`` is text in one of them, else None.
+
+    libyaml would read UTF-16 with a byte-order mark; cadee reads UTF-8 only
+    (the documented format), so both are refused with one clear message. Text
+    without a byte-order mark is recognised by a NUL among its first two bytes
+    (YAML text never holds NUL, and UTF-16 of ASCII is half NUL bytes).
+    """
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            return name
+    if len(data) >= 4 and b"\x00" in data[:2]:
+        return "UTF-32" if data[:4].count(0) == 3 else "UTF-16"
+    return None
 
 
 def _maybe_typed_table() -> bytes:

@@ -88,7 +88,10 @@ def write_pack(out: Path, files: dict[str, bytes], marker: str) -> None:
             except BaseException:
                 os.replace(retired, out)  # put the previous pack back
                 raise
-            shutil.rmtree(retired, ignore_errors=True)
+            if retired.is_symlink():  # --out was a link: remove the link, never its target
+                retired.unlink()
+            else:
+                shutil.rmtree(retired, ignore_errors=True)
         else:
             os.replace(staging, out)
     except BaseException:

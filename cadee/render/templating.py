@@ -159,16 +159,27 @@ _SPANS = {"md": md_spans, "html": html_spans, "typ": typst_spans}
 _ROWS = {"md": md_row, "html": html_row, "typ": typst_row}
 
 
-def environment(fmt: str, templates_dir: str | Path | None = None) -> Any:
-    """A sandboxed Jinja environment for ``fmt`` (``md``, ``html`` or ``typ``)."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+def environment(fmt: str, templates_dir: str | Path | None = None, limits: Any = None) -> Any:
+    """A sandboxed Jinja environment for ``fmt`` (``md``, ``html`` or ``typ``).
 
-    loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
-    loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    Templates are read only from inside ``templates_dir`` and the built-in
+    folder, and rendering is bounded (see :mod:`cadee.render.sandbox`).
+    """
+    from jinja2 import StrictUndefined
+
+    from cadee.render.sandbox import (
+        BoundedEnvironment,
+        ConfinedLoader,
+        TemplateLimits,
+        bounded_filters,
+    )
+
+    limits = limits or TemplateLimits()
+    folders = [Path(templates_dir)] if templates_dir else []
+    folders.append(Path(BUILTIN_TEMPLATES))
     spans_filter = _SPANS[fmt]
     options: dict[str, Any] = {
-        "loader": ChoiceLoader(loaders),
+        "loader": ConfinedLoader(folders, limits.max_template_bytes),
         "undefined": StrictUndefined,
         "trim_blocks": True,
         "lstrip_blocks": True,
@@ -183,7 +194,8 @@ def environment(fmt: str, templates_dir: str | Path | None = None) -> Any:
         options["finalize"] = _finalizer(sanitise)
     elif fmt == "typ":
         options["finalize"] = _finalizer(typst_text)
-    env = SandboxedEnvironment(**options)
+    env = BoundedEnvironment(limits, **options)
+    bounded_filters(env)
 
     def cell_filter(value: Cell | Sequence[Span] | Span | str) -> Markup:
         if isinstance(value, Cell):
