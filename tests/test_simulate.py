@@ -657,7 +657,8 @@ class TestCommand:
         _, out, _ = run(capsys, "simulate", small_path, "--fail", "ai-gateway", "--format", "json")
         data = json.loads(out)
         assert list(data) == [
-            "blueprint", "valid", "mode", "failed", "redundant_failed", "channels", "summary", "score",
+            "blueprint", "valid", "mode", "failed", "redundant_failed", "down", "channels", "summary", "score",
+            "services", "service_score",
         ]
         assert data["mode"] == "scenario" and data["failed"] == ["ai-gateway"]
         voice = data["channels"][1]
@@ -685,12 +686,13 @@ class TestCommand:
         data = json.loads(out)
         assert list(data) == [
             "blueprint", "valid", "mode", "include_redundant", "candidates", "skipped_redundant",
-            "scenarios", "channels", "baseline", "impacts", "score",
+            "scenarios", "channels", "baseline", "impacts", "score", "services", "service_score",
         ]
         assert data["mode"] == "n-1" and data["scenarios"] == 8
         assert data["impacts"][3] == {
             "failed": ["ivr"], "lost": ["voice"], "degraded": [],
             "summary": {"served": 2, "degraded": 0, "lost": 1},
+            "services": [], "breached": [], "expected_minutes": None,
         }
         assert (data["score"]["not_lost"], data["score"]["pairs"]) == (19, 24)
 
@@ -783,8 +785,6 @@ class TestRendering:
             "| failed | lost | degraded | channels lost | channels degraded |\n"
             "|---|---:|---:|---|---|\n"
             "| `ai-gateway` + `agent-desk` | 3 | 0 | `web-chat`, `voice`, `email` | — |\n"
-            "| `ai-gateway` + `cs-agent` | 2 | 1 | `web-chat`, `email` | `voice` |\n"
-            "| `ai-gateway` + `llm` | 2 | 1 | `web-chat`, `email` | `voice` |\n"
         )
 
     def test_impact_table_without_impacts(self, tmp_path: Path) -> None:
@@ -925,6 +925,32 @@ def services(scenario: Scenario) -> dict[str, tuple[bool, str | None, int | None
 
 
 class TestServices:
+    def test_cli_reports_services_and_gates_on_them(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "sb.yaml"
+        path.write_text(SERVICES_BANK, encoding="utf-8")
+        code, out, err = run(capsys, "simulate", str(path), "--fail", "token")
+        assert code == 0
+        assert "down through needs: gw, idp" in out
+        assert "disrupted  block    every channel lost; expected disruption unknown, tolerance 240 min: breach" in out
+        assert "1 delivered, 2 disrupted of 3 services; 2 tolerance breaches" in out
+        code, out, err = run(capsys, "simulate", str(path), "--all", "--fail-under", "services=0.6", "-f", "json")
+        assert code == 0 and err == ""
+        data = json.loads(out)
+        assert data["service_score"] == {"pairs": 27, "delivered": 17, "share": 17 / 27, "percent": 1700 / 27}
+        assert data["services"][0] == {
+            "service": "balance", "critical": True, "tolerance_minutes": 60, "baseline_delivered": True,
+            "disrupted_by": [["core"]], "breached_by": [["core"]],
+        }
+        code, _, err = run(capsys, "simulate", str(path), "--all", "--fail-under", "services=1", "--fail-under", "0")
+        assert code == 1
+        assert err.strip() == "cadee: service score 63.0% delivered is below --fail-under services=100.0%"
+        code, out, _ = run(capsys, "simulate", str(path), "--pairs", "-f", "markdown")
+        assert "| `gw` + `desk` | 2 | 0 | `web`, `app` | — | `balance` (breach), `block` (breach), `faq` (breach) |" in out
+        assert "| `balance` | yes | 60 min | 3 |" in out
+
+
     @pytest.fixture
     def bank(self, tmp_path: Path) -> Blueprint:
         return load(tmp_path, SERVICES_BANK)
