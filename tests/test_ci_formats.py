@@ -187,7 +187,7 @@ class TestSarif:
         run_ = json.loads(out)["runs"][0]
         findings = json.loads(plain)["findings"]
         results = run_["results"]
-        assert len(results) == len(findings) == 32
+        assert len(results) == len(findings) == 35
         rules = run_["tool"]["driver"]["rules"]
         kinds = {}
         for result, finding in zip(results, findings, strict=True):
@@ -309,7 +309,7 @@ class TestJunit:
         assert [c.get("name") for c in cases] == [f"{r.id} {r.name}" for r in RULES.values()]
         assert all(c.get("classname") == PILOT for c in cases)
         failed = [c for c in cases if c.find("failure") is not None]
-        assert suite.get("tests") == "26"
+        assert suite.get("tests") == str(len(RULES))
         assert suite.get("failures") == str(len(failed)) == "14"
         by_name = {c.get("name"): c for c in cases}
         fbk001 = by_name["FBK001 ai-fallback-to-human"].find("failure")
@@ -335,7 +335,7 @@ class TestJunit:
         code, out, _ = run(capsys, "validate", str(write(tmp_path, "bp.yaml", CLEAN)), "--format", "junit")
         assert code == 0
         cases = junit_cases(out)
-        assert len(cases) == 26
+        assert len(cases) == len(RULES)
         assert all(len(case) == 0 for case in cases.values())
 
     def test_fail_on_warning_turns_warnings_into_failures(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
@@ -417,10 +417,10 @@ class TestGithub:
         code, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "--format", "github")
         assert code == 1
         *commands, summary = out.splitlines()
-        assert summary == "cadee: 1 blueprint failed: 17 errors, 15 warnings, 0 info, 0 waived in 1 blueprint"
+        assert summary == "cadee: 1 blueprint failed: 21 errors, 14 warnings, 0 info, 0 waived in 1 blueprint"
         parsed = [parse_command(line) for line in commands]
-        assert [c for c, _, _ in parsed].count("error") == 17
-        assert [c for c, _, _ in parsed].count("warning") == 15
+        assert [c for c, _, _ in parsed].count("error") == 21
+        assert [c for c, _, _ in parsed].count("warning") == 14
         command, props, message = parsed[0]
         assert command == "warning"
         assert props == {"file": PILOT, "line": "16", "col": "1", "title": "EVD001 required-evidence"}

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from cadee.cli import main
+from cadee.rules import RULES
 from tests.conftest import CLEAN, REPO
 
 FLAGSHIP = "examples/northwind-bank/blueprint.yaml"
@@ -235,7 +236,7 @@ class TestCatalogCommands:
     def test_rules_json_lists_the_catalog(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, _ = run(capsys, "rules", "--format", "json")
         data = json.loads(out)
-        assert code == 0 and len(data) == 26
+        assert code == 0 and len(data) == len(RULES)
         assert data[0] == {**data[0], "id": "FBK001", "name": "ai-fallback-to-human", "layer": "architecture"}
 
     def test_explain(self, capsys: pytest.CaptureFixture[str]) -> None:
