@@ -93,3 +93,14 @@ def test_references_match_the_spec() -> None:
             refs = " ".join(RULES[rule_id].references)
             for article in articles:
                 assert article in refs, f"{rule_id} lacks {article}"
+
+
+@pytest.mark.skipif(not SPEC_1_1.exists(), reason="../shared/spec is not beside this checkout")
+def test_references_of_1_1_rules_match_the_spec() -> None:
+    # Spec 1.1 names each rule's layer and articles in the paragraph after its table.
+    text = SPEC_1_1.read_text(encoding="utf-8")
+    assert "Layer architecture; DORA Art. 11, response and recovery, and Art. 12" in text
+    arc008 = RULES["ARC008"]
+    assert arc008.layer == "architecture"
+    refs = " ".join(arc008.references)
+    assert "Art. 11, response and recovery" in refs and "Art. 12" in refs
