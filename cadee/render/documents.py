@@ -1143,13 +1143,15 @@ def _resilience_para(ctx: Context) -> Block:
     analysis = ctx.n_minus_1()
     score = analysis.score
     worst = []
-    for impact in analysis.impacts[:3]:
+    # Rows that only disrupt business services are in the service view, not here.
+    channel_impacts = [i for i in analysis.impacts if i.lost or i.degraded]
+    for impact in channel_impacts[:3]:
         effect = (f"loses {plural(len(impact.lost), 'channel')}" if impact.lost
                   else f"degrades {plural(len(impact.degraded), 'channel')}")
         worst.append(f"{' + '.join(ctx.system(s) for s in impact.failed)} ({effect})")
     tail = f" Worst single failures: {'; '.join(worst)}." if worst else " No single failure degrades or loses a channel."
     return para(
-        span("Failure scenarios (N-1): ", tone="warn" if analysis.impacts else "ok"),
+        span("Failure scenarios (N-1): ", tone="warn" if channel_impacts else "ok"),
         span(f"{score.resilience_percent:.1f}% of scenario and channel pairs keep the channel open, "
              f"{score.served_percent:.1f}% stay served by AI.{tail}"),
     )
@@ -1168,6 +1170,8 @@ def _n_minus_1_blocks(ctx: Context) -> list[Block]:
     analysis = ctx.n_minus_1()
     rows = []
     for impact in analysis.impacts:
+        if not (impact.lost or impact.degraded):
+            continue  # disrupts business services only: the service view shows it
         rows.append((
             ctx.systems(impact.failed),
             ctx.systems(impact.degraded) if impact.degraded else cell(span("none", tone="muted")),
