@@ -17,11 +17,8 @@ from typing import Any
 from cadee.diagnostics import Location
 from cadee.text import shorten, terminal
 
-__all__ = ["SECTIONS", "Draft", "DraftItem", "IdAllocator", "Note", "clean_text", "finalise", "to_id"]
+__all__ = ["SECTIONS", "Draft", "DraftItem", "IdAllocator", "Note", "finalise", "to_id"]
 
-# cadee/commands/import_.py imports the name ``clean_text``: it is the terminal
-# escaper, not a copy. Drop it once that module imports cadee.text.
-clean_text = terminal
 
 #: Blueprint lists in the order a file declares them.
 SECTIONS = ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates", "waivers", "approvals",
