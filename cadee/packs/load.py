@@ -394,6 +394,8 @@ def load_pack(
             loader.check_require(raw_rule, f"rules[{index}].require")
         if rule.count is not None:
             loader.check_count(raw_rule, f"rules[{index}].count")
+        if rule.forbid is not None:
+            loader.check_subject(raw_rule, "forbid", f"rules[{index}].forbid")
     if not loader.errors:
         for rule, raw_rule, index in validated:
             where = f"rules[{index}]"

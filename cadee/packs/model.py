@@ -41,6 +41,7 @@ from cadee.model import NotNull, Strict, check_version
 from cadee.query.messages import Message, parse_message
 from cadee.query.templates import (
     Count,
+    Forbid,
     ForbidIntegration,
     MediatedPath,
     MustReach,
@@ -66,7 +67,7 @@ RULE_NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: The CADEE layers (the same tuple as ``cadee.rules.base.LAYERS``; a test keeps them equal).
 LAYER_NAMES = ("compliance", "architecture", "data", "enablement", "evaluation")
 #: The template keys of a rule, in documentation order.
-TEMPLATE_KEYS = ("require", "forbid-integration", "mediated-path", "must-reach", "count")
+TEMPLATE_KEYS = ("require", "forbid", "forbid-integration", "mediated-path", "must-reach", "count")
 
 Layer = Literal["compliance", "architecture", "data", "enablement", "evaluation"]
 Severity = Literal["error", "warning", "info"]
@@ -169,6 +170,7 @@ class PackRule(Strict):
     mediated_path: Annotated[MediatedPath | None, NotNull] = Field(default=None, alias="mediated-path")
     must_reach: Annotated[MustReach | None, NotNull] = Field(default=None, alias="must-reach")
     count: Annotated[Count | None, NotNull] = None
+    forbid: Annotated[Forbid | None, NotNull] = None
     message: Annotated[Message | None, PlainValidator(parse_message)] = None
     """The rule's own finding message, with placeholders (:mod:`cadee.query.messages`)."""
     examples: Examples
@@ -176,7 +178,8 @@ class PackRule(Strict):
     @property
     def template(self) -> Template:
         """The rule's one template (load.py checks exactly one is written)."""
-        for value in (self.require, self.forbid_integration, self.mediated_path, self.must_reach, self.count):
+        for value in (self.require, self.forbid_integration, self.mediated_path, self.must_reach, self.count,
+                      self.forbid):
             if value is not None:
                 return value
         raise ValueError(f"{self.id} has no template")

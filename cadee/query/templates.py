@@ -80,6 +80,7 @@ __all__ = [
     "EDGE_KINDS",
     "SUBJECTS",
     "Count",
+    "Forbid",
     "ForbidIntegration",
     "Hit",
     "MediatedPath",
@@ -239,7 +240,7 @@ class MediatedPath(Strict, Template):
 
         Two breadth-first searches: from every source to the avoided systems it
         reaches, then from those to the targets: linear. ``path`` runs from a
-        source through an avoided system to the target.
+        source through an avoided system to the target; a mediator is never reported.
         """
         if self.avoiding is None:
             return
@@ -253,8 +254,9 @@ class MediatedPath(Strict, Template):
         avoided_set = set(avoided)
         second = reach(step, avoided)
         is_target = system_test(self.to, graph)
+        is_mediator = system_test(self.through, graph)
         for system in graph.blueprint.systems:
-            if system.id in second and is_target(system):
+            if system.id in second and is_target(system) and not is_mediator(system):
                 tail = path_to(second, system.id, avoided_set)
                 head = [tail[0]] if tail[0] in source_set else path_to(first, tail[0], source_set)
                 yield Unmediated(system, head + tail[1:])
@@ -539,6 +541,28 @@ class Require(_Selecting, Template):
         selected = describe(getattr(self, subject))
         conditions = "; ".join(f"`{field}` {describe_condition(condition)}" for field, condition in self.fields.items())
         return f"Reports every item of `{subject}` matching `{selected}` that fails one of: {conditions}."
+
+
+# -- forbid -------------------------------------------------------------------------------
+
+
+class Forbid(_Selecting, Template):
+    """No item of a list matches the selector (``forbid-integration`` for any list)."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
+
+    def hits(self, rule: Reporter, graph: ArchitectureGraph) -> Iterator[Hit]:
+        chosen = SUBJECTS[self.subject]
+        summary = rule.summary.rstrip(".")
+        for item in self.selected(graph):
+            target = chosen.target(item)
+            values = {"id": target, "name": str(getattr(item, "name", None) or getattr(item, "title", None) or target)}
+            if isinstance(item, Integration):
+                values.update({"from": item.from_, "to": item.to})
+            yield Hit(target, f"{chosen.label(item)} is forbidden: {summary}", item.location, values)
+
+    def describe(self) -> str:
+        return f"Reports every item of `{self.subject}` matching `{describe(getattr(self, self.subject))}`."
 
 
 # -- count --------------------------------------------------------------------------------
