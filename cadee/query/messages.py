@@ -74,7 +74,7 @@ def parse_message(value: Any) -> Message:
             name = token.group(1)
             if name not in PLACEHOLDERS:
                 raise PydanticCustomError(
-                    "message_placeholder", "unknown placeholder {name}{hint}; placeholders: {known}",
+                    "message_placeholder", "unknown placeholder {name}{hint} (placeholders: {known})",
                     {"name": "{" + name[:40] + "}", "hint": did_you_mean(name, PLACEHOLDERS),
                      "known": ", ".join("{" + p + "}" for p in PLACEHOLDERS)})
             parts.append((True, name))

@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args
 
-from pydantic import BeforeValidator, Discriminator, Field, PlainValidator, Tag
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, PlainValidator, Tag
 from pydantic_core import PydanticCustomError
 
 from cadee.diagnostics import shorten
@@ -192,52 +192,54 @@ class LabelMatch:
         return f"{_scalar(self.key)}: {shown}"
 
 
-def _label_error(key: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError("label_selector", "label {key}: {message}", {"key": repr(shorten(key, 40)),
-                                                                           "message": message})
-
-
-def _label_selector(value: Any) -> tuple[LabelMatch, ...]:
-    """``{KEY: VALUE | [VALUES] | {regex: P} | {present: BOOL}}``; labels match exactly and case-sensitively."""
-    if value is None:
-        raise PydanticCustomError("null_value", "null value: write label conditions or remove the key")
-    if not isinstance(value, dict) or not value:
+def _label_key(key: Any) -> str:
+    if not isinstance(key, str) or not LABEL_KEY_RE.match(key):
         raise PydanticCustomError(
-            "label_selector", "expected a mapping of label keys to a value, a list of values, "
-            "{regex: P} or {present: true|false}")
-    matches: list[LabelMatch] = []
-    for key, condition in value.items():
-        if not isinstance(key, str) or not LABEL_KEY_RE.match(key):
-            raise PydanticCustomError(
-                "label_selector", "invalid label key {key}: lowercase letters, digits, '.', '/' or '-' "
-                "(at most 63 characters)", {"key": repr(shorten(str(key), 40))})
-        if isinstance(condition, str):
-            matches.append(LabelMatch(key, values=(condition,)))
-        elif isinstance(condition, list):
-            if not condition or not all(isinstance(v, str) for v in condition):
-                raise _label_error(key, "expected a value or a non-empty list of values (strings; quote "
-                                        "numbers and yes/no)")
-            matches.append(LabelMatch(key, values=tuple(dict.fromkeys(condition))))
-        elif isinstance(condition, dict) and len(condition) == 1 and "regex" in condition:
-            matches.append(LabelMatch(key, regex=compile_pattern(condition["regex"])))
-        elif isinstance(condition, dict) and len(condition) == 1 and "present" in condition:
-            if not isinstance(condition["present"], bool):
-                raise _label_error(key, "`present` is true or false")
-            matches.append(LabelMatch(key, present=condition["present"]))
-        elif isinstance(condition, dict):
-            unknown = [str(k) for k in condition if k not in ("regex", "present")]
-            hint = did_you_mean(unknown[0], ("regex", "present")) if unknown else ""
-            what = f"unknown key {unknown[0][:40]!r}{hint}" if unknown else "write one of `regex` or `present`"
-            raise _label_error(key, f"{what}; a label condition is a value, a list of values, "
-                                    "{regex: P} or {present: true|false}")
-        else:
-            kind = "a boolean" if isinstance(condition, bool) else "a number" if isinstance(
-                condition, (int, float)) else "null" if condition is None else "not text"
-            raise _label_error(key, f"label values are strings, this is {kind}: quote it")
-    return tuple(matches)
+            "label_key", "invalid label key {key}: lowercase letters, digits, '.', '/' or '-', starting and "
+            "ending with a letter or digit (at most 63 characters)", {"key": repr(shorten(str(key), 40))})
+    return key
 
 
-LabelSelector = Annotated[tuple[LabelMatch, ...], PlainValidator(_label_selector)]
+def _label_condition(condition: Any) -> LabelMatch:
+    """One label's condition, as a :class:`LabelMatch` without its key (added by :func:`_keyed`)."""
+    if isinstance(condition, str):
+        return LabelMatch("", values=(condition,))
+    if isinstance(condition, list):
+        if not condition or not all(isinstance(v, str) for v in condition):
+            raise PydanticCustomError("label_values", "expected a value or a non-empty list of values (strings; "
+                                                      "quote numbers and yes/no)")
+        return LabelMatch("", values=tuple(dict.fromkeys(condition)))
+    if isinstance(condition, dict) and len(condition) == 1 and "regex" in condition:
+        return LabelMatch("", regex=compile_pattern(condition["regex"]))
+    if isinstance(condition, dict) and len(condition) == 1 and "present" in condition:
+        if not isinstance(condition["present"], bool):
+            raise PydanticCustomError("label_present", "`present` is true or false")
+        return LabelMatch("", present=condition["present"])
+    if isinstance(condition, dict):
+        unknown = [str(k) for k in condition if k not in ("regex", "present")]
+        hint = did_you_mean(unknown[0], ("regex", "present")) if unknown else ""
+        what = f"unknown key {unknown[0][:40]!r}{hint}" if unknown else "write one of `regex` or `present`"
+        raise PydanticCustomError("label_condition", "{what} (a label condition is {shape})",
+                                  {"what": what, "shape": "a value, a list of values, {regex: P} or "
+                                                          "{present: true|false}"})
+    if condition is None:
+        raise PydanticCustomError("null_value", "null value: write a value (\"\" for an empty one) or remove the key")
+    kind = "a boolean" if isinstance(condition, bool) else "a number" if isinstance(condition, (int, float)) \
+        else "not text"
+    raise PydanticCustomError("label_value", "label values are strings, this is {kind}: quote it", {"kind": kind})
+
+
+def _keyed(value: dict[str, LabelMatch]) -> dict[str, LabelMatch]:
+    if not value:
+        raise PydanticCustomError("label_selector", "expected at least one label condition, e.g. {region: eu}")
+    return {key: LabelMatch(key, match.values, match.regex, match.present) for key, match in value.items()}
+
+
+LabelSelector = Annotated[
+    dict[Annotated[str, PlainValidator(_label_key)], Annotated[LabelMatch, PlainValidator(_label_condition)]],
+    AfterValidator(_keyed),
+]
+"""``{KEY: VALUE | [VALUES] | {regex: P} | {present: BOOL}}``; labels match exactly and case-sensitively."""
 
 
 # -- selectors ---------------------------------------------------------------------------
@@ -474,8 +476,8 @@ def _label_test(match: LabelMatch) -> Test:
     return lambda item: (item.labels or _NO_LABELS).get(key) in values
 
 
-def _labels_checks(checks: list[Test], labels: tuple[LabelMatch, ...] | None) -> None:
-    for match in labels or ():
+def _labels_checks(checks: list[Test], labels: dict[str, LabelMatch] | None) -> None:
+    for match in (labels or {}).values():
         checks.append(_label_test(match))
 
 
@@ -689,8 +691,8 @@ def _scalar(value: str) -> str:
 def _value(value: Any) -> str:
     if isinstance(value, Regex):
         return _scalar(value.pattern)
-    if isinstance(value, tuple) and value and isinstance(value[0], LabelMatch):
-        return "{" + ", ".join(match.describe() for match in value) + "}"
+    if isinstance(value, dict):  # label conditions
+        return "{" + ", ".join(match.describe() for match in value.values()) + "}"
     if isinstance(value, tuple):
         return _scalar(value[0]) if len(value) == 1 else "[" + ", ".join(_scalar(v) for v in value) + "]"
     if isinstance(value, list):  # a nested selector: one mapping, or a list of them
