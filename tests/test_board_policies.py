@@ -242,3 +242,70 @@ def test_new_constructs_are_checked_when_the_pack_loads(tmp_path: Path, rule: di
     pack = load_pack(write_pack(tmp_path, make_rule(**rule)), cwd=tmp_path)
     shown = [f"{e.location.file}:{e.location.line}:{e.location.column}: {e.message}" for e in pack.errors]
     assert any(located in line for line in shown), shown
+
+
+# -- labels in exports ------------------------------------------------------------------------------
+
+
+def test_labels_travel_through_calm_and_backstage(tmp_path: Path) -> None:
+    from cadee.interop.backstage import to_backstage
+    from cadee.interop.calm import to_calm
+
+    loaded = load_text(tmp_path, """\
+        owners: [{id: o, name: O, labels: {cost-centre: "42"}}]
+        boundaries: [{id: b, trust: internal, labels: {zone: pci}}]
+        systems:
+          - {id: a, kind: service, boundary: b, owner: o, labels: {pci: "true", note: "two words"}}
+          - {id: c, kind: service, owner: o}
+        integrations: [{from: a, to: c, auth: mtls, labels: {flow: payments}}]
+        """)
+    blueprint = loaded.blueprint
+    assert blueprint is not None, messages(loaded)
+    calm = to_calm(blueprint)
+    nodes = {n["unique-id"]: n for n in calm["nodes"]}
+    assert nodes["a"]["metadata"]["cadee"]["labels"] == {"pci": "true", "note": "two words"}
+    assert nodes["b"]["metadata"]["cadee"]["labels"] == {"zone": "pci"}
+    assert calm["relationships"][-1]["metadata"]["cadee"]["labels"] == {"flow": "payments"}
+    entities = {e["metadata"]["name"]: e for e in to_backstage(blueprint)}
+    system = entities["a"]["metadata"]
+    assert system["labels"] == {"pci": "true"}  # "two words" is no Backstage label value ...
+    assert system["annotations"]["cadee.dev/labels"] == '{"pci": "true", "note": "two words"}'  # ... so all travel here
+    assert entities["b"]["metadata"]["labels"] == {"zone": "pci"}
+    assert entities["o"]["metadata"]["labels"] == {"cost-centre": "42"}
+
+
+@pytest.mark.parametrize("target", ["calm", "backstage"])
+def test_labels_round_trip(tmp_path: Path, target: str, monkeypatch: pytest.MonkeyPatch,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    from cadee.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cadee.toml").write_text("rule-packs = []\n", encoding="utf-8")
+    load_text(tmp_path, """\
+        owners: [{id: o, name: O, labels: {cost-centre: "42"}}]
+        boundaries: [{id: b, trust: internal, labels: {zone: pci}}]
+        systems:
+          - {id: a, kind: service, boundary: b, owner: o, labels: {pci: "true", note: "two words"}}
+        """)
+    exported = "out.json" if target == "calm" else "catalog-info.yaml"
+    assert main(["export", "bp.yaml", "--to", target, "-o", exported]) in (0, 1)
+    assert main(["import", target, exported, "-o", "back.yaml"]) == 0
+    capsys.readouterr()
+    back = load_blueprint(tmp_path / "back.yaml")
+    assert back.blueprint is not None, messages(back)
+    assert back.blueprint.systems[0].labels == {"pci": "true", "note": "two words"}
+    assert back.blueprint.boundaries[0].labels == {"zone": "pci"}
+    assert back.blueprint.owners[0].labels == {"cost-centre": "42"}
+
+
+def test_a_run_without_packs_never_loads_re2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "cadee.toml").write_text("rule-packs = []\n", encoding="utf-8")
+    load_text(tmp_path, "systems: [{id: a, kind: service, labels: {region: eu}}]\n")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cadee", "validate", "bp.yaml"],
+                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "re2" not in imported and "cadee.packs.testing" not in imported
