@@ -489,6 +489,14 @@ class _Selecting(Strict):
                 yield item
 
 
+def _item_values(item: Any, target: str) -> dict[str, str]:
+    """``{id}``, ``{name}`` (a name or title, else the id) and, for an integration, ``{from}`` and ``{to}``."""
+    values = {"id": target, "name": str(getattr(item, "name", None) or getattr(item, "title", None) or target)}
+    if isinstance(item, Integration):
+        values.update({"from": item.from_, "to": item.to})
+    return values
+
+
 def _text_value(value: Any) -> str:
     if value is None:
         return ""
@@ -530,10 +538,7 @@ class Require(_Selecting, Template):
         for unmet in self.search(graph):
             item: Any = unmet.item
             target = chosen.target(item)
-            values = {"id": target, "name": str(getattr(item, "name", None) or getattr(item, "title", None) or target),
-                      "field": unmet.first[0], "value": _text_value(unmet.first[1]),
-                      "from": str(getattr(item, "from_", "")), "to": str(getattr(item, "to", ""))
-                      if isinstance(item, Integration) else ""}
+            values = {**_item_values(item, target), "field": unmet.first[0], "value": _text_value(unmet.first[1])}
             yield Hit(target, f"{chosen.label(item)}: {'; '.join(unmet.problems)}", item.location, values)
 
     def describe(self) -> str:
@@ -556,10 +561,8 @@ class Forbid(_Selecting, Template):
         summary = rule.summary.rstrip(".")
         for item in self.selected(graph):
             target = chosen.target(item)
-            values = {"id": target, "name": str(getattr(item, "name", None) or getattr(item, "title", None) or target)}
-            if isinstance(item, Integration):
-                values.update({"from": item.from_, "to": item.to})
-            yield Hit(target, f"{chosen.label(item)} is forbidden: {summary}", item.location, values)
+            yield Hit(target, f"{chosen.label(item)} is forbidden: {summary}", item.location,
+                      _item_values(item, target))
 
     def describe(self) -> str:
         return f"Reports every item of `{self.subject}` matching `{describe(getattr(self, self.subject))}`."
