@@ -309,3 +309,21 @@ def test_a_run_without_packs_never_loads_re2(tmp_path: Path) -> None:
     assert done.returncode in (0, 1), done.stderr[-2000:]
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "re2" not in imported and "cadee.packs.testing" not in imported
+
+
+def test_own_messages_are_escaped_per_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from cadee.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    write_pack(tmp_path, make_rule(**{"forbid": {"systems": {"labels": {"pci": "true"}}},
+                                      "message": "{name} holds card data"}), name="cadee-rules.yaml")
+    load_text(tmp_path, 'systems: [{id: a, kind: service, name: "\\e]0;pwned\\a<b>*x*</b>", labels: {pci: "true"}}]\n')
+    main(["validate", "bp.yaml"])
+    text = capsys.readouterr().out
+    assert "\x1b" not in text and "\\x1b]0;pwned\\x07<b>*x*</b> holds card data" in text
+    main(["validate", "bp.yaml", "--format", "json"])
+    finding = next(f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "ACME001")
+    assert finding["message"] == "\x1b]0;pwned\x07<b>*x*</b> holds card data"
