@@ -236,6 +236,10 @@ integrations:
     ({"require": {"integrations": {}, "fields": {"timeout_ms": {"when-present": True}}}},
      "`when-present: true` makes the other conditions apply only when the field is written"),
     ({"require": {"waivers": {}, "fields": {"labels.x": {"equals": "a"}}}}, "unknown field 'labels.x' of waivers"),
+    ({"require": {"integrations": {}, "fields": {"timeout_ms": {"at-most": 1, "when-present": False}}}},
+     "`when-present: false` changes nothing"),
+    ({"require": {"integrations": {}, "fields": {"timeout_ms": {"present": True, "when-present": True}}}},
+     "(and no `present`)"),
     ({"forbid": {"systems": {}, "owners": {}}}, "`forbid` selects one list; `owners` is a second one"),
 ])
 def test_new_constructs_are_checked_when_the_pack_loads(tmp_path: Path, rule: dict[str, Any], located: str) -> None:

@@ -237,6 +237,10 @@ class _PackLoader:
                 self.error(fields, name, "a condition needs at least one of: present, non-empty, equals, "
                            "one-of, at-least, at-most, regex", path)
                 continue
+            if condition.get("when-present") is False:
+                self.error(condition, "when-present", "`when-present: false` changes nothing: write "
+                           "`when-present: true` or remove the key", f"{path}.when-present", at_key=True)
+                continue
             if set(condition) <= {"when-present"} or (
                     condition.get("when-present") is True and "present" in condition):
                 self.error(condition, "when-present", "`when-present: true` makes the other conditions apply only "
