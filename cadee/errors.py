@@ -68,7 +68,8 @@ def format_error(problem: Any, raw: YMap, file: str, root: type[BaseModel]) -> L
     line, column = raw.line, raw.column
     if isinstance(parent, YMap) and last in parent.key_marks:
         kline, kcolumn, vline, vcolumn = parent.key_marks[last]
-        line, column = (kline, kcolumn) if kind == "extra_forbidden" else (vline, vcolumn)
+        at_key = kind == "extra_forbidden" or (bool(loc) and loc[-1] == "[key]")  # a mapping key itself
+        line, column = (kline, kcolumn) if at_key else (vline, vcolumn)
     elif isinstance(parent, YSeq) and isinstance(last, int):
         line, column = parent.item_marks[last]
     elif isinstance(node, (YMap, YSeq)):
@@ -82,6 +83,8 @@ def format_error(problem: Any, raw: YMap, file: str, root: type[BaseModel]) -> L
 
 def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any, root: type[BaseModel]) -> str:
     key: Any = loc[-1] if loc else ""
+    if key == "[key]":  # the error is in a mapping key (a label key): the message names it
+        return str(problem["msg"])
     if isinstance(key, int):  # a list entry: name it `when[1]`
         named = [i for i, element in enumerate(loc) if isinstance(element, str)]
         key = _path(loc[named[-1]:]) if named else f"[{key}]"

@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     StringConstraints,
     WithJsonSchema,
     field_validator,
@@ -111,6 +112,68 @@ OptId = Annotated[Id | None, NotNull]
 OptStr = Annotated[str | None, NotNull]
 OptBool = Annotated[bool | None, NotNull]
 IdList = Annotated[list[Id] | None, NotNull]
+#: Label keys (spec 1.1 D): lowercase letters, digits, '.', '/', '-', at most 63 characters.
+LABEL_KEY_PATTERN = r"^[a-z0-9]([a-z0-9./-]{0,61}[a-z0-9])?$"
+LABEL_KEY_RE = re.compile(LABEL_KEY_PATTERN)
+MAX_LABELS = 64
+MAX_LABEL_CHARS = 128
+
+
+def _label_key(value: Any) -> str:
+    if not isinstance(value, str) or not LABEL_KEY_RE.match(value):
+        shown = repr(value[:40]) if isinstance(value, str) else "key"
+        raise PydanticCustomError(
+            "label_key",
+            "invalid label key {key}: lowercase letters, digits, '.', '/' or '-', starting and ending "
+            "with a letter or digit, at most 63 characters",
+            {"key": shown},
+        )
+    return value
+
+
+def _label_value(value: Any) -> str:
+    if value is None:
+        raise PydanticCustomError("null_value", "null value: write a value (\"\" for none) or remove the label")
+    if not isinstance(value, str):
+        kind = "a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float)) else "not text"
+        raise PydanticCustomError(
+            "label_value", "label values are strings, this is {kind}: quote it", {"kind": kind}
+        )
+    if len(value) > MAX_LABEL_CHARS:
+        raise PydanticCustomError(
+            "label_value", "label value of {length} characters; at most {limit}",
+            {"length": len(value), "limit": MAX_LABEL_CHARS},
+        )
+    return value
+
+
+def _labels(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("null_value", "null value: write labels or remove the key")
+    if isinstance(value, dict) and len(value) > MAX_LABELS:
+        raise PydanticCustomError(
+            "labels_count", "{count} labels; an item has at most {limit}", {"count": len(value), "limit": MAX_LABELS}
+        )
+    return value
+
+
+LabelKey = Annotated[str, PlainValidator(_label_key)]
+LabelValue = Annotated[str, PlainValidator(_label_value)]
+Labels = Annotated[
+    dict[LabelKey, LabelValue] | None,
+    BeforeValidator(_labels),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "description": "organisation labels that rule packs select on (spec 1.1 D)",
+            "maxProperties": MAX_LABELS,
+            "propertyNames": {"pattern": LABEL_KEY_PATTERN},
+            "additionalProperties": {"type": "string", "maxLength": MAX_LABEL_CHARS},
+        }
+    ),
+]
+
+
 def _number(value: Any) -> Any:
     # int or float, never a bool (spec 13.4), never NaN or infinity.
     if type(value) is int or (type(value) is float and math.isfinite(value)):
@@ -199,6 +262,7 @@ class Owner(Item):
     kind: Annotated[OwnerKind, NotNull] = "team"
     function: Annotated[Function | None, NotNull] = None
     contact: OptStr = None
+    labels: Labels = None
 
 
 class Boundary(Item):
@@ -209,6 +273,7 @@ class Boundary(Item):
     trust: Trust
     identity_provider: OptId = None
     clearance: Annotated[DataLevel, NotNull] = "internal"
+    labels: Labels = None
 
 
 class FallbackStep(Strict):
@@ -281,6 +346,7 @@ class System(Item):
     """Hard runtime dependencies: this system does not work while one of them is down (spec 1.1 C1)."""
     recovery_minutes: Annotated[int | None, NotNull, Field(ge=1)] = None
     """The system's recovery time objective, in minutes (spec 1.1 C1)."""
+    labels: Labels = None
 
     @property
     def is_system_of_record(self) -> bool:
@@ -305,6 +371,7 @@ class Integration(Item):
     identity: Annotated[Identity, NotNull] = "service"
     data: Annotated[DataLevel, NotNull] = "internal"
     timeout_ms: Annotated[int | None, NotNull, Field(gt=0)] = None
+    labels: Labels = None
 
 
 class Evidence(Item):
@@ -402,6 +469,7 @@ class Service(Item):
     """A critical or important function in DORA's sense (rule ARC008)."""
     tolerance_minutes: Annotated[int | None, NotNull, Field(ge=1)] = None
     """The longest disruption the bank tolerates, in minutes."""
+    labels: Labels = None
 
 
 class Waiver(Item):

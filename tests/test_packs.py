@@ -575,7 +575,8 @@ RULE_TAIL = """\
          "11:5", "`require` selects what it checks"),
         ("    require:\n      systems: {}\n      owners: {}\n      fields: {vendor: {present: true}}\n",
          "13:7", "`require` selects one list; `owners` is a second one (first: `systems`)"),
-        ("", "3:5", "rule ACME001 has no template; write one of: require, forbid-integration, mediated-path, must-reach"),
+        ("", "3:5", "rule ACME001 has no template; write one of: require, forbid, forbid-integration, mediated-path, "
+               "must-reach, count"),
         ("    forbid-integration: {mode: batch}\n    must-reach: {from: {}, to: {}}\n",
          "12:5", "a rule has exactly one template; `must-reach` is a second one (first: `forbid-integration`)"),
         ("    forbid-integration: {mode: batch}\n    severity: info\n",
@@ -948,6 +949,9 @@ class TestAcmeBank:
             ("ACME002", "hosted-llm", False),
             ("ACME003", "nightly-features", True),
             ("ACME004", "social-dm", False),
+            ("ACME008", "hosted-llm", False),
+            ("ACME014", "pay-hub", False),
+            ("ACME014", "pay-sanctions", False),
         ]
 
     @pytest.mark.parametrize("fmt", ["sarif", "junit", "gitlab", "github", "text"])

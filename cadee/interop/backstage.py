@@ -109,6 +109,32 @@ def _annotations(values: dict[str, Any]) -> dict[str, str]:
     return {PREFIX + key: value for key, value in values.items() if value is not None}
 
 
+#: Backstage's label syntax: an optional DNS-like prefix and ``/``, then a name; values like names.
+_BACKSTAGE_NAME = re.compile(r"[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?")
+_BACKSTAGE_PREFIX = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+
+
+def _fits_backstage(key: str, value: str) -> bool:
+    prefix, _, name = key.rpartition("/")
+    if prefix and (len(prefix) > 253 or not _BACKSTAGE_PREFIX.fullmatch(prefix)):
+        return False
+    return bool(_BACKSTAGE_NAME.fullmatch(name)) and bool(_BACKSTAGE_NAME.fullmatch(value))
+
+
+def _labelled(labels: dict[str, str] | None, metadata: dict[str, Any],
+              annotations: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Labels (spec 1.1 D) as Backstage ``metadata.labels``; when one does not fit Backstage's
+    syntax, all of them also travel in the ``cadee.dev/labels`` annotation (JSON)."""
+    if not labels:
+        return metadata, annotations
+    fitting = {key: value for key, value in labels.items() if _fits_backstage(key, value)}
+    if fitting:
+        metadata = {**metadata, "labels": fitting}
+    if len(fitting) != len(labels):
+        annotations = {**annotations, PREFIX + "labels": _json(labels)}
+    return metadata, annotations
+
+
 def _owner_ref(owner: Owner | None, names: _Names) -> str:
     if owner is None:
         return UNOWNED
@@ -204,6 +230,7 @@ def to_backstage(blueprint: Blueprint) -> list[dict[str, Any]]:
             profile["email"] = email
         annotations = _annotations({"function": owner.function, "contact": other})
         metadata: dict[str, Any] = {"links": [{"url": link, "title": "Contact"}] if link else None}
+        metadata, annotations = _labelled(owner.labels, metadata, annotations)
         if owner.kind == "person":
             entities.append(envelope("User", owner.id, metadata, annotations,
                                      {"profile": profile, "memberOf": []}))
@@ -218,7 +245,8 @@ def to_backstage(blueprint: Blueprint) -> list[dict[str, Any]]:
             "identity-provider": boundary.identity_provider,
             "unowned": "true" if domain_owner is None else None,
         })
-        entities.append(envelope("System", boundary.id, {"title": boundary.name}, annotations,
+        boundary_metadata, annotations = _labelled(boundary.labels, {"title": boundary.name}, annotations)
+        entities.append(envelope("System", boundary.id, boundary_metadata, annotations,
                                  {"owner": _owner_ref(domain_owner, names), "domain": domain,
                                   "type": BOUNDARY_TYPE}))
     calls: dict[str, list[Integration]] = {}
@@ -264,6 +292,7 @@ def _system_entity(system: System, calls: list[Integration], systems: dict[str, 
         "description": system.description,
         "links": links or None,
     }
+    metadata, annotations = _labelled(system.labels, metadata, annotations)
     is_resource = system.kind == "data-store"
     spec: dict[str, Any] = {"type": "database" if is_resource else "website" if system.kind == "channel" else "service"}
     if not is_resource:
@@ -586,9 +615,26 @@ class _Importer:
             return None
         return found.cadee_id
 
+    def labels(self, entity: _Entity, fields: dict[str, Any]) -> None:
+        """Labels from the ``cadee.dev/labels`` annotation (JSON), else ``metadata.labels``;
+        the blueprint's checks judge them like any other field."""
+        raw = entity.annotation("labels")
+        labels: Any = None
+        if isinstance(raw, str):
+            try:
+                labels = json.loads(raw)
+            except ValueError:
+                labels = None
+        if not isinstance(labels, dict):
+            labels = entity.get("metadata", "labels")
+        if isinstance(labels, dict) and labels:
+            fields["labels"] = {str(key): value if isinstance(value, str) else str(value)
+                                for key, value in labels.items()}
+
     def owner(self, entity: _Entity) -> None:
         fields: dict[str, Any] = {"id": entity.cadee_id}
         item = self.draft.add("owners", fields, entity.at())
+        self.labels(entity, fields)
         fields["name"] = (self.text(entity, "spec", "profile", "displayName")
                           or self.text(entity, "metadata", "title") or entity.name)
         is_user = entity.kind.lower() == "user"
@@ -613,6 +659,7 @@ class _Importer:
     def boundary(self, entity: _Entity) -> None:
         fields: dict[str, Any] = {"id": entity.cadee_id}
         item = self.draft.add("boundaries", fields, entity.at())
+        self.labels(entity, fields)
         title = self.text(entity, "metadata", "title")
         if title:
             fields["name"] = title
@@ -653,6 +700,7 @@ class _Importer:
         approvers = entity.annotation("approvers")
         if approvers is not None:
             fields["approvers"] = _id_list(approvers)
+        self.labels(entity, fields)
         for key in ("environment", "criticality", "vendor"):
             value = entity.annotation(key)
             if value is not None:
@@ -821,13 +869,13 @@ class _Importer:
             metadata = entity.get("metadata")
             annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
             foreign = [k for k in annotations if not str(k).startswith(PREFIX)] if isinstance(annotations, dict) else []
-            if foreign or (isinstance(metadata, dict) and (metadata.get("tags") or metadata.get("labels"))):
+            if foreign or (isinstance(metadata, dict) and metadata.get("tags")):
                 extras += 1
         for kind, count in skipped.items():
             self.draft.warn(self.draft.origin, f"{count} {kind} entit{'y' if count == 1 else 'ies'} not imported "
                             "(no blueprint counterpart)")
         if extras:
-            self.draft.warn(self.draft.origin, f"tags, labels and non-cadee annotations of {extras} "
+            self.draft.warn(self.draft.origin, f"tags and non-cadee annotations of {extras} "
                             f"entit{'y' if extras == 1 else 'ies'} not imported (Backstage plugin settings)")
 
 

@@ -81,9 +81,9 @@ _PROTOCOL_BY_NAME = {p.lower(): p for p in CALM_PROTOCOLS}
 
 _RELATIONSHIP_TYPES = ("interacts", "connects", "deployed-in", "composed-of", "options")
 _SYSTEM_KEYS = ("kind", "owner", "approvers", "environment", "criticality", "redundancy", "vendor",
-                "fallback", "observability", "needs", "recovery_minutes")
-_BOUNDARY_KEYS = ("trust", "identity_provider", "clearance")
-_INTEGRATION_KEYS = ("protocol", "mode", "auth", "identity", "data", "timeout_ms")
+                "fallback", "observability", "needs", "recovery_minutes", "labels")
+_BOUNDARY_KEYS = ("trust", "identity_provider", "clearance", "labels")
+_INTEGRATION_KEYS = ("protocol", "mode", "auth", "identity", "data", "timeout_ms", "labels")
 _META_LISTS = ("owners", "evidence", "kpis", "gates", "waivers", "approvals", "services")
 
 

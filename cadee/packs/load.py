@@ -28,7 +28,7 @@ from cadee.diagnostics import LoadError, Location
 from cadee.errors import did_you_mean, format_error
 from cadee.load import display_path
 from cadee.packs.model import RULE_ID_RE, RULE_NAME_RE, TEMPLATE_KEYS, PackFile, PackRule
-from cadee.query.conditions import CONDITIONS_FOR, FIELDS, FieldSpec
+from cadee.query.conditions import CONDITIONS_FOR, FIELDS, LABELLED, FieldSpec, field_spec
 from cadee.query.templates import SUBJECTS
 from cadee.rules import RULES
 from cadee.rules.base import Rule, parse_doc
@@ -193,17 +193,33 @@ class _PackLoader:
                 else:
                     first[value] = at
 
-    def check_require(self, raw_rule: YMap, where: str) -> None:
-        raw: YMap = raw_rule["require"]
+    def check_subject(self, raw_rule: YMap, template: str, where: str) -> str | None:
+        """The one list ``require`` or ``count`` selects from, or ``None`` (reported)."""
+        raw: YMap = raw_rule[template]
         subjects = [key for key in _SUBJECTS if key in raw]
         if not subjects:
-            self.error(raw_rule, "require", "`require` selects what it checks: write one of "
+            self.error(raw_rule, template, f"`{template}` selects what it checks: write one of "
                        f"{', '.join(_SUBJECTS)} (e.g. `systems: {{kind: model}}`)", where, at_key=True)
-            return
+            return None
         for extra in subjects[1:]:
-            self.error(raw, extra, f"`require` selects one list; `{extra}` is a second one (first: "
+            self.error(raw, extra, f"`{template}` selects one list; `{extra}` is a second one (first: "
                        f"`{subjects[0]}`)", f"{where}.{extra}", at_key=True)
-        subject = subjects[0]
+        return subjects[0]
+
+    def check_count(self, raw_rule: YMap, where: str) -> None:
+        self.check_subject(raw_rule, "count", where)
+        raw: YMap = raw_rule["count"]
+        if "at-least" not in raw and "at-most" not in raw:
+            self.error(raw_rule, "count", "`count` needs `at-least`, `at-most` or both", where, at_key=True)
+        elif "at-least" in raw and "at-most" in raw and raw["at-least"] > raw["at-most"]:
+            self.error(raw, "at-most", f"`at-most` ({raw['at-most']}) is below `at-least` ({raw['at-least']}): "
+                       "no count meets both", f"{where}.at-most")
+
+    def check_require(self, raw_rule: YMap, where: str) -> None:
+        raw: YMap = raw_rule["require"]
+        subject = self.check_subject(raw_rule, "require", where)
+        if subject is None:
+            return
         specs = FIELDS[subject]
         fields = raw["fields"]
         if not fields:
@@ -211,17 +227,30 @@ class _PackLoader:
                        f"{where}.fields")
         for name, condition in fields.items():
             path = f"{where}.fields.{name}"
-            spec = specs.get(name)
+            spec = field_spec(subject, name)
             if spec is None:
-                hint = did_you_mean(name, specs) or f" (fields: {', '.join(specs)})"
+                labels = ", labels.KEY" if subject in LABELLED else ""
+                hint = did_you_mean(name, specs) or f" (fields: {', '.join(specs)}{labels})"
                 self.error(fields, name, f"unknown field {name[:60]!r} of {subject}{hint}", path, at_key=True)
                 continue
             if not condition:
                 self.error(fields, name, "a condition needs at least one of: present, non-empty, equals, "
                            "one-of, at-least, at-most, regex", path)
                 continue
+            if condition.get("when-present") is False:
+                self.error(condition, "when-present", "`when-present: false` changes nothing: write "
+                           "`when-present: true` or remove the key", f"{path}.when-present", at_key=True)
+                continue
+            if set(condition) <= {"when-present"} or (
+                    condition.get("when-present") is True and "present" in condition):
+                self.error(condition, "when-present", "`when-present: true` makes the other conditions apply only "
+                           "when the field is written: write one of non-empty, equals, one-of, at-least, at-most, "
+                           "regex with it (and no `present`)", f"{path}.when-present", at_key=True)
+                continue
             allowed = CONDITIONS_FOR[spec.kind]
             for key, value in condition.items():
+                if key == "when-present":
+                    continue
                 if key not in allowed:
                     self.error(condition, key, f"`{key}` does not apply to `{name}` ({_kind_words(spec)}); "
                                f"use {', '.join(k for k in _ORDER if k in allowed)}", f"{path}.{key}", at_key=True)
@@ -244,6 +273,7 @@ def _kind_words(spec: FieldSpec) -> str:
         "enum": "one of fixed values",
         "ordered": "an ordered level",
         "int": "an integer",
+        "number": "a number",
         "bool": "a boolean",
         "list": "a list",
         "object": "a mapping",
@@ -257,6 +287,10 @@ def _value_problem(spec: FieldSpec, key: str, value: Any) -> str | None:
             return f"expected a number of entries (an integer >= 0), got {describe_type(value)}"
         return None
     if spec.kind == "int":
+        if type(value) is not int:
+            return f"expected an integer, got {describe_type(value)}"
+        return None
+    if spec.kind == "number":
         if type(value) is not int:
             return f"expected an integer, got {describe_type(value)}"
         return None
@@ -312,7 +346,7 @@ def _to_rule(rule: PackRule, source: str) -> Rule:
         layer=rule.layer,
         references=tuple(rule.references),
         doc=parse_doc(_documentation(rule)),
-        check_graph=rule.template.findings,
+        check_graph=rule.template.worded(rule.message) if rule.message is not None else rule.template.findings,
         source=source,
     )
 
@@ -362,6 +396,10 @@ def load_pack(
     for rule, raw_rule, index in validated:
         if rule.require is not None:
             loader.check_require(raw_rule, f"rules[{index}].require")
+        if rule.count is not None:
+            loader.check_count(raw_rule, f"rules[{index}].count")
+        if rule.forbid is not None:
+            loader.check_subject(raw_rule, "forbid", f"rules[{index}].forbid")
     if not loader.errors:
         for rule, raw_rule, index in validated:
             where = f"rules[{index}]"

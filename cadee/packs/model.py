@@ -38,7 +38,16 @@ from pydantic import ConfigDict, Field, PlainValidator, field_validator
 from pydantic_core import PydanticCustomError
 
 from cadee.model import NotNull, Strict, check_version
-from cadee.query.templates import ForbidIntegration, MediatedPath, MustReach, Require, Template
+from cadee.query.messages import Message, parse_message
+from cadee.query.templates import (
+    Count,
+    Forbid,
+    ForbidIntegration,
+    MediatedPath,
+    MustReach,
+    Require,
+    Template,
+)
 
 __all__ = [
     "LAYER_NAMES",
@@ -58,7 +67,7 @@ RULE_NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: The CADEE layers (the same tuple as ``cadee.rules.base.LAYERS``; a test keeps them equal).
 LAYER_NAMES = ("compliance", "architecture", "data", "enablement", "evaluation")
 #: The template keys of a rule, in documentation order.
-TEMPLATE_KEYS = ("require", "forbid-integration", "mediated-path", "must-reach")
+TEMPLATE_KEYS = ("require", "forbid", "forbid-integration", "mediated-path", "must-reach", "count")
 
 Layer = Literal["compliance", "architecture", "data", "enablement", "evaluation"]
 Severity = Literal["error", "warning", "info"]
@@ -160,12 +169,17 @@ class PackRule(Strict):
     forbid_integration: Annotated[ForbidIntegration | None, NotNull] = Field(default=None, alias="forbid-integration")
     mediated_path: Annotated[MediatedPath | None, NotNull] = Field(default=None, alias="mediated-path")
     must_reach: Annotated[MustReach | None, NotNull] = Field(default=None, alias="must-reach")
+    count: Annotated[Count | None, NotNull] = None
+    forbid: Annotated[Forbid | None, NotNull] = None
+    message: Annotated[Message | None, PlainValidator(parse_message)] = None
+    """The rule's own finding message, with placeholders (:mod:`cadee.query.messages`)."""
     examples: Examples
 
     @property
     def template(self) -> Template:
         """The rule's one template (load.py checks exactly one is written)."""
-        for value in (self.require, self.forbid_integration, self.mediated_path, self.must_reach):
+        for value in (self.require, self.forbid_integration, self.mediated_path, self.must_reach, self.count,
+                      self.forbid):
             if value is not None:
                 return value
         raise ValueError(f"{self.id} has no template")

@@ -21,9 +21,14 @@ from pydantic_core import PydanticCustomError
 from cadee.graph import ArchitectureGraph
 from cadee.model import (
     DATA_LEVELS,
+    LABEL_KEY_RE,
     Auth,
+    Direction,
     Environment,
+    EvidenceKind,
+    EvidenceStatus,
     Function,
+    GateAction,
     Identity,
     Mode,
     NotNull,
@@ -42,6 +47,7 @@ __all__ = [
     "FieldSpec",
     "check_condition",
     "describe_condition",
+    "field_spec",
     "read_field",
 ]
 
@@ -82,6 +88,8 @@ class Condition(Strict):
     at_most: Annotated[Scalar | None, NotNull] = Field(default=None, alias="at-most")
     regex: Annotated[Pattern | None, NotNull] = None
     """Matched against the whole value (RE2 syntax, linear time)."""
+    when_present: Annotated[bool | None, NotNull] = Field(default=None, alias="when-present")
+    """``true``: the other conditions apply only when the key is written (``timeout_ms`` at most 5000, if set)."""
 
 
 # -- the fields ---------------------------------------------------------------------------
@@ -95,7 +103,7 @@ class FieldSpec:
     """A field ``require`` can test: its type and how to read it from an item.
 
     ``kind`` is ``text``, ``enum`` (``levels`` are its values), ``ordered``
-    (``levels`` from lowest to highest), ``int``, ``bool``, ``list`` or
+    (``levels`` from lowest to highest), ``int``, ``number``, ``bool``, ``list`` or
     ``object``. ``attribute`` is the model attribute when it differs from the
     field's name, ``nested`` the key inside ``observability``, and ``derive``
     computes the value cadee uses when it is not the attribute as written.
@@ -106,6 +114,8 @@ class FieldSpec:
     attribute: str = ""
     nested: str = ""
     derive: Derive | None = field(default=None, compare=False)
+    label: str = ""
+    """The label key, for ``labels.KEY`` fields."""
 
 
 def _levels(literal: Any) -> tuple[str, ...]:
@@ -172,7 +182,55 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "function": FieldSpec("enum", _levels(Function)),
         "contact": _TEXT,
     },
+    "evidence": {
+        "id": _TEXT,
+        "kind": FieldSpec("enum", _levels(EvidenceKind)),
+        "title": _TEXT,
+        "owner": _TEXT,
+        "status": FieldSpec("enum", _levels(EvidenceStatus)),
+        "approved_by": _TEXT,
+    },
+    "kpis": {
+        "id": _TEXT,
+        "name": _TEXT,
+        "unit": _TEXT,
+        "baseline": FieldSpec("number"),
+        "target": FieldSpec("number"),
+        "direction": FieldSpec("enum", _levels(Direction)),
+        "owner": _TEXT,
+        "measurements_file": _TEXT,
+    },
+    "gates": {
+        "id": _TEXT,
+        "action": FieldSpec("enum", _levels(GateAction)),
+        "when": _TEXT,
+        "kpi": _TEXT,
+        "threshold": FieldSpec("number"),
+        "decided_by": _TEXT,
+        "trigger": FieldSpec("object"),
+    },
+    "waivers": {
+        "rule": _TEXT,
+        "target": _TEXT,
+        "reason": _TEXT,
+        "approved_by": _TEXT,
+        "expires": FieldSpec("text", derive=lambda graph, waiver: waiver.expires.isoformat()),
+    },
 }
+
+#: The lists whose items carry ``labels`` (spec 1.1 D): ``require`` can test ``labels.KEY``.
+LABELLED = frozenset({"systems", "integrations", "boundaries", "owners", "services"})
+_LABEL_PREFIX = "labels."
+
+
+def field_spec(subject: str, name: str) -> FieldSpec | None:
+    """The field ``name`` of list ``subject`` (``labels.KEY`` on labelled lists), or ``None``."""
+    spec = FIELDS.get(subject, {}).get(name)
+    if spec is not None:
+        return spec
+    if subject in LABELLED and name.startswith(_LABEL_PREFIX) and LABEL_KEY_RE.match(name[len(_LABEL_PREFIX):]):
+        return FieldSpec("text", label=name[len(_LABEL_PREFIX):])
+    return None
 
 #: Which condition keys fit which field kinds (checked when a pack is loaded).
 CONDITIONS_FOR: dict[str, frozenset[str]] = {
@@ -180,6 +238,7 @@ CONDITIONS_FOR: dict[str, frozenset[str]] = {
     "enum": frozenset({"present", "equals", "one-of", "regex"}),
     "ordered": frozenset({"present", "equals", "one-of", "at-least", "at-most", "regex"}),
     "int": frozenset({"present", "equals", "one-of", "at-least", "at-most"}),
+    "number": frozenset({"present", "equals", "one-of", "at-least", "at-most"}),
     "bool": frozenset({"present", "equals"}),
     "list": frozenset({"present", "non-empty", "at-least", "at-most"}),
     "object": frozenset({"present"}),
@@ -188,6 +247,9 @@ CONDITIONS_FOR: dict[str, frozenset[str]] = {
 
 def read_field(graph: ArchitectureGraph, item: Any, name: str, spec: FieldSpec) -> tuple[bool, Any]:
     """(present, value) of field ``name`` on ``item``; value is ``None`` when cadee has none."""
+    if spec.label:
+        labels = item.labels or {}
+        return spec.label in labels, labels.get(spec.label)
     if spec.nested:
         outer = item.observability
         if outer is None:
@@ -227,6 +289,8 @@ def check_condition(field: str, spec: FieldSpec, condition: Condition, present: 
     """The phrases for every condition ``value`` fails (empty when it meets them all)."""
     problems: list[str] = []
     name = f"`{field}`"
+    if condition.when_present and not present:
+        return problems
     if condition.present is True and not present:
         problems.append(f"{name} is absent")
     elif condition.present is False and present:
@@ -267,6 +331,8 @@ def check_condition(field: str, spec: FieldSpec, condition: Condition, present: 
 def describe_condition(condition: Condition) -> str:
     """A condition in words, e.g. ``is present and matches 'DPA-[0-9]+'``."""
     words = []
+    if condition.when_present:
+        words.append("when written,")
     if condition.present is not None:
         words.append("is present" if condition.present else "is absent")
     if condition.non_empty:
@@ -281,4 +347,6 @@ def describe_condition(condition: Condition) -> str:
         words.append(f"is at most {_shown(condition.at_most)}")
     if condition.regex is not None:
         words.append(f"matches '{condition.regex.pattern}'")
+    if condition.when_present:
+        return words[0] + " " + " and ".join(words[1:])
     return " and ".join(words)

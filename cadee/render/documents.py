@@ -874,9 +874,17 @@ def build_brief(ctx: Context) -> Document:
 # -- target architecture and integration map -------------------------------------
 
 
+def labels_cell(labels: dict[str, str] | None) -> Cell:
+    """An item's labels (spec 1.1 D) as ``key: value`` code spans, in written order."""
+    if not labels:
+        return cell(span("—", tone="muted"))
+    return cell(*(span(f"{key}: {value}", "code") for key, value in labels.items()), sep=", ")
+
+
 def systems_table(ctx: Context) -> Table:
     blueprint = ctx.blueprint
     show_env = any(s.environment != "production" for s in blueprint.systems)
+    show_labels = any(s.labels for s in blueprint.systems)
     columns = [Column("System", "2fr"), Column("ID", "2fr"), Column("Kind"), Column("Boundary", "2fr"),
                Column("Owner", "2fr"), Column("Tier"), Column("Replicas", align="right")]
     if show_env:
@@ -895,7 +903,11 @@ def systems_table(ctx: Context) -> Table:
         ]
         if show_env:
             row.insert(6, cell(system.environment, tone="" if system.environment == "production" else "warn"))
+        if show_labels:
+            row.append(labels_cell(system.labels))
         rows.append(tuple(row))
+    if show_labels:
+        columns.append(Column("Labels", "2fr"))
     return Table(tuple(columns), tuple(rows), empty="The blueprint declares no systems.")
 
 
@@ -997,24 +1009,27 @@ def build_integration_map(ctx: Context) -> Document:
 
 def boundaries_table(ctx: Context) -> Table:
     counts = Counter(s.boundary for s in ctx.blueprint.systems)
-    rows = []
+    show_labels = any(b.labels for b in ctx.blueprint.boundaries)
+    rows: list[tuple[Cell, ...]] = []
     for boundary in ctx.blueprint.boundaries:
         idp = boundary.identity_provider
         needs_idp = boundary.trust in ("internal", "restricted")
-        rows.append((
+        row = (
             cell(span(boundary.name or boundary.id, "strong")),
             cell(boundary.trust),
             cell(ctx.system(idp) if idp else span("none", tone="warn" if needs_idp else "muted")),
             cell(boundary.clearance if boundary.trust == "external" else span(boundary.clearance, tone="muted")),
             cell(str(counts[boundary.id])),
-        ))
+        )
+        rows.append((*row, labels_cell(boundary.labels)) if show_labels else row)
     if counts[None]:
-        rows.append((cell(span("No boundary", tone="warn")), cell("—"), cell("—"), cell("—"), cell(str(counts[None]))))
-    return Table(
-        (Column("Boundary", "3fr"), Column("Trust"), Column("Identity provider", "2fr"),
-         Column("Cleared for"), Column("Systems", align="right")),
-        tuple(rows), empty="The blueprint declares no boundaries (ARC007).",
-    )
+        row = (cell(span("No boundary", tone="warn")), cell("—"), cell("—"), cell("—"), cell(str(counts[None])))
+        rows.append((*row, cell("—")) if show_labels else row)
+    columns = [Column("Boundary", "3fr"), Column("Trust"), Column("Identity provider", "2fr"),
+               Column("Cleared for"), Column("Systems", align="right")]
+    if show_labels:
+        columns.append(Column("Labels", "2fr"))
+    return Table(tuple(columns), tuple(rows), empty="The blueprint declares no boundaries (ARC007).")
 
 
 #: Beyond this many boundaries the crossing matrix becomes a list of pairs.
