@@ -12,7 +12,7 @@ from cadee.graph import ArchitectureGraph, build_graph
 from cadee.model import Blueprint, Waiver
 from cadee.rules import RULES, Rule, wvr001_waiver_expired, wvr002_waiver_unused
 
-__all__ = ["CheckOptions", "Report", "check", "matches", "select_rules"]
+__all__ = ["CheckOptions", "Report", "check", "matches", "select_rules", "severity_for"]
 
 WAIVER_RULES = frozenset({wvr001_waiver_expired.RULE.id, wvr002_waiver_unused.RULE.id})
 
@@ -65,7 +65,8 @@ def select_rules(
     }
 
 
-def _severity_for(rule: Rule, overrides: Mapping[str, Severity]) -> Severity:
+def severity_for(rule: Rule, overrides: Mapping[str, Severity]) -> Severity:
+    """The severity ``rule`` reports at under ``overrides`` (the longest matching key wins)."""
     best = ""
     for key in overrides:
         if rule.id.startswith(key) and len(key) > len(best):
@@ -97,7 +98,7 @@ def _check(
     for rule in active.values():
         if rule.id in WAIVER_RULES:
             continue
-        severity = _severity_for(rule, options.severity)
+        severity = severity_for(rule, options.severity)
         for finding in rule.check(graph):
             if finding.severity != severity:
                 finding = finding.with_changes(severity=severity)
@@ -106,7 +107,7 @@ def _check(
     for rule in (wvr001_waiver_expired.RULE, wvr002_waiver_unused.RULE):
         if rule.id not in active:
             continue
-        severity = _severity_for(rule, options.severity)
+        severity = severity_for(rule, options.severity)
         produced = (
             wvr001_waiver_expired.expired(rule, blueprint.waivers, as_of)
             if rule is wvr001_waiver_expired.RULE

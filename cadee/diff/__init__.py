@@ -7,7 +7,10 @@ The result is plain data (frozen dataclasses) that the reporters in
 - ``highlights``: the risky ones, each with a one-line reason (:mod:`.highlights`);
 - ``findings``: new, resolved and unchanged rule findings (:mod:`.delta`);
 - ``approvals``: the systems touched and who must approve them (:mod:`.approvers`);
-- ``neighbourhood``: the systems and edges a diagram of the change shows.
+- ``neighbourhood``: the systems and edges a diagram of the change shows;
+- ``controls``: changes to the configuration and rule set between the sides
+  (:mod:`.controls`), and ``hidden``: findings on the new blueprint that the old
+  side's configuration would raise and the new side's hides.
 
 Reading a side from git (``REV:PATH``) lives in :mod:`.sources`.
 """
@@ -19,7 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from cadee.check import CheckOptions, check
+from cadee.diagnostics import SEVERITY_RANK, Finding, at_or_above
 from cadee.diff.approvers import Approvals, ApproverGroup, Touched, required_approvers
+from cadee.diff.controls import ControlChange, RuleSet, control_changes
 from cadee.diff.delta import FindingChange, FindingsDelta, findings_delta
 from cadee.diff.highlights import HIGHLIGHT_KINDS, Highlight, find_highlights
 from cadee.diff.neighbourhood import Edge, Neighbourhood, Node, neighbourhood
@@ -33,6 +38,7 @@ __all__ = [
     "Approvals",
     "ApproverGroup",
     "BlueprintDiff",
+    "ControlChange",
     "Edge",
     "EntityChange",
     "FieldChange",
@@ -41,6 +47,7 @@ __all__ = [
     "Highlight",
     "Neighbourhood",
     "Node",
+    "RuleSet",
     "Touched",
     "diff_blueprints",
 ]
@@ -62,6 +69,22 @@ class BlueprintDiff:
     findings: FindingsDelta = field(default_factory=FindingsDelta)
     approvals: Approvals = field(default_factory=Approvals)
     neighbourhood: Neighbourhood = field(default_factory=Neighbourhood)
+    #: Changes of configuration and rules between the sides (weakened ones first).
+    controls: list[ControlChange] = field(default_factory=list)
+    #: Active findings of the new blueprint under the old side's configuration that the
+    #: new side's configuration hides (or reports at a lower severity), and that the old
+    #: blueprint did not have: "hidden by configuration".
+    hidden: list[Finding] = field(default_factory=list)
+
+    @property
+    def weakened(self) -> list[ControlChange]:
+        """The control changes that make the gate see less."""
+        return [c for c in self.controls if c.weakened]
+
+    def failing(self, level: str) -> list[Finding]:
+        """What ``--fail-on-new LEVEL`` fails on: findings the change introduced, and
+        findings the new configuration hides, at ``level`` or above."""
+        return [*self.findings.introduced(level), *(f for f in self.hidden if at_or_above(f.severity, level))]
 
     @property
     def changed(self) -> bool:
@@ -79,6 +102,9 @@ def diff_blueprints(
     as_of: dt.date | None = None,
     options: CheckOptions | None = None,
     rules: Mapping[str, Rule] | None = None,
+    *,
+    old_rules: RuleSet | None = None,
+    new_rules: RuleSet | None = None,
 ) -> BlueprintDiff:
     """Compare two valid blueprints; both are checked with the same options and date.
 
@@ -86,14 +112,27 @@ def diff_blueprints(
     built-in catalog.
     ``as_of`` (default: ``options.as_of``, else today) judges waivers on both
     sides; ``options`` selects rules and severities (the project configuration).
+    ``old_rules`` and ``new_rules``, when given, are each side's own configuration
+    and rules (the project at that revision); they win over ``options`` and ``rules``.
     """
     options = options or CheckOptions()
     as_of = as_of or options.as_of or dt.date.today()
     options = replace(options, as_of=as_of)
     old_graph = build_graph(old)
     new_graph = build_graph(new)
-    old_report = check(old, options, rules, graph=old_graph)
-    new_report = check(new, options, rules, graph=new_graph)
+    old_options = old_rules.options(as_of) if old_rules is not None else options
+    new_options = new_rules.options(as_of) if new_rules is not None else options
+    old_set = old_rules.rules if old_rules is not None else rules
+    new_set = new_rules.rules if new_rules is not None else rules
+    old_report = check(old, old_options, old_set, graph=old_graph)
+    new_report = check(new, new_options, new_set, graph=new_graph)
+    controls: list[ControlChange] = []
+    hidden: list[Finding] = []
+    if old_rules is not None and new_rules is not None:
+        controls = control_changes(old_rules, new_rules)
+        if controls:
+            under_old = check(new, old_options, old_set, graph=new_graph)
+            hidden = _hidden(findings_delta(old_report.findings, under_old.findings), new_report.findings)
     changes = diff_items(old, new)
     highlights = find_highlights(old_graph, new_graph, changes) if changes else []
     return BlueprintDiff(
@@ -108,4 +147,19 @@ def diff_blueprints(
         findings=findings_delta(old_report.findings, new_report.findings),
         approvals=required_approvers(changes, old_graph, new_graph),
         neighbourhood=neighbourhood(changes, old_graph, new_graph),
+        controls=controls,
+        hidden=hidden,
     )
+
+
+def _hidden(under_old: FindingsDelta, new: list[Finding]) -> list[Finding]:
+    """Findings the change introduces under the old configuration that the new
+    configuration does not report (active) at the same severity or above."""
+    never = len(SEVERITY_RANK)
+    shown: dict[tuple[str, str], int] = {}  # the most severe rank reported, lower is more severe
+    for finding in new:
+        if not finding.waived:
+            key = (finding.rule, finding.target)
+            shown[key] = min(shown.get(key, never), SEVERITY_RANK[finding.severity])
+    return [f for f in under_old.introduced("info")
+            if shown.get((f.rule, f.target), never) > SEVERITY_RANK[f.severity]]

@@ -214,16 +214,25 @@ def _blobs(revision: _Revision, oids: Sequence[str], what: str) -> dict[str, byt
 
 
 def _includes(data: bytes, shown: str, limits: Limits) -> list[str]:
-    """The include list of a file, or nothing (the loader reports broken files)."""
-    if b"include" not in data or not _INCLUDE_KEY.search(data):  # most files include nothing
+    """The files a file refers to: its include list and its KPIs' measurements files
+    (relative to the file); nothing for a broken file (the loader reports it)."""
+    has_include = b"include" in data and _INCLUDE_KEY.search(data) is not None
+    if not has_include and b"measurements_file" not in data:  # most files refer to nothing
         return []
     raw, _ = load_yaml(data, shown, limits)
     if not isinstance(raw, YMap):
         return []
+    found: list[str] = []
     includes = raw.get("include")
-    if not isinstance(includes, YSeq):
-        return []
-    return [target for target in includes if isinstance(target, str)]
+    if isinstance(includes, YSeq):
+        found += [target for target in includes if isinstance(target, str)]
+    kpis = raw.get("kpis")
+    if isinstance(kpis, YSeq):
+        for kpi in kpis:
+            target = kpi.get("measurements_file") if isinstance(kpi, YMap) else None
+            if isinstance(target, str):
+                found.append(target)
+    return found
 
 
 def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits, what: str) -> None:

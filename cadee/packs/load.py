@@ -16,6 +16,7 @@ path, so every report treats it like a built-in rule.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -313,6 +314,8 @@ def _to_rule(rule: PackRule, source: str) -> Rule:
         doc=parse_doc(_documentation(rule)),
         check_graph=template_check(rule.template),
         source=source,
+        condition=json.dumps(rule.template.model_dump(mode="json", by_alias=True, exclude_none=True, warnings=False),
+                             sort_keys=True),
     )
 
 

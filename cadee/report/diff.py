@@ -27,7 +27,11 @@ the text and Markdown reports list them)::
                      "systems": ["<id>"], "blueprint": false}],
       "touched": [{"system": "<id>", "reasons": ["..."]}],
       "unapproved": ["<system id>"],
-      "blueprint_level": ["kpis"]
+      "blueprint_level": ["kpis"],
+      "controls": [{"setting": "rule|severity|condition|fail-on|limits|max-waiver-days",
+                    "target": "<rule id or setting>", "old": "...", "new": "...",
+                    "weakened": true, "reason": "..."}],
+      "hidden": [F]                         # hidden by configuration (see cadee.diff)
     }
 
 ``F`` is a finding as in ``cadee validate --format json`` (``rule``, ``name``,
@@ -123,11 +127,22 @@ def _introduced(diff: BlueprintDiff) -> dict[str, int]:
     return counts
 
 
+def _controls_part(diff: BlueprintDiff) -> str:
+    if not diff.controls:
+        return ""
+    weakened = len(diff.weakened)
+    part = _plural(weakened, "control") + " weakened" if weakened else _plural(len(diff.controls), "control change")
+    if diff.hidden:
+        part += f", {_plural(len(diff.hidden), 'finding')} hidden by configuration"
+    return part + "; "
+
+
 def summary_line(diff: BlueprintDiff) -> str:
     """The one-line summary every format starts with."""
     findings = diff.findings
     if not diff.changed:
-        return f"No architectural change ({_plural(len(findings.unchanged), 'finding')} unchanged)."
+        return (f"{_controls_part(diff)}No architectural change "
+                f"({_plural(len(findings.unchanged), 'finding')} unchanged).")
     counts = diff.counts()
     active = dict.fromkeys(SEVERITIES, 0)
     waived = 0
@@ -143,7 +158,7 @@ def summary_line(diff: BlueprintDiff) -> str:
         new_part += f", {unwaived} no longer waived"
     approvers = len(diff.approvals.groups)
     return (
-        f"{_plural(len(diff.highlights), 'risk highlight')}; "
+        f"{_controls_part(diff)}{_plural(len(diff.highlights), 'risk highlight')}; "
         f"{counts['added']} added, {counts['changed']} changed, {counts['removed']} removed; "
         f"{new_part}, {len(findings.resolved)} resolved; "
         f"{_plural(approvers, 'approver')} required."
@@ -212,6 +227,8 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
             "unchanged_findings": len(findings.unchanged),
             "introduced": _introduced(diff),
             "approvers": len(approvals.groups),
+            "weakened_controls": len(diff.weakened),
+            "hidden_findings": len(diff.hidden),
         },
         "highlights": [{"kind": h.kind, "target": h.target, "reason": h.reason} for h in diff.highlights],
         "changes": [
@@ -243,6 +260,9 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
         "touched": [{"system": t.system, "reasons": list(t.reasons)} for t in approvals.touched],
         "unapproved": list(approvals.unapproved),
         "blueprint_level": list(approvals.blueprint_level),
+        "controls": [{"setting": c.setting, "target": c.target, "old": c.old, "new": c.new,
+                      "weakened": c.weakened, "reason": c.reason} for c in diff.controls],
+        "hidden": [_finding_dict(f) for f in diff.hidden],
     }
 
 
@@ -285,7 +305,18 @@ def render_text(diff: BlueprintDiff) -> Text:
     out.append("cadee diff ", style="bold")
     out.append(f"{_clean(diff.old_source)} -> {_clean(diff.new_source)}", style="bold")
     out.append(f"  (as of {diff.as_of.isoformat()})\n")
-    out.append(summary_line(diff) + "\n", style="bold" if diff.changed else "green")
+    out.append(summary_line(diff) + "\n", style="bold" if diff.changed or diff.controls else "green")
+    if diff.controls:
+        out.append(f"\nConfiguration and rules ({len(diff.controls)})\n", style="bold underline")
+        for control in diff.controls:
+            out.append("  ! controls weakened  " if control.weakened else "  ~ ",
+                       style="bold red" if control.weakened else "yellow")
+            out.append(f"{_clean(control.reason)}\n")
+    if diff.hidden:
+        out.append(f"\nHidden by configuration ({len(diff.hidden)})\n", style="bold underline")
+        for finding in diff.hidden:
+            out.append_text(_finding_text("hidden", finding, "red"))
+            out.append("\n")
     if diff.highlights:
         out.append(f"\nRisk highlights ({len(diff.highlights)})\n", style="bold underline")
         for h in diff.highlights:
@@ -451,6 +482,15 @@ def render_markdown(diff: BlueprintDiff) -> str:
     lines.append(f"**{_md(summary_line(diff))}**")
     lines.append("")
     lines.append(f"{_code(diff.old_source)} → {_code(diff.new_source)} · as of {diff.as_of.isoformat()}")
+    if diff.controls:
+        lines += ["", f"#### Configuration and rules ({len(diff.controls)})", ""]
+        for control in diff.controls:
+            mark = "**controls weakened** " if control.weakened else ""
+            lines.append(f"- {mark}{_code(control.target)}: {_md(control.reason)}")
+    if diff.hidden:
+        lines += ["", f"#### Hidden by configuration ({len(diff.hidden)})", "",
+                  "Findings the old side's configuration raises on the new blueprint and the new one hides:", ""]
+        lines += [_finding_md(f) for f in diff.hidden]
     if diff.highlights:
         lines += ["", f"#### Risk highlights ({len(diff.highlights)})", ""]
         for h in diff.highlights:

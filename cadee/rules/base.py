@@ -102,6 +102,9 @@ class Rule:
     check_graph: Check = field(repr=False, compare=False)
     #: Where the rule comes from: "cadee" for the built-in catalog.
     source: str = "cadee"
+    #: What a pack rule checks, as canonical text (its template), so a diff can tell
+    #: a changed condition; empty for built-in and plugin rules (their code is the condition).
+    condition: str = field(default="", compare=False)
 
     @property
     def summary(self) -> str:

@@ -1,0 +1,166 @@
+"""`cadee diff` as a merge gate (issue #19): each side checked under its own project,
+controls weakened, findings hidden by configuration, renames, accountable waivers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cadee.cli import main
+from tests.test_diff_git import Repo
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+AS_OF = "2026-06-01"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "northwind-bank"
+WEB_CHAT_TO_CRM = """\
+integrations:
+  - from: nw-web-chat
+    to: nw-crm
+    protocol: https
+    auth: mtls
+    data: confidential
+"""
+
+
+@pytest.fixture
+def northwind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """A repository with the Northwind example under ``bank/`` on ``main``, checked out on ``pr``."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    repository = Repo(root)
+    shutil.copytree(EXAMPLE, root / "bank", ignore=shutil.ignore_patterns("rendered"))
+    repository.git("add", "-A")
+    repository.git("commit", "-q", "-m", "Northwind Bank blueprint")
+    repository.git("checkout", "-q", "-b", "pr")
+    monkeypatch.chdir(root)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    return repository
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def edit(repo: Repo, name: str, old: str, new: str) -> None:
+    path = repo.root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def diff_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code, out, err = run(capsys, "diff", *args, "--format", "json", "--as-of", AS_OF)
+    assert code in (0, 1), err
+    data: dict[str, Any] = json.loads(out)
+    return code, data
+
+
+# -- hole 1: a pull request that switches controls off ------------------------------------
+
+
+def test_a_branch_that_ignores_rules_and_adds_a_risky_integration_fails_the_gate(
+    northwind: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    northwind.write("cadee.toml", 'ignore = ["ARC001", "ARC006"]\n')
+    edit(northwind, "bank/catalog/channels.yaml", "integrations:\n", WEB_CHAT_TO_CRM)
+    northwind.commit("web chat reads the CRM")
+
+    code, _, err = run(capsys, "diff", "main:bank/blueprint.yaml", "pr:bank/blueprint.yaml",
+                       "--as-of", AS_OF, "--fail-on-new", "error")
+    assert code == 1
+    assert "hides 1 finding by configuration" in err
+    # The same from the work tree (--base), as CI runs it.
+    code, data = diff_json(capsys, "--base", "main", "bank/blueprint.yaml", "--fail-on-new", "error")
+    assert code == 1
+    weakened = [(c["setting"], c["target"]) for c in data["controls"] if c["weakened"]]
+    assert weakened == [("rule", "ARC001"), ("rule", "ARC006")]
+    assert [(f["rule"], f["target"], f["severity"]) for f in data["hidden"]] == [("ARC001", "nw-crm", "error")]
+    assert data["summary"]["weakened_controls"] == 2
+    code, markdown, _ = run(capsys, "diff", "--base", "main", "bank/blueprint.yaml", "--as-of", AS_OF,
+                            "--format", "markdown")
+    assert "**controls weakened**" in markdown
+    assert "#### Hidden by configuration (1)" in markdown
+
+
+def test_configuration_is_read_at_each_revision_not_from_the_work_tree(
+    northwind: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    northwind.write("cadee.toml", 'severity = { IAM002 = "error" }\nfail-on = "warning"\n')
+    northwind.commit("strict configuration")
+    northwind.git("checkout", "-q", "main")
+    northwind.git("checkout", "-q", "-b", "relaxed")
+    northwind.write("cadee.toml", 'severity = { IAM002 = "info" }\nfail-on = "error"\n'
+                                  "max-waiver-days = 3650\n[limits]\nmax_file_bytes = 999999999\n")
+    northwind.commit("relaxed configuration")
+    # The work tree has the relaxed file; the old side is read at `pr`.
+    _, data = diff_json(capsys, "pr:bank/blueprint.yaml", "relaxed:bank/blueprint.yaml")
+    controls = {(c["setting"], c["target"]): (c["old"], c["new"], c["weakened"]) for c in data["controls"]}
+    assert controls[("severity", "IAM002")] == ("error", "info", True)
+    assert controls[("fail-on", "fail-on")] == ("warning", "error", True)
+    assert controls[("max-waiver-days", "max-waiver-days")] == ("365", "3650", True)
+    assert controls[("limits", "max_file_bytes")][2] is True
+    assert data["changed"] is False
+    # The other way round nothing is weakened.
+    _, data = diff_json(capsys, "relaxed:bank/blueprint.yaml", "pr:bank/blueprint.yaml")
+    assert data["controls"] and not any(c["weakened"] for c in data["controls"])
+
+
+def test_a_changed_pack_rule_condition_is_a_weakened_control(
+    northwind: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = """\
+cadee-rules: 1
+rules:
+  - id: ACME001
+    name: restricted-data-mtls
+    severity: error
+    layer: data
+    summary: Restricted data travels over mutual TLS.
+    rationale: The bank's transport policy.
+    fix: Use mTLS.
+    references: ["ACME transport policy"]
+    forbid-integration: {data: [restricted], auth: [none, api-key]}
+    examples:
+      failing: |
+        cadee: 1
+        blueprint: {id: bp, title: Example}
+        systems:
+          - {id: a, kind: service}
+          - {id: b, kind: service}
+        integrations:
+          - {from: a, to: b, data: restricted, auth: api-key}
+      passing: |
+        cadee: 1
+        blueprint: {id: bp, title: Example}
+        systems:
+          - {id: a, kind: service}
+          - {id: b, kind: service}
+        integrations:
+          - {from: a, to: b, data: restricted, auth: mtls}
+"""
+    northwind.write("cadee-rules.yaml", pack)
+    northwind.commit("acme pack")
+    code, out, err = run(capsys, "rules", "--pack", "cadee-rules.yaml")
+    assert code == 0, out + err
+    northwind.git("checkout", "-q", "-b", "narrower")
+    northwind.write("cadee-rules.yaml", pack.replace("auth: [none, api-key]", "auth: [none]"))
+    northwind.commit("narrower pack")
+    _, data = diff_json(capsys, "pr:bank/blueprint.yaml", "narrower:bank/blueprint.yaml")
+    assert [(c["setting"], c["target"], c["weakened"]) for c in data["controls"]] == [
+        ("condition", "ACME001", True)]
+    northwind.git("rm", "-q", "cadee-rules.yaml")
+    northwind.commit("no pack")
+    _, data = diff_json(capsys, "pr:bank/blueprint.yaml", "narrower:bank/blueprint.yaml")
+    assert [(c["setting"], c["target"], c["weakened"]) for c in data["controls"]] == [
+        ("rule", "ACME001", True)]
+    assert "no longer provides it" in data["controls"][0]["reason"]
