@@ -51,6 +51,7 @@ EXPECTED_HIGHLIGHTS: dict[str, list[tuple[str, str]]] = {
     "new-channel-path": [("new-crossing", "web->core-banking"), ("new-channel-path", "core-banking")],
     "waiver-added": [("waiver-added", "IAM002:nightly-sync")],
     "waiver-extended": [("waiver-extended", "IAM002:nightly-sync")],
+    "waiver-stale": [("waiver-stale", "FBK004:gateway->agent")],
     "combined": [
         ("fallback-removed", "agent"),
         ("auth-weakened", "gateway->core-banking"),

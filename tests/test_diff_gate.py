@@ -164,3 +164,100 @@ rules:
     assert [(c["setting"], c["target"], c["weakened"]) for c in data["controls"]] == [
         ("rule", "ACME001", True)]
     assert "no longer provides it" in data["controls"][0]["reason"]
+
+
+# -- hole 2: renames ----------------------------------------------------------------------------
+
+
+def test_renaming_the_fraud_desk_is_one_rename_without_false_highlights(
+    northwind: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for path in (northwind.root / "bank").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if "nw-fraud-desk" in text:
+            path.write_text(text.replace("nw-fraud-desk", "nw-fraud-ops-desk"), encoding="utf-8")
+    _, data = diff_json(capsys, "--base", "main", "bank/blueprint.yaml")
+    assert data["renames"] == [{"old": "nw-fraud-desk", "new": "nw-fraud-ops-desk", "shared_edges": 7, "edges": 7}]
+    assert [(c["collection"], c["id"], c["change"]) for c in data["changes"]] == [
+        ("systems", "nw-fraud-ops-desk", "changed")]
+    assert data["changes"][0]["fields"] == [{"path": "id", "old": "nw-fraud-desk", "new": "nw-fraud-ops-desk"}]
+    assert data["highlights"] == []
+    assert data["findings"]["new"] == [] and data["findings"]["resolved"] == []
+    assert "(1 renamed)" in data["summary"]["text"]
+    code, markdown, _ = run(capsys, "diff", "--base", "main", "bank/blueprint.yaml", "--as-of", AS_OF,
+                            "--format", "markdown")
+    assert code == 0 and len(markdown) < 4000
+
+
+def test_moving_a_system_between_included_files_is_no_change(
+    northwind: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    operations = northwind.root / "bank" / "catalog" / "operations.yaml"
+    channels = northwind.root / "bank" / "catalog" / "channels.yaml"
+    text = operations.read_text(encoding="utf-8")
+    start = text.index("  - id: nw-fraud-desk")
+    end = text.index("  - id:", start + 1)
+    block = text[start:end]
+    operations.write_text(text[:start] + text[end:], encoding="utf-8")
+    edit(northwind, "bank/catalog/channels.yaml", "systems:\n", "systems:\n" + block)
+    assert "nw-fraud-desk" in channels.read_text(encoding="utf-8")
+    _, data = diff_json(capsys, "--base", "main", "bank/blueprint.yaml")
+    assert data["changed"] is False and data["renames"] == []
+    assert data["summary"]["text"].startswith("No architectural change")
+
+
+SMALL = """\
+cadee: 1
+blueprint: {id: bp, title: Renames, owner: ops, approvers: [ops]}
+owners:
+  - {id: ops, name: Operations}
+  - {id: risk, name: Risk office}
+boundaries:
+  - {id: corp, trust: internal}
+systems:
+  - {id: web, kind: channel, boundary: corp, owner: ops}
+  - {id: gw, kind: gateway, boundary: corp, owner: ops}
+  - {id: OLD, kind: service, boundary: corp, owner: ops, name: Ledger adapter}
+  - {id: other, kind: service, boundary: corp, owner: ops}
+integrations:
+  - {from: web, to: gw, auth: mtls}
+  - {from: gw, to: OLD, auth: mtls}
+  - {from: OLD, to: other, auth: mtls}
+waivers:
+  - {rule: ARC004, target: WAIVED, reason: Accepted., approved_by: risk, expires: 2026-12-31}
+"""
+
+
+def _write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("new_id", "edges_kept", "renamed"),
+    [("ledger-adapter", True, True), ("ledger-adapter", False, False)],
+)
+def test_what_counts_as_a_rename(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                 new_id: str, edges_kept: bool, renamed: bool) -> None:
+    old = _write(tmp_path, "old.yaml", SMALL.replace("WAIVED", "OLD"))
+    text = SMALL.replace("WAIVED", "OLD").replace("OLD", new_id)
+    if not edges_kept:  # other edges: not the same system
+        text = text.replace(f"  - {{from: gw, to: {new_id}, auth: mtls}}\n", "").replace(
+            f"  - {{from: {new_id}, to: other, auth: mtls}}\n", f"  - {{from: other, to: {new_id}, auth: mtls}}\n")
+    new = _write(tmp_path, "new.yaml", text)
+    _, data = diff_json(capsys, old, new)
+    assert bool(data["renames"]) is renamed
+
+
+def test_a_waiver_that_still_names_the_old_id_is_flagged(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    old = _write(tmp_path, "old.yaml", SMALL.replace("WAIVED", "OLD"))
+    new = _write(tmp_path, "new.yaml", SMALL.replace("OLD", "ledger-adapter").replace("WAIVED", "OLD"))
+    _, data = diff_json(capsys, old, new)
+    assert data["renames"][0]["new"] == "ledger-adapter"
+    assert [(h["kind"], h["target"]) for h in data["highlights"]] == [("waiver-stale", "ARC004:OLD")]
+    # Renamed together with its waiver: nothing to flag.
+    new = _write(tmp_path, "new.yaml", SMALL.replace("OLD", "ledger-adapter").replace("WAIVED", "ledger-adapter"))
+    _, data = diff_json(capsys, old, new)
+    assert data["highlights"] == []

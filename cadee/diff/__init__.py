@@ -3,7 +3,8 @@
 The result is plain data (frozen dataclasses) that the reporters in
 :mod:`cadee.report.diff` render as text, Markdown or JSON:
 
-- ``changes``: items added, removed and changed, matched by id (:mod:`.semantic`);
+- ``changes``: items added, removed and changed, matched by id (:mod:`.semantic`),
+  after renamed systems are matched (:mod:`.renames`);
 - ``highlights``: the risky ones, each with a one-line reason (:mod:`.highlights`);
 - ``findings``: new, resolved and unchanged rule findings (:mod:`.delta`);
 - ``approvals``: the systems touched and who must approve them (:mod:`.approvers`);
@@ -28,7 +29,8 @@ from cadee.diff.controls import ControlChange, RuleSet, control_changes
 from cadee.diff.delta import FindingChange, FindingsDelta, findings_delta
 from cadee.diff.highlights import HIGHLIGHT_KINDS, Highlight, find_highlights
 from cadee.diff.neighbourhood import Edge, Neighbourhood, Node, neighbourhood
-from cadee.diff.semantic import EntityChange, FieldChange, count_changes, diff_items
+from cadee.diff.renames import Rename, apply_renames, find_renames
+from cadee.diff.semantic import EntityChange, FieldChange, count_changes, diff_items, dump
 from cadee.graph import build_graph
 from cadee.model import Blueprint
 from cadee.rules import Rule
@@ -47,6 +49,7 @@ __all__ = [
     "Highlight",
     "Neighbourhood",
     "Node",
+    "Rename",
     "RuleSet",
     "Touched",
     "diff_blueprints",
@@ -75,6 +78,8 @@ class BlueprintDiff:
     #: new side's configuration hides (or reports at a lower severity), and that the old
     #: blueprint did not have: "hidden by configuration".
     hidden: list[Finding] = field(default_factory=list)
+    #: Systems whose id changed (the old side is compared under the new ids).
+    renames: list[Rename] = field(default_factory=list)
 
     @property
     def weakened(self) -> list[ControlChange]:
@@ -118,6 +123,8 @@ def diff_blueprints(
     options = options or CheckOptions()
     as_of = as_of or options.as_of or dt.date.today()
     options = replace(options, as_of=as_of)
+    renames = find_renames(old, new)
+    old = apply_renames(old, renames)
     old_graph = build_graph(old)
     new_graph = build_graph(new)
     old_options = old_rules.options(as_of) if old_rules is not None else options
@@ -133,8 +140,8 @@ def diff_blueprints(
         if controls:
             under_old = check(new, old_options, old_set, graph=new_graph)
             hidden = _hidden(findings_delta(old_report.findings, under_old.findings), new_report.findings)
-    changes = diff_items(old, new)
-    highlights = find_highlights(old_graph, new_graph, changes) if changes else []
+    changes = _with_renames(diff_items(old, new), renames, new)
+    highlights = find_highlights(old_graph, new_graph, changes, renames) if changes else []
     return BlueprintDiff(
         old_source=old.path,
         new_source=new.path,
@@ -149,7 +156,28 @@ def diff_blueprints(
         neighbourhood=neighbourhood(changes, old_graph, new_graph),
         controls=controls,
         hidden=hidden,
+        renames=renames,
     )
+
+
+def _with_renames(changes: list[EntityChange], renames: list[Rename], new: Blueprint) -> list[EntityChange]:
+    """Each renamed system as a change of its ``id`` (with its other changed fields)."""
+    if not renames:
+        return changes
+    by_new = {r.new: r for r in renames}
+    systems = {s.id: s for s in new.systems}
+    out: list[EntityChange] = []
+    done: set[str] = set()
+    for change in changes:
+        found = by_new.get(change.id) if change.collection == "systems" else None
+        if found is not None:
+            change = replace(change, fields=(FieldChange("id", found.old, found.new), *change.fields))
+            done.add(found.new)
+        out.append(change)
+    first = next((i for i, c in enumerate(out) if c.collection == "systems"), len(out))
+    extra = [EntityChange("systems", r.new, "changed", (FieldChange("id", r.old, r.new),), dump(systems[r.new]))
+             for r in renames if r.new not in done]
+    return [*out[:first], *extra, *out[first:]]
 
 
 def _hidden(under_old: FindingsDelta, new: list[Finding]) -> list[Finding]:

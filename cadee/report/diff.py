@@ -31,7 +31,8 @@ the text and Markdown reports list them)::
       "controls": [{"setting": "rule|severity|condition|fail-on|limits|max-waiver-days",
                     "target": "<rule id or setting>", "old": "...", "new": "...",
                     "weakened": true, "reason": "..."}],
-      "hidden": [F]                         # hidden by configuration (see cadee.diff)
+      "hidden": [F],                        # hidden by configuration (see cadee.diff)
+      "renames": [{"old": "<id>", "new": "<id>", "shared_edges": 5, "edges": 5}]
     }
 
 ``F`` is a finding as in ``cadee validate --format json`` (``rule``, ``name``,
@@ -157,9 +158,10 @@ def summary_line(diff: BlueprintDiff) -> str:
     if unwaived:
         new_part += f", {unwaived} no longer waived"
     approvers = len(diff.approvals.groups)
+    renamed = f" ({len(diff.renames)} renamed)" if diff.renames else ""
     return (
         f"{_controls_part(diff)}{_plural(len(diff.highlights), 'risk highlight')}; "
-        f"{counts['added']} added, {counts['changed']} changed, {counts['removed']} removed; "
+        f"{counts['added']} added, {counts['changed']} changed{renamed}, {counts['removed']} removed; "
         f"{new_part}, {len(findings.resolved)} resolved; "
         f"{_plural(approvers, 'approver')} required."
     )
@@ -263,6 +265,8 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
         "controls": [{"setting": c.setting, "target": c.target, "old": c.old, "new": c.new,
                       "weakened": c.weakened, "reason": c.reason} for c in diff.controls],
         "hidden": [_finding_dict(f) for f in diff.hidden],
+        "renames": [{"old": r.old, "new": r.new, "shared_edges": r.shared, "edges": r.total}
+                    for r in diff.renames],
     }
 
 
