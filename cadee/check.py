@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cadee.diagnostics import SEVERITIES, AppliedWaiver, Finding, Severity
 from cadee.gcpause import gc_paused
 from cadee.graph import ArchitectureGraph, build_graph
 from cadee.model import Blueprint, Waiver
-from cadee.rules import RULES, Rule, wvr001_waiver_expired, wvr002_waiver_unused
+from cadee.rules import (
+    RULES,
+    Rule,
+    wvr001_waiver_expired,
+    wvr002_waiver_unused,
+    wvr004_waiver_lifetime,
+)
 
 __all__ = ["CheckOptions", "Report", "check", "matches", "select_rules", "severity_for"]
 
-WAIVER_RULES = frozenset({wvr001_waiver_expired.RULE.id, wvr002_waiver_unused.RULE.id})
+#: The rules of the waiver phase: they run after the others, with the as-of date.
+WAIVER_RULES = frozenset({wvr001_waiver_expired.RULE.id, wvr002_waiver_unused.RULE.id,
+                          wvr004_waiver_lifetime.RULE.id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,8 @@ class CheckOptions:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     #: The date waivers are judged against; default: today (local date).
     as_of: dt.date | None = None
+    #: How long after ``as_of`` a waiver may expire (WVR004; the project's ``max-waiver-days``).
+    max_waiver_days: int = wvr004_waiver_lifetime.DEFAULT_MAX_WAIVER_DAYS
 
 
 @dataclass(slots=True)
@@ -104,16 +114,18 @@ def _check(
                 finding = finding.with_changes(severity=severity)
             findings.append(finding)
     findings, used = _apply_waivers(findings, blueprint.waivers, as_of)
-    for rule in (wvr001_waiver_expired.RULE, wvr002_waiver_unused.RULE):
+    waivers = blueprint.waivers
+    phase: tuple[tuple[Rule, Callable[[Rule], Iterable[Finding]]], ...] = (
+        (wvr001_waiver_expired.RULE, lambda r: wvr001_waiver_expired.expired(r, waivers, as_of)),
+        (wvr002_waiver_unused.RULE, lambda r: wvr002_waiver_unused.unused(r, waivers, used, as_of, active)),
+        (wvr004_waiver_lifetime.RULE,
+         lambda r: wvr004_waiver_lifetime.too_long(r, waivers, as_of, options.max_waiver_days)),
+    )
+    for rule, produce in phase:
         if rule.id not in active:
             continue
         severity = severity_for(rule, options.severity)
-        produced = (
-            wvr001_waiver_expired.expired(rule, blueprint.waivers, as_of)
-            if rule is wvr001_waiver_expired.RULE
-            else wvr002_waiver_unused.unused(rule, blueprint.waivers, used, as_of, active)
-        )
-        findings.extend(f.with_changes(severity=severity) for f in produced)
+        findings.extend(f.with_changes(severity=severity) for f in produce(rule))
     findings.sort()
     return Report(blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active), graph=graph)
 
@@ -125,7 +137,7 @@ def _apply_waivers(
     by_key: dict[tuple[str, str], list[int]] = {}
     for index, waiver in enumerate(waivers):
         # WVR findings cannot be waived (spec 13.13); expired waivers suppress nothing.
-        if waiver.expires >= as_of and waiver.rule not in WAIVER_RULES:
+        if waiver.expires >= as_of and not waiver.rule.startswith("WVR"):
             by_key.setdefault((waiver.rule, waiver.target), []).append(index)
     used: set[int] = set()
     if not by_key:

@@ -42,13 +42,13 @@ from cadee.files import (
     read_regular,
     walk_up,
 )
+from cadee.rules.wvr004_waiver_lifetime import DEFAULT_MAX_WAIVER_DAYS
 from cadee.yamlload import Limits
 
 __all__ = ["Config", "ConfigSource", "check_config", "default_packs", "find_config", "load_config", "read_config"]
 
 KEYS = ("select", "ignore", "severity", "fail-on", "limits", "rule-packs", "max-waiver-days")
-#: The longest a waiver may run, in days after the as-of date (WVR004), without ``max-waiver-days``.
-DEFAULT_MAX_WAIVER_DAYS = 365
+
 #: Pack file names used without a ``rule-packs`` key (the first is the documented one).
 PACK_NAMES = ("cadee-rules.yaml", "cadee-rules.yml")
 LIMIT_KEYS = tuple(f.name for f in dataclasses.fields(Limits))

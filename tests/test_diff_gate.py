@@ -261,3 +261,42 @@ def test_a_waiver_that_still_names_the_old_id_is_flagged(tmp_path: Path,
     new = _write(tmp_path, "new.yaml", SMALL.replace("OLD", "ledger-adapter").replace("WAIVED", "ledger-adapter"))
     _, data = diff_json(capsys, old, new)
     assert data["highlights"] == []
+
+
+# -- hole 3 (part): required approvers --------------------------------------------------------
+
+OWNED = """\
+cadee: 1
+blueprint: {id: bp, title: Owners, owner: arch, approvers: [arch]}
+owners:
+  - {id: arch, name: Architecture}
+  - {id: web-team, name: Web}
+  - {id: crm-team, name: CRM}
+  - {id: ops, name: Operations}
+systems:
+  - {id: web, kind: channel, owner: web-team}
+  - {id: crm, kind: crm, owner: crm-team}
+integrations: []
+"""
+
+
+def _approvers(data: dict[str, Any]) -> dict[str, list[str]]:
+    return {g["owner"]: g["systems"] for g in data["approvers"]}
+
+
+def test_a_changed_integration_needs_the_owners_of_both_ends(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    old = _write(tmp_path, "old.yaml", OWNED)
+    new = _write(tmp_path, "new.yaml", OWNED.replace("integrations: []", "integrations:\n  - {from: web, to: crm}"))
+    _, data = diff_json(capsys, old, new)
+    assert _approvers(data) == {"arch": ["web", "crm"], "web-team": ["web"], "crm-team": ["crm"]}
+
+
+def test_an_ownership_change_needs_the_outgoing_and_the_incoming_owner(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = _write(tmp_path, "old.yaml", OWNED)
+    new = _write(tmp_path, "new.yaml", OWNED.replace("{id: crm, kind: crm, owner: crm-team}",
+                                                     "{id: crm, kind: crm, owner: ops}"))
+    _, data = diff_json(capsys, old, new)
+    assert _approvers(data) == {"arch": ["crm"], "crm-team": ["crm"], "ops": ["crm"]}

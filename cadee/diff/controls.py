@@ -45,9 +45,11 @@ class RuleSet:
     source: str | None = None
 
     def options(self, as_of: dt.date | None) -> CheckOptions:
-        """The check options of this side (the configuration's select, ignore, severity)."""
+        """The check options of this side (the configuration's select, ignore, severity,
+        max-waiver-days)."""
         return CheckOptions(select=self.config.select, ignore=self.config.ignore,
-                            severity=self.config.severity, as_of=as_of)
+                            severity=self.config.severity, as_of=as_of,
+                            max_waiver_days=self.config.max_waiver_days)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,102 @@
+"""A waiver runs for longer than the project allows.
+
+## What it does
+
+Reports every waiver whose `expires` date is more than `max-waiver-days`
+days after the as-of date (today, or `--as-of YYYY-MM-DD`): it fires when
+`expires > as_of + max-waiver-days`. `max-waiver-days` is a project setting
+(`cadee.toml` or `[tool.cadee]`), an integer >= 0, 365 by default. Expired
+waivers never fire. The target is `<rule>:<target>` of the waiver. Waiver
+findings cannot be waived.
+
+## Why it matters
+
+An accepted risk must come back for a fresh decision within a known time.
+A waiver that runs for years is a permanent exception in disguise: the
+people who approved it move on, and the gap becomes part of the
+architecture unnoticed (DORA Art. 6 asks for a risk-management framework
+that is reviewed at least yearly).
+
+## How to fix
+
+Set `expires` no later than `max-waiver-days` after today; renew the waiver
+with a fresh approval when it runs out.
+
+## Failing example
+
+```yaml
+cadee: 1
+blueprint: {id: bp, title: Example}
+owners:
+  - {id: risk-office, name: Risk office, function: compliance}
+systems:
+  - {id: kb, kind: service}
+waivers:
+  - rule: ARC007
+    target: kb
+    reason: Boundary assignment pending the network redesign.
+    approved_by: risk-office
+    expires: 2999-12-31
+```
+
+## Passing example
+
+```yaml
+cadee: 1
+blueprint: {id: bp, title: Example}
+owners:
+  - {id: risk-office, name: Risk office, function: compliance}
+systems:
+  - {id: kb, kind: service}
+waivers:
+  - rule: ARC007
+    target: kb
+    reason: Boundary assignment pending the network redesign.
+    approved_by: risk-office
+    expires: 2027-05-31
+```
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from cadee.diagnostics import Finding, shorten
+from cadee.graph import ArchitectureGraph
+from cadee.model import Waiver
+from cadee.rules import references as ref
+from cadee.rules.base import Rule, rule
+
+__all__ = ["DEFAULT_MAX_WAIVER_DAYS", "RULE", "too_long"]
+
+#: ``max-waiver-days`` when the project does not set it.
+DEFAULT_MAX_WAIVER_DAYS = 365
+
+
+@rule(
+    id="WVR004",
+    name="waiver-lifetime",
+    severity="warning",
+    layer="compliance",
+    references=(ref.DORA_ART_6,),
+    doc=__doc__,
+)
+def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
+    # Needs the as-of date and the project's max-waiver-days: cadee.check calls
+    # too_long() in the waiver phase, after every other rule has run.
+    return iter(())
+
+
+def too_long(self: Rule, waivers: Sequence[Waiver], as_of: dt.date, max_days: int) -> Iterator[Finding]:
+    latest = as_of + dt.timedelta(days=max_days)
+    for waiver in waivers:
+        if waiver.expires > latest:
+            days = (waiver.expires - as_of).days
+            yield self.finding(
+                waiver.key,
+                f"waiver for {waiver.rule} on '{shorten(waiver.target)}' runs until "
+                f"{waiver.expires.isoformat()}, {days} days after {as_of.isoformat()}; "
+                f"the project allows at most {max_days} (max-waiver-days)",
+                waiver.location,
+            )
