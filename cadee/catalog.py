@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cadee.rules import RULES, Rule
+from cadee.text import json_text, markdown, terminal
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -33,15 +33,11 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
 
 
 def catalog_json(rules: Mapping[str, Rule] = RULES) -> str:
-    return json.dumps([rule_to_dict(r) for r in rules.values()], indent=2, ensure_ascii=False) + "\n"
+    return json_text([rule_to_dict(r) for r in rules.values()])
 
 
 def _has_other_sources(rules: Mapping[str, Rule]) -> bool:
     return any(rule.source != "cadee" for rule in rules.values())
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def catalog_markdown(rules: Mapping[str, Rule] = RULES) -> str:
@@ -55,8 +51,9 @@ def catalog_markdown(rules: Mapping[str, Rule] = RULES) -> str:
     else:
         lines = ["| ID | name | severity | layer | summary |", "|---|---|---|---|---|"]
     for rule in rules.values():
-        row = f"| {rule.id} | {_cell(rule.name)} | {rule.severity} | {rule.layer} | {_cell(rule.summary)} |"
-        lines.append(row + (f" {_cell(rule.source)} |" if with_source else ""))
+        name, summary, source = (markdown(text, line_start=False) for text in (rule.name, rule.summary, rule.source))
+        row = f"| {rule.id} | {name} | {rule.severity} | {rule.layer} | {summary} |"
+        lines.append(row + (f" {source} |" if with_source else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -68,9 +65,9 @@ def catalog_table(rules: Mapping[str, Rule] = RULES) -> Table:
     for column in ("ID", "name", "severity", "layer", "summary", "source"):
         table.add_column(column, overflow="fold")
     for rule in rules.values():
-        # Text cells: pack summaries are user input, never rich markup.
+        # Text cells: pack summaries are user input, never rich markup nor terminal sequences.
         cells = (rule.id, rule.name, rule.severity, rule.layer, rule.summary, rule.source)
-        table.add_row(*(Text(cell) for cell in cells))
+        table.add_row(*(Text(terminal(cell)) for cell in cells))
     return table
 
 

@@ -1,28 +1,25 @@
-"""Stage 2: run the rule catalog on a valid blueprint and apply waivers."""
+"""Stage 2: run the rule catalog on a valid blueprint and apply waivers.
+
+The run follows the phases of the rule contract (:mod:`cadee.rules.base`):
+every ``graph`` rule checks the graph; the waivers are matched against
+those findings; then every ``waivers`` rule judges the waivers. Waiver
+findings come after the matching, so they cannot be waived (spec 13.13).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cadee.diagnostics import SEVERITIES, AppliedWaiver, Finding, Severity
 from cadee.gcpause import gc_paused
 from cadee.graph import ArchitectureGraph, build_graph
 from cadee.model import Blueprint, Waiver
-from cadee.rules import (
-    RULES,
-    Rule,
-    wvr001_waiver_expired,
-    wvr002_waiver_unused,
-    wvr004_waiver_lifetime,
-)
+from cadee.rules import RULES, Rule
+from cadee.rules.base import DEFAULT_MAX_WAIVER_DAYS, WaiverContext
 
 __all__ = ["CheckOptions", "Report", "check", "matches", "select_rules", "severity_for"]
-
-#: The rules of the waiver phase: they run after the others, with the as-of date.
-WAIVER_RULES = frozenset({wvr001_waiver_expired.RULE.id, wvr002_waiver_unused.RULE.id,
-                          wvr004_waiver_lifetime.RULE.id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +35,7 @@ class CheckOptions:
     #: The date waivers are judged against; default: today (local date).
     as_of: dt.date | None = None
     #: How long after ``as_of`` a waiver may expire (WVR004; the project's ``max-waiver-days``).
-    max_waiver_days: int = wvr004_waiver_lifetime.DEFAULT_MAX_WAIVER_DAYS
+    max_waiver_days: int = DEFAULT_MAX_WAIVER_DAYS
 
 
 @dataclass(slots=True)
@@ -106,26 +103,21 @@ def _check(
     as_of = options.as_of or dt.date.today()
     findings: list[Finding] = []
     for rule in active.values():
-        if rule.id in WAIVER_RULES:
+        if rule.phase != "graph":
             continue
         severity = severity_for(rule, options.severity)
-        for finding in rule.check(graph):
+        for finding in rule.check(graph, as_of):
             if finding.severity != severity:
                 finding = finding.with_changes(severity=severity)
             findings.append(finding)
     findings, used = _apply_waivers(findings, blueprint.waivers, as_of)
-    waivers = blueprint.waivers
-    phase: tuple[tuple[Rule, Callable[[Rule], Iterable[Finding]]], ...] = (
-        (wvr001_waiver_expired.RULE, lambda r: wvr001_waiver_expired.expired(r, waivers, as_of)),
-        (wvr002_waiver_unused.RULE, lambda r: wvr002_waiver_unused.unused(r, waivers, used, as_of, active)),
-        (wvr004_waiver_lifetime.RULE,
-         lambda r: wvr004_waiver_lifetime.too_long(r, waivers, as_of, options.max_waiver_days)),
-    )
-    for rule, produce in phase:
-        if rule.id not in active:
+    context = WaiverContext(blueprint.waivers, as_of, frozenset(used), frozenset(active), graph,
+                            options.max_waiver_days)
+    for rule in active.values():
+        if rule.phase != "waivers":
             continue
         severity = severity_for(rule, options.severity)
-        findings.extend(f.with_changes(severity=severity) for f in produce(rule))
+        findings.extend(f.with_changes(severity=severity) for f in rule.judge(context))
     findings.sort()
     return Report(blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active), graph=graph)
 
@@ -133,11 +125,15 @@ def _check(
 def _apply_waivers(
     findings: list[Finding], waivers: Sequence[Waiver], as_of: dt.date
 ) -> tuple[list[Finding], set[int]]:
-    """Mark findings matched by an active waiver; return them and the used waivers' indexes."""
+    """Mark findings matched by an active waiver; return them and the used waivers' indexes.
+
+    ``findings`` are the graph phase's: waiver findings do not exist yet, so a
+    waiver naming a WVR rule matches nothing (spec 13.13).
+    """
     by_key: dict[tuple[str, str], list[int]] = {}
     for index, waiver in enumerate(waivers):
-        # WVR findings cannot be waived (spec 13.13); expired waivers suppress nothing.
-        if waiver.expires >= as_of and not waiver.rule.startswith("WVR"):
+        # Expired waivers suppress nothing.
+        if waiver.expires >= as_of:
             by_key.setdefault((waiver.rule, waiver.target), []).append(index)
     used: set[int] = set()
     if not by_key:

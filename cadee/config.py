@@ -42,7 +42,7 @@ from cadee.files import (
     read_regular,
     walk_up,
 )
-from cadee.rules.wvr004_waiver_lifetime import DEFAULT_MAX_WAIVER_DAYS
+from cadee.rules.base import DEFAULT_MAX_WAIVER_DAYS
 from cadee.yamlload import Limits
 
 __all__ = ["Config", "ConfigSource", "check_config", "default_packs", "find_config", "load_config", "read_config"]

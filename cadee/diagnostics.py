@@ -8,6 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+# The one shortener lives in cadee/text.py. Built-in rules and the pack engine
+# (cadee/rules/, cadee/packs/) still import it from here: drop this import once
+# they import cadee.text.
+from cadee.text import shorten as shorten
+
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 #: Lower rank = more severe; used for --fail-on comparisons and sorting.
@@ -78,11 +83,6 @@ def byte_position(data: bytes, offset: int) -> tuple[int, int]:
     """The 1-based line and column of byte ``offset`` in ``data``."""
     prefix = data[:offset]
     return prefix.count(b"\n") + 1, offset - (prefix.rfind(b"\n") + 1) + 1
-
-
-def shorten(text: str, limit: int = 80) -> str:
-    """``text`` cut to ``limit`` characters, for messages that quote user input."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def format_path(elements: Iterable[object]) -> str:

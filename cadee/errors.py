@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from collections.abc import Iterable
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
 from cadee.diagnostics import LoadError, Location, format_path
+from cadee.text import shorten
 from cadee.yamlload import YMap, YSeq, describe_type
 
 __all__ = ["did_you_mean", "format_error", "quote"]
 
 
 def quote(text: str, limit: int = 80) -> str:
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return repr(shown)
+    """User text quoted in an error message: shortened, then as a Python literal."""
+    return repr(shorten(text, limit))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -114,6 +116,9 @@ def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any, root: ty
             hint = " (YAML reads yes/no/on/off/true/false as booleans; quote it)"
         elif kind == "int_type" and isinstance(value, float):
             hint = " (write it without a decimal point)"
+        elif kind in ("int_type", "float_type", "number_type") and _too_many_digits(value):
+            return (f"`{key}` must be {_EXPECTED[kind]}: this number has {len(value.strip().lstrip('+-')):,} digits, "
+                    f"too large (at most {sys.get_int_max_str_digits():,})")
         elif kind == "date_type" and problem["msg"] != "expected a date (YYYY-MM-DD)":
             return f"`{key}`: {problem['msg']}"
         return f"`{key}` must be {_EXPECTED[kind]}, got {describe_type(value)}{hint}"
@@ -126,6 +131,15 @@ def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any, root: ty
 
 
 _path = format_path
+
+
+_DIGITS = re.compile(r"[-+]?[0-9_]+")
+
+
+def _too_many_digits(value: Any) -> bool:
+    """An integer YAML could not convert: more digits than Python converts (it stays text)."""
+    limit = sys.get_int_max_str_digits()
+    return isinstance(value, str) and bool(limit) and len(value) > limit and _DIGITS.fullmatch(value.strip()) is not None
 
 
 def _known_keys(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:

@@ -47,9 +47,6 @@ class ArchitectureGraph:
             return system.approvers
         return self.blueprint.meta.approvers or []
 
-    def kind_of(self, system_id: str) -> str:
-        return self.systems[system_id].kind
-
 
 def build_graph(blueprint: Blueprint) -> ArchitectureGraph:
     """Build both graphs in one pass over the blueprint's lists."""

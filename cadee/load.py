@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -32,10 +32,26 @@ from cadee.model import (
     Kpi,
     MeasuredValue,
     SourceFile,
+    set_location,
 )
 from cadee.yamlload import Limits, YMap, YSeq, describe_type, load_yaml
 
-__all__ = ["LoadResult", "display_path", "find_project_root", "load_blueprint"]
+__all__ = ["FileSource", "LoadResult", "display_path", "find_project_root", "load_blueprint"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileSource:
+    """Where the loader reads files from, for a caller that keeps them elsewhere.
+
+    ``read`` returns a file's bytes (raising :class:`OSError` as reading the disk
+    would), e.g. an editor's unsaved buffer over the file on disk; ``parse`` reads
+    YAML as :func:`cadee.yamlload.load_yaml` does, e.g. from a cache by content
+    hash. The parsed tree is not changed by the loader, so it may be shared.
+    Confinement and the existence checks of includes still look at the disk.
+    """
+
+    read: Callable[[Path], bytes]
+    parse: Callable[[bytes, str, Limits], tuple[Any, list[LoadError]]] = load_yaml
 
 
 @dataclass(slots=True)
@@ -81,7 +97,10 @@ class _File:
 
 
 class _Loader:
-    def __init__(self, top: Path, limits: Limits, known_rules: Collection[str] | None) -> None:
+    def __init__(
+        self, top: Path, limits: Limits, known_rules: Collection[str] | None, source: FileSource | None = None
+    ) -> None:
+        self.source = source
         self.limits = limits
         self.known_rules = known_rules
         self.errors: list[LoadError] = []
@@ -96,7 +115,10 @@ class _Loader:
 
     def read(self, real: Path, shown: str, chain: tuple[Path, ...]) -> _File:
         try:
-            data = read_regular(real, self.limits.max_file_bytes)
+            if self.source is not None:  # the parser checks the size limit
+                data = self.source.read(real)
+            else:
+                data = read_regular(real, self.limits.max_file_bytes)
         except TooLarge as exc:
             self.error(shown, 1, 1, f"file is {exc.size:,} bytes, above the limit of "
                        f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)")
@@ -112,8 +134,12 @@ class _Loader:
         except OSError as exc:
             self.error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
             return _File(real, shown, None)
+        return self.parsed(real, shown, chain, data)
+
+    def parsed(self, real: Path, shown: str, chain: tuple[Path, ...], data: bytes) -> _File:
         self.sources.append(SourceFile(shown, hashlib.sha256(data).hexdigest()))
-        raw, errors = load_yaml(data, shown, self.limits)
+        parse = self.source.parse if self.source is not None else load_yaml
+        raw, errors = parse(data, shown, self.limits)
         self.errors.extend(errors)
         entry = _File(real, shown, None)
         self.files[real] = entry
@@ -229,7 +255,9 @@ class _Loader:
             return []
         shown = self.shown(problem)
         try:
-            data = read_regular(problem, self.limits.max_file_bytes)
+            # An editor's unsaved buffer when the language server reads (cadee.lsp).
+            data = self.source.read(problem) if self.source is not None else \
+                read_regular(problem, self.limits.max_file_bytes)
         except TooLarge as exc:
             self.errors.append(LoadError(at, f"measurements file is {exc.size:,} bytes, above the limit of "
                                          f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)"))
@@ -282,8 +310,8 @@ class _Loader:
                        "blueprint")
         for key, triples in entry.items.items():
             for item, raw_item, index in triples:
+                set_location(item, Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]"))
                 fields = item.__dict__  # plain dict writes: no pydantic __setattr__ per item
-                fields["location"] = Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]")
                 if key == "systems" and "name" not in item.model_fields_set:
                     fields["name"] = fields["id"]
                 elif key == "integrations" and not fields["id"]:
@@ -543,23 +571,27 @@ def load_blueprint(
     *,
     limits: Limits | None = None,
     known_rules: Collection[str] | None = None,
+    source: FileSource | None = None,
 ) -> LoadResult:
     """Load and validate the blueprint at ``path`` with all its includes.
 
     ``known_rules`` are the rule IDs waivers may name (default: the built-in
     catalog). The result holds the merged blueprint when stage 1 passed, and
-    every error found otherwise.
+    every error found otherwise. ``source`` reads the files instead of the disk
+    (the language server's open buffers and parse cache).
     """
     if known_rules is None:
         from cadee.rules import RULES
 
         known_rules = RULES.keys()
     with gc_paused():
-        return _load(Path(path), limits, known_rules)
+        return _load(Path(path), limits, known_rules, source)
 
 
-def _load(top_path: Path, limits: Limits | None, known_rules: Collection[str]) -> LoadResult:
-    loader = _Loader(top_path, limits or Limits(), known_rules)
+def _load(
+    top_path: Path, limits: Limits | None, known_rules: Collection[str], source: FileSource | None = None
+) -> LoadResult:
+    loader = _Loader(top_path, limits or Limits(), known_rules, source)
     shown = display_path(top_path, loader.cwd)
     if not top_path.exists():
         loader.error(shown, 1, 1, "no such file")

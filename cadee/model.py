@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -154,12 +155,22 @@ class Strict(BaseModel):
 class Item(Strict):
     """A list item defined somewhere in a file; ``location`` names where.
 
-    The loader stores ``location`` in the instance dictionary: not a pydantic
-    field (users cannot set it), and not a private attribute, which would cost
-    a Python call per item during validation (see docs/performance.md).
+    ``location`` is a slot of every item, set once by the loader with
+    :data:`set_location`. It is not a pydantic field (users cannot write it,
+    and it is never validated, dumped or compared) and not a private
+    attribute, which would cost a Python call per item during validation
+    (see docs/performance.md). The annotation is for type checkers only:
+    pydantic would make a field of it.
     """
 
-    location: ClassVar[Location]
+    __slots__ = ("location",)
+    if TYPE_CHECKING:
+        location: Location
+
+
+#: ``set_location(item, location)`` records where an item is written: the slot's own
+#: setter, called from C (no pydantic ``__setattr__``, no Python frame per item).
+set_location: Callable[[Item, Location], None] = Item.__dict__["location"].__set__
 
 
 class BlueprintMeta(Strict):

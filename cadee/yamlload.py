@@ -29,6 +29,7 @@ from yaml.nodes import ScalarNode
 
 from cadee.accelerator import is_stale
 from cadee.diagnostics import LoadError, Location, byte_position, format_path
+from cadee.text import shorten
 
 #: libyaml's C parser and event classes (untyped in the stubs).
 libyaml: Any = _yaml
@@ -57,7 +58,7 @@ def plain_cache_limit(size: int) -> int:
     return max(_PLAIN_CACHE_MIN, size // 32)
 
 
-__all__ = ["Limits", "YMap", "YSeq", "describe_type", "load_yaml"]
+__all__ = ["Limits", "YMap", "YSeq", "describe_type", "foreign_encoding", "load_yaml"]
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -131,6 +132,25 @@ class _Abort(Exception):
     """Stops the event loop after a fatal error has been recorded."""
 
 
+class _Frame:
+    """A mapping or sequence being built: the builder's stack holds one per open container."""
+
+    __slots__ = ("anchor", "container", "is_seq", "key", "key_mark", "merges", "size")
+
+    def __init__(self, container: Any, anchor: str | None, is_seq: bool) -> None:
+        self.container = container
+        self.anchor = anchor
+        #: The key waiting for its value (mappings): ``_NOKEY``, ``_BADKEY``, ``_MERGE`` or a string.
+        self.key: Any = _NOKEY
+        #: (line, column) of ``key``.
+        self.key_mark: tuple[int, int] = (0, 0)
+        #: The mappings of merge keys (``<<``), applied when the mapping closes.
+        self.merges: list[Any] | None = None
+        #: Nodes inside, this one included (what an alias to it expands to).
+        self.size = 1
+        self.is_seq = is_seq
+
+
 class _Builder:
     """Turns one event stream into plain values; one instance per file."""
 
@@ -150,7 +170,7 @@ class _Builder:
         #: Set when the document could not be read to its end.
         self.failed = False
         #: The open containers while building (see build); used for error paths.
-        self.stack: list[list[Any]] = []
+        self.stack: list[_Frame] = []
 
     def error(self, line: int, column: int, message: str, fatal: bool = False, key: Any = None) -> None:
         path = self._path(key)
@@ -163,10 +183,10 @@ class _Builder:
         """Where the node being built sits in the document (only computed for errors)."""
         parts: list[Any] = []
         for frame in self.stack:
-            if frame[6]:
-                parts.append(len(frame[0]))
-            elif isinstance(frame[2], str):
-                parts.append(frame[2])
+            if frame.is_seq:
+                parts.append(len(frame.container))
+            elif isinstance(frame.key, str):
+                parts.append(frame.key)
         if isinstance(key, str):
             parts.append(key)
         return format_path(parts)
@@ -232,8 +252,7 @@ class _Builder:
         estates with hundreds of thousands of systems."""
         parser: Any = libyaml.CParser(data)
         get_event = parser.get_event
-        # A frame is [container, anchor, pending key or _NOKEY, key marks, merges, size, is_seq].
-        stack: list[list[Any]] = []
+        stack: list[_Frame] = []
         self.stack = stack
         root: Any = _MISSING
         documents = 0
@@ -250,7 +269,7 @@ class _Builder:
         cache = self.plain_cache
         missing = _MISSING
         nokey = _NOKEY
-        frame: list[Any] | None = None
+        frame: _Frame | None = None
         try:
             while True:
                 try:
@@ -281,22 +300,22 @@ class _Builder:
                     if frame is None:
                         root = value
                         continue
-                    frame[5] += 1
-                    container = frame[0]
-                    if frame[6]:
+                    frame.size += 1
+                    container = frame.container
+                    if frame.is_seq:
                         container.append(value)
                         container.item_marks.append((line, column))
                         continue
-                    key = frame[2]
+                    key = frame.key
                     if key is nokey:
                         if type(value) is str:
-                            frame[2] = value
-                            frame[3] = (line, column)
+                            frame.key = value
+                            frame.key_mark = (line, column)
                             continue
                     elif type(key) is str and key not in container:
-                        frame[2] = nokey
+                        frame.key = nokey
                         container[key] = value
-                        kline, kcolumn = frame[3]
+                        kline, kcolumn = frame.key_mark
                         container.key_marks[key] = (kline, kcolumn, line, column)
                         continue
                     self._add(frame, value, line, column)
@@ -319,18 +338,18 @@ class _Builder:
                     container = YSeq(line, column) if is_seq else YMap(line, column)
                     if event.anchor is not None:
                         self.open_anchors.add(event.anchor)
-                    frame = [container, event.anchor, nokey, None, None, 1, is_seq]
+                    frame = _Frame(container, event.anchor, is_seq)
                     stack.append(frame)
                     continue
                 if kind is map_end or kind is seq_end:
                     done = stack.pop()
-                    value = done[0]
-                    size = done[5]
-                    if done[4]:
-                        _apply_merges(value, done[4])
-                    if done[1] is not None:
-                        self.open_anchors.discard(done[1])
-                        self.anchors[done[1]] = (value, size)
+                    value = done.container
+                    size = done.size
+                    if done.merges:
+                        _apply_merges(value, done.merges)
+                    if done.anchor is not None:
+                        self.open_anchors.discard(done.anchor)
+                        self.anchors[done.anchor] = (value, size)
                     line, column = value.line, value.column
                 elif kind is alias_event:
                     mark = event.start_mark
@@ -356,7 +375,7 @@ class _Builder:
                 if frame is None:
                     root = value
                     continue
-                frame[5] += size
+                frame.size += size
                 self._add(frame, value, line, column)
         except _Abort:
             pass
@@ -366,10 +385,10 @@ class _Builder:
 
     def _alias(self, name: str, line: int, column: int) -> tuple[Any, int]:
         if name in self.open_anchors:
-            self.error(line, column, f"alias *{_short(name)} refers to itself (recursive structures are not allowed)")
+            self.error(line, column, f"alias *{shorten(name, 60)} refers to itself (recursive structures are not allowed)")
             return None, 1
         if name not in self.anchors:
-            self.error(line, column, f"alias *{_short(name)} has no anchor &{_short(name)} before it")
+            self.error(line, column, f"alias *{shorten(name, 60)} has no anchor &{shorten(name, 60)} before it")
             return None, 1
         value, size = self.anchors[name]
         self.alias_nodes += size
@@ -383,25 +402,25 @@ class _Builder:
             )
         return value, size
 
-    def _add(self, frame: list[Any], value: Any, line: int, column: int) -> None:
-        container = frame[0]
-        if frame[6]:
+    def _add(self, frame: _Frame, value: Any, line: int, column: int) -> None:
+        container = frame.container
+        if frame.is_seq:
             container.append(value)
             container.item_marks.append((line, column))
             return
-        key = frame[2]
+        key = frame.key
         if key is _NOKEY:
             if value is _MERGE or isinstance(value, str):
-                frame[2] = value
-                frame[3] = (line, column)
+                frame.key = value
+                frame.key_mark = (line, column)
             else:
-                frame[2] = _BADKEY
+                frame.key = _BADKEY
                 self.error(line, column, _bad_key_message(value))
             return
-        frame[2] = _NOKEY
+        frame.key = _NOKEY
         if key is _BADKEY:
             return
-        kline, kcolumn = frame[3]
+        kline, kcolumn = frame.key_mark
         if key is _MERGE:
             self._merge_source(frame, value, kline, kcolumn)
             return
@@ -417,15 +436,15 @@ class _Builder:
         container[key] = value
         container.key_marks[key] = (kline, kcolumn, line, column)
 
-    def _merge_source(self, frame: list[Any], value: Any, line: int, column: int) -> None:
+    def _merge_source(self, frame: _Frame, value: Any, line: int, column: int) -> None:
         sources = value if isinstance(value, YSeq) else [value]
         for source in sources:
             if not isinstance(source, YMap):
                 self.error(line, column, "a merge key (<<) takes a mapping or a list of mappings")
                 return
-        if frame[4] is None:
-            frame[4] = []
-        frame[4].extend(sources)
+        if frame.merges is None:
+            frame.merges = []
+        frame.merges.extend(sources)
 
     def _syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
         mark = exc.problem_mark or exc.context_mark
@@ -456,7 +475,7 @@ def _apply_merges(target: YMap, sources: list[YMap]) -> None:
 def _tag_message(tag: str) -> str:
     shown = tag.replace(_TAG, "!!") if tag.startswith(_TAG) else tag
     return (
-        f"tag {_short(shown)} is not allowed: blueprints use only standard YAML tags "
+        f"tag {shorten(shown, 60)} is not allowed: blueprints use only standard YAML tags "
         "(!!str, !!int, !!float, !!bool, !!null, !!timestamp, !!map, !!seq)"
     )
 
@@ -465,10 +484,6 @@ def _bad_key_message(value: Any) -> str:
     if isinstance(value, bool):
         return "key is read as a boolean (YAML 1.1 reads yes/no/on/off so): quote it"
     return f"keys must be strings, not {describe_type(value)}: quote it"
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Sentinel:
@@ -506,6 +521,11 @@ def load_yaml(
         # libyaml reads bytes (PyYAML encodes text the same way). A lone surrogate
         # becomes bytes that libyaml refuses with a located error, not an exception.
         data = data.encode("utf-8", "surrogatepass")
+    foreign = foreign_encoding(data)
+    if foreign:
+        builder.error(1, 1, f"cannot read the file: it is {foreign} text; blueprints are UTF-8 "
+                            "(a UTF-8 byte-order mark is allowed): save it as UTF-8")
+        return None, builder.errors
     if len(data) > limits.max_file_bytes:
         builder.error(
             1,
@@ -535,6 +555,30 @@ def load_yaml(
             return root, []
     root = builder.build(data)
     return (None if builder.failed else root), builder.errors
+
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
+def foreign_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when ``data`` is text in one of them, else None.
+
+    libyaml would read UTF-16 with a byte-order mark; cadee reads UTF-8 only
+    (the documented format), so both are refused with one clear message. Text
+    without a byte-order mark is recognised by a NUL among its first two bytes
+    (YAML text never holds NUL, and UTF-16 of ASCII is half NUL bytes).
+    """
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            return name
+    if len(data) >= 4 and b"\x00" in data[:2]:
+        return "UTF-32" if data[:4].count(0) == 3 else "UTF-16"
+    return None
 
 
 def _maybe_typed_table() -> bytes:

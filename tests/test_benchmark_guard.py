@@ -26,7 +26,8 @@ from tests.conftest import REPO
 #: Ten times the 0.5 s target for validating 1k systems (docs/performance.md).
 GUARD_SECONDS = 5.0
 AS_OF = dt.date(2026, 6, 1)
-HEAVY = ("networkx", "jinja2", "pydantic", "pydantic_core", "graphviz", "typst", "weasyprint", "reportlab")
+HEAVY = ("networkx", "jinja2", "pydantic", "pydantic_core", "graphviz", "typst", "weasyprint", "reportlab",
+         "pygls", "lsprotocol")
 
 
 def test_validate_1k_estate_is_not_grossly_slow(tmp_path: Path) -> None:
@@ -88,7 +89,7 @@ def test_start_up_does_not_import_heavy_modules(argument: str) -> None:
         if line.startswith("import time:") and line.count("|") == 2
     }
     assert "cadee" in imported  # the listing was parsed
-    heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY or m == "cadee.model")
+    heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY or m in ("cadee.model", "cadee.lsp"))
     assert heavy == [], f"`cadee {argument}` imports {heavy}; import them inside the commands that use them"
 
 
@@ -105,9 +106,9 @@ def test_the_benchmark_runner_prints_and_records_the_whole_table(
     assert run.main(["--sizes", "60", "--runs", "1", "--startup-runs", "1", "--markdown", str(record)]) == 0
     table = capsys.readouterr().out
     for row in ("| validate | 60 ", "| render | flagship", "| diff | 60 ", "| simulate --all | 60 ",
-                "| cadee --version |", "| cadee --help |", "| start-up imports |"):
+                "| cadee --version |", "| cadee --help |", "| start-up imports |", "| lsp save |"):
         assert row in table, f"missing row {row!r} in\n{table}"
     assert "| start-up imports | `cadee --version`, `cadee --help` |  | none |" in table
     assert "- **YAML loader**: " in table
     written = record.read_text(encoding="utf-8")
-    assert "old" not in written and written.endswith("kept\n") and "| validate | 60 " in written
+    assert "\nold\n" not in written and written.endswith("kept\n") and "| validate | 60 " in written

@@ -17,9 +17,9 @@ import jsonschema
 import pytest
 
 from cadee.cli import main
-from cadee.report.github import escape_data, escape_property
 from cadee.report.sarif import RepositoryPaths, find_repository_root, fingerprint
 from cadee.rules import RULES
+from cadee.text import github_data, github_property
 from tests.conftest import CLEAN, REPO, SHARED
 
 PILOT = "examples/northwind-pilot/blueprint.yaml"
@@ -409,9 +409,9 @@ class TestGitlab:
 
 class TestGithub:
     def test_escaping_matches_the_toolkit(self) -> None:
-        assert escape_data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b"
-        assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
-        assert escape_data("%0A") == "%250A"
+        assert github_data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b"
+        assert github_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+        assert github_data("%0A") == "%250A"
 
     def test_pilot_annotations(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "--format", "github")

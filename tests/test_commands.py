@@ -48,7 +48,7 @@ def test_every_command_is_a_module_and_cli_only_registers_them() -> None:
     app = typer.Typer()
     _register(app)
     names = {command.name for command in app.registered_commands} | {g.name for g in app.registered_groups}
-    assert names == {"diff", "explain", "export", "import", "init", "render", "rules", "schema", "simulate", "status",
+    assert names == {"diff", "explain", "export", "import", "init", "render", "rules", "lsp", "schema", "simulate", "status",
                      "validate"}
     tree = ast.parse((REPO / "cadee" / "cli.py").read_text(encoding="utf-8"))
     decorated = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)

@@ -326,3 +326,48 @@ def test_status_json_and_invalid_blueprint(tmp_path: Path, capsys: pytest.Captur
     assert main(["status", str(path)]) == 2
     out = capsys.readouterr().out
     assert "unknown owner 'nobody'" in out and "no rules ran" in out
+
+
+# -- cadee render --since ------------------------------------------------------------------
+
+
+def _git(folder: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args], cwd=folder,
+                   check=True, capture_output=True)
+
+
+def test_render_since_adds_what_changed_since_the_last_decision(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from tests.conftest import REPO
+
+    folder = tmp_path / "repo"
+    shutil.copytree(REPO / "examples" / "northwind-pilot", folder)
+    _git(folder, "init", "-q")
+    _git(folder, "add", "-A")
+    _git(folder, "commit", "-qm", "the pilot as decided")
+    _git(folder, "tag", "decided")
+    path = folder / "blueprint.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("      - {date: 2026-05-25, value: 3.7}", "      - {date: 2026-05-25, value: 3.7}\n"
+                        "      - {date: 2026-06-01, value: 3.9}")
+    text += '\napprovals:\n  - {by: pilot-compliance, version: "0.3", date: 2026-05-30, decision: rejected}\n'
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "pack"
+    code = main(["render", str(path), "--out", str(out), "-f", "md", "--as-of", "2026-06-01", "--since", "decided"])
+    assert code == 0, capsys.readouterr()
+    brief = (out / "brief.md").read_text(encoding="utf-8")
+    section = brief.split("## Since the last decision (decided)", 1)[1].split("\n#", 1)[0]
+    assert "pilot-gate-pause-csat: fired → clear" in section
+    assert "Compliance (rejected of 0.3, 2026-05-30)" in section
+    assert "New findings" not in section  # the architecture did not change
+    # Without --since there is no such section; an unknown revision is a usage error.
+    assert main(["render", str(path), "--out", str(out), "-f", "md", "--as-of", "2026-06-01"]) == 0
+    assert "Since the last decision" not in (out / "brief.md").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["render", str(path), "--out", str(out), "-f", "md", "--since", "no-such-tag"]) == 2
+    assert "--since" in capsys.readouterr().err

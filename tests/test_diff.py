@@ -136,7 +136,7 @@ def test_combined_pair_in_full(in_repo: None, capsys: pytest.CaptureFixture[str]
     assert data["changed"] is True
     assert data["summary"]["text"] == (
         "7 risk highlights; 4 added, 3 changed, 0 removed; "
-        "7 new findings (5 error, 1 warning, 1 waived), 0 resolved; 2 approvers required."
+        "7 new findings (5 error, 1 warning, 1 waived), 0 resolved; 3 approvers required."
     )
     changes = {(c["collection"], c["id"]): c for c in data["changes"]}
     assert list(changes) == [
@@ -202,7 +202,7 @@ def test_summary_counts_in_json(in_repo: None, capsys: pytest.CaptureFixture[str
     assert {k: summary[k] for k in ("added", "removed", "changed", "highlights", "new_findings",
                                      "resolved_findings", "unchanged_findings", "approvers")} == {
         "added": 2, "removed": 0, "changed": 0, "highlights": 1, "new_findings": 0,
-        "resolved_findings": 0, "unchanged_findings": 0, "approvers": 2,
+        "resolved_findings": 0, "unchanged_findings": 0, "approvers": 3,
     }
 
 
@@ -223,7 +223,7 @@ def test_markdown_layout(in_repo: None, capsys: pytest.CaptureFixture[str]) -> N
     assert headings == [
         "#### Risk highlights (7)",
         "#### Findings delta",
-        "#### Required approvers (2)",
+        "#### Required approvers (3)",
         "#### Changed neighbourhood",
         "#### Changes (7)",
     ]
@@ -403,7 +403,7 @@ def test_markup_is_escaped_everywhere(tmp_path: Path, capsys: pytest.CaptureFixt
     prose = re.sub(r"</?(details|summary|code)>|<!-- cadee-diff -->", "", prose)
     assert not re.search(r"(?<!\\)<", prose), prose
     assert not re.search(r"(?<!\\)\]\(", prose)
-    assert "\\<img src=x" in md and "\\*bold\\*" in md and "\\[link\\](http://evil)" in md
+    assert "\\<img src=x" in md and "\\*bold\\*" in md and "\\[link\\](http:/&#8203;/evil)" in md
     summaries = re.findall(r"<summary>(.*)</summary>", md)
     assert summaries and all("<" not in re.sub(r"</?code>", "", text) for text in summaries)
     diagram = md[md.index("```mermaid") : md.index("\n```\n", md.index("```mermaid"))]

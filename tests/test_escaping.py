@@ -57,7 +57,8 @@ NASTY: list[str] = [
 IDS = {"owner": "o__a__", "owner2": "o.b-c", "untrusted": "b_1_", "external": "b--2", "channel": "ch__1",
        "model": "m.o-d_el", "desk": "desk_", "integration": "i__2", "blueprint": "bp_x.y-z"}
 MARK = re.compile(r"⟦(\d+)⟧ ")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+#: Controls, bidi controls and line separators: neutralised (U+FFFD) or shown escaped.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def blueprint_text() -> str:
@@ -113,8 +114,9 @@ def value_of(n: int) -> str:
 
 def visible(text: str) -> str:
     """What a reader sees, for comparing: control characters and whitespace dropped
-    (a line break may be shown as a space, a ``<br>`` or not at all)."""
-    return "".join(CONTROL.sub("", text).split())
+    (a line break may be shown as a space, a ``<br>`` or not at all; zero-width
+    spaces break GitHub's mentions and autolinks)."""
+    return "".join(CONTROL.sub("", text).replace("\u200b", "").split())
 
 
 def assert_literal(shown: str, where: str, exact: bool = False, min_marks: int = 1) -> None:
@@ -458,3 +460,402 @@ def test_invalid_blueprint_errors_escape_values(tmp_path: Path) -> None:
     json.loads(outputs.file("r.gitlab"))
     assert len([line for line in outputs.file("r.github").splitlines() if line.startswith("::")]) == 2
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", outputs.file("r.text"))
+
+
+# -- every escaper of cadee.text against one hostile corpus ----------------------------------------
+#
+# Each escaper of cadee/text.py runs against the same strings; each output is
+# parsed back with a real parser where one exists (html.parser, ElementTree,
+# json, a GitHub-flavoured Markdown renderer, Graphviz) and must show the
+# input, as the escaper's docstring promises.
+
+CORPUS: list[str] = [
+    *NASTY,
+    "@octocat @github/security-team #1 $\\sqrt{2}$",
+    "${\\Huge\\color{red}APPROVED}$",
+    "$`\\sqrt{2}`$ and $$\nx^2\n$$ and \\$ 5 $",
+    "owner/repo#12 GH-7 gh-8 #x",
+    "https://evil.example/x www.evil.example //evil.example mailto:a@b.example a.b+c@b.example",
+    "<https://evil.example> <a@b.example> <mailto:x@y.example>",
+    "![pixel](https://evil.example/p.png) ![ref][1]\n[1]: https://evil.example/q.png",
+    "[^1] footnote\n[^1]: the note",
+    "- [ ] task\n- [x] done\n* star\n+ plus\n1. one\n2) two",
+    "> quote\n>> nested\n# h1\n###### h6\nsetext\n===\nunder\n---\n***\n___",
+    "    indented code\n\ttabbed code\n```\nfence\n```\n~~~\ntilde\n~~~",
+    ":smile: :+1: :100: ~~strike~~ ~single~ 10:30:00",
+    "| a | b |\n|---|---|\n| c | d |",
+    "<!-- hidden --> <details><summary>x</summary></details> <br> </p>",
+    "&#64;octocat &commat; &lt;b&gt; &#x23;1 &amp;",
+    "\\@octocat \\#1 \\$x\\$ \\<b\\> \\",
+    "title \x1b]0;pwned\x07 clear \x1b[2J link \x1b]8;;https://evil.example\x1b\\here\x1b]8;;\x1b\\ csi \x9b31m",
+    "\u202eevil\u202c \u202aa\u202b\u202d \u2066iso\u2067\u2068\u2069 \u200emark\u200f \u061carabic",
+    "line\u2028sep\u2029para \x85nel \x0bvt \x0cff",
+    "lone \ud800 surrogate",
+    "emoji 👩‍💻 nbsp\u00a0x zwsp\u200bx soft\u00adhyphen",
+    "  leading and trailing  ",
+    "",
+]
+CORPUS_IDS = [f"c{index}" for index in range(len(CORPUS))]
+
+#: What GitHub links after rendering, in the text it shows (cadee.text breaks each).
+GITHUB_LINKED = re.compile(
+    r"@[A-Za-z0-9]"  # @octocat, @org/team
+    r"|#[0-9]"  # #1, owner/repo#1
+    r"|\bGH-[0-9]"  # GH-1
+    r"|:[A-Za-z0-9_+-]+:"  # :emoji:
+    r"|[A-Za-z][A-Za-z0-9+.-]*://|//|\bwww\."  # autolinks (GFM's extension links these while parsing)
+    r"|[\w.+-]@[\w-]",  # e-mail autolinks
+    re.IGNORECASE,
+)
+_ZWSP = "\u200b"
+
+
+def gfm() -> Any:
+    """markdown-it as GitHub renders comments: tables, strikethrough, autolinks,
+    raw HTML, footnotes, math and task lists. linkify's fuzzy matching is off:
+    GitHub links ``www.``, ``scheme://`` and e-mail only (checked on the text below)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    md = MarkdownIt("gfm-like").use(footnote_plugin).use(dollarmath_plugin, double_inline=True).use(tasklists_plugin)
+    md.linkify.set({"fuzzy_link": False})
+    return md
+
+
+#: Token types that only markup can make: none may come from user text.
+MARKUP_TOKENS = {
+    "link_open", "image", "html_inline", "html_block", "math_inline", "math_block", "math_inline_double",
+    "math_block_label", "heading_open", "footnote_ref", "footnote_block_open", "blockquote_open",
+    "bullet_list_open", "ordered_list_open", "code_block", "fence", "hr", "em_open", "strong_open", "s_open",
+    "code_inline", "table_open", "lheading_open",
+}
+
+
+def gfm_text(source: str, allowed: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+    """Render ``source``; returns the text it shows (``<br>`` as a line break, the
+    zero-width spaces cadee adds removed) and the markup token types found."""
+    found: list[str] = []
+    shown: list[str] = []
+    for token in gfm().parse(source):
+        if token.type in MARKUP_TOKENS and token.type not in allowed:
+            found.append(token.type)
+        for child in token.children or []:
+            if child.type == "html_inline" and child.content == "<br>":
+                shown.append("\n")
+            elif child.type == "text":
+                assert not GITHUB_LINKED.search(child.content), f"GitHub would link {child.content!r}"
+                shown.append(child.content)
+            elif child.type == "code_inline" and "code_inline" in allowed:
+                shown.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                shown.append("\n")
+            elif child.type in MARKUP_TOKENS and child.type not in allowed:
+                found.append(child.type)
+    return "".join(shown), found
+
+
+def lines(text: str) -> list[str]:
+    """Lines without the white space Markdown drops at their ends (indentation is
+    kept as ``&#32;``, but need not be compared), and without zero-width spaces."""
+    return [line.strip() for line in text.replace(_ZWSP, "").split("\n")]
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_markdown_escaper_renders_literally_as_github_does(value: str) -> None:
+    from cadee.text import markdown, sanitise
+
+    expected = lines(sanitise(value))
+    for source, prefix in ((markdown(value), ""), ("x " + markdown(value, line_start=False), "x ")):
+        shown, markup = gfm_text(source)
+        assert markup == [], f"{source!r} makes {markup}"
+        assert lines(shown) == lines(prefix + sanitise(value)), source
+    # In a table cell: one row, one cell, the value.
+    table = "| h |\n|---|\n| " + markdown(value, line_start=False) + " |\n"
+    tokens = gfm().parse(table)
+    assert [t.type for t in tokens].count("td_open") == 1, table
+    cell, markup = gfm_text(table, allowed=frozenset({"table_open"}))
+    assert markup == []
+    assert lines(cell) == lines("h" + "\n".join(expected))
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_markdown_code_span_holds_any_text(value: str) -> None:
+    from cadee.text import markdown_code, sanitise
+
+    expected = sanitise(value, one_line=True)
+    if not expected.strip():
+        return  # an empty or blank code span shows nothing to compare
+    shown, markup = gfm_text("x " + markdown_code(value), allowed=frozenset({"code_inline"}))
+    assert markup == []
+    assert shown == "x " + expected
+    shown, _ = gfm_text("| h |\n|---|\n| " + markdown_code(value, in_table=True) + " |\n",
+                        allowed=frozenset({"code_inline", "table_open"}))
+    assert shown == "h" + expected
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_untrusted_markdown_has_no_html_or_image(value: str) -> None:
+    from cadee.text import markdown_untrusted
+
+    for token in gfm().parse(markdown_untrusted(value)):
+        for child in [token, *(token.children or [])]:
+            if child.content.startswith('<input class="task-list-item-checkbox"'):
+                continue  # the renderer's own checkbox for "- [ ] task"
+            assert child.type not in ("html_inline", "html_block", "image"), markdown_untrusted(value)
+    assert "<img" not in markdown_untrusted(value).lower()
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_terminal_escaper_prints_no_control(value: str) -> None:
+    from cadee.text import terminal
+
+    for keep in ("", "\n"):
+        shown = terminal(value, keep=keep)
+        assert all(ch.isprintable() or ch == " " or ch in keep for ch in shown), repr(shown)
+        # Every printable character is still there, in order.
+        rest = iter(shown)
+        assert all(ch in rest for ch in value if ch.isprintable()), repr(shown)
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_html_escaper_round_trips_through_html_parser(value: str) -> None:
+    from cadee.text import html, sanitise
+
+    source = f'<p title="{html(value)}">{html(value)}</p><p>{html(value, br=True)}</p>'
+    parser = _Html()
+    parser.feed(source)
+    parser.close()
+    assert [tag for tag, _ in parser.tags] == ["p", "p", *["br"] * sanitise(value).count("\n")]
+    assert parser.tags[0][1] == [("title", sanitise(value).replace("\n", " "))]
+    assert "".join(parser.text).split("\n")[1] == sanitise(value).replace("\n", " ")
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_document_escapers_neutralise_controls_and_bidi(value: str) -> None:
+    from cadee.text import (
+        BIDI_CONTROLS,
+        dot_html,
+        dot_string,
+        html,
+        markdown,
+        markdown_code,
+        mermaid,
+        sanitise,
+        structurizr_string,
+        typst_string,
+    )
+
+    for escape in (sanitise, markdown, markdown_code, html, typst_string, dot_string, dot_html, mermaid,
+                   structurizr_string):
+        out = escape(value)
+        assert not CONTROL.search(out.replace("\ufffd", "")), (escape.__name__, out)
+        assert not set(out) & BIDI_CONTROLS, (escape.__name__, out)
+        assert not re.search("[\u2028\u2029\ud800-\udfff]", out), (escape.__name__, out)
+    # One character in, one character out (CRLF is one line break).
+    assert len(sanitise(value)) == len(value.replace("\r\n", "\n"))
+
+
+def _string_literal(source: str, escapes: dict[str, str]) -> str:
+    """The value of a double-quoted literal with backslash ``escapes``; the literal
+    must span all of ``source``."""
+    assert source.startswith('"') and source.endswith('"') and len(source) >= 2, source
+    out, index, body = [], 0, source[1:-1]
+    while index < len(body):
+        ch = body[index]
+        assert ch != '"', f"unescaped quote in {source!r}"
+        if ch == "\\":
+            out.append(escapes[body[index + 1]])
+            index += 2
+        else:
+            out.append(ch)
+            index += 1
+    return "".join(out)
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_string_literals_parse_back(value: str) -> None:
+    from cadee.text import dot_string, sanitise, structurizr_string, typst_string, typst_text
+
+    plain = sanitise(value)
+    assert _string_literal(typst_string(value), {"\\": "\\", '"': '"', "n": "\n"}) == plain
+    assert typst_text(value) == f"#{typst_string(value)};"
+    # Graphviz then reads entities: "&amp;" is "&".
+    assert _string_literal(dot_string(value), {"\\": "\\", '"': '"', "n": "\n"}).replace("&amp;", "&") == plain
+    dsl = _dsl_strings(structurizr_string(value), "structurizr")
+    assert len(dsl) == 1 and dsl[0].rstrip(" ") == sanitise(value, one_line=True).strip().rstrip(" ")
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_mermaid_labels_decode_to_the_value(value: str) -> None:
+    from cadee.text import mermaid, sanitise
+
+    label = mermaid(value)
+    assert re.fullmatch(r"(?:[A-Za-z0-9 .,:/()+=?!%'_-]|#\d+;|<br>)*", label), label
+    assert _mermaid_strings(f'a["{label}"]', "mermaid") == [sanitise(value)]
+
+
+def test_dot_labels_render_with_graphviz() -> None:
+    from cadee.text import dot_html, dot_string, sanitise
+
+    if not _dot_available():
+        pytest.skip("Graphviz's dot is not installed")
+    lines = ["digraph g {"]
+    for index, value in enumerate(CORPUS):
+        lines.append(f"  h{index} [label=<{dot_html(f'⟦{index}⟧ ' + value)}>];")
+        lines.append(f"  q{index} [label={dot_string(f'⟦{index}⟧ ' + value)}];")
+    lines.append("}")
+    done = subprocess.run(["dot", "-Tsvg"], input="\n".join(lines).encode("utf-8"), capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+    root = ET.fromstring(done.stdout.decode("utf-8"))
+    texts = ["".join(e.itertext()) for e in root.iter() if e.tag.endswith("text")]
+    for index, value in enumerate(CORPUS):
+        want = "".join(sanitise(value).split())
+        shown = ["".join(t.split()) for t in texts if t.startswith(f"⟦{index}⟧")]
+        # Graphviz shows a quoted label's "\n" as a line break and drops "\l"-style escapes of its own.
+        assert shown and all(want.startswith(s[len(f"⟦{index}⟧"):][:20]) or not want for s in shown), (value, shown)
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_junit_text_is_well_formed_xml(value: str) -> None:
+    from cadee.text import xml_text
+
+    element = ET.Element("failure", {"message": xml_text(value)})
+    element.text = xml_text(value)
+    parsed = ET.fromstring(ET.tostring(element, encoding="unicode"))
+    # XML parsers normalise line ends; nothing else changes.
+    assert (parsed.text or "") == xml_text(value).replace("\r\n", "\n").replace("\r", "\n")
+    assert parsed.get("message") == xml_text(value)
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", xml_text(value))
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
+def test_github_commands_and_json_carry_the_value(value: str) -> None:
+    from cadee.text import github_data, github_property, json_text, terminal
+
+    data, prop = github_data(value), github_property(value)
+    assert "\n" not in data and "\r" not in data and not re.search(r"%(?!25|0D|0A)", data)
+    assert ":" not in prop and "," not in prop
+    decoded = data.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+    assert decoded == terminal(value, keep="\r\n")
+    # JSON outputs (SARIF, GitLab, cadee's): every value round-trips, and nothing reaches a terminal raw.
+    text = json_text({"value": value, "list": [value]})
+    assert json.loads(text) == {"value": value, "list": [value]}
+    assert not TERMINAL_SEQUENCE.search(text.replace("\n", "")), repr(text)
+
+
+def test_shortener_and_pluraliser() -> None:
+    from cadee.text import plural, shorten
+
+    assert shorten("abcdef", 4) == "abc…" and shorten("abcd", 4) == "abcd"
+    assert all(len(shorten(value, 20)) <= 20 for value in CORPUS)
+    assert plural(1, "system") == "1 system" and plural(2, "system") == "2 systems"
+    assert plural(0, "boundary", "boundaries") == "0 boundaries"
+
+
+# -- regressions: PR comments, pack text on terminals and in code scanning, bidi controls ----------
+
+PR_TITLE = "@octocat @github/security-team #1 $\\sqrt{2}$"
+PR_MATH = "${\\Huge\\color{red}APPROVED}$"
+DIFF_BASE = """\
+cadee: 1
+blueprint: {id: bp, title: TITLE, owner: ops, approvers: [ops]}
+owners:
+  - {id: ops, name: Ops, function: operations, contact: ops@bank.example}
+systems:
+  - {id: a, name: NAME, kind: service, owner: ops}
+"""
+
+
+def test_diff_markdown_mentions_nobody_and_renders_no_math(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(DIFF_BASE.replace("TITLE", "Old").replace("NAME", "A"), encoding="utf-8")
+    new.write_text(DIFF_BASE.replace("TITLE", json.dumps(PR_TITLE)).replace("NAME", json.dumps(PR_MATH))
+                   + "  - {id: b, name: " + json.dumps(PR_TITLE + " " + PR_MATH) + ", kind: service, owner: ops}\n",
+                   encoding="utf-8")
+    md = Outputs(tmp_path).run("diff", str(old), str(new), "-f", "markdown")
+    prose = re.sub(r"```mermaid\n.*?\n```\n", "", md, flags=re.DOTALL)
+    shown, markup = gfm_text(prose, allowed=frozenset({
+        "heading_open", "strong_open", "code_inline", "bullet_list_open", "html_block", "html_inline"}))
+    assert markup == [], markup  # no link, image, math or footnote; gfm_text checks mentions and references
+    assert "@octocat @github/security-team #1 $\\sqrt{2}$" in shown.replace(_ZWSP, "")
+    assert "\\Huge" in shown
+    for token in gfm().parse(prose):
+        for child in [token, *(token.children or [])]:
+            assert not child.type.startswith("math"), child
+
+
+def _hostile_pack(folder: Path) -> Path:
+    osc_title, clear, osc8 = "\x1b]0;pwned\x07", "\x1b[2J", "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"
+    rule = {
+        "id": "ACME001", "name": "vendor-named", "severity": "error", "layer": "architecture",
+        "summary": f"Name the vendor {osc_title}{clear} {osc8} \x9b31m \u202eevil\u202c",
+        "rationale": f"Why {osc_title} <img src=https://evil.example/x.png> ![pixel](https://evil.example/p.png)",
+        "fix": f"Fix {clear}{osc8} <script>alert(1)</script>",
+        "references": [f"Standard {osc_title}", "<img src=https://evil.example/r.png>"],
+        "require": {"systems": {"kind": "service"}, "fields": {"vendor": {"present": True}}},
+        "examples": {"failing": "cadee: 1\nblueprint: {id: bp, title: T}\n",
+                     "passing": "cadee: 1\nblueprint: {id: bp, title: T}\n"},
+    }
+    path = folder / "cadee-rules.yaml"
+    path.write_text(yaml.safe_dump({"cadee-rules": 1, "rules": [rule]}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+TERMINAL_SEQUENCE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_explain_and_rules_print_no_terminal_sequence_from_a_pack(tmp_path: Path) -> None:
+    pack = str(_hostile_pack(tmp_path))
+    outputs = Outputs(tmp_path)
+    explained = outputs.run("explain", "ACME001", "--pack", pack, codes=(0,))
+    assert "Name the vendor" in explained and "Standard" in explained
+    assert not TERMINAL_SEQUENCE.search(explained), repr(explained)
+    # Shown escaped, not dropped: a reviewer sees what the pack holds.
+    assert "\\x1b]0;pwned\\x07" in explained and "\\x9b" in explained and "\\u202e" in explained
+    table = outputs.run("rules", "--pack", pack, codes=(0,))
+    assert "ACME001" in table and not TERMINAL_SEQUENCE.search(table), repr(table)
+    catalog = outputs.run("rules", "--pack", pack, "--format", "markdown", codes=(0,))
+    assert not TERMINAL_SEQUENCE.search(catalog), repr(catalog)
+    catalog = outputs.run("rules", "--pack", pack, "--format", "json", codes=(0,))
+    assert not TERMINAL_SEQUENCE.search(catalog.replace("\n", "")), repr(catalog)
+    summary = next(r for r in json.loads(catalog) if r["id"] == "ACME001")["summary"]
+    assert "\x1b]0;pwned\x07" in summary and "\x9b" in summary  # the data is unchanged
+
+
+def test_sarif_help_of_a_pack_rule_loads_no_remote_image(tmp_path: Path) -> None:
+    _hostile_pack(tmp_path)
+    blueprint = tmp_path / "blueprint.yaml"
+    blueprint.write_text("cadee: 1\nblueprint: {id: bp, title: T}\n", encoding="utf-8")
+    outputs = Outputs(tmp_path)
+    outputs.run("validate", str(blueprint), "-f", "sarif", "-o", str(tmp_path / "r.sarif"))
+    rules = json.loads(outputs.file("r.sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    rule = next(r for r in rules if r["id"] == "ACME001")
+    help_markdown = rule["help"]["markdown"]
+    assert "Why" in help_markdown and "pixel" in help_markdown
+    assert "<img" not in help_markdown.lower() and "<script" not in help_markdown.lower()
+    for token in gfm().parse(help_markdown):
+        for child in [token, *(token.children or [])]:
+            assert child.type not in ("image", "html_inline", "html_block"), child
+
+
+def test_bidi_controls_reach_no_document(outputs: Outputs) -> None:
+    """U+202E and its kin are neutralised (U+FFFD) in Markdown, HTML, SVG, DOT and
+    Mermaid output, and in the typst source of the PDF."""
+    from cadee.render.templating import environment
+
+    folder = outputs.folder
+    files = [*(folder / "pack").rglob("*.md"), *(folder / "pack").rglob("*.html"),
+             *(folder / "pack").rglob("*.svg"), *(folder / "pack").rglob("*.dot"), *(folder / "pack").rglob("*.mmd"),
+             folder / "diff.markdown", folder / "simulate.markdown"]
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        found = re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", text)
+        assert found is None, f"{path.name}: {found and repr(found.group())}"
+    value = "\u202eevil\u202c \u2066x\u2069 \u200f"
+    typst = environment("typ").from_string("{{ x }} #text({{ x|str }})").render(x=value)
+    assert "evil" in typst and not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f]", typst)
+    html_page = environment("html").from_string("<p>{{ x }}</p>").render(x=value)
+    assert "evil" in html_page and not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f]", html_page)

@@ -618,7 +618,9 @@ def test_hostile_strings_stay_well_formed_in_mermaid(nasty: Blueprint) -> None:
             assert not set(label) & set('<>`|\n'), label
             assert re.sub(r"#(\w+|\d+);", "", label).count("#") == 0
         assert line.count('"') % 2 == 0
-    assert "#quot;hi#quot; \\ #lt;b#gt;#amp;amp;#lt;/b#gt; #35;1; #96;x#96; #124; {y} second line \\" in text
+    # cadee.text.mermaid: everything but letters, digits and plain punctuation is a numeric entity.
+    assert ("#34;hi#34; #92; #60;b#62;#38;amp#59;#60;/b#62; #35;1#59; #96;x#96; #124; #123;y#125; "
+            "second line #92;") in text
 
 
 def test_hostile_strings_stay_well_formed_in_dot(nasty: Blueprint, tmp_path: Path) -> None:

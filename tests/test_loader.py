@@ -473,3 +473,26 @@ def test_explicit_tags_with_text_that_does_not_fit(text: str, tmp_path: Path) ->
     [error] = errors_of(write(tmp_path, "bp.yaml", HEAD + f"  description: {text}\n"))
     assert (error.location.line, error.location.path) == (5, "blueprint.description")
     assert "cannot read this value" in error.message
+
+
+def test_a_file_source_replaces_the_disk_and_the_parser(tmp_path: Path) -> None:
+    """The language server's hook: unsaved buffers over the disk, parsed trees from a cache."""
+    from cadee.load import FileSource
+
+    top = tmp_path / "blueprint.yaml"
+    top.write_text("cadee: 1\nblueprint: {id: bp, title: T}\ninclude: [catalog.yaml]\n", encoding="utf-8")
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text("cadee: 1\nowners: [{id: ops, name: Ops}]\n", encoding="utf-8")
+    buffers = {catalog.resolve(): b"cadee: 1\nowners: [{id: ops, nme: Ops}]\n"}
+    parsed: list[str] = []
+
+    def parse(data: bytes, shown: str, limits: Limits) -> tuple[object, list[LoadError]]:
+        parsed.append(shown)
+        return load_yaml(data, shown, limits)
+
+    source = FileSource(read=lambda path: buffers.get(path) or path.read_bytes(), parse=parse)
+    result = load_blueprint(top, source=source)
+    messages = [(e.location.file.rsplit("/", 1)[-1], e.location.line, e.message) for e in result.errors]
+    assert ("catalog.yaml", 2, "unknown key 'nme'; did you mean 'name'?") in messages
+    assert [p.rsplit("/", 1)[-1] for p in parsed] == ["blueprint.yaml", "catalog.yaml"]
+    assert load_blueprint(top).valid  # the disk itself is fine

@@ -24,10 +24,10 @@ from cadee.cli import main
 from cadee.diagnostics import Finding
 from cadee.graph import build_graph
 from cadee.load import load_blueprint
-from cadee.packs import engine
 from cadee.packs.load import ExampleMark, combine, load_pack
-from cadee.packs.model import LAYER_NAMES, MediatedPath, MustReach
+from cadee.packs.model import LAYER_NAMES
 from cadee.packs.plugins import contract_problems, load_plugins
+from cadee.query.templates import MediatedPath, MustReach
 from cadee.rules import LAYERS, RULES
 from cadee.rules.base import Rule, rule
 from tests.conftest import AS_OF, CLEAN, REPO
@@ -208,7 +208,7 @@ class TestMediatedPath:
         assert pilot is not None
         graph = build_graph(pilot)
         generic = Rule("ACME001", "generic", "error", "architecture", ("x",), RULES["ARC001"].doc,
-                       engine.template_check(arc001.TEMPLATE))
+                       arc001.TEMPLATE.findings)
         built_in = [(f.target, f.location) for f in RULES["ARC001"].check(graph)]
         assert built_in == [(f.target, f.location) for f in generic.check(graph)]
         assert built_in
@@ -317,10 +317,10 @@ class TestMustReach:
 
             setattr(graph.integrations, name, counted)
         reach = MustReach.model_validate({"from": {"kind": "service"}, "to": {"id": f"s{count - 1}"}, "over": "integrations"})
-        assert [u.system.id for u in engine.unreached(graph, reach)] == [f"s{count - 1}"]
+        assert [u.system.id for u in reach.search(graph)] == [f"s{count - 1}"]
         mediated = MediatedPath.model_validate({"from": {"kind": "service"}, "to": {"id": f"s{count - 1}"},
                                                 "through": {"kind": "gateway"}})
-        assert len(list(engine.mediated_paths(graph, mediated))) == 1
+        assert len(list(mediated.search(graph))) == 1
         assert calls["predecessors"] <= count + 1
         assert calls["successors"] <= 2 * count
 
@@ -545,6 +545,12 @@ RULE_TAIL = """\
          "12:20", "`kind`: 'chanel' is not a system kind; one of: channel, gateway, model"),
         ("    must-reach:\n      from: {id: '(['}\n      to: {kind: human-desk}\n",
          "12:18", "`id`: invalid regular expression '([': unterminated character set at position 1"),
+        ("    must-reach:\n      from: {id: '(a)\\1'}\n      to: {kind: human-desk}\n",
+         "12:18", "`id`: regular expression '(a)\\\\1' cannot run in linear time (invalid escape sequence: \\1)"),
+        ("    must-reach:\n      from: {id: 'pay-(?!gw).*'}\n      to: {kind: human-desk}\n",
+         "12:18", "cannot run in linear time (invalid perl operator: (?!): rule packs use RE2 syntax"),
+        ("    require:\n      systems: {}\n      fields: {description: {regex: '(?<=DPA-)[0-9]+'}}\n",
+         "13:37", "cannot run in linear time (invalid perl operator: (?<=)"),
         ("    must-reach:\n      from: []\n      to: {kind: human-desk}\n",
          "12:13", "an empty list of selectors matches nothing"),
         ("    must-reach:\n      from: {kind: channel}\n      to: {kind: human-desk}\n      over: roads\n",
@@ -583,6 +589,32 @@ def test_malformed_templates_are_located(in_tmp: Path, template: str, where: str
     assert not pack.valid and pack.rules == []
     shown = [str(e) for e in pack.errors]
     assert any(line.startswith(f"pack.yaml:{where}: ") and message in line for line in shown), shown
+
+
+def test_the_query_engine_imports_neither_rules_nor_packs() -> None:
+    """rules -> query <- packs: the templates know nothing of who uses them; and RE2
+    loads with the first pack pattern, not with the catalog."""
+    code = ("import sys, cadee.query.templates; "
+            "print(sorted(m for m in sys.modules if m.startswith(('cadee.rules', 'cadee.packs')))); "
+            "import cadee.rules, cadee.packs.load; print('re2' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["[]", "False"]
+
+
+def test_a_backtracking_pattern_cannot_hang_validate(tmp_path: Path) -> None:
+    """Issue #16: `(a|aa)*c` against 63 `a` then `b` takes exponential time with Python's
+    `re` (validate never finished); on RE2 it is linear. A subprocess, so the test cannot hang."""
+    redos = make_rule(require={"systems": {"id": "(a|aa)*c"}, "fields": {"owner": {"present": True}}})
+    write_pack(tmp_path, redos, name="cadee-rules.yaml")
+    (tmp_path / "bp.yaml").write_text(
+        MIN_BP + f"systems:\n  - {{id: {'a' * 63}b, kind: service}}\n  - {{id: {'a' * 63}c, kind: service}}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, "-m", "cadee", "validate", "bp.yaml", "--select", "ACME"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    fired = [line for line in done.stdout.splitlines() if "ACME001" in line]
+    assert len(fired) == 1 and f"'{'a' * 63}c'" in fired[0], done.stdout
 
 
 @pytest.mark.parametrize(

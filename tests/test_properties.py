@@ -136,7 +136,7 @@ def test_random_valid_blueprints(document: dict[str, Any], flow: bool) -> None:
         assert first.findings == second.findings
 
         data = json.loads(json.dumps(result_to_dict(BlueprintResult(loaded.path, [], first))))
-        assert list(data) == ["blueprint", "valid", "errors", "findings", "summary"]
+        assert list(data) == ["blueprint", "valid", "errors", "findings", "summary", "kpis", "gates"]
         assert data["valid"] is True and data["errors"] == []
         for finding in data["findings"]:
             assert list(finding) == ["rule", "name", "severity", "target", "message", "file", "line", "column", "waived"]

@@ -730,7 +730,7 @@ class TestRendering:
             "title: Small Bank AI customer service", 'title: "Bank *bold* | <b>x</b> [link](http://x)"'
         ))
         text = render_markdown("a`b.yaml", simulate(bp, ["ivr"]), bp.meta.title)
-        assert r"(Bank \*bold\* \| \<b\>x\</b\> \[link\](http://x))" in text
+        assert r"(Bank \*bold\* \| \<b\>x\</b\> \[link\](http:/&#8203;/x))" in text
         assert "Blueprint ``a`b.yaml``" in text
 
     def test_text_report_does_not_interpret_markup(self, small: Blueprint) -> None:

@@ -89,7 +89,8 @@ def console(stderr: bool = False, width: int | None = None) -> Console:
     from rich.console import Console
 
     # NO_COLOR is honoured by rich itself; soft wrap keeps one finding on one line.
-    return Console(stderr=stderr, soft_wrap=True, highlight=False, width=width)
+    # No emoji codes: a location "file:100:3" must not print as "file💯3".
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, emoji=False, width=width)
 
 
 def split_values(values: Sequence[str] | None) -> list[str]:

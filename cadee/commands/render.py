@@ -12,9 +12,14 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from cadee.check import Report
+    from cadee.diff.since import SinceDecision
+    from cadee.project import Project
 
 from cadee.commands.common import parse_date, print_invalid, split_values, usage_error
 
@@ -83,12 +88,35 @@ def write_pack(out: Path, files: dict[str, bytes], marker: str) -> None:
             except BaseException:
                 os.replace(retired, out)  # put the previous pack back
                 raise
-            shutil.rmtree(retired, ignore_errors=True)
+            if retired.is_symlink():  # --out was a link: remove the link, never its target
+                retired.unlink()
+            else:
+                shutil.rmtree(retired, ignore_errors=True)
         else:
             os.replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _since(revision: str, blueprint: Path, project: Project, report: Report) -> SinceDecision | int:
+    """The blueprint at ``revision`` compared with now, or the exit code after its errors were printed."""
+    from cadee.check import CheckOptions
+    from cadee.diff.since import since_decision
+    from cadee.diff.sources import SourceError, base_side, load_side
+    from cadee.validate import BlueprintResult
+
+    try:
+        side = base_side(revision, str(blueprint))
+        old = load_side(side, limits=project.config.limits, known_rules=project.rules.keys())
+    except SourceError as exc:
+        raise usage_error(f"--since: {exc}") from None
+    if old.blueprint is None:
+        print_invalid([BlueprintResult(side.label, old.errors, None)])
+        return 2
+    config = project.config
+    options = CheckOptions(select=config.select, ignore=config.ignore, severity=config.severity, as_of=report.as_of)
+    return since_decision(revision, old.blueprint, report.blueprint, report.as_of, options, project.rules)
 
 
 def command(
@@ -98,6 +126,7 @@ def command(
     templates: Annotated[Path | None, typer.Option("--templates", metavar="DIR", help="Folder of templates that override the built-in ones (same file name wins).", show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge waivers and date the documents as of this day (default: today).", show_default=False)] = None,
     views: Annotated[list[str] | None, typer.Option("--view", metavar="VIEWS", help=VIEW_HELP, show_default=False)] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="REV", help="Add what changed since the last decision, the blueprint at this git revision (e.g. a tag), to the brief.", show_default=False)] = None,
 ) -> int:
     """Render the evidence pack (see HELP)."""
     from cadee.render import FORMATS, MARKER, VIEWS, TemplateProblem, build_pack
@@ -111,15 +140,20 @@ def command(
         raise usage_error(f"{blueprint} is a folder; cadee render takes one blueprint file")
     _check_out(out, MARKER)
 
+    from cadee.project import Project
     from cadee.validate import Overrides, validate_file
 
-    result = validate_file(blueprint, Overrides(as_of=date), keep_graph=True)
+    project = Project.resolve(blueprint)
+    result = validate_file(blueprint, Overrides(as_of=date), project=project, keep_graph=True)
     if not result.valid or result.report is None:
         print_invalid([result])
         return 2
     report = result.report
+    change = _since(since, blueprint, project, report) if since is not None else None
+    if isinstance(change, int):
+        return change
     try:
-        pack = build_pack(report.blueprint, report, chosen_formats, chosen_views, date, templates)
+        pack = build_pack(report.blueprint, report, chosen_formats, chosen_views, date, templates, change)
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     write_pack(out, pack.files, MARKER)

@@ -15,6 +15,7 @@ from cadee.commands.common import Stop, as_typer
 from cadee.commands.common import console as _console
 from cadee.commands.common import print_errors as _print_errors
 from cadee.commands.common import usage_error as _usage_error
+from cadee.text import terminal
 
 if TYPE_CHECKING:
     from cadee.packs.load import ExampleMark
@@ -138,7 +139,7 @@ def test(
     passed = rules - failed_rules
     out.append(f"{rules} rule{'' if rules == 1 else 's'} tested ({examples} examples): {passed} passed, "
                f"{failed_rules} failed")
-    sys.stdout.write("\n".join(out) + "\n")
+    sys.stdout.write(terminal("\n".join(out), keep="\n") + "\n")
     return 1 if failed_rules else 0
 
 
@@ -156,7 +157,8 @@ def explain(
 
         hint = did_you_mean(rule_id.strip().upper(), rules) or did_you_mean(rule_id.strip(), [r.name for r in rules.values()])
         raise _usage_error(f"unknown rule {rule_id[:40]!r}{hint} (see `cadee rules`)")
-    text = explain_markdown(rule)
+    # A pack's summary, rationale, fix and references are user text: no terminal sequences.
+    text = terminal(explain_markdown(rule), keep="\n")
     if sys.stdout.isatty():
         from rich.markdown import Markdown
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -71,6 +73,30 @@ def _invalid(path: str, errors: list[LoadError], output_format: SimulateFormat) 
     return 2
 
 
+#: Scenarios from which a terminal shows a progress bar.
+PROGRESS_FROM = 20_000
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long runs, only when stderr is a terminal."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(TextColumn("simulating pairs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("pairs", total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
+
+
 def command(
     blueprint: Annotated[Path, typer.Argument(metavar="BLUEPRINT", help="The blueprint file.", show_default=False)],
     fail: Annotated[
@@ -84,6 +110,11 @@ def command(
         bool, typer.Option("--include-redundant", help="With --all: fail systems with redundancy >= 2 too.")
     ] = False,
     pairs: Annotated[bool, typer.Option("--pairs", help="N-2: fail every pair of tier-1 systems.")] = False,
+    max_pairs: Annotated[
+        int | None,
+        typer.Option("--max-pairs", metavar="N", min=1, show_default=False,
+                     help="With --pairs: refuse more than N pairs (default 100,000)."),
+    ] = None,
     output_format: Annotated[SimulateFormat, typer.Option("--format", "-f", help="Report format.")] = SimulateFormat.text,
     fail_under: Annotated[
         str | None,
@@ -102,6 +133,8 @@ def command(
         raise _usage_error("choose one of --fail ID, --all or --pairs")
     if include_redundant and not all_systems:
         raise _usage_error("--include-redundant only applies to --all")
+    if max_pairs is not None and not pairs:
+        raise _usage_error("--max-pairs only applies to --pairs")
     threshold = parse_threshold(fail_under) if fail_under is not None else None
     if fail is not None and not failed:
         raise _usage_error("--fail needs a system id")
@@ -113,7 +146,14 @@ def command(
         return _invalid(loaded.path, loaded.errors, output_format)
 
     from cadee.graph import build_graph
-    from cadee.simulate import Analysis, Scenario, Simulator, suggest_system
+    from cadee.simulate import (
+        MAX_PAIRS,
+        Analysis,
+        Scenario,
+        Simulator,
+        TooManyScenarios,
+        suggest_system,
+    )
 
     graph = build_graph(loaded.blueprint)
     for name in failed:
@@ -129,7 +169,11 @@ def command(
     elif all_systems:
         result = simulator.n_minus_1(include_redundant)
     else:
-        result = simulator.n_minus_2_tier1()
+        limit = max_pairs or MAX_PAIRS
+        if simulator.pair_count() > limit:
+            raise _usage_error(str(TooManyScenarios(simulator.pair_count(), limit, len(simulator.tier1_ids()))))
+        with _progress(simulator.pair_count()) as progress:
+            result = simulator.n_minus_2_tier1(limit, progress)
 
     if output_format is SimulateFormat.json:
         from cadee.report.simulate import render_json

@@ -53,11 +53,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from cadee.diagnostics import shorten
 from cadee.diff.renames import Rename, stale_waivers
 from cadee.diff.semantic import EntityChange
 from cadee.graph import ArchitectureGraph, path_to, reach, strongly_connected
 from cadee.model import DATA_RANK, Blueprint, Integration, System
+from cadee.text import shorten
 
 __all__ = ["AUTH_RANK", "HIGHLIGHT_KINDS", "Highlight", "find_highlights"]
 

@@ -33,10 +33,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
-from cadee.model import Blueprint, Integration, System
+from cadee.model import Blueprint, Integration, Item, System, set_location
 
 __all__ = ["MIN_SIMILARITY", "Rename", "apply_renames", "find_renames", "stale_waivers"]
+
+_I = TypeVar("_I", bound=Item)
 
 #: Edge similarity from which a removed and an added system are one renamed system.
 MIN_SIMILARITY = 0.5
@@ -114,6 +117,13 @@ def find_renames(old: Blueprint, new: Blueprint) -> list[Rename]:
     return [found for _, found in sorted(chosen, key=lambda c: c[0])]
 
 
+def _copy(item: _I, update: Mapping[str, object]) -> _I:
+    """``item`` with ``update`` applied, still located where it is written."""
+    copied = item.model_copy(update=dict(update))
+    set_location(copied, item.location)
+    return copied
+
+
 def _integration(integration: Integration, ids: Mapping[str, str]) -> Integration:
     ends = ids.get(integration.from_, integration.from_), ids.get(integration.to, integration.to)
     if ends == (integration.from_, integration.to):
@@ -121,7 +131,7 @@ def _integration(integration: Integration, ids: Mapping[str, str]) -> Integratio
     update: dict[str, str] = {"from_": ends[0], "to": ends[1]}
     if integration.id == f"{integration.from_}->{integration.to}":
         update["id"] = f"{ends[0]}->{ends[1]}"
-    return integration.model_copy(update=update)
+    return _copy(integration, update)
 
 
 def _target(target: str, ids: Mapping[str, str]) -> str:
@@ -140,7 +150,7 @@ def _system(system: System, ids: Mapping[str, str]) -> System:
     if system.fallback and any(step.to in ids for step in system.fallback):
         update["fallback"] = [step.model_copy(update={"to": ids[step.to]}) if step.to in ids else step
                               for step in system.fallback]
-    return system.model_copy(update=update) if update else system
+    return _copy(system, update) if update else system
 
 
 def apply_renames(old: Blueprint, renames: list[Rename]) -> Blueprint:
@@ -152,9 +162,9 @@ def apply_renames(old: Blueprint, renames: list[Rename]) -> Blueprint:
         old,
         systems=[_system(s, ids) for s in old.systems],
         integrations=[_integration(i, ids) for i in old.integrations],
-        boundaries=[b.model_copy(update={"identity_provider": ids[b.identity_provider]})
+        boundaries=[_copy(b, {"identity_provider": ids[b.identity_provider]})
                     if b.identity_provider in ids else b for b in old.boundaries],
-        waivers=[w.model_copy(update={"target": _target(w.target, ids)}) if _target(w.target, ids) != w.target
+        waivers=[_copy(w, {"target": _target(w.target, ids)}) if _target(w.target, ids) != w.target
                  else w for w in old.waivers],
     )
 

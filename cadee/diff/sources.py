@@ -30,7 +30,7 @@ from pathlib import Path
 
 from cadee.diagnostics import LoadError, Location
 from cadee.load import LoadResult, display_path, load_blueprint
-from cadee.model import LIST_FIELDS, SourceFile
+from cadee.model import LIST_FIELDS, SourceFile, set_location
 from cadee.yamlload import Limits, YMap, YSeq, load_yaml
 
 __all__ = [
@@ -408,6 +408,5 @@ def _relabel(result: LoadResult, shown_root: str, revision: str) -> LoadResult:
                 shown = cache.get(loc.file)
                 if shown is None:
                     shown = cache[loc.file] = name(loc.file)
-                # The loader keeps locations in the instance dict (see cadee.model.Item).
-                item.__dict__["location"] = Location(shown, loc.line, loc.column, loc.path)
+                set_location(item, Location(shown, loc.line, loc.column, loc.path))
     return result

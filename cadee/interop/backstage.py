@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from cadee.diagnostics import LoadError, Location, byte_position, shorten
+from cadee.diagnostics import LoadError, Location, byte_position
 from cadee.interop.blueprint_writer import dump_yaml
 from cadee.interop.draft import Draft, DraftItem, IdAllocator, finalise, to_id
 from cadee.model import SYSTEM_KINDS, Blueprint, Integration, Owner, System
+from cadee.text import shorten
 from cadee.yamlload import YMap, YSeq, load_yaml
 
 __all__ = ["import_backstage", "not_exported", "render_backstage"]
@@ -109,6 +111,29 @@ def _owner_ref(owner: Owner | None, names: _Names) -> str:
     if owner is None:
         return UNOWNED
     return f"{'user' if owner.kind == 'person' else 'group'}:{names.names[owner.id]}"
+
+
+def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise json.JSONDecodeError(f"duplicate key {shorten(repr(key), 40)}", "", 0)
+            seen.add(key)
+    return result
+
+
+def _strict_int(digits: str) -> int:
+    limit = sys.get_int_max_str_digits()
+    if limit and len(digits.lstrip("-")) > limit:
+        raise json.JSONDecodeError(f"integer of {len(digits.lstrip('-')):,} digits is too large", "", 0)
+    return int(digits)
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` that refuses duplicate keys and integers too long to convert."""
+    return json.loads(text, object_pairs_hook=_strict_object, parse_int=_strict_int)
 
 
 def _json(value: Any) -> str:
@@ -664,7 +689,7 @@ class _Importer:
         if value is None:
             return None
         try:
-            return json.loads(value) if isinstance(value, str) else None
+            return _loads(value) if isinstance(value, str) else None
         except json.JSONDecodeError as exc:
             self.warn(entity, f"annotation {PREFIX}{key} is not valid JSON ({exc.msg}); not imported",
                       item, "metadata", "annotations")
@@ -713,7 +738,7 @@ class _Importer:
                 if not line.strip():
                     continue
                 try:
-                    entry = json.loads(line)
+                    entry = _loads(line)
                 except json.JSONDecodeError as exc:
                     entry = None
                     problem = exc.msg

@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from cadee.interop.draft import SECTIONS, Draft, clean_text
+from cadee.interop.draft import SECTIONS, Draft
+from cadee.text import terminal
 
 __all__ = ["dump_yaml", "render_blueprint"]
 
@@ -61,7 +62,7 @@ def dump_yaml(value: Any) -> str:
 
 
 def _comment(text: str, indent: str) -> str:
-    return f"{indent}# {clean_text(text)}\n"
+    return f"{indent}# {terminal(text)}\n"
 
 
 def _item_fields(section: str, fields: dict[str, Any]) -> dict[str, Any]:

@@ -19,14 +19,16 @@ import json
 import json.decoder
 import json.scanner
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from cadee.diagnostics import LoadError, Location, byte_position, shorten
+from cadee.diagnostics import LoadError, Location, byte_position
 from cadee.interop.draft import Draft, DraftItem, IdAllocator, finalise, to_id
 from cadee.model import Blueprint
+from cadee.text import json_text, shorten
 
 __all__ = [
     "CALM_PROTOCOLS",
@@ -163,7 +165,7 @@ def to_calm(blueprint: Blueprint) -> dict[str, Any]:
 
 def render_calm(blueprint: Blueprint) -> str:
     """``to_calm`` as JSON text: two-space indent, declaration order, one final newline."""
-    return json.dumps(to_calm(blueprint), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_calm(blueprint))
 
 
 # -- JSON with positions ---------------------------------------------------------------
@@ -189,8 +191,28 @@ def _clean_string(value: str) -> str:
     return value
 
 
+class _Refused(ValueError):
+    """JSON that parses but is refused (a duplicate key, a huge integer), at ``offset``."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+def _key_offset(text: str, start: int, end: int, key: str) -> int:
+    """Where ``key`` appears for the second time in the object at ``text[start:end]``."""
+    pattern = re.compile(re.escape(json.dumps(key)) + r"\s*:")
+    found = [m.start() for m in pattern.finditer(text, start, end)]
+    return found[1] if len(found) > 1 else start
+
+
 def _parse(text: str) -> Any:
-    """``json.loads`` that remembers where every object and array starts."""
+    """``json.loads`` that remembers where every object and array starts.
+
+    Refuses, located, what ``json.loads`` would accept silently or fail on
+    without a position: a key twice in one object (the last would win), an
+    integer longer than Python converts (``sys.get_int_max_str_digits()``).
+    """
     decoder = json.JSONDecoder()
     # The pure-Python scanner calls these hooks; the C scanner would bypass them.
     decoder_module: Any = json.decoder
@@ -204,6 +226,13 @@ def _parse(text: str) -> Any:
         pairs, end = json_object(s_and_end, strict, scan_once, None, list, memo)
         result = _JObject(pairs)
         result.offset = s_and_end[1] - 1
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    where = _key_offset(text, result.offset, end, key)
+                    raise _Refused(f"duplicate key {shorten(repr(key), 40)}: each key may appear once in an object", where)
+                seen.add(key)
         return result, end
 
     def parse_array(s_and_end: tuple[str, int], scan_once: Any) -> tuple[_JArray, int]:
@@ -216,7 +245,15 @@ def _parse(text: str) -> Any:
         value, end = scanstring(s, end, strict)
         return _clean_string(value), end
 
+    def parse_int(digits: str) -> int:
+        limit = sys.get_int_max_str_digits()
+        if limit and len(digits.lstrip("-")) > limit:
+            raise _Refused(f"integer of {len(digits.lstrip('-')):,} digits is too large (at most {limit:,})",
+                           max(text.find(digits), 0))
+        return int(digits)
+
     hooks: Any = decoder
+    hooks.parse_int = parse_int
     hooks.parse_object = parse_object
     hooks.parse_array = parse_array
     hooks.parse_string = parse_string
@@ -238,6 +275,11 @@ class _Source:
         line = bisect.bisect_left(self.breaks, offset)
         start = self.breaks[line - 1] + 1 if line else 0
         return Location(self.file, line + 1, offset - start + 1, path)
+
+
+@dataclass(frozen=True, slots=True)
+class _Offset:
+    offset: int
 
 
 # -- import ----------------------------------------------------------------------------
@@ -612,6 +654,8 @@ def import_calm(data: bytes, file: str, known_rules: Iterable[str]) -> tuple[Dra
         return None, [LoadError(Location(file, exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")]
     except RecursionError:
         return None, [LoadError(Location(file, 1, 1), "invalid JSON: nested too deeply")]
+    except _Refused as exc:
+        return None, [LoadError(_Source(file, text).at(_Offset(exc.offset)), f"invalid JSON: {exc}")]
     if not isinstance(root, _JObject):
         return None, [LoadError(Location(file, 1, 1), "a CALM architecture is a JSON object with `nodes`")]
     importer = _Importer(_Source(file, text), known_rules)

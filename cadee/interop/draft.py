@@ -14,9 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cadee.diagnostics import Location, shorten
+from cadee.diagnostics import Location
+from cadee.text import shorten, terminal
 
 __all__ = ["SECTIONS", "Draft", "DraftItem", "IdAllocator", "Note", "clean_text", "finalise", "to_id"]
+
+# cadee/commands/import_.py imports the name ``clean_text``: it is the terminal
+# escaper, not a copy. Drop it once that module imports cadee.text.
+clean_text = terminal
 
 #: Blueprint lists in the order a file declares them.
 SECTIONS = ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates", "waivers", "approvals")
@@ -61,7 +66,7 @@ class Draft:
     notes: list[Note] = field(default_factory=list)
 
     def warn(self, location: Location, message: str, item: DraftItem | None = None) -> None:
-        message = clean_text(message)
+        message = terminal(message)
         self.notes.append(Note(location, message))
         shown = f"{message} ({location})"
         (item.comments if item is not None else self.comments).append(shown)
@@ -70,11 +75,6 @@ class Draft:
         item = DraftItem(fields, origin)
         self.sections[section].append(item)
         return item
-
-
-def clean_text(text: str) -> str:
-    """``text`` on one printable line (for comments and terminal messages)."""
-    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def to_id(text: str, fallback: str = "item") -> str:

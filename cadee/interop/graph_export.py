@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cadee.model import Blueprint, System
+from cadee.text import mermaid, sanitise
 
 __all__ = ["render_dot", "render_mermaid"]
 
@@ -25,16 +26,12 @@ _MERMAID_SHAPES = {
     "channel": ("[/", "/]"),
 }
 _DOT_SHAPES = {"gateway": "hexagon", "data-store": "cylinder", "human-desk": "ellipse", "channel": "parallelogram"}
-_MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "|": "#124;"}
-
-
-def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]", " ", text)).strip()
 
 
 def _dot_label(text: str) -> str:
-    # Graphviz reads `&name;` entities in every label: a literal `&` must be `&amp;`.
-    escaped: str = _graphviz().escape(_one_line(text).replace("&", "&amp;"))
+    # Graphviz reads `&name;` entities in every label: a literal `&` must be `&amp;`;
+    # the package quotes the rest (``graphviz.escape``: backslashes).
+    escaped: str = _graphviz().escape(sanitise(text, one_line=True).replace("&", "&amp;"))
     return escaped
 
 
@@ -43,9 +40,9 @@ def _graphviz() -> Any:
     return importlib.import_module("graphviz")
 
 
-def mermaid_label(text: str) -> str:
-    """``text`` as a quoted Mermaid label: no character can end it or become markup."""
-    return '"' + "".join(_MERMAID_ENTITIES.get(ch, ch) for ch in _one_line(text)) + '"'
+def _mermaid_label(text: str) -> str:
+    """``text`` as a quoted Mermaid label on one line."""
+    return '"' + mermaid(sanitise(text, one_line=True)) + '"'
 
 
 def _node_ids(blueprint: Blueprint) -> tuple[dict[str, str], dict[str, str]]:
@@ -88,23 +85,23 @@ def render_mermaid(blueprint: Blueprint) -> str:
 
     def node(system: System, indent: str) -> str:
         opening, closing = _MERMAID_SHAPES.get(system.kind, ("[", "]"))
-        return f"{indent}{system_ids[system.id]}{opening}{mermaid_label(system.name)}{closing}"
+        return f"{indent}{system_ids[system.id]}{opening}{_mermaid_label(system.name)}{closing}"
 
     for boundary in blueprint.boundaries:
         if not members[boundary.id]:
             continue
-        lines.append(f"    subgraph {boundary_ids[boundary.id]}[{mermaid_label(boundary.name or boundary.id)}]")
+        lines.append(f"    subgraph {boundary_ids[boundary.id]}[{_mermaid_label(boundary.name or boundary.id)}]")
         lines += [node(system, " " * 8) for system in members[boundary.id]]
         lines.append("    end")
     lines += [node(system, "    ") for system in loose]
     for integration in blueprint.integrations:
         source, target = system_ids[integration.from_], system_ids[integration.to]
         label = integration.protocol or ""
-        arrow = f"-->|{mermaid_label(label)}|" if label else "-->"
+        arrow = f"-->|{_mermaid_label(label)}|" if label else "-->"
         lines.append(f"    {source} {arrow} {target}")
     for system in blueprint.systems:
         for step in system.fallback or ():
-            label = mermaid_label(_fallback_label(step.when))
+            label = _mermaid_label(_fallback_label(step.when))
             lines.append(f"    {system_ids[system.id]} -.->|{label}| {system_ids[step.to]}")
     return "\n".join(lines) + "\n"
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from cadee.model import Blueprint, Integration, System
+from cadee.text import structurizr_string
 
 __all__ = ["not_exported", "render_structurizr"]
 
@@ -57,15 +58,6 @@ _STYLES = """\
 """
 
 
-def quote(text: str) -> str:
-    """``text`` as a DSL string: one line, ``"`` escaped, never ending in a backslash."""
-    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
-    text = text.replace('"', '\\"')
-    if text.endswith("\\"):
-        text += " "
-    return f'"{text}"'
-
-
 class _Identifiers:
     def __init__(self) -> None:
         self.by_id: dict[str, str] = {}
@@ -84,12 +76,12 @@ class _Identifiers:
 
 
 def _tags(values: Iterable[str]) -> str:
-    return "tags " + " ".join(quote(v) for v in values)
+    return "tags " + " ".join(structurizr_string(v) for v in values)
 
 
 def _properties(values: dict[str, object], indent: str) -> list[str]:
     lines = [f"{indent}properties {{"]
-    lines += [f"{indent}    {quote(k)} {quote(str(v))}" for k, v in values.items() if v is not None]
+    lines += [f"{indent}    {structurizr_string(k)} {structurizr_string(str(v))}" for k, v in values.items() if v is not None]
     lines.append(f"{indent}}}")
     return lines
 
@@ -110,9 +102,9 @@ def render_structurizr(blueprint: Blueprint) -> str:
 
     def element(system: System, indent: str) -> list[str]:
         keyword = "person" if system.kind == "human-desk" else "softwareSystem"
-        head = f"{indent}{identifiers.by_id[system.id]} = {keyword} {quote(element_name[system.id])}"
+        head = f"{indent}{identifiers.by_id[system.id]} = {keyword} {structurizr_string(element_name[system.id])}"
         if system.description:
-            head += f" {quote(system.description)}"
+            head += f" {structurizr_string(system.description)}"
         boundary = boundaries.get(system.boundary) if system.boundary else None
         tags: list[str] = [system.kind, system.criticality]
         if system.kind == "external" or (boundary is not None and boundary.trust == "external"):
@@ -128,15 +120,15 @@ def render_structurizr(blueprint: Blueprint) -> str:
         ]
 
     meta = blueprint.meta
-    head = f"workspace {quote(meta.title)}"
+    head = f"workspace {structurizr_string(meta.title)}"
     if meta.description:
-        head += f" {quote(meta.description)}"
+        head += f" {structurizr_string(meta.description)}"
     lines = [head + " {", "", "    model {"]
     for boundary in blueprint.boundaries:
         members = [s for s in blueprint.systems if s.boundary == boundary.id]
         if not members:
             continue
-        lines.append(f"        group {quote(boundary.name or boundary.id)} {{")
+        lines.append(f"        group {structurizr_string(boundary.name or boundary.id)} {{")
         for system in members:
             lines += element(system, " " * 12)
         lines.append("        }")
@@ -161,10 +153,10 @@ def render_structurizr(blueprint: Blueprint) -> str:
             when = f" on {', '.join(step.when)}" if step.when else ""
             text = unique((system.id, step.to), f"Fallback{when}", step.to)
             source, target = identifiers.by_id[system.id], identifiers.by_id[step.to]
-            lines += [f"        {source} -> {target} {quote(text)} {{", f"            {_tags(['fallback'])}",
+            lines += [f"        {source} -> {target} {structurizr_string(text)} {{", f"            {_tags(['fallback'])}",
                       "        }"]
     lines += ["    }", "", "    views {",
-              f"        systemLandscape \"landscape\" {quote(meta.title)} {{",
+              f"        systemLandscape \"landscape\" {structurizr_string(meta.title)} {{",
               "            include *", "            autolayout lr", "        }", "",
               _STYLES.rstrip("\n"), "    }", "}"]
     return "\n".join(lines) + "\n"
@@ -175,9 +167,9 @@ def _relationship(integration: Integration, identifiers: _Identifiers,
     pair = (integration.from_, integration.to)
     text = unique(pair, integration.description or "", integration.id)
     source, target = identifiers.by_id[integration.from_], identifiers.by_id[integration.to]
-    head = f"        {source} -> {target} {quote(text)}"
+    head = f"        {source} -> {target} {structurizr_string(text)}"
     if integration.protocol:
-        head += f" {quote(integration.protocol)}"
+        head += f" {structurizr_string(integration.protocol)}"
     return [
         head + " {",
         f"            {_tags([integration.mode, integration.data])}",

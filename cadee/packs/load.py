@@ -28,8 +28,9 @@ from pydantic import ValidationError
 from cadee.diagnostics import LoadError, Location
 from cadee.errors import did_you_mean, format_error
 from cadee.load import display_path
-from cadee.packs.engine import CONDITIONS_FOR, FIELDS, FieldSpec, describe_template, template_check
 from cadee.packs.model import RULE_ID_RE, RULE_NAME_RE, TEMPLATE_KEYS, PackFile, PackRule
+from cadee.query.conditions import CONDITIONS_FOR, FIELDS, FieldSpec
+from cadee.query.templates import SUBJECTS
 from cadee.rules import RULES
 from cadee.rules.base import Rule, parse_doc
 from cadee.yamlload import Limits, YMap, YSeq, describe_type, load_yaml
@@ -47,7 +48,7 @@ __all__ = [
 
 #: File names found without configuration (the first is the documented one).
 DEFAULT_PACK_NAMES = ("cadee-rules.yaml", "cadee-rules.yml")
-_SUBJECTS = ("systems", "integrations", "boundaries", "owners")
+_SUBJECTS = tuple(SUBJECTS)
 _VALUE_KEYS = ("equals", "one-of", "at-least", "at-most")
 
 
@@ -296,12 +297,22 @@ def _documentation(rule: PackRule) -> str:
     examples = rule.examples
     return (
         f"{rule.summary}\n\n"
-        f"## What it does\n\n{describe_template(rule)}\n\n"
+        f"## What it does\n\n{rule.template.describe()}\n\n"
         f"## Why it matters\n\n{rule.rationale}\n\n"
         f"## How to fix\n\n{rule.fix}\n\n"
         f"## Failing example\n\n```yaml\n{examples.failing}```\n\n"
         f"## Passing example\n\n```yaml\n{examples.passing}```\n"
     )
+
+
+_TEMPLATE_FIELDS = {"require", "forbid_integration", "mediated_path", "must_reach"}
+
+
+def _condition(rule: PackRule) -> str:
+    """The rule's template as canonical JSON: what a diff compares to tell a changed condition."""
+    data = rule.model_dump(mode="json", by_alias=True, exclude_none=True, include=_TEMPLATE_FIELDS, warnings=False,
+                           fallback=lambda value: getattr(value, "pattern", repr(value)))  # Regex: its pattern
+    return json.dumps(data, sort_keys=True)
 
 
 def _to_rule(rule: PackRule, source: str) -> Rule:
@@ -312,10 +323,9 @@ def _to_rule(rule: PackRule, source: str) -> Rule:
         layer=rule.layer,
         references=tuple(rule.references),
         doc=parse_doc(_documentation(rule)),
-        check_graph=template_check(rule.template),
+        check_graph=rule.template.findings,
         source=source,
-        condition=json.dumps(rule.template.model_dump(mode="json", by_alias=True, exclude_none=True, warnings=False),
-                             sort_keys=True),
+        condition=_condition(rule),
     )
 
 

@@ -34,32 +34,20 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, field_validator
+from pydantic import ConfigDict, Field, PlainValidator, field_validator
 from pydantic_core import PydanticCustomError
 
 from cadee.model import NotNull, Strict, check_version
-from cadee.packs.selectors import (
-    BoundarySelectors,
-    IntegrationSelector,
-    IntegrationSelectors,
-    OwnerSelectors,
-    Pattern,
-    SystemSelectors,
-)
+from cadee.query.templates import ForbidIntegration, MediatedPath, MustReach, Require, Template
 
 __all__ = [
-    "EDGE_KINDS",
     "LAYER_NAMES",
     "RULE_ID_PATTERN",
     "SUPPORTED_VERSIONS",
     "TEMPLATE_KEYS",
-    "Condition",
     "Examples",
-    "MediatedPath",
-    "MustReach",
     "PackFile",
     "PackRule",
-    "Require",
 ]
 
 SUPPORTED_VERSIONS = (1,)
@@ -69,7 +57,6 @@ RULE_ID_RE = re.compile(RULE_ID_PATTERN)
 RULE_NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: The CADEE layers (the same tuple as ``cadee.rules.base.LAYERS``; a test keeps them equal).
 LAYER_NAMES = ("compliance", "architecture", "data", "enablement", "evaluation")
-EDGE_KINDS = ("integrations", "fallbacks")
 #: The template keys of a rule, in documentation order.
 TEMPLATE_KEYS = ("require", "forbid-integration", "mediated-path", "must-reach")
 
@@ -147,88 +134,10 @@ def _references(value: Any) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _edges(value: Any) -> tuple[str, ...]:
-    if value is None:
-        raise PydanticCustomError("null_value", "null value: write a value or remove the key")
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list) or not values or any(v not in EDGE_KINDS for v in values):
-        raise PydanticCustomError(
-            "edges", "expected integrations, fallbacks or [integrations, fallbacks]"
-        )
-    return tuple(kind for kind in EDGE_KINDS if kind in values)
-
-
-def _scalar(value: Any) -> Any:
-    if value is None:
-        raise PydanticCustomError("null_value", "null value: write a value or remove the key")
-    if isinstance(value, (str, bool, int)) and not isinstance(value, float):
-        return value
-    raise PydanticCustomError("scalar_type", "expected a string, an integer or a boolean")
-
-
-def _true(value: Any) -> bool:
-    if value is not True:
-        raise PydanticCustomError("non_empty", "write `non-empty: true` (or remove the key)")
-    return True
-
-
-Scalar = Annotated[Any, PlainValidator(_scalar)]
-Edges = Annotated[tuple[str, ...], PlainValidator(_edges)]
-
-
-class Condition(Strict):
-    """What a field of a selected item must look like; every written key must hold."""
-
-    present: Annotated[bool | None, NotNull] = None
-    """The key is written (``true``) or not written (``false``); defaults do not count."""
-    non_empty: Annotated[bool | None, PlainValidator(_true)] = Field(default=None, alias="non-empty")
-    """A string or list with at least one character or entry."""
-    equals: Annotated[Scalar | None, NotNull] = None
-    one_of: Annotated[list[Scalar] | None, NotNull, Field(min_length=1)] = Field(default=None, alias="one-of")
-    at_least: Annotated[Scalar | None, NotNull] = Field(default=None, alias="at-least")
-    """A number, an ordered level (data, clearance, criticality, trust) or a list's length."""
-    at_most: Annotated[Scalar | None, NotNull] = Field(default=None, alias="at-most")
-    regex: Annotated[Pattern | None, NotNull] = None
-    """Matched against the whole value."""
-
-
-class Require(Strict):
-    """Every selected item (systems, integrations, boundaries or owners) meets ``fields``."""
-
-    systems: Annotated[SystemSelectors | None, NotNull] = None
-    integrations: Annotated[IntegrationSelectors | None, NotNull] = None
-    boundaries: Annotated[BoundarySelectors | None, NotNull] = None
-    owners: Annotated[OwnerSelectors | None, NotNull] = None
-    fields: Annotated[dict[str, Condition], NotNull]
-
-    @property
-    def subject(self) -> str:
-        """The list the rule selects from (load.py checks exactly one is written)."""
-        for key in ("systems", "integrations", "boundaries", "owners"):
-            if getattr(self, key) is not None:
-                return key
-        return "systems"
-
-
-class MediatedPath(Strict):
-    """Every path from ``from`` to ``to`` passes through ``through`` (ARC001's shape)."""
-
-    from_: SystemSelectors = Field(alias="from")
-    to: SystemSelectors
-    through: SystemSelectors
-    over: Edges = ("integrations",)
-
-
-class MustReach(Strict):
-    """Every system matching ``from`` reaches one matching ``to`` (FBK001's and ARC006's shape)."""
-
-    from_: SystemSelectors = Field(alias="from")
-    to: SystemSelectors
-    over: Edges = ("integrations", "fallbacks")
-
-
 class Examples(Strict):
     """Two whole, minimal blueprints: the rule fires on ``failing`` and not on ``passing``."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     failing: Annotated[str, PlainValidator(_example)]
     passing: Annotated[str, PlainValidator(_example)]
@@ -236,6 +145,8 @@ class Examples(Strict):
 
 class PackRule(Strict):
     """One organisation rule: identity, documentation, one template and its examples."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     id: Annotated[str, PlainValidator(_rule_id)]
     name: Annotated[str, PlainValidator(_rule_name)]
@@ -246,13 +157,13 @@ class PackRule(Strict):
     fix: Annotated[str, _text("the fix")]
     references: Annotated[list[str], PlainValidator(_references)]
     require: Annotated[Require | None, NotNull] = None
-    forbid_integration: Annotated[IntegrationSelector | None, NotNull] = Field(default=None, alias="forbid-integration")
+    forbid_integration: Annotated[ForbidIntegration | None, NotNull] = Field(default=None, alias="forbid-integration")
     mediated_path: Annotated[MediatedPath | None, NotNull] = Field(default=None, alias="mediated-path")
     must_reach: Annotated[MustReach | None, NotNull] = Field(default=None, alias="must-reach")
     examples: Examples
 
     @property
-    def template(self) -> Require | IntegrationSelector | MediatedPath | MustReach:
+    def template(self) -> Template:
         """The rule's one template (load.py checks exactly one is written)."""
         for value in (self.require, self.forbid_integration, self.mediated_path, self.must_reach):
             if value is not None:
@@ -262,6 +173,8 @@ class PackRule(Strict):
 
 class PackFile(Strict):
     """A rule-pack file."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     cadee_rules: int = Field(alias="cadee-rules")
     """Format version of the pack; must be 1."""

@@ -74,8 +74,10 @@ def contract_problems(rule: Rule, builtin: Mapping[str, Rule] = RULES) -> list[s
                             ("## Passing example", doc.passing_example)):
             if not text.strip():
                 problems.append(f"the documentation's {label} is empty")
-    if not callable(rule.check_graph):
-        problems.append("`check_graph` is not callable")
+    checks = {"check_graph": rule.check_graph, "check_dated": rule.check_dated, "check_waivers": rule.check_waivers}
+    for name, check in checks.items():
+        if check is not None and not callable(check):
+            problems.append(f"`{name}` is not callable")
     return problems
 
 
@@ -87,7 +89,7 @@ def _where(entry: Any, rule: Rule | None = None) -> Location:
     try:
         import inspect
 
-        target = rule.check_graph if rule is not None else None
+        target = rule.function if rule is not None else None
         if target is not None:
             file = inspect.getsourcefile(target)
             line = inspect.getsourcelines(target)[1]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cadee.check import Report
     from cadee.decision import Evaluation
+    from cadee.diff.since import SinceDecision
     from cadee.model import Blueprint
     from cadee.render.model import Document, Provenance
 
@@ -195,8 +196,12 @@ def build_pack(
     views: Collection[str] = VIEWS,
     as_of: dt.date | None = None,
     templates_dir: str | os.PathLike[str] | None = None,
+    since: SinceDecision | None = None,
 ) -> Pack:
-    """Render the pack; formats that cannot be rendered are listed in ``problems``."""
+    """Render the pack; formats that cannot be rendered are listed in ``problems``.
+
+    ``since`` (``cadee render --since REV``) adds what changed since the last decision to the brief.
+    """
     from cadee.decision import evaluate
     from cadee.graph import build_graph
     from cadee.render import documents, maps
@@ -271,7 +276,7 @@ def build_pack(
             )
             files[f"charts/{key.split('/', 1)[1]}.svg"] = chart.encode("utf-8")
         svgs = {**svgs, **charts}
-        ctx = documents.Context.create(report, provenance, [*diagrams, *charts], graph, evaluation)
+        ctx = documents.Context.create(report, provenance, [*diagrams, *charts], graph, evaluation, since)
         docs = documents.build_documents(ctx)
         map_refs = tuple(
             MapRef(diagrams[key].title, tuple(
@@ -283,7 +288,10 @@ def build_pack(
         info = PackInfo(blueprint.meta.title, tuple(docs), tuple(doc_formats), map_refs, provenance)
         root = Path(templates_dir) if templates_dir else None
         large = len(blueprint.systems) > maps.DETAIL_THRESHOLD
-        files.update(_render_documents(docs, figures, info, doc_formats, svgs, written, root, large))
+        if root is None:
+            files.update(_render_documents(docs, figures, info, doc_formats, svgs, written, None, large))
+        else:  # templates from outside cadee: rendered with a CPU, memory and time budget
+            files.update(_render_documents_bounded(docs, figures, info, doc_formats, svgs, written, root, large))
         files.update({f"maps/{key}.png": future.result() for key, future in png_futures.items()})
     return Pack(dict(sorted(files.items())), problems)
 
@@ -297,30 +305,40 @@ def _render_documents(
     written: Sequence[str],
     templates_dir: Path | None,
     large: bool = False,
+    on_template: Callable[[str], None] | None = None,
 ) -> dict[str, bytes]:
     from jinja2 import TemplateError
 
     from cadee.render import html, markdown, pdf
-    from cadee.render.templating import BUILTIN_TEMPLATES, environment
+    from cadee.render.sandbox import TemplateLimits, template_location, typst_root
+    from cadee.render.templating import environment
 
+    limits = TemplateLimits.from_environment()
     files: dict[str, bytes] = {}
     current = "?"
+
+    def at(name: str) -> None:
+        nonlocal current
+        current = name
+        if on_template is not None:
+            on_template(name)
+
     try:
         if "md" in doc_formats:
-            current = "document.md.j2"
-            env = environment("md", templates_dir)
+            at("document.md.j2")
+            env = environment("md", templates_dir, limits)
             for doc in docs:
                 files[f"{doc.name}.md"] = markdown.render_document(doc, figures, info, env).encode("utf-8")
-            current = "index.md.j2"
+            at("index.md.j2")
             files["README.md"] = markdown.render_index(info, env).encode("utf-8")
         if "html" in doc_formats:
-            current = "document.html.j2"
-            env = environment("html", templates_dir)
+            at("document.html.j2")
+            env = environment("html", templates_dir, limits)
             for doc in docs:
                 files[f"{doc.name}.html"] = html.render_document(doc, figures, info, env).encode("utf-8")
         if "pdf" in doc_formats:
-            current = "document.typ.j2"
-            env = environment("typ", templates_dir)
+            at("document.typ.j2")
+            env = environment("typ", templates_dir, limits)
             def inputs(keys: Sequence[str]) -> dict[str, str]:
                 # Only the maps a document shows: each input is copied into Typst.
                 return {figures[k].input: svgs[k] for k in dict.fromkeys(keys) if k in svgs}
@@ -329,19 +347,80 @@ def _render_documents(
             for doc in docs:
                 keys = [block.key for block in doc.figure_blocks()]
                 jobs[f"{doc.name}.pdf"] = (pdf.render_source(doc, figures, info, env), inputs(keys))
-            current = "map.typ.j2"
+            at("map.typ.j2")
             for name, keys in _map_pdfs(written).items():
                 source = env.get_template("map.typ.j2").render(
                     figures=[figures[key] for key in keys], provenance=info.provenance
                 )
                 jobs[f"maps/{name}.pdf"] = (source, inputs(keys))
-            files.update(pdf.compile_all(jobs, templates_dir or BUILTIN_TEMPLATES, tagged=not large, separate=large))
+            at("document.typ.j2 (typst)")
+            # Typst reads files only from a private copy of the templates folder.
+            with typst_root(templates_dir, limits) as (root, packages):
+                try:
+                    files.update(pdf.compile_all(jobs, root, tagged=not large, separate=large, packages=packages))
+                except pdf.TypstFailed as exc:
+                    # Name the templates folder, not the private copy Typst read.
+                    shown = str(templates_dir) if templates_dir else "the built-in templates"
+                    raise pdf.TypstFailed(str(exc).replace(str(root), shown)) from None
     except TemplateError as exc:
-        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or current
-        line = getattr(exc, "lineno", None)
+        located = template_location(exc.__traceback__)
+        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or (located[0] if located else current)
+        line = getattr(exc, "lineno", None) or (located[1] if located else None)
         location = f"{Path(where).name}:{line}" if line else Path(where).name
         raise TemplateProblem(f"template {location}: {exc.message or type(exc).__name__}") from None
     except pdf.TypstFailed as exc:
         raise TemplateProblem(str(exc)) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
+        # Raised by Python code a template called (``1/0``, ``[]|first``): only
+        # when a template frame is on the stack, else it is cadee's own bug.
+        located = template_location(exc.__traceback__)
+        if located is None:
+            raise
+        what = "out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {str(exc)[:200]}"
+        raise TemplateProblem(f"template {Path(located[0]).name}:{located[1]}: {what}") from None
     return files
 
+
+def _render_documents_bounded(
+    docs: Sequence[Document],
+    figures: Mapping[str, FigureAsset],
+    info: PackInfo,
+    doc_formats: Sequence[str],
+    svgs: Mapping[str, str],
+    written: Sequence[str],
+    templates_dir: Path,
+    large: bool = False,
+) -> dict[str, bytes]:
+    """:func:`_render_documents` for templates from outside cadee, in a child
+    process with CPU, memory and wall-clock limits (see cadee.render.sandbox)."""
+    import pickle
+
+    from cadee.render.sandbox import TemplateLimits, run_bounded
+
+    limits = TemplateLimits.from_environment()
+    payload = pickle.dumps(
+        (docs, figures, info, doc_formats, svgs, written, templates_dir, large), protocol=pickle.HIGHEST_PROTOCOL
+    )
+    outcome = run_bounded("cadee.render", "_bounded_worker", payload, limits)
+    if outcome.problem is not None:
+        raise TemplateProblem(outcome.problem)
+    return outcome.files
+
+
+def _bounded_worker() -> None:
+    """Entry point of the rendering process (see :func:`cadee.render.sandbox.child_main`)."""
+    from cadee.render.sandbox import ChildFailure, child_main
+
+    def job(payload: bytes, on_template: Callable[[str], None]) -> dict[str, bytes]:
+        import pickle
+
+        # Written by the parent cadee process, never by a template.
+        docs, figures, info, doc_formats, svgs, written, templates_dir, large = pickle.loads(payload)
+        try:
+            return _render_documents(
+                docs, figures, info, doc_formats, svgs, written, templates_dir, large, on_template=on_template
+            )
+        except TemplateProblem as exc:
+            raise ChildFailure(str(exc)) from None
+
+    child_main(job)

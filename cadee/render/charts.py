@@ -46,6 +46,8 @@ def _style() -> dict[str, Any]:
     return {
         "svg.hashsalt": "cadee",
         "svg.fonttype": "none",
+        # KPI names and units are user text: never mathtext (`$...$`), never a parse error.
+        "text.parse_math": False,
         "font.family": "sans-serif",
         "font.sans-serif": FONTS,
         "font.size": 7.5,

@@ -31,6 +31,7 @@ from cadee.decision import (
     recommend,
 )
 from cadee.diagnostics import Finding
+from cadee.diff.since import SinceDecision
 from cadee.graph import ArchitectureGraph, build_graph, reach
 from cadee.model import SYSTEMS_OF_RECORD, Blueprint, Evidence, Integration, Owner, System
 from cadee.render.maps import DETAIL_THRESHOLD, IDENTITY_SHORT, NO_BOUNDARY
@@ -57,6 +58,7 @@ from cadee.render.model import (
     span,
 )
 from cadee.rules.base import LAYERS
+from cadee.text import plural
 
 __all__ = ["DOCUMENTS", "Context", "build_documents"]
 
@@ -95,10 +97,6 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", text.lower()).strip("-") or "section"
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
 def number(value: float | int | None) -> str:
     if value is None:
         return "—"
@@ -119,6 +117,8 @@ class Context:
     figures: Sequence[str]
     #: KPIs before and after, gate statuses and sign-off as of the report's date.
     evaluation: Evaluation
+    #: What changed since the last decision (``cadee render --since REV``).
+    since: SinceDecision | None = None
     by_target: dict[str, list[Finding]] = field(default_factory=dict)
     unwaived_errors: frozenset[str] = frozenset()
     _duties: dict[str, Duties] | None = None
@@ -134,13 +134,14 @@ class Context:
 
     @classmethod
     def create(cls, report: Report, provenance: Provenance, figures: Sequence[str],
-               graph: ArchitectureGraph | None = None, evaluation: Evaluation | None = None) -> Context:
+               graph: ArchitectureGraph | None = None, evaluation: Evaluation | None = None,
+               since: SinceDecision | None = None) -> Context:
         graph = graph or build_graph(report.blueprint)
         by_target: dict[str, list[Finding]] = {}
         for finding in report.findings:
             by_target.setdefault(finding.target, []).append(finding)
         evaluation = evaluation or evaluate(report.blueprint, report.as_of)
-        return cls(report, graph, provenance, figures, evaluation, by_target, flagged_targets(report))
+        return cls(report, graph, provenance, figures, evaluation, since, by_target, flagged_targets(report))
 
     @property
     def blueprint(self) -> Blueprint:
@@ -760,16 +761,45 @@ def _architecture_answer(ctx: Context) -> Bullets:
     resilience = _resilience_para(ctx)
     assert isinstance(resilience, Paragraph)
     return Bullets((
-        (span("Rules: ", "strong"), span(
-            f"{passing} of {len(rules)} pass, {arch_passing} of {len(arch)} architecture rules"
+        (span("Rules:", "strong"), span(
+            f" {passing} of {len(rules)} pass, {arch_passing} of {len(arch)} architecture rules"
             + (f" ({plural(waived, 'finding')} waived)" if waived else "") + ".",
             tone="ok" if passing == len(rules) else "fail")),
-        (span("Evidence: ", "strong"), span(
-            f"{len(approved)} of {len(EVIDENCE_TITLES)} evidence documents approved"
+        (span("Evidence:", "strong"), span(
+            f" {len(approved)} of {len(EVIDENCE_TITLES)} evidence documents approved"
             + (f"; not approved: {', '.join(missing)}." if missing else "."),
             tone="ok" if not missing else "warn")),
         resilience.spans,
     ))
+
+
+_GATE_WORDS = {"triggered": "fired", "clear": "clear", "no-data": "no data", "manual": "manual", None: "new"}
+
+
+def _since_blocks(ctx: Context, since: SinceDecision) -> list[Block]:
+    """``cadee render --since REV``: what changed since the last decision."""
+    blocks: list[Block] = [heading(2, f"Since the last decision ({since.revision})")]
+    if since.empty:
+        return [*blocks, para("Nothing that this brief reports has changed: the same findings, systems, "
+                              "integrations, gate statuses and approvals.")]
+    items: list[tuple[Span, ...]] = []
+
+    def line(label: str, values: Sequence[str], tone: Tone = "") -> None:
+        if values:
+            items.append((span(f"{label}:", "strong"), span(" " + ", ".join(values), tone=tone)))
+
+    line(f"New findings ({len(since.findings_new)})",
+         [f"{f.rule} on {f.target}" for f in since.findings_new], "fail")
+    line(f"Resolved findings ({len(since.findings_resolved)})",
+         [f"{f.rule} on {f.target}" for f in since.findings_resolved], "ok")
+    line("Systems added", [ctx.system(s) for s in since.systems_added])
+    line("Systems removed", list(since.systems_removed))
+    line("Integrations added", list(since.integrations_added))
+    line("Integrations removed", list(since.integrations_removed))
+    line("Gates", [f"{g.gate}: {_GATE_WORDS[g.before]} → {_GATE_WORDS[g.now]}" for g in since.gates])
+    line("Approvals recorded", [f"{ctx.owner(a.by).text} ({a.decision.replace('-', ' ')} of {a.version}, "
+                                f"{a.date.isoformat()})" for a in since.approvals_added])
+    return [*blocks, Bullets(tuple(items))]
 
 
 def build_brief(ctx: Context) -> Document:
@@ -804,6 +834,7 @@ def build_brief(ctx: Context) -> Document:
                                 "in percentage points (pp).", tone="muted")),
         kpi_table(ctx),
         kpi_charts(ctx),
+        *(_since_blocks(ctx, ctx.since) if ctx.since is not None else []),
         *(_blocking_blocks(ctx, blocking) if blocking else []),
         heading(2, "Pause, scale and redesign gates"),
         gates_table(ctx),
@@ -1461,15 +1492,11 @@ def links_table(ctx: Context) -> Table:
             continue
         rows.append((
             cell(system.name or system.id),
-            cell(span(obs.runbook, "code", href=_safe_href(obs.runbook)) if obs.runbook else span("—", tone="muted")),
-            cell(span(obs.dashboard, "code", href=_safe_href(obs.dashboard)) if obs.dashboard else span("—", tone="muted")),
+            cell(span(obs.runbook, "code", href=obs.runbook) if obs.runbook else span("—", tone="muted")),
+            cell(span(obs.dashboard, "code", href=obs.dashboard) if obs.dashboard else span("—", tone="muted")),
         ))
     return Table((Column("System", "1fr"), Column("Runbook", "2fr"), Column("Dashboard", "2fr")), tuple(rows),
                  empty="No runbook or dashboard is declared.")
-
-
-def _safe_href(value: str) -> str:
-    return value if value.startswith(("https://", "http://")) else ""
 
 
 def missing_blocks(ctx: Context) -> list[Block]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from cadee.graph import ArchitectureGraph
 from cadee.model import DATA_RANK, SYSTEMS_OF_RECORD, Integration, System
+from cadee.text import dot_html, dot_string, mermaid
 
 __all__ = [
     "DETAIL_THRESHOLD",
@@ -499,36 +500,8 @@ def build_diagrams(
 # -- DOT ------------------------------------------------------------------------
 
 
-def _html(text: str) -> str:
-    """Escape text for a Graphviz HTML-like label."""
-    out = []
-    for ch in text:
-        if ch == "&":
-            out.append("&amp;")
-        elif ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch == '"':
-            out.append("&quot;")
-        elif ch == "'":
-            out.append("&#39;")
-        elif ch in "\t\n":
-            out.append(" ")
-        elif ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0:
-            out.append("&#65533;")  # control characters are not allowed in SVG
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def _lines(text: str, width: int = 28) -> str:
-    return "<BR/>".join(_html(line) for line in _wrap(text, width))
-
-
-def _quote(text: str) -> str:
-    """A DOT double-quoted string (for ids and plain attributes)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return "<BR/>".join(dot_html(line) for line in _wrap(text, width))
 
 
 def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
@@ -547,10 +520,10 @@ def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
     else:
         _, shape, style, fill, border = KIND_STYLE[node.kind]
         label = f"<B>{_lines(node.label)}</B>"
-        label += f'<BR/><FONT POINT-SIZE="7.5" COLOR="{MUTED}">{_html(node.sublabel)}</FONT>'
+        label += f'<BR/><FONT POINT-SIZE="7.5" COLOR="{MUTED}">{dot_html(node.sublabel)}</FONT>'
         fontcolor = INK
     attrs = [
-        f"id={_quote(prefix + node.id)}",
+        f"id={dot_string(prefix + node.id)}",
         f"label=<{label}>",
         f"shape={shape}",
         f'style="{style}"',
@@ -566,7 +539,7 @@ def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
 
 def _edge_dot(edge: Edge, index: int, prefix: str) -> str:
     colour = DATA_COLOUR.get(edge.data, MUTED)
-    attrs = [f"id={_quote(f'{prefix}e{index}')}"]
+    attrs = [f"id={dot_string(f'{prefix}e{index}')}"]
     if edge.style == "fallback":
         attrs += ['style="dashed"', f'color="{FALLBACK}"', f'fontcolor="{FALLBACK}"', "arrowhead=empty"]
     else:
@@ -579,7 +552,7 @@ def _edge_dot(edge: Edge, index: int, prefix: str) -> str:
         attrs = [a for a in attrs if not a.startswith(("color=", "fontcolor="))]
         attrs += [f'color="{FINDING}"', f'fontcolor="{FINDING}"', "penwidth=2.2"]
     if edge.label:
-        attrs.append(f"xlabel=<{_html(edge.label)}>")
+        attrs.append(f"xlabel=<{dot_html(edge.label)}>")
     return f"{edge.src} -> {edge.dst} [{', '.join(attrs)}];"
 
 
@@ -591,13 +564,13 @@ def _legend_dot(diagram: Diagram, prefix: str) -> list[str]:
         label, _, _, fill, border = KIND_STYLE[kind]
         rows.append(
             f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1" WIDTH="18"> </TD>'
-            f'<TD ALIGN="LEFT">{_html(label)}</TD></TR>'
+            f'<TD ALIGN="LEFT">{dot_html(label)}</TD></TR>'
         )
     for trust in diagram.legend_trusts():
         label, fill, border, _ = TRUST_STYLE[trust]
         rows.append(
             f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1"> </TD>'
-            f'<TD ALIGN="LEFT">{_html(label)}</TD></TR>'
+            f'<TD ALIGN="LEFT">{dot_html(label)}</TD></TR>'
         )
     styles = {e.style for e in diagram.edges}
     if styles & {"integration", "aggregate"}:
@@ -625,9 +598,9 @@ def _legend_dot(diagram: Diagram, prefix: str) -> list[str]:
         '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + "</TABLE>"
     )
     return [
-        f"subgraph cluster_legend {{ id={_quote(prefix + 'legend')}; label=\"\"; "
+        f"subgraph cluster_legend {{ id={dot_string(prefix + 'legend')}; label=\"\"; "
         f'style="rounded"; color="#CBD2D9"; margin=6;',
-        f'  legend [id={_quote(prefix + "legend-table")}, shape=plain, fontsize=8, label=<{table}>];',
+        f'  legend [id={dot_string(prefix + "legend-table")}, shape=plain, fontsize=8, label=<{table}>];',
         "}",
     ]
 
@@ -636,8 +609,8 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
     """The diagram as Graphviz DOT, deterministic and self-contained."""
     prefix = diagram.key.replace("/", "-") + "-"
     out = [
-        f"digraph {_quote('cadee ' + diagram.key)} {{",
-        f"  graph [id={_quote(prefix + 'graph')}, rankdir={diagram.rankdir}, "
+        f"digraph {dot_string('cadee ' + diagram.key)} {{",
+        f"  graph [id={dot_string(prefix + 'graph')}, rankdir={diagram.rankdir}, "
         f'fontname="{FONT}", fontsize=10, fontcolor="{INK}", '
         + ("nodesep=0.12, ranksep=0.3, " if diagram.compact else "nodesep=0.22, ranksep=0.55, ")
         + 'pad=0.2, bgcolor="white", labeljust=l, forcelabels=true, outputorder=edgesfirst'
@@ -651,12 +624,12 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         by_cluster.setdefault(node.cluster, []).append(node)
     for cluster in diagram.clusters:
         _, fill, border, style = TRUST_STYLE[cluster.trust]
-        label = f"<B>{_html(cluster.label)}</B>"
+        label = f"<B>{dot_html(cluster.label)}</B>"
         if cluster.sublabel:
-            label += f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{_html(cluster.sublabel)}</FONT>'
+            label += f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{dot_html(cluster.sublabel)}</FONT>'
         out.append(f"  subgraph cluster_{cluster.id} {{")
         out.append(
-            f"    id={_quote(prefix + cluster.id)}; label=<{label}>; style=\"{style}\"; "
+            f"    id={dot_string(prefix + cluster.id)}; label=<{label}>; style=\"{style}\"; "
             f'fillcolor="{fill}"; color="{border}"; penwidth=1.2; margin=10;'
         )
         out.extend(f"    {_node_dot(node, prefix, diagram.compact)}" for node in by_cluster.get(cluster.id, ()))
@@ -670,20 +643,9 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
 
 # -- Mermaid ---------------------------------------------------------------------
 
-_MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:/()+-=?!%")
-
-
-def _mermaid_text(text: str) -> str:
-    """Entity-encode everything but plain characters (Mermaid's ``#code;`` syntax)."""
-    lines = []
-    for line in text.split("\n"):
-        lines.append("".join(ch if ch in _MERMAID_SAFE else f"#{ord(ch)};" for ch in line))
-    return "<br>".join(lines)
-
-
 def to_mermaid(diagram: Diagram) -> str:
     """The diagram as a Mermaid flowchart that GitHub renders."""
-    out = [f"%% {_mermaid_text(diagram.title)} (cadee)", f"flowchart {diagram.rankdir}"]
+    out = [f"%% {mermaid(diagram.title)} (cadee)", f"flowchart {diagram.rankdir}"]
     by_cluster: dict[str, list[Node]] = {}
     for node in diagram.nodes:
         by_cluster.setdefault(node.cluster, []).append(node)
@@ -699,18 +661,18 @@ def to_mermaid(diagram: Diagram) -> str:
             shape = ('(["', '"])')
         elif node.kind in ("channel", "agent", "human-desk"):
             shape = ('("', '")')
-        return f"{node.id}{shape[0]}{_mermaid_text(text)}{shape[1]}"
+        return f"{node.id}{shape[0]}{mermaid(text)}{shape[1]}"
 
     for cluster in diagram.clusters:
         title = cluster.label if not cluster.sublabel else f"{cluster.label} ({cluster.sublabel})"
-        out.append(f'  subgraph {cluster.id}["{_mermaid_text(title)}"]')
+        out.append(f'  subgraph {cluster.id}["{mermaid(title)}"]')
         out.extend(f"    {node_line(n)}" for n in by_cluster.get(cluster.id, ()))
         out.append("  end")
     out.extend(f"  {node_line(n)}" for n in by_cluster.get("", ()))
     link_styles: list[str] = []
     for index, edge in enumerate(diagram.edges):
         arrow = "-.->" if edge.style == "fallback" else "-->"
-        label = f'|"{_mermaid_text(edge.label)}"|' if edge.label else ""
+        label = f'|"{mermaid(edge.label)}"|' if edge.label else ""
         out.append(f"  {edge.src} {arrow}{label} {edge.dst}")
         if edge.flagged:
             link_styles.append(f"  linkStyle {index} stroke:{FINDING},stroke-width:2.5px")

@@ -29,11 +29,15 @@ def render_source(doc: Document, figures: Mapping[str, Any], pack: Any, env: Any
 class PdfCompiler:
     """One Typst compiler for a whole pack: fonts are loaded once, layouts cached."""
 
-    def __init__(self, root: Path, tagged: bool = True) -> None:
+    def __init__(self, root: Path, tagged: bool = True, packages: Path | None = None) -> None:
         import typst
 
         self._typst = typst
-        self._compiler = typst.Compiler(root=str(root))
+        # ``root`` is the only folder Typst reads files from (a private copy, see
+        # cadee.render.sandbox.typst_root); ``packages`` keeps ``@local`` and
+        # cached packages of the machine out of reach.
+        folder = str(packages) if packages else None
+        self._compiler = typst.Compiler(root=str(root), package_path=folder, package_cache_path=folder)
         #: Tagged (accessible) PDF; large packs skip it: tags double size and time.
         self._tagged = tagged
 
@@ -50,7 +54,11 @@ class PdfCompiler:
 
 
 def compile_all(
-    jobs: Mapping[str, tuple[str, Mapping[str, str]]], root: Path, tagged: bool, separate: bool
+    jobs: Mapping[str, tuple[str, Mapping[str, str]]],
+    root: Path,
+    tagged: bool,
+    separate: bool,
+    packages: Path | None = None,
 ) -> dict[str, bytes]:
     """Compile ``name -> (source, inputs)``.
 
@@ -60,7 +68,7 @@ def compile_all(
     also use every core (Typst holds the GIL).
     """
     if not separate or len(jobs) < 2:
-        compiler = PdfCompiler(root, tagged)
+        compiler = PdfCompiler(root, tagged, packages)
         return {name: compiler.compile(source, inputs) for name, (source, inputs) in jobs.items()}
     import os
     from concurrent.futures import ThreadPoolExecutor
@@ -68,18 +76,23 @@ def compile_all(
     workers = max(1, min(os.cpu_count() or 2, len(jobs), 4))
     with ThreadPoolExecutor(workers) as pool:
         futures = {
-            name: pool.submit(_compile_in_process, root, tagged, source, inputs)
+            name: pool.submit(_compile_in_process, root, tagged, source, inputs, packages)
             for name, (source, inputs) in jobs.items()
         }
         return {name: future.result() for name, future in futures.items()}
 
 
-def _compile_in_process(root: Path, tagged: bool, source: str, inputs: Mapping[str, str]) -> bytes:
+def _compile_in_process(
+    root: Path, tagged: bool, source: str, inputs: Mapping[str, str], packages: Path | None = None
+) -> bytes:
     import json
     import subprocess
     import sys
 
-    payload = json.dumps({"root": str(root), "tagged": tagged, "source": source, "inputs": dict(inputs)})
+    payload = json.dumps({
+        "root": str(root), "tagged": tagged, "source": source, "inputs": dict(inputs),
+        "packages": str(packages) if packages else "",
+    })
     done = subprocess.run(
         [sys.executable, "-c", "from cadee.render.pdf import _worker; _worker()"],
         input=payload.encode("utf-8"),
@@ -99,7 +112,8 @@ def _worker() -> None:
 
     job = json.loads(sys.stdin.buffer.read())
     try:
-        data = PdfCompiler(Path(job["root"]), job["tagged"]).compile(job["source"], job["inputs"])
+        packages = Path(job["packages"]) if job.get("packages") else None
+        data = PdfCompiler(Path(job["root"]), job["tagged"], packages).compile(job["source"], job["inputs"])
     except TypstFailed as exc:
         sys.stderr.write(f"{exc}\n")
         raise SystemExit(3) from None

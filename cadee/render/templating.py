@@ -14,8 +14,6 @@ passes unchanged. In Typst templates, ``{{ x }}`` is for markup mode;
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,60 +22,19 @@ from markupsafe import Markup
 
 from cadee.patterns import data_dir
 from cadee.render.model import Cell, Span
+from cadee.text import html, markdown, markdown_url, safe_url, sanitise, typst_string, typst_text
 
 __all__ = [
     "BUILTIN_TEMPLATES",
     "environment",
     "html_spans",
-    "md_escape",
     "md_spans",
     "typst_spans",
-    "typst_string",
-    "typst_text",
 ]
 
 BUILTIN_TEMPLATES = data_dir("templates")
 
-def _printable(text: object) -> str:
-    """Tabs as spaces, other control characters as U+FFFD: shown, never interpreted."""
-    text = str(text)
-    if text.isprintable():
-        return text
-    return "".join(
-        " " if ch == "\t" else ch if ch >= " " or ch == "\n" else "\ufffd"
-        for ch in text.replace("\r\n", "\n")
-    ).replace("\x7f", "\ufffd")
-
-
 # -- Markdown ------------------------------------------------------------------
-
-#: Characters with a meaning in GitHub-flavoured Markdown anywhere in a line
-#: (`|` ends a table cell, `$` starts math, `@` mentions, `~` strikes through).
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|$@~&])")
-_MD_BLOCK_START = re.compile(r"^( {0,3})([-=+]|\d+[.)])")
-_MD_INDENT = re.compile(r"^ {4,}")
-
-
-def md_escape(text: str, line_start: bool = True) -> str:
-    """Plain text as GitHub-flavoured Markdown that renders literally, on one line.
-
-    ``line_start``: the text may begin a line, where list, heading and
-    code-block markers would otherwise start a block.
-    """
-    out = []
-    for index, line in enumerate(_printable(text).split("\n")):
-        line = _MD_SPECIAL.sub(r"\\\1", line)
-        if line_start or index:
-            line = _MD_INDENT.sub(lambda m: "&#32;" * len(m.group()), line)
-            line = _MD_BLOCK_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], line)
-        out.append(line)
-    # Line breaks inside a value would end a paragraph or a table row.
-    return "<br>".join(out)
-
-
-def _md_href(url: str) -> str:
-    return "<" + re.sub(r"[<>\s\\]", lambda m: f"%{ord(m.group()):02X}", url) + ">"
-
 
 _MD_BADGE = {"ok": "✅", "fail": "⛔", "warn": "⚠️", "info": "ℹ️", "muted": "▫️", "": ""}  # noqa: RUF001
 
@@ -85,7 +42,7 @@ _MD_BADGE = {"ok": "✅", "fail": "⛔", "warn": "⚠️", "info": "ℹ️", "mu
 def md_spans(spans: Iterable[Span], line_start: bool = True) -> Markup:
     out: list[str] = []
     for s in spans:
-        text = md_escape(s.text, line_start=line_start and not out)
+        text = markdown(s.text, line_start=line_start and not out)
         if not text.strip():
             out.append(text)
             continue
@@ -98,8 +55,8 @@ def md_spans(spans: Iterable[Span], line_start: bool = True) -> Markup:
             text = f"*{text}*"
         elif s.style == "code":
             text = f"<code>{text}</code>"
-        if s.href:
-            text = f"[{text}]({_md_href(s.href)})"
+        if s.href and safe_url(s.href):
+            text = f"[{text}]({markdown_url(s.href)})"
         out.append(text)
     return Markup("".join(out))
 
@@ -111,7 +68,7 @@ _HTML_TAGS = {"strong": ("<strong>", "</strong>"), "emph": ("<em>", "</em>"), "c
 
 
 def _html_span(s: Span) -> str:
-    text = html.escape(_printable(s.text), quote=True).replace("\n", "<br>")
+    text = html(s.text, br=True)
     if s.style:
         start, end = _HTML_TAGS[s.style]
         text = start + text + end
@@ -119,8 +76,8 @@ def _html_span(s: Span) -> str:
         text = f'<span class="badge tone-{s.tone or "plain"}">{text}</span>'
     elif s.tone:
         text = f'<span class="tone-{s.tone}">{text}</span>'
-    if s.href and _safe_url(s.href):
-        text = f'<a href="{html.escape(s.href, quote=True)}">{text}</a>'
+    if s.href and safe_url(s.href):
+        text = f'<a href="{html(s.href)}">{text}</a>'
     return text
 
 
@@ -138,31 +95,7 @@ def html_row(row: Sequence[Cell], columns: Sequence[Any]) -> Markup:
     return Markup("".join(out))
 
 
-def _safe_url(url: str) -> bool:
-    return url.startswith(("https://", "http://", "mailto:"))
-
-
 # -- Typst -----------------------------------------------------------------------------
-
-_TYPST_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n"}
-_TYPST_SPECIAL = re.compile(r'[\\"\n\x00-\x1f\x7f]')
-
-
-def typst_string(text: str) -> str:
-    """A Typst string literal (code mode)."""
-    text = str(text)
-    if _TYPST_SPECIAL.search(text) is None:
-        return '"' + text + '"'
-    return '"' + "".join(_TYPST_ESCAPES.get(ch, ch) for ch in _printable(text)) + '"'
-
-
-def typst_text(text: str) -> str:
-    """Plain text in Typst markup: an embedded string, displayed literally.
-
-    The ``;`` ends the embedded expression, so a following ``.x`` or ``(``
-    in the template stays text.
-    """
-    return f"#{typst_string(text)};"
 
 
 def typst_spans(spans: Iterable[Span]) -> Markup:
@@ -181,7 +114,7 @@ def _typst_spans(spans: Iterable[Span]) -> str:
             text = f"#badge({typst_string(s.tone or 'plain')})[{text}];"
         elif s.tone:
             text = f"#tone({typst_string(s.tone)})[{text}];"
-        if s.href and _safe_url(s.href):
+        if s.href and safe_url(s.href):
             text = f"#link({typst_string(s.href)})[{text}];"
         out.append(text)
     return "".join(out)
@@ -226,16 +159,27 @@ _SPANS = {"md": md_spans, "html": html_spans, "typ": typst_spans}
 _ROWS = {"md": md_row, "html": html_row, "typ": typst_row}
 
 
-def environment(fmt: str, templates_dir: str | Path | None = None) -> Any:
-    """A sandboxed Jinja environment for ``fmt`` (``md``, ``html`` or ``typ``)."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+def environment(fmt: str, templates_dir: str | Path | None = None, limits: Any = None) -> Any:
+    """A sandboxed Jinja environment for ``fmt`` (``md``, ``html`` or ``typ``).
 
-    loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
-    loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    Templates are read only from inside ``templates_dir`` and the built-in
+    folder, and rendering is bounded (see :mod:`cadee.render.sandbox`).
+    """
+    from jinja2 import StrictUndefined
+
+    from cadee.render.sandbox import (
+        BoundedEnvironment,
+        ConfinedLoader,
+        TemplateLimits,
+        bounded_filters,
+    )
+
+    limits = limits or TemplateLimits()
+    folders = [Path(templates_dir)] if templates_dir else []
+    folders.append(Path(BUILTIN_TEMPLATES))
     spans_filter = _SPANS[fmt]
     options: dict[str, Any] = {
-        "loader": ChoiceLoader(loaders),
+        "loader": ConfinedLoader(folders, limits.max_template_bytes),
         "undefined": StrictUndefined,
         "trim_blocks": True,
         "lstrip_blocks": True,
@@ -244,10 +188,14 @@ def environment(fmt: str, templates_dir: str | Path | None = None) -> Any:
     }
     if fmt == "md":
         # Values are escaped as inline text; at the start of a line use |md.
-        options["finalize"] = _finalizer(lambda text: md_escape(text, line_start=False))
+        options["finalize"] = _finalizer(lambda text: markdown(text, line_start=False))
+    elif fmt == "html":
+        # Autoescape quotes markup; the sanitiser neutralises controls and bidi controls first.
+        options["finalize"] = _finalizer(sanitise)
     elif fmt == "typ":
         options["finalize"] = _finalizer(typst_text)
-    env = SandboxedEnvironment(**options)
+    env = BoundedEnvironment(limits, **options)
+    bounded_filters(env)
 
     def cell_filter(value: Cell | Sequence[Span] | Span | str) -> Markup:
         if isinstance(value, Cell):
@@ -262,7 +210,7 @@ def environment(fmt: str, templates_dir: str | Path | None = None) -> Any:
     env.filters["cell"] = cell_filter
     env.filters["row"] = _ROWS[fmt]
     env.filters["str"] = lambda value: Markup(typst_string(str(value)))
-    env.filters["md"] = lambda value: Markup(md_escape(str(value)))
+    env.filters["md"] = lambda value: Markup(markdown(str(value)))
     #: Markdown text that is never at the start of a line (headings, after a label).
-    env.filters["inline"] = lambda value: Markup(md_escape(str(value), line_start=False))
+    env.filters["inline"] = lambda value: Markup(markdown(str(value), line_start=False))
     return env

@@ -45,9 +45,6 @@ looks at). When a side is invalid: ``{"format", "valid": false, "old": {"source"
 
 from __future__ import annotations
 
-import html
-import json
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -57,6 +54,17 @@ from cadee.diagnostics import SEVERITIES, Finding, LoadError
 from cadee.diff import BlueprintDiff, EntityChange, FindingChange, Neighbourhood
 from cadee.diff.semantic import COLLECTIONS
 from cadee.report.text import error_line
+from cadee.text import (
+    html,
+    json_text,
+    markdown,
+    markdown_code,
+    mermaid,
+    plural,
+    sanitise,
+    shorten,
+    terminal,
+)
 
 __all__ = [
     "FORMAT",
@@ -89,18 +97,8 @@ InvalidSide = tuple[str, str, Sequence[LoadError]]
 # -- shared ---------------------------------------------------------------------------
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
-def _clean(text: str) -> str:
-    """One line, printable: control characters never break a layout."""
-    return "".join(ch if ch.isprintable() else " " if ch in "\n\r\t" else repr(ch)[1:-1] for ch in text)
-
-
 def _short(text: str, limit: int = _VALUE_LIMIT) -> str:
-    text = _clean(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(sanitise(text, one_line=True), limit)
 
 
 def _flow(value: Any) -> str:
@@ -132,9 +130,9 @@ def _controls_part(diff: BlueprintDiff) -> str:
     if not diff.controls:
         return ""
     weakened = len(diff.weakened)
-    part = _plural(weakened, "control") + " weakened" if weakened else _plural(len(diff.controls), "control change")
+    part = plural(weakened, "control") + " weakened" if weakened else plural(len(diff.controls), "control change")
     if diff.hidden:
-        part += f", {_plural(len(diff.hidden), 'finding')} hidden by configuration"
+        part += f", {plural(len(diff.hidden), 'finding')} hidden by configuration"
     return part + "; "
 
 
@@ -143,7 +141,7 @@ def summary_line(diff: BlueprintDiff) -> str:
     findings = diff.findings
     if not diff.changed:
         return (f"{_controls_part(diff)}No architectural change "
-                f"({_plural(len(findings.unchanged), 'finding')} unchanged).")
+                f"({plural(len(findings.unchanged), 'finding')} unchanged).")
     counts = diff.counts()
     active = dict.fromkeys(SEVERITIES, 0)
     waived = 0
@@ -153,17 +151,17 @@ def summary_line(diff: BlueprintDiff) -> str:
         else:
             active[change.finding.severity] += 1
     parts = [f"{n} {s}" for s, n in active.items() if n] + ([f"{waived} waived"] if waived else [])
-    new_part = _plural(len(findings.new), "new finding") + (f" ({', '.join(parts)})" if parts else "")
+    new_part = plural(len(findings.new), "new finding") + (f" ({', '.join(parts)})" if parts else "")
     unwaived = sum(1 for c in findings.unchanged if c.unwaived)
     if unwaived:
         new_part += f", {unwaived} no longer waived"
     approvers = len(diff.approvals.groups)
     renamed = f" ({len(diff.renames)} renamed)" if diff.renames else ""
     return (
-        f"{_controls_part(diff)}{_plural(len(diff.highlights), 'risk highlight')}; "
+        f"{_controls_part(diff)}{plural(len(diff.highlights), 'risk highlight')}; "
         f"{counts['added']} added, {counts['changed']} changed{renamed}, {counts['removed']} removed; "
         f"{new_part}, {len(findings.resolved)} resolved; "
-        f"{_plural(approvers, 'approver')} required."
+        f"{plural(approvers, 'approver')} required."
     )
 
 
@@ -271,7 +269,7 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
 
 
 def render_json(diff: BlueprintDiff) -> str:
-    return json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False) + "\n"
+    return json_text(diff_to_dict(diff))
 
 
 def _error_dict(error: LoadError) -> dict[str, Any]:
@@ -284,7 +282,7 @@ def render_invalid_json(sides: Sequence[InvalidSide]) -> str:
     data: dict[str, Any] = {"format": FORMAT, "valid": False}
     for role, source, errors in sides:
         data[role] = {"source": source, "valid": not errors, "errors": [_error_dict(e) for e in errors]}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 # -- text (rich) --------------------------------------------------------------------------
@@ -293,11 +291,11 @@ def render_invalid_json(sides: Sequence[InvalidSide]) -> str:
 def _finding_text(prefix: str, finding: Finding, style: str) -> Text:
     line = Text("  ")
     line.append(f"{prefix:<9}", style=style)
-    line.append(f"{_clean(_where(finding))}: ", style="bold")
+    line.append(f"{terminal(_where(finding))}: ", style="bold")
     line.append(finding.rule, style="bold")
     line.append(" ")
     line.append(finding.severity, style=_SEVERITY_STYLE[finding.severity])
-    line.append(f" {_clean(finding.message)} ({_clean(finding.target)})")
+    line.append(f" {terminal(finding.message)} ({terminal(finding.target)})")
     if finding.waived:
         line.append(" [waived]", style="dim")
     return line
@@ -307,7 +305,7 @@ def render_text(diff: BlueprintDiff) -> Text:
     """The terminal report; styles are data, the CLI decides on colour."""
     out = Text()
     out.append("cadee diff ", style="bold")
-    out.append(f"{_clean(diff.old_source)} -> {_clean(diff.new_source)}", style="bold")
+    out.append(f"{terminal(diff.old_source)} -> {terminal(diff.new_source)}", style="bold")
     out.append(f"  (as of {diff.as_of.isoformat()})\n")
     out.append(summary_line(diff) + "\n", style="bold" if diff.changed or diff.controls else "green")
     if diff.controls:
@@ -315,7 +313,7 @@ def render_text(diff: BlueprintDiff) -> Text:
         for control in diff.controls:
             out.append("  ! controls weakened  " if control.weakened else "  ~ ",
                        style="bold red" if control.weakened else "yellow")
-            out.append(f"{_clean(control.reason)}\n")
+            out.append(f"{terminal(control.reason)}\n")
     if diff.hidden:
         out.append(f"\nHidden by configuration ({len(diff.hidden)})\n", style="bold underline")
         for finding in diff.hidden:
@@ -326,7 +324,7 @@ def render_text(diff: BlueprintDiff) -> Text:
         for h in diff.highlights:
             out.append("  ! ", style="bold red")
             out.append(h.kind, style="bold")
-            out.append(f"  {_clean(h.reason)}\n")
+            out.append(f"  {terminal(h.reason)}\n")
     if diff.changes:
         out.append("\nChanges\n", style="bold underline")
         current = ""
@@ -335,10 +333,10 @@ def render_text(diff: BlueprintDiff) -> Text:
                 current = change.collection
                 out.append(f"  {current}\n", style="bold")
             out.append(f"    {_CHANGE_MARK[change.change]} ", style=_CHANGE_STYLE[change.change])
-            out.append(_clean(change.id), style=_CHANGE_STYLE[change.change])
-            out.append(f"{_clean(_item_label(change))}\n")
+            out.append(terminal(change.id), style=_CHANGE_STYLE[change.change])
+            out.append(f"{terminal(_item_label(change))}\n")
             for f in change.fields:
-                out.append(f"        {_clean(f.path)}: ", style="dim")
+                out.append(f"        {terminal(f.path)}: ", style="dim")
                 out.append(f"{_value(f.old)} -> {_value(f.new)}\n")
     findings = diff.findings
     out.append(
@@ -361,14 +359,14 @@ def render_text(diff: BlueprintDiff) -> Text:
         out.append(f"\nRequired approvers ({len(approvals.groups)})\n", style="bold underline")
         for g in approvals.groups:
             out.append("  ")
-            out.append(_clean(g.name or g.owner), style="bold")
+            out.append(terminal(g.name or g.owner), style="bold")
             details = [g.owner, *(x for x in (g.function, g.contact) if x)]
-            out.append(f" ({_clean(', '.join(details))})")
+            out.append(f" ({terminal(', '.join(details))})")
             scope = [*g.systems, *(["blueprint-level changes"] if g.blueprint else [])]
-            out.append(f": {_clean(', '.join(scope))}\n")
+            out.append(f": {terminal(', '.join(scope))}\n")
         if approvals.unapproved:
             out.append("  no effective approver: ", style="bold red")
-            out.append(_clean(", ".join(approvals.unapproved)) + "\n")
+            out.append(terminal(", ".join(approvals.unapproved)) + "\n")
     return out
 
 
@@ -377,7 +375,7 @@ def render_invalid_text(sides: Sequence[InvalidSide]) -> Text:
     for role, source, errors in sides:
         if not errors:
             continue
-        out.append(f"{role} side {_clean(source)}: invalid blueprint ({_plural(len(errors), 'error')})\n",
+        out.append(f"{role} side {terminal(source)}: invalid blueprint ({plural(len(errors), 'error')})\n",
                    style="bold red")
         for error in errors:
             out.append_text(error_line(error))
@@ -387,51 +385,29 @@ def render_invalid_text(sides: Sequence[InvalidSide]) -> Text:
 
 # -- Markdown ---------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~&])")
-
-
-def _md(text: str) -> str:
-    """Plain text safe in Markdown: no formatting, links or HTML from user input."""
-    return _MD_SPECIAL.sub(r"\\\1", _clean(text))
-
-
-def _code(text: str) -> str:
-    """An inline code span that holds any text (backticks included)."""
-    text = _clean(text)
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _html(text: str) -> str:
-    return html.escape(_clean(text), quote=True)
-
-
 def _finding_md(finding: Finding) -> str:
     waived = " (waived)" if finding.waived else ""
-    return (f"- **{finding.severity}** {_code(finding.rule)} {_code(finding.target)}: "
-            f"{_md(finding.message)}{waived} · {_code(_where(finding))}")
+    return (f"- **{finding.severity}** {markdown_code(finding.rule)} {markdown_code(finding.target)}: "
+            f"{markdown(finding.message)}{waived} · {markdown_code(_where(finding))}")
 
 
 def _details_md(change: EntityChange) -> list[str]:
     what = f"{len(change.fields)} field{'s' if len(change.fields) != 1 else ''}" if change.fields else change.change
-    summary = (f"{_html(change.collection)} · <code>{_html(change.id)}</code>{_html(_item_label(change))}"
+    summary = (f"{html(change.collection)} · <code>{html(change.id)}</code>{html(_item_label(change))}"
                f" · {change.change}{' (' + what + ')' if change.change == 'changed' else ''}")
     lines = ["<details>", f"<summary>{summary}</summary>", ""]
     if change.change == "changed":
         for f in change.fields:
-            lines.append(f"- {_code(f.path)}: {_code(_value(f.old))} → {_code(_value(f.new))}")
+            lines.append(f"- {markdown_code(f.path)}: {markdown_code(_value(f.old))} → {markdown_code(_value(f.new))}")
     else:
         for key, value in (change.item or {}).items():
             if value is not None:
-                lines.append(f"- {_code(key)}: {_code(_value(value))}")
+                lines.append(f"- {markdown_code(key)}: {markdown_code(_value(value))}")
     lines += ["", "</details>"]
     return lines
 
 
 # Mermaid: numeric entity codes for anything that is not plainly safe in a quoted label.
-_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 _.,:/()+=?!%'-]")
 _NODE_CLASS = {
     "added": "fill:#dafbe1,stroke:#1a7f37,color:#0f3d1e",
     "removed": "fill:#ffebe9,stroke:#cf222e,stroke-dasharray:5 5,color:#67060c",
@@ -445,11 +421,6 @@ _LINK_STYLE = {
 }
 
 
-def _mermaid_text(text: str, limit: int = 60) -> str:
-    text = _short(text, limit)
-    return "".join(ch if _MERMAID_SAFE.fullmatch(ch) else f"#{ord(ch)};" for ch in text)
-
-
 def render_mermaid(hood: Neighbourhood) -> str:
     """A Mermaid flowchart of the changed neighbourhood: added green, removed red and
     dashed, changed amber, context grey; fallbacks are dotted arrows."""
@@ -459,11 +430,11 @@ def render_mermaid(hood: Neighbourhood) -> str:
     lines = ["flowchart LR"]
     for node in hood.nodes:
         detail = node.kind if node.name == node.id else f"{node.id} · {node.kind}"
-        lines.append(f'  {ids[node.id]}["{_mermaid_text(node.name)}<br/>{_mermaid_text(detail)}"]')
+        lines.append(f'  {ids[node.id]}["{mermaid(_short(node.name, 60))}<br/>{mermaid(_short(detail, 60))}"]')
     styled: dict[str, list[str]] = {}
     for index, edge in enumerate(hood.edges):
         arrow = "-.->" if edge.kind == "fallback" else "-->"
-        label = _mermaid_text(edge.label.replace(" -> ", " → "), 48)
+        label = mermaid(_short(edge.label.replace(" -> ", " → "), 48))
         lines.append(f'  {ids[edge.source]} {arrow}|"{label}"| {ids[edge.target]}')
         if edge.status in _LINK_STYLE:
             styled.setdefault(edge.status, []).append(str(index))
@@ -482,15 +453,15 @@ def render_mermaid(hood: Neighbourhood) -> str:
 def render_markdown(diff: BlueprintDiff) -> str:
     """A pull-request comment: summary, highlights, findings delta, approvers,
     a Mermaid diagram of the changed neighbourhood and collapsible details."""
-    lines = [MARKER, f"### Architecture diff: {_md(diff.title)}", ""]
-    lines.append(f"**{_md(summary_line(diff))}**")
+    lines = [MARKER, f"### Architecture diff: {markdown(diff.title)}", ""]
+    lines.append(f"**{markdown(summary_line(diff))}**")
     lines.append("")
-    lines.append(f"{_code(diff.old_source)} → {_code(diff.new_source)} · as of {diff.as_of.isoformat()}")
+    lines.append(f"{markdown_code(diff.old_source)} → {markdown_code(diff.new_source)} · as of {diff.as_of.isoformat()}")
     if diff.controls:
         lines += ["", f"#### Configuration and rules ({len(diff.controls)})", ""]
         for control in diff.controls:
             mark = "**controls weakened** " if control.weakened else ""
-            lines.append(f"- {mark}{_code(control.target)}: {_md(control.reason)}")
+            lines.append(f"- {mark}{markdown_code(control.target)}: {markdown(control.reason)}")
     if diff.hidden:
         lines += ["", f"#### Hidden by configuration ({len(diff.hidden)})", "",
                   "Findings the old side's configuration raises on the new blueprint and the new one hides:", ""]
@@ -498,7 +469,7 @@ def render_markdown(diff: BlueprintDiff) -> str:
     if diff.highlights:
         lines += ["", f"#### Risk highlights ({len(diff.highlights)})", ""]
         for h in diff.highlights:
-            lines.append(f"- **{h.kind}** {_code(h.target)}: {_md(h.reason)}")
+            lines.append(f"- **{h.kind}** {markdown_code(h.target)}: {markdown(h.reason)}")
     findings = diff.findings
     if diff.changed or findings.new or findings.resolved:
         lines += ["", "#### Findings delta", ""]
@@ -524,20 +495,20 @@ def render_markdown(diff: BlueprintDiff) -> str:
     if approvals.groups or approvals.unapproved:
         lines += ["", f"#### Required approvers ({len(approvals.groups)})", ""]
         for g in approvals.groups:
-            about = ", ".join([_code(g.owner), *([_md(g.function)] if g.function else []),
-                               *([_code(g.contact)] if g.contact else [])])
-            scope = [_code(s) for s in g.systems] + (["blueprint-level changes"] if g.blueprint else [])
-            lines.append(f"- **{_md(g.name or g.owner)}** ({about}): {', '.join(scope)}")
+            about = ", ".join([markdown_code(g.owner), *([markdown(g.function)] if g.function else []),
+                               *([markdown_code(g.contact)] if g.contact else [])])
+            scope = [markdown_code(s) for s in g.systems] + (["blueprint-level changes"] if g.blueprint else [])
+            lines.append(f"- **{markdown(g.name or g.owner)}** ({about}): {', '.join(scope)}")
         if approvals.unapproved:
-            lines.append(f"- **No effective approver:** {', '.join(_code(s) for s in approvals.unapproved)}")
+            lines.append(f"- **No effective approver:** {', '.join(markdown_code(s) for s in approvals.unapproved)}")
     diagram = render_mermaid(diff.neighbourhood)
     if diagram:
         hood = diff.neighbourhood
         lines += ["", "#### Changed neighbourhood", "", "```mermaid", diagram, "```", ""]
         note = "Green: added · red, dashed: removed · amber: changed · grey: unchanged context; dotted arrows are fallbacks."
         if hood.omitted_nodes or hood.omitted_edges:
-            note += (f" Not shown: {_plural(hood.omitted_nodes, 'system')}, "
-                     f"{_plural(hood.omitted_edges, 'edge')}.")
+            note += (f" Not shown: {plural(hood.omitted_nodes, 'system')}, "
+                     f"{plural(hood.omitted_edges, 'edge')}.")
         lines.append(note)
     if diff.changes:
         changes = _ordered_changes(diff)
@@ -554,8 +525,8 @@ def render_invalid_markdown(sides: Sequence[InvalidSide]) -> str:
     for role, source, errors in sides:
         if not errors:
             continue
-        lines.append(f"**The {role} side {_code(source)} is not a valid blueprint "
-                     f"({_plural(len(errors), 'error')}):**")
+        lines.append(f"**The {role} side {markdown_code(source)} is not a valid blueprint "
+                     f"({plural(len(errors), 'error')}):**")
         lines.append("")
         lines += _errors_md(errors)
         lines.append("")
@@ -567,6 +538,6 @@ def _errors_md(errors: Iterable[LoadError]) -> list[str]:
     for error in errors:
         loc = error.location
         where = f"{loc.file}:{loc.line}:{loc.column}"
-        path = f" ({_code(loc.path)})" if loc.path else ""
-        out.append(f"- {_code(where)}: {_md(error.message)}{path}")
+        path = f" ({markdown_code(loc.path)})" if loc.path else ""
+        out.append(f"- {markdown_code(where)}: {markdown(error.message)}{path}")
     return out

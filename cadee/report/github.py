@@ -11,42 +11,23 @@ message can never start a command of its own.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from cadee.diagnostics import Location
 from cadee.report.sarif import INVALID_BLUEPRINT, RepositoryPaths
+from cadee.text import github_data, github_property, plural
 from cadee.validate import BlueprintResult
 
-__all__ = ["escape_data", "escape_property", "render_github", "workflow_command"]
+__all__ = ["render_github", "workflow_command"]
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def escape_data(text: str) -> str:
-    """A command's message: ``%``, CR and LF escaped."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """A command's property value: as data, plus ``:`` and ``,``."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-# Control characters other than CR and LF (which the toolkit escapes) would
-# reach the log raw: NUL, or ESC starting a terminal sequence. Show them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _visible(text: str) -> str:
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
-
-
 def workflow_command(command: str, properties: Sequence[tuple[str, str]], message: str) -> str:
     """``::command key=value,...::message``, every part escaped as the toolkit does
-    (control characters other than CR and LF are first shown as ``\\xNN``)."""
-    props = ",".join(f"{key}={escape_property(_visible(value))}" for key, value in properties)
-    return f"::{command}{' ' + props if props else ''}::{escape_data(_visible(message))}"
+    (non-printable characters other than CR and LF are first shown as ``\\xNN``)."""
+    props = ",".join(f"{key}={github_property(value)}" for key, value in properties)
+    return f"::{command}{' ' + props if props else ''}::{github_data(message)}"
 
 
 def _where(paths: RepositoryPaths, location: Location) -> list[tuple[str, str]]:
@@ -55,10 +36,6 @@ def _where(paths: RepositoryPaths, location: Location) -> list[tuple[str, str]]:
         ("line", str(max(location.line, 1))),
         ("col", str(max(location.column, 1))),
     ]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def render_github(results: Sequence[BlueprintResult], paths: RepositoryPaths | None = None) -> str:
@@ -91,16 +68,16 @@ def render_github(results: Sequence[BlueprintResult], paths: RepositoryPaths | N
             )
     verdict = []
     if invalid:
-        verdict.append(f"{invalid} of {_plural(len(results), 'blueprint')} invalid")
+        verdict.append(f"{invalid} of {plural(len(results), 'blueprint')} invalid")
         if invalid == len(results):  # no counts to give: they would read as "0 errors"
             lines.append(f"cadee: {verdict[0]}; no rules ran")
             return "\n".join(lines) + "\n"
         verdict[0] += f" (no rules ran on {'it' if invalid == 1 else 'them'})"
     if failed:
-        verdict.append(f"{_plural(failed, 'blueprint')} failed")
+        verdict.append(f"{plural(failed, 'blueprint')} failed")
     counts = (
-        f"{_plural(totals['error'], 'error')}, {_plural(totals['warning'], 'warning')}, "
-        f"{totals['info']} info, {totals['waived']} waived in {_plural(len(results) - invalid, 'blueprint')}"
+        f"{plural(totals['error'], 'error')}, {plural(totals['warning'], 'warning')}, "
+        f"{totals['info']} info, {totals['waived']} waived in {plural(len(results) - invalid, 'blueprint')}"
     )
     lines.append(f"cadee: {'; '.join(verdict) or 'passed'}: {counts}")
     return "\n".join(lines) + "\n"

@@ -11,11 +11,11 @@ widget tracks an issue across commits even when its lines move.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from cadee.report.sarif import INVALID_BLUEPRINT, RepositoryPaths, fingerprint, numbered
+from cadee.text import json_text
 from cadee.validate import BlueprintResult
 
 __all__ = ["SEVERITY", "render_gitlab"]
@@ -67,4 +67,4 @@ def render_gitlab(results: Sequence[BlueprintResult], paths: RepositoryPaths | N
         {name: issue[name] for name in ("description", "check_name", "fingerprint", "severity", "location")}
         for issue in issues
     ]
-    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+    return json_text(ordered)

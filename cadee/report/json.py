@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from cadee.check import Report
 from cadee.decision import Evaluation, Side, evaluate
 from cadee.diagnostics import SEVERITIES
+from cadee.text import json_text
 from cadee.validate import BlueprintResult
 
 __all__ = ["render_json", "result_to_dict"]
@@ -94,4 +94,4 @@ def render_json(results: Sequence[BlueprintResult]) -> str:
     data: Any = (
         result_to_dict(results[0]) if len(results) == 1 else [result_to_dict(r) for r in results]
     )
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)

@@ -11,28 +11,14 @@ and characters XML 1.0 cannot hold are written as visible escapes.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from cadee.diagnostics import SEVERITIES, Finding, at_or_above
+from cadee.text import plural, xml_text
 from cadee.validate import BlueprintResult
 
-__all__ = ["render_junit", "xml_safe"]
-
-# Everything outside XML 1.0's Char production (C0 controls but TAB, LF, CR;
-# surrogates; U+FFFE and U+FFFF).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_safe(text: str) -> str:
-    """``text`` with characters XML 1.0 cannot hold shown as ``\\xNN``/``\\uNNNN``."""
-    return _NOT_XML.sub(lambda m: repr(m.group())[1:-1], text)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
+__all__ = ["render_junit"]
 
 def _where(finding: Finding) -> str:
     loc = finding.location
@@ -58,9 +44,9 @@ def _passing_line(finding: Finding, fail_on: str) -> str:
 
 
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: xml_safe(v) for k, v in attributes.items()})
+    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()})
     if text is not None:
-        element.text = xml_safe(text)
+        element.text = xml_text(text)
     return element
 
 
@@ -75,7 +61,7 @@ def _blueprint_suite(root: ET.Element, result: BlueprintResult) -> tuple[int, in
             case,
             "failure",
             body + "\n",
-            message=f"invalid blueprint: {_plural(len(result.errors), 'error')}",
+            message=f"invalid blueprint: {plural(len(result.errors), 'error')}",
             type="invalid-blueprint",
         )
         tests, failures = 1, 1
@@ -106,7 +92,7 @@ def _blueprint_suite(root: ET.Element, result: BlueprintResult) -> tuple[int, in
                     "failure",
                     "\n".join(_failing_line(f) for f in failing) + "\n",
                     message=(
-                        f"{_plural(len(failing), 'finding')} at or above '{result.fail_on}'; "
+                        f"{plural(len(failing), 'finding')} at or above '{result.fail_on}'; "
                         f"first: {_failing_line(first)}"
                     ),
                     type=worst,

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from cadee import __version__
 from cadee.diagnostics import Finding, LoadError
 from cadee.rules import RULES, Rule
+from cadee.text import json_text, markdown_untrusted
 from cadee.validate import BlueprintResult
 
 __all__ = [
@@ -156,6 +157,10 @@ def target_kind(finding: Finding, kinds: Mapping[str, str]) -> str:
 def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     references = "\n".join(f"- {r}" for r in rule.references) or "- none"
     markdown = f"{rule.doc.markdown}\n\n## References\n\n{references}\n"
+    if rule.source != "cadee":
+        # Pack and plugin text: code scanning would show its HTML and load its
+        # remote images (a tracking pixel in the reviewer's browser).
+        markdown = markdown_untrusted(markdown)
     descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
@@ -340,4 +345,4 @@ def render_sarif(
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)

@@ -8,14 +8,13 @@ that embed it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
 
-from cadee.report.text import one_line
 from cadee.simulate import Analysis, ChannelOutcome, Impact, Scenario, Score
+from cadee.text import json_text, markdown, markdown_code, plural, terminal
 
 __all__ = [
     "analysis_to_dict",
@@ -30,13 +29,6 @@ __all__ = [
 _STATUS_STYLE = {"served": "green", "degraded": "yellow", "lost": "bold red"}
 _KIND_TITLE = {"n-1": "N-1: every single-system failure", "n-2": "N-2: every pair of tier-1 systems"}
 _UNREACHABLE = "no AI component or human desk reachable"
-
-
-_clean = one_line
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _percent(value: float) -> str:
@@ -146,7 +138,7 @@ def render_json(path: str, result: Scenario | Analysis) -> str:
         if isinstance(result, Scenario)
         else analysis_to_dict(path, result)
     )
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 # -- text ------------------------------------------------------------------------------
@@ -157,7 +149,7 @@ def _score_line(score: Score, unit: str) -> Text:
     line.append("resilience score: ", style="bold")
     line.append(
         f"{_percent(score.resilience_percent)} not lost ({score.resilience:.3f}, "
-        f"{score.not_lost} of {_plural(score.pairs, unit)})",
+        f"{score.not_lost} of {plural(score.pairs, unit)})",
         style="bold",
     )
     line.append(
@@ -168,12 +160,12 @@ def _score_line(score: Score, unit: str) -> Text:
 
 
 def _counts(served: int, degraded: int, lost: int, channels: int) -> str:
-    return f"{served} served, {degraded} degraded, {lost} lost of {_plural(channels, 'channel')}"
+    return f"{served} served, {degraded} degraded, {lost} lost of {plural(channels, 'channel')}"
 
 
 def _scenario_text(path: str, scenario: Scenario) -> Text:
     out = Text()
-    out.append(_clean(path), style="bold underline")
+    out.append(terminal(path), style="bold underline")
     out.append(f": {_failed_label(scenario.failed)} failed\n")
     for system in scenario.redundant:
         out.append(
@@ -217,19 +209,19 @@ def _impact_channels(impact: Impact) -> str:
 
 def _analysis_text(path: str, analysis: Analysis) -> Text:
     out = Text()
-    out.append(_clean(path), style="bold underline")
+    out.append(terminal(path), style="bold underline")
     noun = "single-system failure" if analysis.kind == "n-1" else "pair failure"
     label = "N-1" if analysis.kind == "n-1" else "N-2 over tier-1 systems"
-    out.append(f": {label}, {_plural(analysis.scenarios, noun)}\n")
+    out.append(f": {label}, {plural(analysis.scenarios, noun)}\n")
     if analysis.kind == "n-1" and analysis.skipped_redundant:
         out.append(
-            f"  {_plural(len(analysis.skipped_redundant), 'system')} with redundancy >= 2 "
+            f"  {plural(len(analysis.skipped_redundant), 'system')} with redundancy >= 2 "
             "skipped (--include-redundant adds them)\n",
             style="dim",
         )
     if analysis.kind == "n-2":
         out.append(
-            f"  {_plural(len(analysis.candidates), 'tier-1 system')}, whatever their redundancy\n",
+            f"  {plural(len(analysis.candidates), 'tier-1 system')}, whatever their redundancy\n",
             style="dim",
         )
     base = analysis.baseline
@@ -252,7 +244,7 @@ def _analysis_text(path: str, analysis: Analysis) -> Text:
     unaffected = analysis.scenarios - len(impacts)
     if analysis.scenarios:
         out.append(
-            f"{unaffected} of {_plural(analysis.scenarios, noun)} "
+            f"{unaffected} of {plural(analysis.scenarios, noun)} "
             f"{'leaves' if unaffected == 1 else 'leave'} every channel as it is with nothing failed\n"
         )
     else:
@@ -270,33 +262,14 @@ def render_text(path: str, result: Scenario | Analysis) -> Text:
 
 # -- Markdown --------------------------------------------------------------------------
 
-# Only what can start markup mid-line: user text sits inside sentences and cells.
-_MD_SPECIAL = set("\\`*_{}[]<>#|!~&")
-
-
-def _md(text: str) -> str:
-    """Plain text for a Markdown paragraph or cell: every special character escaped."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in _clean(text))
-
-
-def _code(text: str) -> str:
-    """A code span that survives any backticks in ``text``."""
-    text = _clean(text)
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _codes(items: Sequence[str]) -> str:
-    return ", ".join(_code(item) for item in items) or "—"
+def _codes(items: Sequence[str], in_table: bool = False) -> str:
+    return ", ".join(markdown_code(item, in_table) for item in items) or "—"
 
 
 def _score_markdown(score: Score, unit: str) -> str:
     return (
         f"**Resilience score: {_percent(score.resilience_percent)} not lost** "
-        f"({score.resilience:.3f}, {score.not_lost} of {_plural(score.pairs, unit)}); "
+        f"({score.resilience:.3f}, {score.not_lost} of {plural(score.pairs, unit)}); "
         f"{_percent(score.served_percent)} served ({score.served_share:.3f}, "
         f"{score.served} of {score.pairs}).\n"
     )
@@ -318,10 +291,11 @@ def _scenario_markdown(scenario: Scenario) -> str:
         ]
         for o in scenario.channels:
             status = f"**{o.status}**" if o.status == "lost" else o.status
-            path = _code(o.path_text) if o.path else _md(_lost_reason(o))
-            engaged = ", ".join(_code(e.text()) for e in o.fallbacks_engaged) or "—"
+            path = markdown_code(o.path_text, in_table=True) if o.path else markdown(_lost_reason(o))
+            engaged = ", ".join(markdown_code(e.text(), in_table=True) for e in o.fallbacks_engaged) or "—"
             lines.append(
-                f"| {_code(o.channel)} | {status} | {path} | {engaged} | {_codes(o.unrecovered)} |"
+                f"| {markdown_code(o.channel, in_table=True)} | {status} | {path} | {engaged} | "
+                f"{_codes(o.unrecovered, in_table=True)} |"
             )
     else:
         lines.append("The blueprint declares no channel.")
@@ -345,10 +319,10 @@ def impact_table_markdown(analysis: Analysis) -> str:
         "|---|---:|---:|---|---|",
     ]
     for impact in analysis.impacts:
-        failed = " + ".join(_code(s) for s in impact.failed)
+        failed = " + ".join(markdown_code(s, in_table=True) for s in impact.failed)
         lines.append(
             f"| {failed} | {len(impact.lost)} | {len(impact.degraded)} | "
-            f"{_codes(impact.lost)} | {_codes(impact.degraded)} |"
+            f"{_codes(impact.lost, in_table=True)} | {_codes(impact.degraded, in_table=True)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -359,7 +333,7 @@ def _analysis_markdown(analysis: Analysis) -> str:
     lines = [f"{analysis.scenarios} {noun} simulated."]
     if analysis.kind == "n-1" and analysis.skipped_redundant:
         lines[0] += (
-            f" {_plural(len(analysis.skipped_redundant), 'system')} with redundancy 2 or more "
+            f" {plural(len(analysis.skipped_redundant), 'system')} with redundancy 2 or more "
             "skipped (`--include-redundant` adds them)."
         )
     lines += [
@@ -376,11 +350,11 @@ def _analysis_markdown(analysis: Analysis) -> str:
 def render_markdown(path: str, result: Scenario | Analysis, title: str | None = None) -> str:
     """A Markdown section for pull requests and evidence documents."""
     if isinstance(result, Scenario):
-        failed = " + ".join(_code(s) for s in result.failed) if result.failed else "nothing"
+        failed = " + ".join(markdown_code(s) for s in result.failed) if result.failed else "nothing"
         heading = f"Failure scenario: {failed} failed"
         body = _scenario_markdown(result)
     else:
         heading = _KIND_TITLE[result.kind]
         body = _analysis_markdown(result)
-    about = f"Blueprint {_code(path)}" + (f" ({_md(title)})" if title else "") + "."
+    about = f"Blueprint {markdown_code(path)}" + (f" ({markdown(title)})" if title else "") + "."
     return f"# {heading}\n\n{about}\n\n{body}"

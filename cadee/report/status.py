@@ -17,7 +17,7 @@ from cadee.decision import (
     format_value,
 )
 from cadee.model import Blueprint
-from cadee.report.text import one_line
+from cadee.text import terminal
 
 __all__ = ["decision_sentence", "render_status"]
 
@@ -53,7 +53,7 @@ def _window(status: GateStatus) -> str:
 
 def render_status(path: str, blueprint: Blueprint, evaluation: Evaluation, decision: Decision) -> str:
     meta = blueprint.meta
-    lines = [f"{one_line(path)}: {one_line(meta.title)}, as of {evaluation.as_of.isoformat()}"]
+    lines = [f"{terminal(path)}: {terminal(meta.title)}, as of {evaluation.as_of.isoformat()}"]
     if meta.live_since is not None:
         days = (evaluation.as_of - meta.live_since).days
         when = f"live since {meta.live_since.isoformat()} ({days} days)" if days >= 0 else \
@@ -68,7 +68,7 @@ def render_status(path: str, blueprint: Blueprint, evaluation: Evaluation, decis
         for k in evaluation.kpis:
             verdict = {True: "better", False: "worse", None: ""}[k.improvement]
             rows.append([
-                one_line(f"{k.kpi.name} ({k.kpi.id})"),
+                terminal(f"{k.kpi.name} ({k.kpi.id})"),
                 f"{format_value(k.before.mean, k.kpi)} ({k.before.count})",
                 f"{format_value(k.after.mean, k.kpi)} ({k.after.count})",
                 format_change(k),
@@ -80,7 +80,7 @@ def render_status(path: str, blueprint: Blueprint, evaluation: Evaluation, decis
         lines.append("Gates")
         rows = [["status", "action", "gate", "trigger", "measurements"]]
         for g in evaluation.gates:
-            rows.append([_STATUS_MARK[g.status], g.gate.action, one_line(g.gate.id),
+            rows.append([_STATUS_MARK[g.status], g.gate.action, terminal(g.gate.id),
                          describe_trigger(g.gate) or "-", _window(g)])
         lines += _table(rows)
         lines.append("")
@@ -88,17 +88,17 @@ def render_status(path: str, blueprint: Blueprint, evaluation: Evaluation, decis
     if record.version is None:
         lines.append("Sign-off: the blueprint has no version to approve")
     elif not record.approvers:
-        lines.append(f"Sign-off of version {one_line(record.version)}: no blueprint approvers named")
+        lines.append(f"Sign-off of version {terminal(record.version)}: no blueprint approvers named")
     else:
         done = len(record.approvers) - len(record.missing)
-        lines.append(f"Sign-off of version {one_line(record.version)}: {done} of {len(record.approvers)} approvers")
+        lines.append(f"Sign-off of version {terminal(record.version)}: {done} of {len(record.approvers)} approvers")
         for owner in record.approvers:
             entry = record.counting.get(owner)
             if entry is None:
-                lines.append(f"  {one_line(owner)}: missing")
+                lines.append(f"  {terminal(owner)}: missing")
                 continue
-            note = f": {one_line(entry.note)}" if entry.note else ""
-            lines.append(f"  {one_line(owner)}: {entry.decision} on {entry.date.isoformat()}{note}")
+            note = f": {terminal(entry.note)}" if entry.note else ""
+            lines.append(f"  {terminal(owner)}: {entry.decision} on {entry.date.isoformat()}{note}")
     lines.append("")
     lines.append(f"Recommended decision: {decision_sentence(decision)}")
     return "\n".join(lines) + "\n"

@@ -11,34 +11,26 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from cadee.diagnostics import Finding, LoadError
+from cadee.text import plural, terminal
 from cadee.validate import BlueprintResult
 
-__all__ = ["error_line", "one_line", "render_text"]
+__all__ = ["error_line", "render_text"]
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def one_line(text: str) -> str:
-    """``text`` on one printable line: control characters (CR, LF, NUL, ESC...)
-    are shown escaped, so user text never breaks a terminal layout."""
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
-
-
-_clean = one_line
 
 
 def _finding_line(finding: Finding) -> Text:
     loc = finding.location
     line = Text()
-    line.append(f"{_clean(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
+    line.append(f"{terminal(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
     line.append(finding.rule, style="bold")
     line.append(" ")
     line.append(finding.severity, style=_SEVERITY_STYLE[finding.severity])
-    line.append(f" {_clean(finding.message)} ({_clean(finding.target)})")
+    line.append(f" {terminal(finding.message)} ({terminal(finding.target)})")
     if finding.waived and finding.waiver is not None:
         w = finding.waiver
         line.append(
-            f" [waived by '{w.approved_by}' until {w.expires.isoformat()}: {_clean(w.reason)}]"
+            f" [waived by '{w.approved_by}' until {w.expires.isoformat()}: {terminal(w.reason)}]"
         )
         line.stylize("dim")
     return line
@@ -48,16 +40,12 @@ def error_line(error: LoadError) -> Text:
     """A stage-1 error as one report line: ``file:line:col: error message [path]``."""
     loc = error.location
     line = Text()
-    line.append(f"{_clean(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
+    line.append(f"{terminal(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
     line.append("error", style="bold red")
-    line.append(f" {_clean(error.message)}")
+    line.append(f" {terminal(error.message)}")
     if loc.path:
-        line.append(f" [{_clean(loc.path)}]", style="dim")
+        line.append(f" [{terminal(loc.path)}]", style="dim")
     return line
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadError] = ()) -> Text:
@@ -68,10 +56,10 @@ def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadE
     totals = {"error": 0, "warning": 0, "info": 0, "waived": 0}
     invalid = 0
     for result in results:
-        out.append(_clean(result.path), style="bold underline")
+        out.append(terminal(result.path), style="bold underline")
         if not result.valid:
             invalid += 1
-            out.append(f": invalid blueprint ({_plural(len(result.errors), 'error')})\n", style="red")
+            out.append(f": invalid blueprint ({plural(len(result.errors), 'error')})\n", style="red")
             for error in result.errors:
                 out.append_text(error_line(error))
                 out.append("\n")
@@ -90,12 +78,12 @@ def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadE
             out.append("\n")
         out.append("\n")
     parts = [
-        _plural(totals["error"], "error"),
-        _plural(totals["warning"], "warning"),
+        plural(totals["error"], "error"),
+        plural(totals["warning"], "warning"),
         f"{totals['info']} info",
         f"{totals['waived']} waived",
     ]
-    checked = _plural(len(results), "blueprint")
+    checked = plural(len(results), "blueprint")
     verdict = Text()
     if invalid:
         verdict.append(f"{invalid} of {checked} invalid", style="bold red")
@@ -104,10 +92,10 @@ def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadE
             out.append("; no rules ran\n")
             return out
         verdict.append(f" (no rules ran on {'it' if invalid == 1 else 'them'}); ")
-        checked = _plural(len(results) - invalid, "blueprint")
+        checked = plural(len(results) - invalid, "blueprint")
     failed = sum(1 for r in results if r.failed)
     if failed:
-        verdict.append(f"{_plural(failed, 'blueprint')} failed", style="bold red")
+        verdict.append(f"{plural(failed, 'blueprint')} failed", style="bold red")
     elif not invalid and not usage_errors:
         verdict.append("passed", style="bold green")
     else:

@@ -18,6 +18,8 @@ from cadee.rules.dat001_external_data_clearance import RULE as DAT001
 from cadee.rules.evd001_required_evidence import RULE as EVD001
 from cadee.rules.evd002_kpi_baseline_target import RULE as EVD002
 from cadee.rules.evd003_decision_gates import RULE as EVD003
+from cadee.rules.evd004_gate_triggered import RULE as EVD004
+from cadee.rules.evd005_kpi_measurements_current import RULE as EVD005
 from cadee.rules.fbk001_ai_fallback_to_human import RULE as FBK001
 from cadee.rules.fbk002_fallback_cycle import RULE as FBK002
 from cadee.rules.fbk003_fallback_shared_fate import RULE as FBK003
@@ -31,6 +33,7 @@ from cadee.rules.own001_system_owner import RULE as OWN001
 from cadee.rules.own002_blueprint_owner import RULE as OWN002
 from cadee.rules.own003_change_approver import RULE as OWN003
 from cadee.rules.own004_four_eyes import RULE as OWN004
+from cadee.rules.own005_architecture_sign_off import RULE as OWN005
 from cadee.rules.wvr001_waiver_expired import RULE as WVR001
 from cadee.rules.wvr002_waiver_unused import RULE as WVR002
 from cadee.rules.wvr003_waiver_self_approval import RULE as WVR003
@@ -61,11 +64,14 @@ RULES: dict[str, Rule] = {
         OWN002,
         OWN003,
         OWN004,
+        OWN005,
         OBS001,
         OBS002,
         EVD001,
         EVD002,
         EVD003,
+        EVD004,
+        EVD005,
         WVR001,
         WVR002,
         WVR003,

@@ -64,8 +64,7 @@ from collections.abc import Iterator
 from cadee.diagnostics import Finding
 from cadee.graph import ArchitectureGraph
 from cadee.model import SYSTEMS_OF_RECORD
-from cadee.packs.engine import mediated_paths
-from cadee.packs.model import MediatedPath
+from cadee.query.templates import MediatedPath
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, rule
 
@@ -91,7 +90,7 @@ TEMPLATE = MediatedPath.model_validate(
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
     systems = graph.systems
-    for hit in mediated_paths(graph, TEMPLATE):
+    for hit in TEMPLATE.search(graph):
         system, start = hit.target, systems[hit.path[0]]
         if start.kind == "channel":
             origin = f"channel '{start.id}'"

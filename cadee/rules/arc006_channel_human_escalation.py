@@ -57,8 +57,7 @@ from collections.abc import Iterator
 
 from cadee.diagnostics import Finding
 from cadee.graph import ArchitectureGraph
-from cadee.packs.engine import unreached
-from cadee.packs.model import MustReach
+from cadee.query.templates import MustReach
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, rule
 
@@ -77,7 +76,7 @@ TEMPLATE = MustReach.model_validate(
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
-    for miss in unreached(graph, TEMPLATE):
+    for miss in TEMPLATE.search(graph):
         why = (
             "over integrations or fallbacks"
             if miss.targets

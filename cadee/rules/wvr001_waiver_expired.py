@@ -56,17 +56,14 @@ waivers:
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from cadee.diagnostics import Finding, shorten
-from cadee.graph import ArchitectureGraph
-from cadee.model import Waiver
 from cadee.rules import references as ref
-from cadee.rules.base import Rule, rule
+from cadee.rules.base import Rule, WaiverContext, waiver_rule
 
 
-@rule(
+@waiver_rule(
     id="WVR001",
     name="waiver-expired",
     severity="error",
@@ -74,15 +71,9 @@ from cadee.rules.base import Rule, rule
     references=(ref.DORA_ART_6,),
     doc=__doc__,
 )
-def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
-    # Waiver rules need the as-of date and the other findings: cadee.check calls
-    # expired() after every other rule has run.
-    return iter(())
-
-
-def expired(self: Rule, waivers: Sequence[Waiver], as_of: dt.date) -> Iterator[Finding]:
-    for waiver in waivers:
-        if waiver.expires < as_of:
+def RULE(self: Rule, context: WaiverContext) -> Iterator[Finding]:
+    for waiver in context.waivers:
+        if waiver.expires < context.as_of:
             yield self.finding(
                 waiver.key,
                 f"waiver for {waiver.rule} on '{shorten(waiver.target)}' expired on "

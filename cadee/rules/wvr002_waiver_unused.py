@@ -59,17 +59,14 @@ waivers:
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator
 
 from cadee.diagnostics import Finding, shorten
-from cadee.graph import ArchitectureGraph
-from cadee.model import Waiver
 from cadee.rules import references as ref
-from cadee.rules.base import Rule, rule
+from cadee.rules.base import Rule, WaiverContext, waiver_rule
 
 
-@rule(
+@waiver_rule(
     id="WVR002",
     name="waiver-unused",
     severity="warning",
@@ -77,22 +74,11 @@ from cadee.rules.base import Rule, rule
     references=(ref.DORA_ART_6,),
     doc=__doc__,
 )
-def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
-    # Needs the other findings: cadee.check calls unused() after the other rules.
-    return iter(())
-
-
-def unused(
-    self: Rule,
-    waivers: Sequence[Waiver],
-    used: Collection[int],
-    as_of: dt.date,
-    active_rules: Collection[str],
-) -> Iterator[Finding]:
-    for index, waiver in enumerate(waivers):
-        if waiver.expires < as_of or index in used:
+def RULE(self: Rule, context: WaiverContext) -> Iterator[Finding]:
+    for index, waiver in enumerate(context.waivers):
+        if waiver.expires < context.as_of or index in context.used:
             continue
-        if waiver.rule not in active_rules and not waiver.rule.startswith("WVR"):
+        if waiver.rule not in context.active_rules and not waiver.rule.startswith("WVR"):
             continue  # the rule did not run, so the waiver cannot be judged
         if waiver.rule.startswith("WVR"):
             why = "waiver findings cannot be waived"

@@ -68,7 +68,7 @@ from collections.abc import Iterator
 from cadee.diagnostics import Finding, shorten
 from cadee.graph import ArchitectureGraph
 from cadee.rules import references as ref
-from cadee.rules.base import Rule, rule
+from cadee.rules.base import Rule, WaiverContext, waiver_rule
 
 __all__ = ["RULE", "target_owners"]
 
@@ -92,7 +92,7 @@ def target_owners(graph: ArchitectureGraph, target: str) -> list[str]:
     return list(dict.fromkeys(owner for owner in found if owner))
 
 
-@rule(
+@waiver_rule(
     id="WVR003",
     name="waiver-self-approval",
     severity="error",
@@ -100,8 +100,11 @@ def target_owners(graph: ArchitectureGraph, target: str) -> list[str]:
     references=(ref.DORA_ART_6,),
     doc=__doc__,
 )
-def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
-    for waiver in graph.blueprint.waivers:
+def RULE(self: Rule, context: WaiverContext) -> Iterator[Finding]:
+    graph = context.graph
+    if graph is None:
+        return
+    for waiver in context.waivers:
         owners = target_owners(graph, waiver.target)
         if waiver.approved_by in owners:
             yield self.finding(

@@ -60,21 +60,14 @@ waivers:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from cadee.diagnostics import Finding, shorten
-from cadee.graph import ArchitectureGraph
-from cadee.model import Waiver
 from cadee.rules import references as ref
-from cadee.rules.base import Rule, rule
-
-__all__ = ["DEFAULT_MAX_WAIVER_DAYS", "RULE", "too_long"]
-
-#: ``max-waiver-days`` when the project does not set it.
-DEFAULT_MAX_WAIVER_DAYS = 365
+from cadee.rules.base import Rule, WaiverContext, waiver_rule
 
 
-@rule(
+@waiver_rule(
     id="WVR004",
     name="waiver-lifetime",
     severity="warning",
@@ -82,15 +75,10 @@ DEFAULT_MAX_WAIVER_DAYS = 365
     references=(ref.DORA_ART_6,),
     doc=__doc__,
 )
-def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
-    # Needs the as-of date and the project's max-waiver-days: cadee.check calls
-    # too_long() in the waiver phase, after every other rule has run.
-    return iter(())
-
-
-def too_long(self: Rule, waivers: Sequence[Waiver], as_of: dt.date, max_days: int) -> Iterator[Finding]:
+def RULE(self: Rule, context: WaiverContext) -> Iterator[Finding]:
+    as_of, max_days = context.as_of, context.max_waiver_days
     latest = as_of + dt.timedelta(days=max_days)
-    for waiver in waivers:
+    for waiver in context.waivers:
         if waiver.expires > latest:
             days = (waiver.expires - as_of).days
             yield self.finding(

@@ -3,10 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from cadee.diagnostics import Finding
 from tests.conftest import RunRules, targets
+
+_DOC = """Lists the waivers that matched a finding.
+
+## What it does
+
+Reports every waiver that suppressed at least one finding in this run.
+
+## Why it matters
+
+A register of accepted risks in use.
+
+## How to fix
+
+Nothing to fix: it is a listing.
+
+## Failing example
+
+```yaml
+cadee: 1
+```
+
+## Passing example
+
+```yaml
+cadee: 1
+```
+"""
 
 BASE = """\
 cadee: 1
@@ -76,3 +106,53 @@ def test_waivers_for_rules_not_selected_are_not_judged(run_rules: RunRules) -> N
 def test_as_of_decides(run_rules: RunRules, as_of: dt.date) -> None:
     findings = run(run_rules, waiver(expires="2026-06-01"), as_of=as_of)
     assert targets(findings, "WVR001") == []
+
+
+# -- the waivers phase of the rule contract ------------------------------------------------
+
+
+def test_waiver_rules_declare_the_waivers_phase() -> None:
+    from cadee.rules import RULES
+
+    assert {rule.id for rule in RULES.values() if rule.phase == "waivers"} == {"WVR001", "WVR002"}
+    assert all(rule.check_graph is None for rule in RULES.values() if rule.phase == "waivers")
+    assert all(rule.check_waivers is None for rule in RULES.values() if rule.phase == "graph")
+
+
+def test_a_rule_has_exactly_one_check() -> None:
+    from cadee.rules import RULES
+    from cadee.rules.base import Rule
+
+    doc = RULES["WVR001"].doc
+    with pytest.raises(ValueError, match="exactly one check"):
+        Rule("ACME001", "no-check", "error", "compliance", ("P",), doc)
+    with pytest.raises(ValueError, match="exactly one check"):
+        Rule("ACME001", "two-checks", "error", "compliance", ("P",), doc,
+             check_graph=lambda rule, graph: (), check_waivers=lambda rule, context: ())
+
+
+def test_any_rule_can_run_in_the_waivers_phase(tmp_path: Path) -> None:
+    """check.py runs the phase, not WVR001 and WVR002 by name: a waivers-phase rule sees
+    the used waivers after every graph finding was matched."""
+    from cadee.check import CheckOptions, check
+    from cadee.load import load_blueprint
+    from cadee.rules import RULES
+    from cadee.rules.base import Rule, WaiverContext, waiver_rule
+
+    @waiver_rule(id="ACME001", name="used-waivers", severity="info", layer="compliance",
+                 references=("P",), doc=_DOC)
+    def used(self: Rule, context: WaiverContext) -> Iterator[Finding]:
+        for index in sorted(context.used):
+            waiver = context.waivers[index]
+            yield self.finding(waiver.key, f"used on {context.as_of}", waiver.location)
+
+    path = tmp_path / "bp.yaml"
+    path.write_text(BASE.format(waivers="\n".join([waiver(), waiver(target="other")])), encoding="utf-8")
+    loaded = load_blueprint(path, known_rules=[*RULES, "ACME001"])
+    assert loaded.blueprint is not None
+    report = check(loaded.blueprint, CheckOptions(as_of=dt.date(2026, 6, 1)),
+                   {"ARC007": RULES["ARC007"], "ACME001": used})
+    assert [(f.rule, f.target, f.waived) for f in report.findings] == [
+        ("ARC007", "kb", True),
+        ("ACME001", "ARC007:kb", False),
+    ]

@@ -8,12 +8,12 @@ mappings of which one must hold; ``not`` negates a nested selector::
     {id: 'payments-.*', environment: production}
 
 Values are checked against the blueprint format's enums when the pack is
-loaded. ``id``, ``vendor`` (and ``description`` conditions in ``require``)
-are regular expressions compiled with :mod:`re` and matched against the
-whole value (``re.fullmatch``, ``.`` also matching a line break). Nothing in
-a selector is ever evaluated as code.
+loaded. ``id``, ``vendor`` (and ``regex`` conditions in ``require``) are
+regular expressions in RE2 syntax (:mod:`cadee.query.regex`), matched in
+linear time against the whole value, ``.`` also matching a line break.
+Nothing in a selector is ever evaluated as code.
 
-Compiling a selector against a graph gives a plain predicate; engines call it
+Compiling a selector against a graph gives a plain predicate; templates call it
 once per item, so a rule costs one pass over the blueprint's lists.
 """
 
@@ -46,6 +46,7 @@ from cadee.model import (
     SystemKind,
     Trust,
 )
+from cadee.query.regex import Regex, compile_pattern
 
 __all__ = [
     "BoundarySelector",
@@ -59,33 +60,7 @@ __all__ = [
     "system_test",
 ]
 
-#: Longest regular expression a pack may hold; longer ones are a mistake, not a policy.
-MAX_PATTERN_CHARS = 500
-
-
-def compile_pattern(value: Any) -> re.Pattern[str]:
-    """A pack's regular expression, compiled; a located pydantic error when it is not one."""
-    if value is None:
-        raise PydanticCustomError("null_value", "null value: write a value or remove the key")
-    if not isinstance(value, str):
-        raise PydanticCustomError("pattern_type", "expected a regular expression (a string)")
-    if not value:
-        raise PydanticCustomError("pattern_empty", "an empty regular expression matches only empty text")
-    if len(value) > MAX_PATTERN_CHARS:
-        raise PydanticCustomError(
-            "pattern_long", "regular expression longer than {limit} characters", {"limit": MAX_PATTERN_CHARS}
-        )
-    try:
-        return re.compile(value, re.DOTALL)
-    except re.error as exc:
-        raise PydanticCustomError(
-            "pattern_invalid",
-            "invalid regular expression {pattern}: {reason} at position {position}",
-            {"pattern": repr(shorten(value, 40)), "reason": exc.msg, "position": exc.pos or 0},
-        ) from None
-
-
-Pattern = Annotated[re.Pattern[str], PlainValidator(compile_pattern)]
+Pattern = Annotated[Regex, PlainValidator(compile_pattern)]
 
 
 def _values(name: str, choices: tuple[str, ...] | None) -> PlainValidator:
@@ -261,12 +236,12 @@ def _in(attribute: str, values: tuple[str, ...]) -> Test:
     return lambda item: getattr(item, attribute) in wanted
 
 
-def _full(attribute: str, pattern: re.Pattern[str]) -> Test:
-    match = pattern.fullmatch
+def _full(attribute: str, pattern: Regex) -> Test:
+    match = pattern.matches
 
     def test(item: Any) -> bool:
         value = getattr(item, attribute)
-        return value is not None and match(value) is not None
+        return value is not None and match(value)
 
     return test
 
@@ -374,7 +349,7 @@ def _scalar(value: str) -> str:
 
 
 def _value(value: Any) -> str:
-    if isinstance(value, re.Pattern):
+    if isinstance(value, Regex):
         return _scalar(value.pattern)
     if isinstance(value, tuple):
         return _scalar(value[0]) if len(value) == 1 else "[" + ", ".join(_scalar(v) for v in value) + "]"
