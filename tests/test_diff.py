@@ -188,6 +188,9 @@ def test_combined_pair_in_full(in_repo: None, capsys: pytest.CaptureFixture[str]
          "contact": "ops@bank.example", "systems": touched, "blueprint": True},
         {"owner": "compliance", "name": "Compliance", "function": "compliance",
          "contact": "compliance@bank.example", "systems": touched, "blueprint": True},
+        # The outgoing owner of the gateway, and the owner of both ends of gateway->vendor-llm.
+        {"owner": "platform", "name": "AI Platform", "function": "technology",
+         "contact": "#ai-platform", "systems": ["gateway", "vendor-llm"], "blueprint": False},
     ]
     assert data["blueprint_level"] == ["kpis"]
     assert data["unapproved"] == []
