@@ -300,3 +300,56 @@ def test_an_ownership_change_needs_the_outgoing_and_the_incoming_owner(
                                                      "{id: crm, kind: crm, owner: ops}"))
     _, data = diff_json(capsys, old, new)
     assert _approvers(data) == {"arch": ["crm"], "crm-team": ["crm"], "ops": ["crm"]}
+
+
+# -- the pull-request comment ----------------------------------------------------------------
+
+
+def test_the_comment_ends_with_what_to_do(northwind: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    northwind.write("cadee.toml", 'ignore = ["ARC001", "ARC006"]\n')
+    edit(northwind, "bank/catalog/channels.yaml", "integrations:\n", WEB_CHAT_TO_CRM)
+    code, comment, _ = run(capsys, "diff", "--base", "main", "bank/blueprint.yaml", "--as-of", AS_OF,
+                           "--format", "markdown")
+    assert code == 0
+    assert comment.startswith("<!-- cadee-diff -->\n")
+    todo = comment.split("#### What to do\n", 1)[1]
+    assert "#### " not in todo  # the last section
+    lines = todo.strip().splitlines()
+    assert lines[0].startswith("- Needs approval from ") and "(`nw-crm-team`)" in lines[0]
+    assert "Restore the 2 weakened controls" in lines[1]
+    assert any(line.startswith("- Fix `ARC001` on `nw-crm` (hidden by configuration) or add a waiver approved by ")
+               and "(`nw-crm-team`)" not in line for line in lines)  # the owner cannot approve its waiver
+
+
+def test_a_large_comment_is_a_summary_under_githubs_limit(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    old = _write(tmp_path, "old.yaml", OWNED)
+    many = "".join(f"  - {{id: s{i:04d}, kind: service, owner: web-team, description: '{'x' * 150} @octocat'}}\n"
+                   for i in range(1500))
+    new = _write(tmp_path, "new.yaml", OWNED.replace("systems:\n", "systems:\n" + many))
+    code, comment, err = run(capsys, "diff", old, new, "--as-of", AS_OF, "--format", "markdown")
+    assert code == 0, err
+    assert len(comment) < 65_536
+    assert comment.startswith("<!-- cadee-diff -->\n")
+    assert "The full report is too large for a comment" in comment
+    assert "#### What to do" in comment
+    assert "](" not in comment and "http" not in comment  # link-free
+    assert "@octocat" not in _outside_code(comment)
+
+
+def test_mentions_in_user_text_never_ping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = _write(tmp_path, "old.yaml", OWNED)
+    new = _write(tmp_path, "new.yaml", OWNED.replace(
+        "{id: crm, kind: crm, owner: crm-team}",
+        "{id: crm, kind: crm, owner: crm-team, description: 'ping @octocat and @org/team'}"))
+    _, comment, _ = run(capsys, "diff", old, new, "--as-of", AS_OF, "--format", "markdown")
+    assert "ping" in comment
+    text = _outside_code(comment)
+    assert "@octocat" not in text and "@org/team" not in text
+
+
+def _outside_code(markdown: str) -> str:
+    """The comment without its code spans, where GitHub never links a mention."""
+    import re
+
+    return re.sub(r"(`+)(?:(?!\1).)*?\1", "", markdown)

@@ -31,7 +31,7 @@ from cadee.diff.highlights import HIGHLIGHT_KINDS, Highlight, find_highlights
 from cadee.diff.neighbourhood import Edge, Neighbourhood, Node, neighbourhood
 from cadee.diff.renames import Rename, apply_renames, find_renames
 from cadee.diff.semantic import EntityChange, FieldChange, count_changes, diff_items, dump
-from cadee.graph import build_graph
+from cadee.graph import ArchitectureGraph, build_graph
 from cadee.model import Blueprint
 from cadee.rules import Rule
 
@@ -46,6 +46,7 @@ __all__ = [
     "FieldChange",
     "FindingChange",
     "FindingsDelta",
+    "Fix",
     "Highlight",
     "Neighbourhood",
     "Node",
@@ -54,6 +55,18 @@ __all__ = [
     "Touched",
     "diff_blueprints",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A finding the change must fix or waive before it can merge."""
+
+    finding: Finding
+    #: True when the new side's configuration hides it (hidden by configuration).
+    hidden: bool
+    #: Who may approve a waiver of it: the effective approvers of its target who do not
+    #: own the target (WVR003); empty for WVR findings, which cannot be waived.
+    waiver_approvers: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +93,8 @@ class BlueprintDiff:
     hidden: list[Finding] = field(default_factory=list)
     #: Systems whose id changed (the old side is compared under the new ids).
     renames: list[Rename] = field(default_factory=list)
+    #: What to fix or waive: the active findings the change introduced, then the hidden ones.
+    fixes: list[Fix] = field(default_factory=list)
 
     @property
     def weakened(self) -> list[ControlChange]:
@@ -141,7 +156,8 @@ def diff_blueprints(
             under_old = check(new, old_options, old_set, graph=new_graph)
             hidden = _hidden(findings_delta(old_report.findings, under_old.findings), new_report.findings)
     changes = _with_renames(diff_items(old, new), renames, new)
-    highlights = find_highlights(old_graph, new_graph, changes, renames) if changes else []
+    delta = findings_delta(old_report.findings, new_report.findings)
+    highlights = find_highlights(old_graph, new_graph, changes, renames, as_of) if changes else []
     return BlueprintDiff(
         old_source=old.path,
         new_source=new.path,
@@ -151,13 +167,36 @@ def diff_blueprints(
         as_of=as_of,
         changes=changes,
         highlights=highlights,
-        findings=findings_delta(old_report.findings, new_report.findings),
+        findings=delta,
         approvals=required_approvers(changes, old_graph, new_graph),
         neighbourhood=neighbourhood(changes, old_graph, new_graph),
         controls=controls,
         hidden=hidden,
         renames=renames,
+        fixes=_fixes(new_graph, [*delta.introduced("info")], hidden),
     )
+
+
+def _fixes(graph: ArchitectureGraph, introduced: list[Finding], hidden: list[Finding]) -> list[Fix]:
+    from cadee.rules.wvr003_waiver_self_approval import target_owners
+
+    def approvers(finding: Finding) -> tuple[str, ...]:
+        if finding.rule.startswith("WVR"):
+            return ()
+        target = finding.target
+        people: list[str] = []
+        ends = [i.from_ for i in graph.blueprint.integrations if i.id == target]
+        ends += [i.to for i in graph.blueprint.integrations if i.id == target]
+        for sid in [target, *ends]:
+            system = graph.systems.get(sid)
+            if system is not None:
+                people += graph.effective_approvers(system)
+        if not people:
+            people = list(graph.blueprint.meta.approvers or [])
+        owners = set(target_owners(graph, target))
+        return tuple(p for p in dict.fromkeys(people) if p not in owners)
+
+    return [*(Fix(f, False, approvers(f)) for f in introduced), *(Fix(f, True, approvers(f)) for f in hidden)]
 
 
 def _with_renames(changes: list[EntityChange], renames: list[Rename], new: Blueprint) -> list[EntityChange]:

@@ -32,7 +32,8 @@ the text and Markdown reports list them)::
                     "target": "<rule id or setting>", "old": "...", "new": "...",
                     "weakened": true, "reason": "..."}],
       "hidden": [F],                        # hidden by configuration (see cadee.diff)
-      "renames": [{"old": "<id>", "new": "<id>", "shared_edges": 5, "edges": 5}]
+      "renames": [{"old": "<id>", "new": "<id>", "shared_edges": 5, "edges": 5}],
+      "fixes": [F + {"hidden": false, "waiver_approvers": ["<owner id>"]}]   # what to fix or waive
     }
 
 ``F`` is a finding as in ``cadee validate --format json`` (``rule``, ``name``,
@@ -85,6 +86,14 @@ MARKER = "<!-- cadee-diff -->"
 #: Markdown caps: GitHub comments hold at most 65,536 characters.
 MAX_DETAILS = 60
 MAX_UNCHANGED = 30
+#: GitHub's limit on a comment body, in characters.
+MAX_COMMENT = 65_536
+#: Above this the comment is the summary alone (room for the job's own note).
+_COMPACT_ABOVE = 60_000
+#: Lines a list of the compact summary shows before "and N more".
+_COMPACT_ITEMS = 40
+#: Fixes listed under "What to do".
+_MAX_FIXES = 20
 _VALUE_LIMIT = 160
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _CHANGE_MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -265,6 +274,8 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
         "hidden": [_finding_dict(f) for f in diff.hidden],
         "renames": [{"old": r.old, "new": r.new, "shared_edges": r.shared, "edges": r.total}
                     for r in diff.renames],
+        "fixes": [{**_finding_dict(f.finding), "hidden": f.hidden, "waiver_approvers": list(f.waiver_approvers)}
+                  for f in diff.fixes],
     }
 
 
@@ -517,7 +528,80 @@ def render_markdown(diff: BlueprintDiff) -> str:
             lines += _details_md(change)
         if len(changes) > MAX_DETAILS:
             lines.append(f"… and {len(changes) - MAX_DETAILS} more (see `cadee diff --format json`).")
-    return "\n".join(lines) + "\n"
+    lines += _todo_md(diff)
+    text = "\n".join(lines) + "\n"
+    return text if len(text) <= _COMPACT_ABOVE else _compact_markdown(diff)
+
+
+def _owner_md(diff: BlueprintDiff, owner: str) -> str:
+    group = next((g for g in diff.approvals.groups if g.owner == owner), None)
+    name = group.name if group is not None and group.name else None
+    return f"**{markdown(name)}** ({markdown_code(owner)})" if name else markdown_code(owner)
+
+
+def _todo_md(diff: BlueprintDiff) -> list[str]:
+    """The closing section of the comment: who must approve, what to fix or waive."""
+    steps: list[str] = []
+    if diff.approvals.groups:
+        steps.append("- Needs approval from " + ", ".join(_owner_md(diff, g.owner) for g in diff.approvals.groups)
+                     + ".")
+    if diff.weakened:
+        steps.append(f"- Restore the {plural(len(diff.weakened), 'weakened control')} or have the configuration "
+                     "change approved by the blueprint's approvers.")
+    for fix in diff.fixes[:_MAX_FIXES]:
+        finding = fix.finding
+        what = f"Fix {markdown_code(finding.rule)} on {markdown_code(finding.target)}"
+        if fix.hidden:
+            what += " (hidden by configuration)"
+        if finding.rule.startswith("WVR"):
+            steps.append(f"- {what} (waiver findings cannot be waived).")
+        elif fix.waiver_approvers:
+            people = " or ".join(_owner_md(diff, p) for p in fix.waiver_approvers)
+            steps.append(f"- {what} or add a waiver approved by {people}.")
+        else:
+            steps.append(f"- {what} or add a waiver approved by someone who does not own "
+                         f"{markdown_code(finding.target)}.")
+    if len(diff.fixes) > _MAX_FIXES:
+        steps.append(f"- … and {len(diff.fixes) - _MAX_FIXES} more findings to fix or waive.")
+    if not steps:
+        return []
+    return ["", "#### What to do", "", *steps]
+
+
+def _compact_markdown(diff: BlueprintDiff) -> str:
+    """The comment when the full report would not fit: summary, highlights, new findings,
+    approvers and what to do, each list capped; no diagram, no details."""
+
+    def capped(items: list[str], what: str) -> list[str]:
+        shown = items[:_COMPACT_ITEMS]
+        if len(items) > _COMPACT_ITEMS:
+            shown.append(f"- … and {len(items) - _COMPACT_ITEMS} more {what}")
+        return shown
+
+    lines = [MARKER, f"### Architecture diff: {markdown(diff.title)}", ""]
+    lines.append(f"**{markdown(summary_line(diff))}**")
+    lines += ["", f"{markdown_code(diff.old_source)} → {markdown_code(diff.new_source)} · as of "
+                  f"{diff.as_of.isoformat()}",
+              "", "The full report is too large for a comment; this is its summary. Run "
+                  "`cadee diff --format markdown` (or `--format json`) for all of it."]
+    if diff.controls:
+        lines += ["", f"#### Configuration and rules ({len(diff.controls)})", ""]
+        lines += capped([f"- {'**controls weakened** ' if c.weakened else ''}{markdown_code(c.target)}: "
+                         f"{markdown(c.reason)}" for c in diff.controls], "control changes")
+    if diff.highlights:
+        lines += ["", f"#### Risk highlights ({len(diff.highlights)})", ""]
+        lines += capped([f"- **{h.kind}** {markdown_code(h.target)}: {markdown(h.reason)}" for h in diff.highlights],
+                        "highlights")
+    introduced = [f.finding for f in diff.fixes]
+    if introduced:
+        lines += ["", f"#### Findings to fix or waive ({len(introduced)})", ""]
+        lines += capped([_finding_md(f) for f in introduced], "findings")
+    todo = _todo_md(diff)
+    lines += todo
+    text = "\n".join(lines) + "\n"
+    if len(text) > MAX_COMMENT:  # never reached with the caps above; a last guard all the same
+        text = text[: MAX_COMMENT - 200].rsplit("\n", 1)[0] + "\n\n… (cut to fit a comment)\n"
+    return text
 
 
 def render_invalid_markdown(sides: Sequence[InvalidSide]) -> str:
