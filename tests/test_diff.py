@@ -229,6 +229,7 @@ def test_markdown_layout(in_repo: None, capsys: pytest.CaptureFixture[str]) -> N
         "#### Required approvers (3)",
         "#### Changed neighbourhood",
         "#### Changes (7)",
+        "#### What to do",
     ]
     assert md.count("<details>") == md.count("</details>") == 7  # one per change; no unchanged findings
     diagram = md[md.index("```mermaid\n") + 11 : md.index("\n```", md.index("```mermaid"))]
