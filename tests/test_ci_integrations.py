@@ -229,7 +229,7 @@ class TestActionSteps:
         code, output, outputs = run_action(checkout, runner_python, workspace, paths="architecture")
         assert code == 1, output
         assert re.search(r"^::error file=architecture/pilot\.yaml,line=\d+,col=\d+,title=FBK001 ai-fallback-to-human::", output, re.M)
-        assert "cadee: 1 blueprint failed: 17 errors, 15 warnings, 0 info, 0 waived in 2 blueprints" in output
+        assert "cadee: 1 blueprint failed: 17 errors, 17 warnings, 0 info, 0 waived in 2 blueprints" in output
         assert outputs == {"sarif-file": "cadee.sarif", "exit-code": "1"}
         sarif = json.loads((workspace / "cadee.sarif").read_text(encoding="utf-8"))
         uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
@@ -248,6 +248,14 @@ class TestActionSteps:
         assert "cadee: passed: 0 errors, 0 warnings, 0 info, 0 waived in 1 blueprint" in output
         assert outputs == {"sarif-file": "out/cadee.sarif", "exit-code": "0"}
         assert json.loads((workspace / "out" / "cadee.sarif").read_text(encoding="utf-8"))["runs"][0]["results"] == []
+
+    def test_empty_paths_validate_the_root(self, checkout: Path, runner_python: Path, tmp_path: Path) -> None:
+        workspace = make_project(tmp_path / "ws")
+        (workspace / "architecture" / "pilot.yaml").unlink()
+        code, output, outputs = run_action(checkout, runner_python, workspace, paths="")
+        assert "Missing argument" not in output
+        assert code == 0, output
+        assert outputs["exit-code"] == "0"
 
     def test_paths_are_never_globbed_or_injected(self, checkout: Path, runner_python: Path, tmp_path: Path) -> None:
         workspace = make_project(tmp_path / "ws")
@@ -288,7 +296,7 @@ class TestPreCommitHook:
         output = failing.stdout + failing.stderr
         assert failing.returncode == 1, output
         assert "cadee validate" in output and "Failed" in output
-        assert "architecture/pilot.yaml:123:5: FBK001 error" in output
+        assert "architecture/pilot.yaml:126:5: FBK001 error" in output
         assert "architecture/passing.yaml: no findings" in output
         assert "catalog/owners.yaml" not in output, "include-only catalogs are never validated alone"
 
