@@ -511,7 +511,7 @@ def test_cli_writes_the_pack_and_exits_0_with_findings(tmp_path: Path, capsys: p
     code, stdout, err = _run(capsys, str(REPO / EXAMPLES["northwind-pilot"]), "--out", str(out),
                              "--format", "md,dot", "--as-of", "2026-06-01")
     assert code == 0, err
-    assert "17 errors" in stdout and "brief.md" in stdout
+    assert "19 errors" in stdout and "brief.md" in stdout
     assert {"brief.md", "README.md", "maps/full.dot", ".cadee-render"} <= set(_snapshot(out))
     assert "maps/full.svg" not in _snapshot(out)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pack.")]  # no leftovers

@@ -213,32 +213,26 @@ def _blobs(revision: _Revision, oids: Sequence[str], what: str) -> dict[str, byt
     return blobs
 
 
-def _includes(data: bytes, shown: str, limits: Limits) -> list[str]:
-    """The files a file refers to: its include list and its KPIs' measurements files
-    (relative to the file); nothing for a broken file (the loader reports it)."""
-    has_include = b"include" in data and _INCLUDE_KEY.search(data) is not None
-    if not has_include and b"measurements_file" not in data:  # most files refer to nothing
-        return []
+def _includes(data: bytes, shown: str, limits: Limits) -> tuple[list[str], list[str]]:
+    """The include list of a file and the measurements files its KPIs name, or nothing
+    (the loader reports broken files)."""
+    if not _INCLUDE_KEY.search(data) and b"measurements_file" not in data:  # most files name none
+        return [], []
     raw, _ = load_yaml(data, shown, limits)
     if not isinstance(raw, YMap):
-        return []
-    found: list[str] = []
+        return [], []
     includes = raw.get("include")
-    if isinstance(includes, YSeq):
-        found += [target for target in includes if isinstance(target, str)]
     kpis = raw.get("kpis")
-    if isinstance(kpis, YSeq):
-        for kpi in kpis:
-            target = kpi.get("measurements_file") if isinstance(kpi, YMap) else None
-            if isinstance(target, str):
-                found.append(target)
-    return found
+    files = [kpi.get("measurements_file") for kpi in kpis if isinstance(kpi, YMap)] if isinstance(kpis, YSeq) else []
+    return ([target for target in includes if isinstance(target, str)] if isinstance(includes, YSeq) else [],
+            [target for target in files if isinstance(target, str)])
 
 
 def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits, what: str) -> None:
     """Write the top file and everything it includes, at the revision, under ``root``."""
     pending = [top_path]
     seen: set[str] = set()
+    data_files: set[str] = set()  # measurements files: written, never parsed
     while pending and len(seen) <= limits.max_include_files + 1:
         batch = [p for p in dict.fromkeys(pending) if p not in seen]
         pending = []
@@ -266,13 +260,18 @@ def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits,
                     pending.append(followed)
                 continue
             target.write_bytes(data)
+            if path in data_files:
+                continue
             folder = posixpath.dirname(path)
-            for include in _includes(data, path, limits):
+            includes, measurements = _includes(data, path, limits)
+            for include in (*includes, *measurements):
                 if "\x00" in include or posixpath.isabs(include) or not include.strip():
                     continue
                 followed = posixpath.normpath(posixpath.join(folder, include))
                 if not followed.startswith("../") and followed != "..":
                     pending.append(followed)
+                    if include in measurements and include not in includes:
+                        data_files.add(followed)
 
 
 def repository_path(side: Side) -> str:
