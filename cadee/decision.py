@@ -8,6 +8,7 @@ leadership brief all read the same :class:`Evaluation`, so they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -54,7 +55,8 @@ class Side:
     def of(points: Sequence[MeasuredValue]) -> Side:
         if not points:
             return Side(0, None, None)
-        return Side(len(points), sum(p.value for p in points) / len(points), points[-1].value)
+        # fsum is exactly rounded: the same mean on every Python (3.12's sum() compensates, 3.11's does not).
+        return Side(len(points), math.fsum(p.value for p in points) / len(points), points[-1].value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-# The one shortener lives in cadee/text.py. Built-in rules and the pack engine
-# (cadee/rules/, cadee/packs/) still import it from here: drop this import once
-# they import cadee.text.
-from cadee.text import shorten as shorten
-
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 #: Lower rank = more severe; used for --fail-on comparisons and sorting.

@@ -126,6 +126,8 @@ def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any, root: ty
         bound = problem.get("ctx", {})
         op, limit = (">", bound.get("gt")) if kind == "greater_than" else (">=", bound.get("ge"))
         return f"`{key}` must be {op} {limit}"
+    if kind == "too_short":
+        return f"`{key}` must hold at least {problem.get('ctx', {}).get('min_length', 1)} item"
     # Custom errors (null value, version, dates, numbers) carry safe messages.
     return f"`{key}`: {problem['msg']}" if isinstance(key, str) and key else str(problem["msg"])
 

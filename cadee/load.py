@@ -500,6 +500,13 @@ class _References:
                 ref(system, f"fallback[{index}]", step.to, system_ids, "system")
             if system.observability is not None:
                 ref(system, "observability.oncall", system.observability.oncall, owners, "owner")
+            for index, needed in enumerate(system.needs or []):
+                if needed == system.id:
+                    self.at(system, raw_items.get(id(system)), f"needs[{index}]",
+                            f"system '{system.id}' needs itself; list only the other systems "
+                            "it cannot work without")
+                else:
+                    ref(system, f"needs[{index}]", needed, system_ids, "system")
         for integration in blueprint.integrations:
             ref(integration, "from", integration.from_, system_ids, "system")
             ref(integration, "to", integration.to, system_ids, "system")
@@ -516,6 +523,20 @@ class _References:
                         f"gate '{gate.id}' has a trigger but names no `kpi` to evaluate it on")
         for approval in blueprint.approvals:
             ref(approval, "by", approval.by, owners, "owner")
+        channels = {s.id for s in blueprint.systems if s.kind == "channel"}
+        for service in blueprint.services:
+            raw_service = raw_items.get(id(service))
+            ref(service, "owner", service.owner, owners, "owner")
+            for index, channel in enumerate(service.channels):
+                placeholder = channel in systems and id(systems[channel]) in self.loader.placeholders
+                if channel in systems and channel not in channels and not placeholder:
+                    self.at(service, raw_service, f"channels[{index}]",
+                            f"'{channel}' is a system of kind {systems[channel].kind}; "
+                            "a service's channels must be systems of kind channel")
+                elif channel not in system_ids:
+                    ref(service, f"channels[{index}]", channel, channels, "channel")
+            for index, required in enumerate(service.requires or []):
+                ref(service, f"requires[{index}]", required, system_ids, "system")
         for waiver in blueprint.waivers:
             ref(waiver, "approved_by", waiver.approved_by, owners, "owner")
             if self.loader.known_rules is not None and waiver.rule not in self.loader.known_rules:
@@ -523,7 +544,8 @@ class _References:
 
     def unique_ids(self, blueprint: Blueprint) -> None:
         seen: dict[str, Item] = {}
-        for key in ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates"):
+        for key in ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates",
+                    "services"):
             for item in getattr(blueprint, key):
                 item_id: str = item.id
                 first = seen.get(item_id)

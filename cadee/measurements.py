@@ -16,7 +16,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from cadee.diagnostics import byte_position, shorten
+from cadee.diagnostics import byte_position
+from cadee.text import plural, shorten
 
 __all__ = ["CsvProblem", "CsvRow", "parse_measurements_csv"]
 
@@ -192,8 +193,8 @@ def parse_measurements_csv(data: bytes) -> tuple[list[CsvRow], list[CsvProblem]]
         if any(f.bad for f in record):
             continue
         if len(record) != len(header):
-            count = f"{len(record)} field" + ("" if len(record) == 1 else "s")
-            problems.append(CsvProblem(first.line, first.column, f"the row has {count}; the header has {len(header)}"))
+            problems.append(CsvProblem(first.line, first.column,
+                                       f"the row has {plural(len(record), 'field')}; the header has {len(header)}"))
             continue
         date = _date(record[0], problems)
         value = _value(record[1], problems)

@@ -277,6 +277,10 @@ class System(Item):
     vendor: OptStr = None
     fallback: Annotated[list[FallbackEntry] | None, NotNull] = None
     observability: Annotated[Observability | None, NotNull] = None
+    needs: IdList = None
+    """Hard runtime dependencies: this system does not work while one of them is down (spec 1.1 C1)."""
+    recovery_minutes: Annotated[int | None, NotNull, Field(ge=1)] = None
+    """The system's recovery time objective, in minutes (spec 1.1 C1)."""
 
     @property
     def is_system_of_record(self) -> bool:
@@ -384,6 +388,22 @@ class Approval(Item):
     note: OptStr = None
 
 
+class Service(Item):
+    """A business service the channels deliver (spec 1.1 C1)."""
+
+    id: Id
+    name: str
+    owner: OptId = None
+    channels: Annotated[list[Id], Field(min_length=1)]
+    """Systems of kind `channel` through which the service is delivered."""
+    requires: IdList = None
+    """Systems one channel must reach for the service to be delivered (e.g. core banking)."""
+    critical: Annotated[bool, NotNull] = False
+    """A critical or important function in DORA's sense (rule ARC008)."""
+    tolerance_minutes: Annotated[int | None, NotNull, Field(ge=1)] = None
+    """The longest disruption the bank tolerates, in minutes."""
+
+
 class Waiver(Item):
     """An accepted, time-boxed exception to a rule (spec section 8)."""
 
@@ -417,6 +437,7 @@ class Document(Strict):
     gates: Annotated[list[Gate] | None, NotNull] = None
     waivers: Annotated[list[Waiver] | None, NotNull] = None
     approvals: Annotated[list[Approval] | None, NotNull] = None
+    services: Annotated[list[Service] | None, NotNull] = None
 
     @field_validator("cadee")
     @classmethod
@@ -435,6 +456,7 @@ LIST_FIELDS: dict[str, type[Item]] = {
     "gates": Gate,
     "waivers": Waiver,
     "approvals": Approval,
+    "services": Service,
 }
 
 
@@ -476,6 +498,7 @@ class Blueprint:
     gates: list[Gate] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
     #: Every measurement of each KPI (inline and from its CSV file), by KPI id, sorted by date.
     measurements: dict[str, list[MeasuredValue]] = field(default_factory=dict)

@@ -45,6 +45,9 @@ __all__ = [
     "PathStep",
     "Scenario",
     "Score",
+    "ServiceOutcome",
+    "ServiceScore",
+    "ServiceSummary",
     "Simulator",
     "Status",
     "TooManyScenarios",
@@ -210,14 +213,89 @@ class Score:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceScore:
+    """Counts over (scenario, service) pairs: the share in which the service is delivered.
+
+    With no pair at all (no service, or no scenario) the share is 1.
+    """
+
+    pairs: int
+    delivered: int
+
+    @property
+    def share(self) -> float:
+        return self.delivered / self.pairs if self.pairs else 1.0
+
+    @property
+    def percent(self) -> float:
+        return self.delivered * 100 / self.pairs if self.pairs else 100.0
+
+    @property
+    def exact(self) -> Fraction:
+        return Fraction(self.delivered, self.pairs) if self.pairs else Fraction(1)
+
+    def below(self, threshold: Fraction) -> bool:
+        """True when the delivered share is lower than ``threshold`` (a share in [0, 1])."""
+        return self.exact < threshold
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceOutcome:
+    """One business service in one scenario (spec 1.1 C2).
+
+    ``delivered``: one of its channels is not lost and reaches every system
+    it requires through systems that are up. A disrupted service's
+    ``expected_minutes`` is the largest ``recovery_minutes`` among the failed
+    systems (``None``: unknown, some failed system has none); it ``breaches``
+    when that is unknown or above its tolerance (always, without one).
+    """
+
+    service: str
+    delivered: bool
+    #: The first channel (in the service's order) that delivers it.
+    channel: str | None = None
+    #: Disrupted: every channel is lost.
+    channels_lost: bool = False
+    #: Disrupted: required systems that no channel that is not lost reaches.
+    unreached: tuple[str, ...] = ()
+    expected_minutes: int | None = None
+    tolerance_minutes: int | None = None
+    critical: bool = False
+
+    @property
+    def breach(self) -> bool:
+        if self.delivered:
+            return False
+        if self.expected_minutes is None or self.tolerance_minutes is None:
+            return True
+        return self.expected_minutes > self.tolerance_minutes
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
-    """Every channel's outcome for one set of failed systems."""
+    """Every channel's and every service's outcome for one set of failed systems."""
 
     failed: tuple[str, ...]
     channels: tuple[ChannelOutcome, ...]
     #: Failed systems whose redundancy is 2 or more: simulated as every
     #: instance down, which a single fault would not cause.
     redundant: tuple[str, ...] = ()
+    #: Systems down because they need a down system (``needs``), not failed themselves.
+    down: tuple[str, ...] = ()
+    services: tuple[ServiceOutcome, ...] = ()
+
+    @property
+    def disrupted(self) -> tuple[str, ...]:
+        return tuple(s.service for s in self.services if not s.delivered)
+
+    @property
+    def breached(self) -> tuple[str, ...]:
+        return tuple(s.service for s in self.services if s.breach)
+
+    @property
+    def service_score(self) -> ServiceScore:
+        delivered = sum(1 for s in self.services if s.delivered)
+        return ServiceScore(pairs=len(self.services), delivered=delivered)
 
     def with_status(self, status: Status) -> tuple[str, ...]:
         return tuple(c.channel for c in self.channels if c.status == status)
@@ -261,6 +339,27 @@ class Impact:
     served_count: int
     degraded_count: int
     lost_count: int
+    #: Services disrupted here that are delivered with nothing failed.
+    services: tuple[str, ...] = ()
+    #: Of those, the ones whose tolerance the failure breaches.
+    breached: tuple[str, ...] = ()
+    #: The expected disruption (largest recovery time of the failed systems); None: unknown.
+    expected_minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSummary:
+    """One service over an N-1 or N-2 analysis."""
+
+    service: str
+    critical: bool
+    tolerance_minutes: int | None
+    #: Delivered with nothing failed.
+    baseline_delivered: bool
+    #: Scenarios that disrupt it while it is delivered with nothing failed, in scenario order.
+    disrupted_by: tuple[tuple[str, ...], ...]
+    #: Of those, the ones that breach its tolerance.
+    breached_by: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +382,8 @@ class Analysis:
     include_redundant: bool = False
     #: N-1 only: systems left out because their redundancy is 2 or more.
     skipped_redundant: tuple[str, ...] = field(default=())
+    services: tuple[ServiceSummary, ...] = ()
+    service_score: ServiceScore = ServiceScore(0, 0)
 
 
 def suggest_system(graph: ArchitectureGraph | Blueprint, name: str) -> str | None:
@@ -321,6 +422,45 @@ def _unique(values: Iterable[int]) -> list[int]:
 _Resolution = tuple[int, tuple[int, ...]] | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Service:
+    id: str
+    channels: tuple[int, ...]
+    requires: tuple[int, ...]
+    critical: bool
+    tolerance: int | None
+
+
+def _breaches(expected: int | None, tolerance: int | None) -> bool:
+    """A disruption breaches when its expected length is unknown or above the tolerance (or there is none)."""
+    return expected is None or tolerance is None or expected > tolerance
+
+
+_Evaluation = tuple[dict[int, int], dict[int, bool]]
+
+
+def _interacts(
+    failed: Sequence[int],
+    statuses: dict[int, int],
+    delivered: dict[int, bool],
+    singles: dict[int, _Evaluation],
+    base: Sequence[int],
+    base_delivered: Sequence[bool],
+) -> bool:
+    """Whether failing ``failed`` together is worse than failing each alone
+    (clarification 17): some channel's status is strictly worse (served <
+    degraded < lost) than with each one alone, or some service is disrupted
+    together and delivered with each one alone."""
+    alone = [singles[i] for i in failed]
+    for position, status in statuses.items():
+        if all(status > single[0].get(position, base[position]) for single in alone):
+            return True
+    for k, now in delivered.items():
+        if not now and all(single[1].get(k, base_delivered[k]) for single in alone):
+            return True
+    return False
+
+
 class Simulator:
     """A blueprint compiled for repeated scenarios: integer ids, adjacency lists
     in integration declaration order, fallback lists in preference order."""
@@ -352,12 +492,30 @@ class Simulator:
             for target in targets:
                 incoming[target].append(source)
         self.predecessors: list[list[int]] = incoming
+        #: Reverse ``needs``: the systems that go down with each system.
+        self.needed_by: list[list[int]] = [[] for _ in systems]
+        for i, s in enumerate(systems):
+            for needed in _unique(index[n] for n in (s.needs or ()) if n in index):
+                if needed != i:
+                    self.needed_by[needed].append(i)
+        self.recovery: list[int | None] = [s.recovery_minutes for s in systems]
+        self.services: list[_Service] = [
+            _Service(
+                service.id,
+                tuple(_unique(index[c] for c in service.channels if c in index)),
+                tuple(_unique(index[r] for r in (service.requires or ()) if r in index)),
+                service.critical,
+                service.tolerance_minutes,
+            )
+            for service in blueprint.services
+        ]
         #: Work (edges examined) one scenario may spend on per-channel searches
         #: before switching to two whole-graph backward searches: a scenario
         #: never costs more than a few passes over the graph, however many
         #: channels it affects.
         self.budget = 2 * (len(self.ids) + sum(len(t) for t in self.adjacency)) + 64
         self._baseline: tuple[list[int], list[list[int]]] | None = None
+        self._services_base: tuple[list[bool], list[list[int]]] | None = None
 
     # -- ids ---------------------------------------------------------------------
 
@@ -578,16 +736,132 @@ class Simulator:
             node = previous
         return tuple(reversed(reversed_steps))
 
+    # -- needs and services ----------------------------------------------------------
+
+    def _down(self, failed: Iterable[int]) -> set[int]:
+        """The failed systems plus, repeatedly, every system that needs a down one."""
+        down = set(failed)
+        stack = list(down)
+        needed_by = self.needed_by
+        while stack:
+            for dependant in needed_by[stack.pop()]:
+                if dependant not in down:
+                    down.add(dependant)
+                    stack.append(dependant)
+        return down
+
+    def _expected(self, failed: Iterable[int]) -> int | None:
+        """The largest recovery time among the failed systems; None when one has none."""
+        largest = 0
+        for i in failed:
+            minutes = self.recovery[i]
+            if minutes is None:
+                return None
+            largest = max(largest, minutes)
+        return largest
+
+    def _reach(self, channel: int, down: Collection[int], cache: dict[int, _Resolution]) -> set[int]:
+        """Every system the traversal from ``channel`` reaches (empty when the channel is down)."""
+        if channel in down:
+            return set()
+        adjacency = self.adjacency
+        seen = {channel}
+        queue = [channel]
+        head = 0
+        while head < len(queue):
+            u = queue[head]
+            head += 1
+            for v in adjacency[u]:
+                if v in down:
+                    resolution = self._resolved(v, down, cache)
+                    if resolution is None:
+                        continue
+                    v = resolution[0]
+                if v not in seen:
+                    seen.add(v)
+                    queue.append(v)
+        return seen
+
+    def _not_lost(self, reached: set[int]) -> bool:
+        ai, desk = self.ai, self.desk
+        return any(ai[x] or desk[x] for x in reached)
+
+    def _service(
+        self,
+        service: _Service,
+        down: Collection[int],
+        cache: dict[int, _Resolution],
+        reaches: dict[int, set[int]],
+    ) -> tuple[int | None, bool, tuple[int, ...]]:
+        """(the delivering channel or None, every channel lost, required systems no live channel reaches)."""
+        unreached = set(service.requires)
+        live = False
+        for channel in service.channels:
+            reached = reaches.get(channel)
+            if reached is None:
+                reached = reaches[channel] = self._reach(channel, down, cache)
+            if not reached or not self._not_lost(reached):
+                continue
+            live = True
+            if all(r in reached for r in service.requires):
+                return channel, False, ()
+            unreached.difference_update(reached)
+        return None, not live, tuple(r for r in service.requires if r in unreached)
+
+    def _service_baseline(self) -> tuple[list[bool], list[list[int]]]:
+        """Services delivered with nothing failed, and for each system the
+        services whose channels' traversals reach it (only failures among
+        those can change a service)."""
+        if self._services_base is None:
+            delivered: list[bool] = []
+            readers: list[list[int]] = [[] for _ in self.ids]
+            reaches: dict[int, set[int]] = {}
+            nothing: set[int] = set()
+            for k, service in enumerate(self.services):
+                delivered.append(self._service(service, nothing, {}, reaches)[0] is not None)
+                touched: set[int] = set()
+                for channel in service.channels:
+                    if channel not in reaches:
+                        reaches[channel] = self._reach(channel, nothing, {})
+                    touched |= reaches[channel]
+                touched.update(service.requires)
+                for system in touched:
+                    readers[system].append(k)
+            self._services_base = (delivered, readers)
+        return self._services_base
+
     # -- scenarios -----------------------------------------------------------------
 
     def scenario(self, failed: Iterable[str]) -> Scenario:
-        """Every channel's outcome when ``failed`` systems are down."""
+        """Every channel's and service's outcome when ``failed`` systems are down."""
         indexes = self._failed_indexes(failed)
-        failed_set = set(indexes)
+        down = self._down(indexes)
         cache: dict[int, _Resolution] = {}
-        outcomes = tuple(self._trace(c, failed_set, cache) for c in self.channels)
+        outcomes = tuple(self._trace(c, down, cache) for c in self.channels)
         redundant = tuple(self.ids[i] for i in indexes if self.redundancy[i] >= 2)
-        return Scenario(tuple(self.ids[i] for i in indexes), outcomes, redundant)
+        expected = self._expected(indexes)
+        reaches: dict[int, set[int]] = {}
+        services = []
+        for service in self.services:
+            channel, all_lost, unreached = self._service(service, down, cache, reaches)
+            delivered = channel is not None
+            services.append(ServiceOutcome(
+                service.id,
+                delivered,
+                channel=self.ids[channel] if channel is not None else None,
+                channels_lost=all_lost,
+                unreached=tuple(self.ids[r] for r in unreached),
+                expected_minutes=None if delivered else expected,
+                tolerance_minutes=service.tolerance,
+                critical=service.critical,
+            ))
+        return Scenario(
+            tuple(self.ids[i] for i in indexes),
+            outcomes,
+            redundant,
+            down=tuple(self.ids[i] for i in sorted(down.difference(indexes))),
+            services=tuple(services),
+        )
 
     def _baseline_statuses(self) -> tuple[list[int], list[list[int]]]:
         """Statuses with nothing failed, and for each system the channel
@@ -604,6 +878,39 @@ class Simulator:
             self._baseline = (statuses, readers)
         return self._baseline
 
+    def _evaluate(self, failed: Sequence[int]) -> tuple[dict[int, int], dict[int, bool]]:
+        """One scenario against the baseline: the status of every channel (by
+        position) and whether each service is delivered (by index), for the
+        channels and services a down system could change; the others are as
+        with nothing failed."""
+        channels = self.channels
+        _, readers = self._baseline_statuses()
+        _, service_readers = self._service_baseline()
+        down = self._down(failed)
+        affected: set[int] = set()
+        affected_services: set[int] = set()
+        for system in down:
+            affected.update(readers[system])
+            affected_services.update(service_readers[system])
+        cache: dict[int, _Resolution] = {}
+        budget = [self.budget]
+        everyone: list[int] | None = None
+        statuses: dict[int, int] = {}
+        for position in sorted(affected):
+            status = -1
+            if everyone is None:
+                status = self._status(channels[position], down, cache, budget=budget)
+            if status < 0:
+                if everyone is None:
+                    everyone = self._statuses_backward(down, cache)
+                status = everyone[position]
+            statuses[position] = status
+        delivered: dict[int, bool] = {}
+        reaches: dict[int, set[int]] = {}
+        for k in sorted(affected_services):
+            delivered[k] = self._service(self.services[k], down, cache, reaches)[0] is not None
+        return statuses, delivered
+
     def _analyse(
         self,
         kind: AnalysisKind,
@@ -616,35 +923,28 @@ class Simulator:
     ) -> Analysis:
         ids = self.ids
         channels = self.channels
-        base, readers = self._baseline_statuses()
+        base, _ = self._baseline_statuses()
+        base_delivered, _ = self._service_baseline()
         base_served = sum(1 for s in base if s == _SERVED)
         base_not_lost = sum(1 for s in base if s != _LOST)
-        rows: list[tuple[int, int, int, Impact]] = []
-        count = served_total = not_lost_total = 0
+        base_services = sum(base_delivered)
+        # N-2 lists a pair only when it is worse than both of its single failures (1.1 C2, clar. 17).
+        singles = {i: self._evaluate((i,)) for i in candidates} if kind == "n-2" else None
+        rows: list[tuple[int, int, int, int, Impact]] = []
+        disrupted_by: list[list[tuple[int, ...]]] = [[] for _ in self.services]
+        breached_by: list[list[tuple[int, ...]]] = [[] for _ in self.services]
+        count = served_total = not_lost_total = delivered_total = 0
         for failed in scenarios:
             ordinal = count
             count += 1
             if progress is not None and not count % _PROGRESS_EVERY:
                 progress(count, total)
-            failed_set = set(failed)
-            affected: set[int] = set()
-            for system in failed:
-                affected.update(readers[system])
+            statuses, delivered = self._evaluate(failed)
             served, not_lost = base_served, base_not_lost
             degraded_count = base_not_lost - base_served
             new_lost: list[int] = []
             new_degraded: list[int] = []
-            cache: dict[int, _Resolution] = {}
-            budget = [self.budget]
-            everyone: list[int] | None = None
-            for position in sorted(affected):
-                status = -1
-                if everyone is None:
-                    status = self._status(channels[position], failed_set, cache, budget=budget)
-                if status < 0:
-                    if everyone is None:
-                        everyone = self._statuses_backward(failed_set, cache)
-                    status = everyone[position]
+            for position, status in statuses.items():
                 before = base[position]
                 if status == before:
                     continue
@@ -655,31 +955,62 @@ class Simulator:
                     new_lost.append(position)
                 elif status == _DEGRADED and before == _SERVED:
                     new_degraded.append(position)
+            delivered_count = base_services
+            new_disrupted: list[int] = []
+            for k, now in delivered.items():
+                delivered_count += now - base_delivered[k]
+                if base_delivered[k] and not now:
+                    new_disrupted.append(k)
             served_total += served
             not_lost_total += not_lost
-            if new_lost or new_degraded:
+            delivered_total += delivered_count
+            expected = self._expected(failed)
+            breached = [k for k in new_disrupted if _breaches(expected, self.services[k].tolerance)]
+            for k in new_disrupted:
+                disrupted_by[k].append(failed)
+            for k in breached:
+                breached_by[k].append(failed)
+            if singles is not None and not _interacts(failed, statuses, delivered, singles, base, base_delivered):
+                continue
+            if new_lost or new_degraded or new_disrupted:
                 impact = Impact(
                     failed=tuple(ids[i] for i in failed),
-                    lost=tuple(ids[channels[p]] for p in new_lost),
-                    degraded=tuple(ids[channels[p]] for p in new_degraded),
+                    lost=tuple(ids[channels[p]] for p in sorted(new_lost)),
+                    degraded=tuple(ids[channels[p]] for p in sorted(new_degraded)),
                     served_count=served,
                     degraded_count=degraded_count,
                     lost_count=len(channels) - not_lost,
+                    services=tuple(self.services[k].id for k in new_disrupted),
+                    breached=tuple(self.services[k].id for k in breached),
+                    expected_minutes=expected,
                 )
-                rows.append((-len(new_lost), -len(new_degraded), ordinal, impact))
+                rows.append((-len(new_lost), -len(new_degraded), -len(new_disrupted), ordinal, impact))
         if progress is not None:
             progress(count, total)
-        rows.sort(key=lambda row: row[:3])
+        rows.sort(key=lambda row: row[:4])
+        summaries = tuple(
+            ServiceSummary(
+                service.id,
+                service.critical,
+                service.tolerance,
+                base_delivered[k],
+                tuple(tuple(ids[i] for i in f) for f in disrupted_by[k]),
+                tuple(tuple(ids[i] for i in f) for f in breached_by[k]),
+            )
+            for k, service in enumerate(self.services)
+        )
         return Analysis(
             kind=kind,
             channels=tuple(ids[c] for c in channels),
             candidates=tuple(ids[i] for i in candidates),
             scenarios=count,
             baseline=self.scenario(()),
-            impacts=tuple(row[3] for row in rows),
+            impacts=tuple(row[4] for row in rows),
             score=Score(pairs=count * len(channels), not_lost=not_lost_total, served=served_total),
             include_redundant=include_redundant,
             skipped_redundant=tuple(ids[i] for i in skipped),
+            services=summaries,
+            service_score=ServiceScore(pairs=count * len(self.services), delivered=delivered_total),
         )
 
     def n_minus_1(self, include_redundant: bool = False, progress: Progress | None = None) -> Analysis:

@@ -187,7 +187,7 @@ class TestSarif:
         run_ = json.loads(out)["runs"][0]
         findings = json.loads(plain)["findings"]
         results = run_["results"]
-        assert len(results) == len(findings) == 34
+        assert len(results) == len(findings) == 38
         rules = run_["tool"]["driver"]["rules"]
         kinds = {}
         for result, finding in zip(results, findings, strict=True):
@@ -310,16 +310,16 @@ class TestJunit:
         assert all(c.get("classname") == PILOT for c in cases)
         failed = [c for c in cases if c.find("failure") is not None]
         assert suite.get("tests") == str(len(RULES))
-        assert suite.get("failures") == str(len(failed)) == "15"
+        assert suite.get("failures") == str(len(failed)) == "16"
         by_name = {c.get("name"): c for c in cases}
         fbk001 = by_name["FBK001 ai-fallback-to-human"].find("failure")
         assert fbk001 is not None
         assert fbk001.get("message", "").startswith(
-            "4 findings at or above 'error'; first: examples/northwind-pilot/blueprint.yaml:126:5: pilot-hosted-llm: "
+            "4 findings at or above 'error'; first: examples/northwind-pilot/blueprint.yaml:131:5: pilot-hosted-llm: "
         )
         body = (fbk001.text or "").splitlines()
         assert len(body) == 4
-        assert body[1].startswith(f"{PILOT}:134:5: pilot-onprem-llm: ")
+        assert body[1].startswith(f"{PILOT}:139:5: pilot-onprem-llm: ")
         # Warnings below the fail level are passing cases with their findings in system-out.
         fbk004 = by_name["FBK004 ai-call-timeout"]
         assert fbk004.find("failure") is None
@@ -417,9 +417,9 @@ class TestGithub:
         code, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "--format", "github")
         assert code == 1
         *commands, summary = out.splitlines()
-        assert summary == "cadee: 1 blueprint failed: 19 errors, 15 warnings, 0 info, 0 waived in 1 blueprint"
+        assert summary == "cadee: 1 blueprint failed: 23 errors, 15 warnings, 0 info, 0 waived in 1 blueprint"
         parsed = [parse_command(line) for line in commands]
-        assert [c for c, _, _ in parsed].count("error") == 19
+        assert [c for c, _, _ in parsed].count("error") == 23
         assert [c for c, _, _ in parsed].count("warning") == 15
         command, props, message = parsed[0]
         assert command == "warning"

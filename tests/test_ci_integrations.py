@@ -230,7 +230,7 @@ class TestActionSteps:
         assert code == 1, output
         assert re.search(r"^::error file=architecture/pilot\.yaml,line=\d+,col=\d+,title=FBK001 ai-fallback-to-human::", output, re.M)
         # As of today: the pilot's measurements are months old (EVD005), so no gate window holds data.
-        assert "cadee: 1 blueprint failed: 17 errors, 17 warnings, 0 info, 0 waived in 2 blueprints" in output
+        assert "cadee: 1 blueprint failed: 21 errors, 17 warnings, 0 info, 0 waived in 2 blueprints" in output
         assert outputs == {"sarif-file": "cadee.sarif", "exit-code": "1"}
         sarif = json.loads((workspace / "cadee.sarif").read_text(encoding="utf-8"))
         uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
@@ -297,7 +297,7 @@ class TestPreCommitHook:
         output = failing.stdout + failing.stderr
         assert failing.returncode == 1, output
         assert "cadee validate" in output and "Failed" in output
-        assert "architecture/pilot.yaml:126:5: FBK001 error" in output
+        assert "architecture/pilot.yaml:131:5: FBK001 error" in output
         assert "architecture/passing.yaml: no findings" in output
         assert "catalog/owners.yaml" not in output, "include-only catalogs are never validated alone"
 

@@ -371,3 +371,11 @@ def test_render_since_adds_what_changed_since_the_last_decision(
     capsys.readouterr()
     assert main(["render", str(path), "--out", str(out), "-f", "md", "--since", "no-such-tag"]) == 2
     assert "--since" in capsys.readouterr().err
+
+
+def test_means_are_exactly_rounded_on_every_python(in_repo: None) -> None:
+    # 3.11's sum() gives 67.50000000000001 for these measurements, 3.12's 67.5: fsum is exact.
+    blueprint = load_blueprint("examples/northwind-bank/blueprint.yaml").blueprint
+    assert blueprint is not None
+    [fcr, *_] = evaluate(blueprint, D(2026, 6, 1)).kpis
+    assert fcr.before.mean == 67.5

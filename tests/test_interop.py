@@ -148,7 +148,10 @@ def test_calm_export_maps_kinds_protocols_boundaries_and_metadata(flagship: Blue
     edge = relationships["deployed-in:nw-edge"]["relationship-type"]["deployed-in"]
     assert edge["container"] == "nw-edge"
     assert edge["nodes"] == [s.id for s in flagship.systems if s.boundary == "nw-edge"]
+    assert nodes["nw-ai-gateway"]["metadata"]["cadee"]["needs"] == ["nw-guardrails", "nw-sts"]
+    assert nodes["nw-ai-gateway"]["metadata"]["cadee"]["recovery_minutes"] == 30
     carried = document["metadata"]["cadee"]
+    assert [s["id"] for s in carried["services"]] == [s.id for s in flagship.services]
     assert carried["blueprint"]["owner"] == "nw-head-of-service"
     assert [o["id"] for o in carried["owners"]] == [o.id for o in flagship.owners]
 
@@ -197,7 +200,10 @@ def test_blueprint_to_backstage_to_blueprint_keeps_systems_integrations_owners_b
         return json.dumps(item, sort_keys=True)
 
     assert sorted(dumped(again.integrations), key=key) == sorted(dumped(original.integrations), key=key)
-    assert again.evidence == again.kpis == again.gates == again.waivers == []
+    assert again.evidence == again.kpis == again.gates == again.waivers == again.services == []
+    # needs travel in spec.dependsOn and come back as needs, not as integrations.
+    assert [s.needs for s in again.systems] == [s.needs for s in original.systems]
+    assert any(s.needs for s in original.systems)
 
 
 def test_backstage_export_is_a_well_formed_catalog(flagship: Blueprint) -> None:

@@ -496,3 +496,57 @@ def test_a_file_source_replaces_the_disk_and_the_parser(tmp_path: Path) -> None:
     assert ("catalog.yaml", 2, "unknown key 'nme'; did you mean 'name'?") in messages
     assert [p.rsplit("/", 1)[-1] for p in parsed] == ["blueprint.yaml", "catalog.yaml"]
     assert load_blueprint(top).valid  # the disk itself is fine
+
+
+# -- spec 1.1 C1: needs and business services ---------------------------------------------
+
+
+def test_needs_and_services_are_checked_in_stage_1(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent("""\
+        owners:
+          - {id: ops, name: Ops}
+        systems:
+          - {id: chat, kind: channel, needs: [chat, idp, idpp]}
+          - {id: idp, kind: identity-provider, recovery_minutes: 0}
+          - {id: core, kind: core-banking}
+        services:
+          - {id: s1, name: S, channels: [core, chatt], requires: [coer], owner: opz}
+          - {id: s2, name: S, channels: []}
+          - {id: core, name: S, channels: [chat]}
+        """)
+    errors = {where(e)[1:]: e.message for e in errors_of(write(tmp_path, "bp.yaml", text))}
+    assert errors == {
+        (8, 39, "systems[0].needs[0]"): "system 'chat' needs itself; list only the other systems it cannot work without",
+        (8, 50, "systems[0].needs[2]"): "unknown system 'idpp'; did you mean 'idp'?",
+        (9, 58, "systems[1].recovery_minutes"): "`recovery_minutes` must be >= 1",
+        (12, 34, "services[0].channels[0]"):
+            "'core' is a system of kind core-banking; a service's channels must be systems of kind channel",
+        (12, 40, "services[0].channels[1]"): "unknown channel 'chatt'; did you mean 'chat'?",
+        (12, 59, "services[0].requires[0]"): "unknown system 'coer'; did you mean 'core'?",
+        (12, 73, "services[0].owner"): "unknown owner 'opz'; did you mean 'ops'?",
+        (13, 33, "services[1].channels"): "`channels` must hold at least 1 item",
+        (14, 5, "services[2].id"): "duplicate id 'core': already defined at bp.yaml:10 (systems[2])",
+    }
+
+
+def test_included_files_may_hold_services(tmp_path: Path) -> None:
+    write(tmp_path, "services.yaml", """\
+        cadee: 1
+        services:
+          - {id: enquiry, name: Enquiry, channels: [chat], critical: true, tolerance_minutes: 60}
+        """)
+    path = write(tmp_path, "bp.yaml", HEAD + textwrap.dedent("""\
+        include: [services.yaml]
+        systems:
+          - {id: chat, kind: channel, needs: [idp], recovery_minutes: 30}
+          - {id: idp, kind: identity-provider}
+        services:
+          - {id: block, name: Card block, channels: [chat]}
+        """))
+    result = load_blueprint(path)
+    assert result.errors == []
+    assert result.blueprint is not None
+    assert [s.id for s in result.blueprint.services] == ["block", "enquiry"]
+    assert result.blueprint.services[1].location.file.endswith("services.yaml")
+    assert result.blueprint.systems[0].needs == ["idp"]
+    assert result.blueprint.services[0].critical is False

@@ -404,7 +404,7 @@ def test_every_document_carries_provenance() -> None:
     from cadee.render.model import provenance_of
 
     provenance = provenance_of(blueprint, "2026-06-01")
-    assert len(provenance.files) == 14  # 9 YAML files and 5 measurements files
+    assert len(provenance.files) == 15  # 10 YAML files and 5 measurements files
     assert ("catalog/identity.yaml", next(f.sha256 for f in blueprint.files if f.path.endswith("identity.yaml"))) in provenance.files
     for name in DOCUMENTS:
         text = files[f"{name}.md"].decode()
@@ -511,7 +511,7 @@ def test_cli_writes_the_pack_and_exits_0_with_findings(tmp_path: Path, capsys: p
     code, stdout, err = _run(capsys, str(REPO / EXAMPLES["northwind-pilot"]), "--out", str(out),
                              "--format", "md,dot", "--as-of", "2026-06-01")
     assert code == 0, err
-    assert "19 errors" in stdout and "brief.md" in stdout
+    assert "23 errors" in stdout and "brief.md" in stdout
     assert {"brief.md", "README.md", "maps/full.dot", ".cadee-render"} <= set(_snapshot(out))
     assert "maps/full.svg" not in _snapshot(out)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pack.")]  # no leftovers

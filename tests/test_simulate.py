@@ -24,6 +24,7 @@ from cadee.simulate import (
     Analysis,
     Scenario,
     Score,
+    ServiceScore,
     Simulator,
     UnknownSystemsError,
     n_minus_1,
@@ -387,10 +388,10 @@ class TestAnalyses:
         analysis = n_minus_2_tier1(small)
         assert analysis.candidates == ("ai-gateway", "cs-agent", "llm", "agent-desk")
         assert analysis.scenarios == 6
+        # Only pairs worse than both of their single failures (spec 1.1 clarification 17):
+        # the gateway with cs-agent or llm down is the gateway alone.
         assert table(analysis) == [
             ("ai-gateway + agent-desk", ("web-chat", "voice", "email"), ()),
-            ("ai-gateway + cs-agent", ("web-chat", "email"), ("voice",)),
-            ("ai-gateway + llm", ("web-chat", "email"), ("voice",)),
         ]
         # 6 pairs x 3 channels = 18: 7 lost, 2 degraded, 9 served.
         assert analysis.score == Score(pairs=18, not_lost=11, served=9)
@@ -450,7 +451,7 @@ class TestAnalyses:
 
 def random_blueprint(rng: random.Random, size: int) -> Blueprint:
     from cadee.diagnostics import Location
-    from cadee.model import BlueprintMeta, FallbackStep, Integration, System
+    from cadee.model import BlueprintMeta, FallbackStep, Integration, Service, System
 
     kinds: list[SystemKind] = ["channel", "gateway", "model", "agent", "human-desk", "service"]
     systems = [
@@ -458,6 +459,8 @@ def random_blueprint(rng: random.Random, size: int) -> Blueprint:
             id=f"s{i}", name=f"s{i}", kind=rng.choice(kinds),
             fallback=[FallbackStep(to=f"s{rng.randrange(size)}") for _ in range(rng.choice((0, 0, 1, 2, 3)))] or None,
             redundancy=rng.choice((1, 1, 2)), criticality=rng.choice(("tier-1", "tier-2")),
+            needs=[f"s{j}" for j in {rng.randrange(size) for _ in range(rng.choice((0, 0, 0, 1, 2)))} - {i}] or None,
+            recovery_minutes=rng.choice((None, 30, 60, 240)),
         )
         for i in range(size)
     ]
@@ -465,29 +468,64 @@ def random_blueprint(rng: random.Random, size: int) -> Blueprint:
     for _ in range(rng.randrange(2 * size + 1)):
         a, b = rng.randrange(size), rng.randrange(size)
         integrations.append(Integration.model_construct(id=f"s{a}->s{b}", from_=f"s{a}", to=f"s{b}"))
+    channels = [s.id for s in systems if s.kind == "channel"]
+    services = [
+        Service.model_construct(
+            id=f"v{k}", name=f"v{k}", channels=rng.sample(channels, rng.randrange(1, len(channels) + 1)),
+            requires=[f"s{rng.randrange(size)}" for _ in range(rng.choice((0, 1, 2)))] or None,
+            critical=rng.choice((True, False)), tolerance_minutes=rng.choice((None, 60, 120)),
+        )
+        for k in range(rng.randrange(3) if channels else 0)
+    ]
     return Blueprint(
         meta=BlueprintMeta.model_construct(id="r", title="r"), path="r", location=Location("r", 1, 1),
-        systems=systems, integrations=integrations,
+        systems=systems, integrations=integrations, services=services,
     )
 
 
-def brute_force(bp: Blueprint, analysis: Analysis) -> tuple[Score, list[tuple[str, tuple[str, ...], tuple[str, ...]]]]:
+Row = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+_RANK = {"served": 0, "degraded": 1, "lost": 2}
+
+
+def full_table(analysis: Analysis) -> list[Row]:
+    return [(" + ".join(i.failed), i.lost, i.degraded, i.services) for i in analysis.impacts]
+
+
+def brute_force(bp: Blueprint, analysis: Analysis) -> tuple[Score, ServiceScore, list[Row]]:
     """The analysis recomputed the slow way: a full simulate() per scenario."""
-    base = statuses(simulate(bp, ()))
+    baseline = simulate(bp, ())
+    base = statuses(baseline)
+    base_delivered = {s.service: s.delivered for s in baseline.services}
     size = 1 if analysis.kind == "n-1" else 2
     rows = []
-    served = not_lost = 0
+    served = not_lost = delivered = 0
     for ordinal, failed in enumerate(itertools.combinations(analysis.candidates, size)):
-        now = statuses(simulate(bp, failed))
+        scenario = simulate(bp, failed)
+        now = statuses(scenario)
         served += sum(1 for s in now.values() if s == "served")
         not_lost += sum(1 for s in now.values() if s != "lost")
+        delivered += sum(1 for s in scenario.services if s.delivered)
+        if size == 2:
+            alone = [simulate(bp, (f,)) for f in failed]
+            worse = any(all(_RANK[now[c]] > _RANK[statuses(a)[c]] for a in alone) for c in now)
+            lost_service = any(
+                not s.delivered and all(a.services[k].delivered for a in alone)
+                for k, s in enumerate(scenario.services)
+            )
+            if not (worse or lost_service):
+                continue
         lost = tuple(c for c, s in now.items() if s == "lost" and base[c] != "lost")
         degraded = tuple(c for c, s in now.items() if s == "degraded" and base[c] == "served")
-        if lost or degraded:
-            rows.append((-len(lost), -len(degraded), ordinal, (" + ".join(failed), lost, degraded)))
-    rows.sort(key=lambda r: r[:3])
+        disrupted = tuple(s.service for s in scenario.services if not s.delivered and base_delivered[s.service])
+        if lost or degraded or disrupted:
+            rows.append((-len(lost), -len(degraded), -len(disrupted), ordinal, (" + ".join(failed), lost, degraded, disrupted)))
+    rows.sort(key=lambda r: r[:4])
     scenarios = sum(1 for _ in itertools.combinations(analysis.candidates, size))
-    return Score(scenarios * len(base), not_lost, served), [r[3] for r in rows]
+    return (
+        Score(scenarios * len(base), not_lost, served),
+        ServiceScore(scenarios * len(bp.services), delivered),
+        [r[4] for r in rows],
+    )
 
 
 @pytest.mark.parametrize("force_backward", [False, True], ids=["forward", "backward"])
@@ -501,9 +539,10 @@ def test_analyses_match_brute_force_on_random_blueprints(force_backward: bool) -
         if force_backward:
             simulator.budget = 0
         for analysis in (simulator.n_minus_1(), simulator.n_minus_1(True), simulator.n_minus_2_tier1()):
-            score, rows = brute_force(bp, analysis)
+            score, service_score, rows = brute_force(bp, analysis)
             assert analysis.score == score
-            assert table(analysis) == rows
+            assert analysis.service_score == service_score
+            assert full_table(analysis) == rows
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -618,7 +657,8 @@ class TestCommand:
         _, out, _ = run(capsys, "simulate", small_path, "--fail", "ai-gateway", "--format", "json")
         data = json.loads(out)
         assert list(data) == [
-            "blueprint", "valid", "mode", "failed", "redundant_failed", "channels", "summary", "score",
+            "blueprint", "valid", "mode", "failed", "redundant_failed", "down", "channels", "summary", "score",
+            "services", "service_score",
         ]
         assert data["mode"] == "scenario" and data["failed"] == ["ai-gateway"]
         voice = data["channels"][1]
@@ -646,12 +686,13 @@ class TestCommand:
         data = json.loads(out)
         assert list(data) == [
             "blueprint", "valid", "mode", "include_redundant", "candidates", "skipped_redundant",
-            "scenarios", "channels", "baseline", "impacts", "score",
+            "scenarios", "channels", "baseline", "impacts", "score", "services", "service_score",
         ]
         assert data["mode"] == "n-1" and data["scenarios"] == 8
         assert data["impacts"][3] == {
             "failed": ["ivr"], "lost": ["voice"], "degraded": [],
             "summary": {"served": 2, "degraded": 0, "lost": 1},
+            "services": [], "breached": [], "expected_minutes": None,
         }
         assert (data["score"]["not_lost"], data["score"]["pairs"]) == (19, 24)
 
@@ -744,8 +785,6 @@ class TestRendering:
             "| failed | lost | degraded | channels lost | channels degraded |\n"
             "|---|---:|---:|---|---|\n"
             "| `ai-gateway` + `agent-desk` | 3 | 0 | `web-chat`, `voice`, `email` | — |\n"
-            "| `ai-gateway` + `cs-agent` | 2 | 1 | `web-chat`, `email` | `voice` |\n"
-            "| `ai-gateway` + `llm` | 2 | 1 | `web-chat`, `email` | `voice` |\n"
         )
 
     def test_impact_table_without_impacts(self, tmp_path: Path) -> None:
@@ -850,3 +889,135 @@ def test_many_channels_behind_one_long_chain_stay_linear() -> None:
     assert analysis.scenarios == 1000
     # Each chain service falls back to the desk: 200 channels degraded in 797 scenarios.
     assert analysis.score == Score(pairs=200_000, not_lost=200_000 - 200 * 3, served=200_000 - 200 * 3 - 200 * 797)
+
+
+# -- hard dependencies and business services (spec 1.1 C2) ---------------------------------
+
+SERVICES_BANK = """\
+cadee: 1
+blueprint: {id: sb, title: Services bank}
+systems:
+  - {id: web, kind: channel}
+  - {id: app, kind: channel}
+  - {id: gw, kind: gateway, criticality: tier-1, needs: [idp], recovery_minutes: 30}
+  - {id: idp, kind: identity-provider, needs: [token], recovery_minutes: 60}
+  - {id: token, kind: service}
+  - {id: agent, kind: agent, needs: [guard], recovery_minutes: 20, fallback: [desk]}
+  - {id: guard, kind: service, recovery_minutes: 15}
+  - {id: desk, kind: human-desk, criticality: tier-1}
+  - {id: core, kind: core-banking, criticality: tier-1, recovery_minutes: 240}
+integrations:
+  - {from: web, to: gw}
+  - {from: app, to: gw}
+  - {from: app, to: desk}
+  - {from: gw, to: agent}
+  - {from: agent, to: core}
+  - {from: desk, to: core}
+services:
+  - {id: balance, name: Balance enquiry, channels: [web, app], requires: [core], critical: true, tolerance_minutes: 60}
+  - {id: block, name: Card block, channels: [web], requires: [core], critical: true, tolerance_minutes: 240}
+  - {id: faq, name: FAQ, channels: [web]}
+"""
+
+
+def services(scenario: Scenario) -> dict[str, tuple[bool, str | None, int | None, bool]]:
+    return {s.service: (s.delivered, s.channel, s.expected_minutes, s.breach) for s in scenario.services}
+
+
+class TestServices:
+    def test_cli_reports_services_and_gates_on_them(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "sb.yaml"
+        path.write_text(SERVICES_BANK, encoding="utf-8")
+        code, out, err = run(capsys, "simulate", str(path), "--fail", "token")
+        assert code == 0
+        assert "down through needs: gw, idp" in out
+        assert "disrupted  block    every channel lost; expected disruption unknown, tolerance 240 min: breach" in out
+        assert "1 delivered, 2 disrupted of 3 services; 2 tolerance breaches" in out
+        code, out, err = run(capsys, "simulate", str(path), "--all", "--fail-under", "services=0.6", "-f", "json")
+        assert code == 0 and err == ""
+        data = json.loads(out)
+        assert data["service_score"] == {"pairs": 27, "delivered": 17, "share": 17 / 27, "percent": 1700 / 27}
+        assert data["services"][0] == {
+            "service": "balance", "critical": True, "tolerance_minutes": 60, "baseline_delivered": True,
+            "disrupted_by": [["core"]], "breached_by": [["core"]],
+        }
+        code, _, err = run(capsys, "simulate", str(path), "--all", "--fail-under", "services=1", "--fail-under", "0")
+        assert code == 1
+        assert err.strip() == "cadee: service score 63.0% delivered is below --fail-under services=100.0%"
+        code, out, _ = run(capsys, "simulate", str(path), "--pairs", "-f", "markdown")
+        assert "| `gw` + `desk` | 2 | 0 | `web`, `app` | — | `balance` (breach), `block` (breach), `faq` (breach) |" in out
+        assert "| `balance` | yes | 60 min | 3 |" in out
+
+
+    @pytest.fixture
+    def bank(self, tmp_path: Path) -> Blueprint:
+        return load(tmp_path, SERVICES_BANK)
+
+    def test_nothing_failed_delivers_every_service(self, bank: Blueprint) -> None:
+        scenario = simulate(bank, ())
+        assert statuses(scenario) == {"web": "served", "app": "served"}
+        assert services(scenario) == {
+            "balance": (True, "web", None, False),
+            "block": (True, "web", None, False),
+            "faq": (True, "web", None, False),
+        }
+
+    def test_needs_chain_takes_down_every_dependant(self, bank: Blueprint) -> None:
+        # token down: idp needs it, gw needs idp. web only reaches gw: lost;
+        # app still reaches the desk and through it core banking.
+        scenario = simulate(bank, ["token"])
+        assert scenario.down == ("gw", "idp")
+        assert statuses(scenario) == {"web": "lost", "app": "degraded"}
+        assert services(scenario) == {
+            "balance": (True, "app", None, False),
+            # token has no recovery_minutes: unknown, so a breach.
+            "block": (False, None, None, True),
+            "faq": (False, None, None, True),
+        }
+        assert scenario.disrupted == ("block", "faq")
+
+    def test_a_down_system_engages_its_fallback(self, bank: Blueprint) -> None:
+        # guard down takes the agent down; the agent's fallback, the desk, stands in.
+        scenario = simulate(bank, ["guard"])
+        assert scenario.down == ("agent",)
+        assert statuses(scenario) == {"web": "degraded", "app": "degraded"}
+        assert all(delivered for delivered, *_ in services(scenario).values())
+
+    def test_required_system_down_disrupts_with_its_recovery_time(self, bank: Blueprint) -> None:
+        scenario = simulate(bank, ["core"])
+        assert statuses(scenario) == {"web": "served", "app": "served"}
+        assert services(scenario) == {
+            "balance": (False, None, 240, True),   # 240 > 60
+            "block": (False, None, 240, False),    # 240 is not above 240
+            "faq": (True, "web", None, False),
+        }
+        assert scenario.services[0].unreached == ("core",)
+
+    def test_expected_disruption_is_the_largest_recovery_of_the_failed_systems(self, bank: Blueprint) -> None:
+        # gw (30) and guard (15) failed; idp is not failed, so its 60 does not count.
+        scenario = simulate(bank, ["gw", "guard"])
+        assert services(scenario)["faq"] == (False, None, 30, True)  # no tolerance: always a breach
+        assert services(scenario)["block"] == (False, None, 30, False)
+
+    def test_n_minus_1_summarises_each_service(self, bank: Blueprint) -> None:
+        analysis = n_minus_1(bank)
+        summary = {s.service: (s.disrupted_by, s.breached_by) for s in analysis.services}
+        assert summary["balance"] == ((("core",),), (("core",),))
+        assert summary["block"] == (
+            (("web",), ("gw",), ("idp",), ("token",), ("core",)),
+            (("web",), ("token",)),  # web and token have no recovery_minutes
+        )
+        assert summary["faq"][0] == (("web",), ("gw",), ("idp",), ("token",))
+        assert summary["faq"][1] == summary["faq"][0]
+        # 9 scenarios x 3 services; balance misses 1, block 5, faq 4.
+        assert analysis.service_score == ServiceScore(pairs=27, delivered=17)
+
+    def test_pairs_list_only_interactions(self, bank: Blueprint) -> None:
+        analysis = n_minus_2_tier1(bank)
+        assert analysis.candidates == ("gw", "desk", "core")
+        # gw + desk: app is lost (degraded with gw alone, served with desk alone),
+        # and balance is disrupted though each failure alone leaves it delivered.
+        # gw + core and desk + core are no worse than their worst single failure.
+        assert full_table(analysis) == [("gw + desk", ("web", "app"), (), ("balance", "block", "faq"))]

@@ -30,11 +30,11 @@ def _print(line: str) -> None:
 
 def _invalid(errors: list[LoadError]) -> int:
     """The input's errors (a CALM or Backstage file, not a blueprint) and "nothing imported"."""
-    from cadee.interop.draft import clean_text
+    from cadee.text import terminal
 
     for error in errors:
-        where = f" [{clean_text(error.location.path)}]" if error.location.path else ""
-        _print(f"{clean_text(str(error.location))}: error {clean_text(error.message)}{where}")
+        where = f" [{terminal(error.location.path)}]" if error.location.path else ""
+        _print(f"{terminal(str(error.location))}: error {terminal(error.message)}{where}")
     count = len(errors)
     _print(f"cadee: nothing imported: {count} error{'s' if count != 1 else ''}")
     return 2

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from cadee.project import Project
 
 from cadee.commands.common import parse_date, print_invalid, split_values, usage_error
+from cadee.text import plural
 
 NAME = "render"
 HELP = (
@@ -52,10 +53,6 @@ def _check_out(out: Path, marker: str) -> None:
             f"--out {out} is not empty and was not written by cadee render; "
             "choose a new or empty folder (cadee replaces the whole folder on every render)"
         )
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def _umask() -> int:
@@ -161,7 +158,7 @@ def command(
     shown = out.as_posix().rstrip("/") + "/"
     sys.stdout.write(
         f"rendered {result.path} as of {report.as_of.isoformat()} "
-        f"({_count(summary['error'], 'error')}, {_count(summary['warning'], 'warning')}, {summary['waived']} waived) "
+        f"({plural(summary['error'], 'error')}, {plural(summary['warning'], 'warning')}, {summary['waived']} waived) "
         f"into {shown}: {len(pack.files)} files\n"
     )
     for name in ("brief.pdf", "brief.html", "brief.md"):

@@ -15,7 +15,7 @@ from cadee.commands.common import Stop, as_typer
 from cadee.commands.common import console as _console
 from cadee.commands.common import print_errors as _print_errors
 from cadee.commands.common import usage_error as _usage_error
-from cadee.text import terminal
+from cadee.text import plural, terminal
 
 if TYPE_CHECKING:
     from cadee.packs.load import ExampleMark
@@ -119,7 +119,7 @@ def test(
     out: list[str] = []
     rules = examples = failed_rules = failed_examples = 0
     for heading, members in groups:
-        out.append(f"{heading}: {len(members)} rule{'' if len(members) == 1 else 's'}")
+        out.append(f"{heading}: {plural(len(members), 'rule')}")
         for rule, marks, base_path in members:
             results = run_examples(rule, marks, base_path=base_path, known_rules=found.rules)
             rules += 1
@@ -137,7 +137,7 @@ def test(
                 out.append(f"    {where}{result.message}")
                 out.extend(f"      {error}" for error in result.errors)
     passed = rules - failed_rules
-    out.append(f"{rules} rule{'' if rules == 1 else 's'} tested ({examples} examples): {passed} passed, "
+    out.append(f"{plural(rules, 'rule')} tested ({examples} examples): {passed} passed, "
                f"{failed_rules} failed")
     sys.stdout.write(terminal("\n".join(out), keep="\n") + "\n")
     return 1 if failed_rules else 0

@@ -55,6 +55,24 @@ def parse_threshold(value: str) -> Fraction:
     return number
 
 
+def parse_thresholds(values: list[str]) -> dict[str, Fraction]:
+    """``--fail-under`` values: ``SCORE`` or ``channels=SCORE`` gates the resilience
+    score (channels not lost), ``services=SCORE`` the service score (services
+    delivered). The last value for each wins."""
+    thresholds: dict[str, Fraction] = {}
+    for value in values:
+        target, sep, score = value.partition("=")
+        if not sep:
+            target, score = "channels", value
+        target = target.strip()
+        if target not in ("channels", "services"):
+            raise _usage_error(
+                f"--fail-under takes SCORE, channels=SCORE or services=SCORE, got {value[:40]!r}"
+            )
+        thresholds[target] = parse_threshold(score)
+    return thresholds
+
+
 def _invalid(path: str, errors: list[LoadError], output_format: SimulateFormat) -> int:
     """Stage-1 errors, printed exactly as ``cadee validate`` prints them."""
     from cadee.validate import BlueprintResult
@@ -117,16 +135,17 @@ def command(
     ] = None,
     output_format: Annotated[SimulateFormat, typer.Option("--format", "-f", help="Report format.")] = SimulateFormat.text,
     fail_under: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--fail-under",
             metavar="SCORE",
-            help="Exit 1 when the resilience score (share of channels not lost) is lower: 0.9, 90 or 90%.",
+            help="Exit 1 when the resilience score (share of channels not lost) is lower: 0.9, 90 or 90%; "
+            "services=SCORE gates the share of services delivered instead (repeatable).",
             show_default=False,
         ),
     ] = None,
 ) -> int:
-    """Simulate failures. Exit 0: done, 1: score below --fail-under, 2: invalid blueprint or usage error."""
+    """Simulate failures. Exit 0: done, 1: a score below --fail-under, 2: invalid blueprint or usage error."""
     failed = split_values(fail)
     modes = sum((bool(failed) or fail is not None, all_systems, pairs))
     if modes != 1:
@@ -135,7 +154,7 @@ def command(
         raise _usage_error("--include-redundant only applies to --all")
     if max_pairs is not None and not pairs:
         raise _usage_error("--max-pairs only applies to --pairs")
-    threshold = parse_threshold(fail_under) if fail_under is not None else None
+    thresholds = parse_thresholds(fail_under or [])
     if fail is not None and not failed:
         raise _usage_error("--fail needs a system id")
 
@@ -188,13 +207,21 @@ def command(
 
         _console().print(render_text(loaded.path, result), end="")
 
+    verdicts: list[str] = []
     score = result.score
+    threshold = thresholds.get("channels")
     if threshold is not None and score.below(threshold):
-        _console(stderr=True).print(
+        verdicts.append(
             f"cadee: resilience score {score.resilience_percent:.1f}% is below --fail-under "
-            f"{float(threshold) * 100:.1f}%",
-            markup=False,
-            highlight=False,
+            f"{float(threshold) * 100:.1f}%"
         )
-        return 1
-    return 0
+    service_score = result.service_score
+    threshold = thresholds.get("services")
+    if threshold is not None and service_score.below(threshold):
+        verdicts.append(
+            f"cadee: service score {service_score.percent:.1f}% delivered is below --fail-under "
+            f"services={float(threshold) * 100:.1f}%"
+        )
+    for verdict in verdicts:
+        _console(stderr=True).print(verdict, markup=False, highlight=False)
+    return 1 if verdicts else 0

@@ -18,7 +18,8 @@ round, best similarity first (ties: the new side's declaration order).
 The old side is then rewritten with the new ids (:func:`apply_renames`):
 integrations keep their explicit ids, derived ids (``from->to``) follow the
 ends, fallback chains, identity providers and waiver targets follow the
-system. Comparing the rewritten old side with the new side carries every edge
+system, and so do ``needs`` and services' ``channels`` and ``requires``.
+Comparing the rewritten old side with the new side carries every edge
 across, so a rename raises no "fallback removed" or "new boundary crossing"
 highlight and no new or resolved finding; the system is reported as changed
 in its ``id`` (and in any other field that changed with it).
@@ -80,6 +81,8 @@ def _edges(blueprint: Blueprint, system: System, rename: Mapping[str, str]) -> s
     for boundary in blueprint.boundaries:
         if boundary.identity_provider == me:
             edges.add(("identity provider of", boundary.id))
+    for needed in system.needs or ():
+        edges.add(("needs", other(needed)))
     return edges
 
 
@@ -147,6 +150,8 @@ def _system(system: System, ids: Mapping[str, str]) -> System:
     update: dict[str, object] = {}
     if system.id in ids:
         update["id"] = ids[system.id]
+    if system.needs and any(sid in ids for sid in system.needs):
+        update["needs"] = [ids.get(sid, sid) for sid in system.needs]
     if system.fallback and any(step.to in ids for step in system.fallback):
         update["fallback"] = [step.model_copy(update={"to": ids[step.to]}) if step.to in ids else step
                               for step in system.fallback]
@@ -166,6 +171,9 @@ def apply_renames(old: Blueprint, renames: list[Rename]) -> Blueprint:
                     if b.identity_provider in ids else b for b in old.boundaries],
         waivers=[_copy(w, {"target": _target(w.target, ids)}) if _target(w.target, ids) != w.target
                  else w for w in old.waivers],
+        services=[_copy(s, {"channels": [ids.get(c, c) for c in s.channels],
+                            "requires": [ids.get(r, r) for r in s.requires] if s.requires is not None else None})
+                  if any(c in ids for c in (*s.channels, *(s.requires or ()))) else s for s in old.services],
     )
 
 

@@ -14,7 +14,9 @@ integration         ``spec.dependsOn`` of the caller, attributes in the
 
 Whatever Backstage has no field for travels in ``cadee.dev/*`` annotations, so
 blueprint -> Backstage -> blueprint keeps every system, integration, owner and
-boundary. Evidence, KPIs, gates and waivers have no place in a catalog.
+boundary, and each system's ``needs`` (in ``spec.dependsOn`` and the
+``cadee.dev/needs`` annotation) and ``recovery_minutes``. Evidence, KPIs,
+gates, waivers, approvals and business services have no place in a catalog.
 """
 
 from __future__ import annotations
@@ -246,6 +248,8 @@ def _system_entity(system: System, calls: list[Integration], systems: dict[str, 
         "approvers": ", ".join(system.approvers) if system.approvers is not None else None,
         "fallback": _json(fields["fallback"]) if "fallback" in fields else None,
         "observability": _json(fields["observability"]) if "observability" in fields else None,
+        "needs": ", ".join(system.needs) if system.needs is not None else None,
+        "recovery-minutes": str(system.recovery_minutes) if system.recovery_minutes is not None else None,
         "integrations": "".join(f"{line}\n" for line in lines) or None,
         "unowned": "true" if owner is None else None,
     })
@@ -268,8 +272,10 @@ def _system_entity(system: System, calls: list[Integration], systems: dict[str, 
     if system.boundary:
         spec["system"] = names.names[system.boundary]
     targets: list[str] = []
-    for integration in calls:
-        target = systems[integration.to]
+    # What the system calls and what it cannot work without (``needs``) are both dependencies;
+    # the cadee.dev/integrations annotation tells them apart on import.
+    for target_id in [i.to for i in calls] + list(system.needs or ()):
+        target = systems[target_id]
         ref = f"{'resource' if target.kind == 'data-store' else 'component'}:{names.names[target.id]}"
         if ref not in targets:
             targets.append(ref)
@@ -289,7 +295,8 @@ def not_exported(blueprint: Blueprint) -> list[str]:
     """What a Backstage catalog has no place for (told to the user on stderr)."""
     counts = [(len(blueprint.evidence), "evidence entry", "evidence entries"), (len(blueprint.kpis), "KPI", "KPIs"),
               (len(blueprint.gates), "gate", "gates"), (len(blueprint.waivers), "waiver", "waivers"),
-              (len(blueprint.approvals), "approval", "approvals")]
+              (len(blueprint.approvals), "approval", "approvals"),
+              (len(blueprint.services), "business service", "business services")]
     lost = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
     if not lost:
         return []
@@ -650,12 +657,14 @@ class _Importer:
             value = entity.annotation(key)
             if value is not None:
                 fields[key] = value
-        redundancy = entity.annotation("redundancy")
-        if redundancy is not None:
-            if isinstance(redundancy, str) and redundancy.isdigit():
-                fields["redundancy"] = int(redundancy)
+        for key, name in (("redundancy", "redundancy"), ("recovery-minutes", "recovery_minutes")):
+            number = entity.annotation(key)
+            if number is None:
+                continue
+            if isinstance(number, str) and number.isdigit():
+                fields[name] = int(number)
             else:
-                self.warn(entity, f"annotation {PREFIX}redundancy {shorten(repr(redundancy), 20)} is "
+                self.warn(entity, f"annotation {PREFIX}{key} {shorten(repr(number), 20)} is "
                           "not a whole number; not imported", item, "metadata", "annotations")
         for key in ("fallback", "observability"):
             value = self.json_annotation(entity, key, item)
@@ -750,6 +759,15 @@ class _Importer:
                     continue
                 entries.setdefault(entry["to"], []).append(entry)
         target_ids = [t.cadee_id for t in targets]
+        needs = entity.annotation("needs")
+        if isinstance(needs, str):
+            # cadee ids in the annotation; dependsOn names the same systems by entity ref.
+            by_annotated_id = {t.annotation("id") or t.cadee_id: t.cadee_id for t in targets}
+            needed = [by_annotated_id.get(n, n) for n in _id_list(needs)]
+            item.fields["needs"] = needed
+            # A needed system the caller has no integration with is not an integration
+            # (the exporter lists every integration in the annotation).
+            target_ids = [t for t in target_ids if t in entries or t not in needed]
         for stale in [to for to in entries if to not in target_ids]:
             self.warn(entity, f"annotation {PREFIX}integrations names {stale!r}, which is not in "
                       "spec.dependsOn; not imported", item, "metadata", "annotations")

@@ -81,10 +81,10 @@ _PROTOCOL_BY_NAME = {p.lower(): p for p in CALM_PROTOCOLS}
 
 _RELATIONSHIP_TYPES = ("interacts", "connects", "deployed-in", "composed-of", "options")
 _SYSTEM_KEYS = ("kind", "owner", "approvers", "environment", "criticality", "redundancy", "vendor",
-                "fallback", "observability")
+                "fallback", "observability", "needs", "recovery_minutes")
 _BOUNDARY_KEYS = ("trust", "identity_provider", "clearance")
 _INTEGRATION_KEYS = ("protocol", "mode", "auth", "identity", "data", "timeout_ms")
-_META_LISTS = ("owners", "evidence", "kpis", "gates", "waivers", "approvals")
+_META_LISTS = ("owners", "evidence", "kpis", "gates", "waivers", "approvals", "services")
 
 
 # -- export ----------------------------------------------------------------------------

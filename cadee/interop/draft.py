@@ -17,14 +17,12 @@ from typing import Any
 from cadee.diagnostics import Location
 from cadee.text import shorten, terminal
 
-__all__ = ["SECTIONS", "Draft", "DraftItem", "IdAllocator", "Note", "clean_text", "finalise", "to_id"]
+__all__ = ["SECTIONS", "Draft", "DraftItem", "IdAllocator", "Note", "finalise", "to_id"]
 
-# cadee/commands/import_.py imports the name ``clean_text``: it is the terminal
-# escaper, not a copy. Drop it once that module imports cadee.text.
-clean_text = terminal
 
 #: Blueprint lists in the order a file declares them.
-SECTIONS = ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates", "waivers", "approvals")
+SECTIONS = ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates", "waivers", "approvals",
+            "services")
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -134,6 +132,7 @@ _REQUIRED = {
     "gates": {"id", "action", "when"},
     "waivers": {"rule", "target", "reason", "approved_by", "expires"},
     "approvals": {"by", "version", "date", "decision"},
+    "services": {"id", "name", "channels"},
 }
 
 
@@ -277,6 +276,12 @@ def _references(draft: Draft, rules: set[str]) -> None:
                     draft.warn(item.origin, f"{where}: fallback names system {step['to']!r}, "
                                "which is not declared; dropped", item)
             fields["fallback"] = steps
+        check(item, where, fields, "needs", kinds, "system")
+        if fields["id"] in fields.get("needs", ()):
+            draft.warn(item.origin, f"{where}: needs names the system itself; dropped", item)
+            fields["needs"] = [n for n in fields["needs"] if n != fields["id"]]
+        if fields.get("needs") == []:
+            del fields["needs"]
     kept = []
     for item in draft.sections["integrations"]:
         fields = item.fields
@@ -310,3 +315,16 @@ def _references(draft: Draft, rules: set[str]) -> None:
             continue
         kept.append(item)
     draft.sections["approvals"] = kept
+    channels = {sid for sid, kind in kinds.items() if kind == "channel"}
+    kept = []
+    for item in draft.sections["services"]:
+        fields = item.fields
+        where = _describe("services", fields)
+        check(item, where, fields, "owner", owners, "owner")
+        check(item, where, fields, "requires", kinds, "system")
+        check(item, where, fields, "channels", channels, "channel")
+        if not fields["channels"]:
+            draft.warn(item.origin, f"{where}: no declared channel; not imported")
+            continue
+        kept.append(item)
+    draft.sections["services"] = kept

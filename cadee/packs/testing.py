@@ -19,6 +19,7 @@ from cadee.load import load_blueprint
 from cadee.packs.load import ExampleMark
 from cadee.rules import RULES
 from cadee.rules.base import Rule
+from cadee.text import plural
 
 __all__ = ["ExampleResult", "run_examples"]
 
@@ -38,10 +39,6 @@ class ExampleResult:
     location: Location | None = None
     #: Stage-1 errors when the example is not a valid blueprint.
     errors: tuple[LoadError, ...] = ()
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def run_examples(
@@ -70,13 +67,13 @@ def run_examples(
             if loaded.blueprint is None:
                 errors = tuple(_relocate(error, mark, where, loaded.path, rule.id, name) for error in loaded.errors)
                 results.append(ExampleResult(rule.id, name, False, f"the {name} example is not a valid blueprint "
-                                             f"({_plural(len(errors), 'error')})", location, errors))
+                                             f"({plural(len(errors), 'error')})", location, errors))
                 continue
             report = check(loaded.blueprint, CheckOptions(), {rule.id: rule})
             fired = [f for f in report.findings if f.rule == rule.id]
             if name == "failing":
                 ok = bool(fired)
-                message = (f"fires {_plural(len(fired), 'finding')} ({', '.join(f.target for f in fired)})"
+                message = (f"fires {plural(len(fired), 'finding')} ({', '.join(f.target for f in fired)})"
                            if ok else "the failing example does not fire the rule")
             else:
                 ok = not fired

@@ -18,7 +18,6 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
-from cadee.diagnostics import shorten
 from cadee.graph import ArchitectureGraph
 from cadee.model import (
     DATA_LEVELS,
@@ -34,6 +33,7 @@ from cadee.model import (
     Trust,
 )
 from cadee.query.selectors import Pattern
+from cadee.text import shorten
 
 __all__ = [
     "CONDITIONS_FOR",

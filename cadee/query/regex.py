@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from cadee.diagnostics import shorten
+from cadee.text import shorten
 
 __all__ = ["MAX_PATTERN_CHARS", "Regex", "compile_pattern"]
 

@@ -26,7 +26,6 @@ from typing import Annotated, Any, get_args
 from pydantic import BeforeValidator, Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
-from cadee.diagnostics import shorten
 from cadee.model import (
     ID_RE,
     Auth,
@@ -47,6 +46,7 @@ from cadee.model import (
     Trust,
 )
 from cadee.query.regex import Regex, compile_pattern
+from cadee.text import shorten
 
 __all__ = [
     "BoundarySelector",

@@ -760,6 +760,7 @@ def _architecture_answer(ctx: Context) -> Bullets:
     missing = [t for t in EVIDENCE_TITLES.values() if t not in approved]
     resilience = _resilience_para(ctx)
     assert isinstance(resilience, Paragraph)
+    services = (tuple(_services_answer(ctx)),) if ctx.blueprint.services else ()
     return Bullets((
         (span("Rules:", "strong"), span(
             f" {passing} of {len(rules)} pass, {arch_passing} of {len(arch)} architecture rules"
@@ -770,6 +771,7 @@ def _architecture_answer(ctx: Context) -> Bullets:
             + (f"; not approved: {', '.join(missing)}." if missing else "."),
             tone="ok" if not missing else "warn")),
         resilience.spans,
+        *services,
     ))
 
 
@@ -1138,13 +1140,15 @@ def _resilience_para(ctx: Context) -> Block:
     analysis = ctx.n_minus_1()
     score = analysis.score
     worst = []
-    for impact in analysis.impacts[:3]:
+    # Rows that only disrupt business services are in the service view, not here.
+    channel_impacts = [i for i in analysis.impacts if i.lost or i.degraded]
+    for impact in channel_impacts[:3]:
         effect = (f"loses {plural(len(impact.lost), 'channel')}" if impact.lost
                   else f"degrades {plural(len(impact.degraded), 'channel')}")
         worst.append(f"{' + '.join(ctx.system(s) for s in impact.failed)} ({effect})")
     tail = f" Worst single failures: {'; '.join(worst)}." if worst else " No single failure degrades or loses a channel."
     return para(
-        span("Failure scenarios (N-1): ", tone="warn" if analysis.impacts else "ok"),
+        span("Failure scenarios (N-1): ", tone="warn" if channel_impacts else "ok"),
         span(f"{score.resilience_percent:.1f}% of scenario and channel pairs keep the channel open, "
              f"{score.served_percent:.1f}% stay served by AI.{tail}"),
     )
@@ -1163,6 +1167,8 @@ def _n_minus_1_blocks(ctx: Context) -> list[Block]:
     analysis = ctx.n_minus_1()
     rows = []
     for impact in analysis.impacts:
+        if not (impact.lost or impact.degraded):
+            continue  # disrupts business services only: the service view shows it
         rows.append((
             ctx.systems(impact.failed),
             ctx.systems(impact.degraded) if impact.degraded else cell(span("none", tone="muted")),
@@ -1188,6 +1194,72 @@ def _n_minus_1_blocks(ctx: Context) -> list[Block]:
     ]
 
 
+def _minutes(minutes: int | None) -> str:
+    return "not stated" if minutes is None else f"{minutes} min"
+
+
+def service_blocks(ctx: Context) -> list[Block]:
+    """Business services x the single failures that disrupt them, recovery time
+    against tolerance (spec 1.1 C2; rule ARC008 judges the critical ones)."""
+    blueprint = ctx.blueprint
+    if not blueprint.services:
+        return []
+    analysis = ctx.n_minus_1()
+    services = {s.id: s for s in blueprint.services}
+    systems = {s.id: s for s in blueprint.systems}
+    rows = []
+    for summary in analysis.services:
+        service = services[summary.service]
+        name = cell(span(service.name, "strong"), span(" (critical)" if service.critical else "", tone="muted"))
+        tolerance = cell(_minutes(service.tolerance_minutes) if service.tolerance_minutes else "none stated")
+        if not summary.baseline_delivered:
+            rows.append((name, tolerance, cell(span("nothing", tone="muted")), cell("—"),
+                         cell(badge("disrupted with nothing failed", "fail"))))
+            continue
+        if not summary.disrupted_by:
+            rows.append((name, tolerance, cell(span("no single failure", tone="muted")), cell("—"),
+                         cell(badge("delivered", "ok"))))
+            continue
+        breached = set(summary.breached_by)
+        for failed in summary.disrupted_by:
+            (system_id,) = failed
+            breach = failed in breached
+            verdict = badge("breach", "fail" if service.critical else "warn") if breach else badge("within tolerance", "ok")
+            rows.append((name, tolerance, cell(ctx.system(system_id)),
+                         cell(_minutes(systems[system_id].recovery_minutes)), cell(verdict)))
+    breaches = sum(1 for s in analysis.services if s.breached_by)
+    intro = (
+        f"{plural(len(blueprint.services), 'business service')} "
+        f"({sum(1 for s in blueprint.services if s.critical)} critical). Each system without redundancy "
+        "fails alone, with every system that needs it; a service is disrupted when no channel that is "
+        "not lost reaches every system it requires. The expected disruption is the failed system's "
+        "recovery time; above the service's tolerance (or unknown) it is a breach, an error for a "
+        f"critical service (ARC008). {plural(breaches, 'service')} with a breach."
+    )
+    return [
+        para(intro),
+        Table((Column("Service", "2fr"), Column("Tolerance"), Column("Failed system", "2fr"),
+               Column("Recovery time"), Column("Verdict")), tuple(rows),
+              empty="The blueprint declares no business service."),
+    ]
+
+
+def _services_answer(ctx: Context) -> list[Span]:
+    """Question 2's line on business services: the ones a single failure would breach."""
+    analysis = ctx.n_minus_1()
+    breached = [s for s in analysis.services if s.breached_by]
+    if not breached:
+        return [span("Business services:", "strong"),
+                span(f" no single failure breaches the tolerance of any of "
+                     f"{plural(len(analysis.services), 'service')}.", tone="ok")]
+    names = {s.id: s.name for s in ctx.blueprint.services}
+    parts = [f"{names[s.service]} (by {', '.join(ctx.system(f[0]) for f in s.breached_by)})" for s in breached]
+    its = "its" if len(breached) == 1 else "their"
+    return [span("Business services:", "strong"),
+            span(f" {plural(len(breached), 'service')} would breach {its} tolerance after a single "
+                 f"failure: {'; '.join(parts)}.", tone="fail")]
+
+
 def build_identity(ctx: Context) -> Document:
     blueprint = ctx.blueprint
     meta, warnings = evidence_meta(ctx, "identity-access-fallback")
@@ -1201,6 +1273,9 @@ def build_identity(ctx: Context) -> Document:
     chained = len(ai) - len(without)
     gap = (f" {plural(len(without), 'AI component')} without one (FBK001): "
            f"{', '.join(ctx.system(s) for s in without)}." if without else "")
+    rules: tuple[str, ...] = ("IAM", "FBK001", "FBK002", "FBK003", "ARC006")
+    if blueprint.services:
+        rules += ("ARC008",)
     blocks: list[Block] = [
         *warnings,
         para(f"{plural(len(blueprint.boundaries), 'boundary', 'boundaries')}, "
@@ -1228,11 +1303,12 @@ def build_identity(ctx: Context) -> Document:
                     "in order, with triggers) to human desks."),
         heading(2, "Failure scenarios (N-1)"),
         *simulation_blocks(ctx),
+        *([heading(2, "Business services and impact tolerances"), *service_blocks(ctx)]
+          if blueprint.services else []),
         heading(2, "Rules this evidence supports"),
-        rules_table(ctx, ("IAM", "FBK001", "FBK002", "FBK003", "ARC006")),
+        rules_table(ctx, rules),
         heading(2, "Findings"),
-        findings_table(ctx, ctx.findings_for(("IAM", "FBK001", "FBK002", "FBK003", "ARC006")),
-                       "No identity or fallback finding."),
+        findings_table(ctx, ctx.findings_for(rules), "No identity or fallback finding."),
     ]
     return Document(
         name="identity-access-fallback",

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from cadee.graph import ArchitectureGraph
 from cadee.model import DATA_RANK, SYSTEMS_OF_RECORD, Integration, System
-from cadee.text import dot_html, dot_string, mermaid
+from cadee.text import dot_html, dot_string, mermaid, plural
 
 __all__ = [
     "DETAIL_THRESHOLD",
@@ -194,10 +194,6 @@ def _wrap(text: str, width: int = 28) -> list[str]:
     for part in text.splitlines() or [""]:
         lines.extend(textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=False) or [""])
     return lines[:4] if len(lines) <= 4 else [*lines[:3], lines[3] + " …"]
-
-
-def _plural(count: int, noun: tuple[str, str]) -> str:
-    return f"{count} {noun[0] if count == 1 else noun[1]}"
 
 
 def integration_label(integration: Integration) -> str:
@@ -369,13 +365,13 @@ class _Builder:
             members = groups[group]
             boundary = self.graph.boundaries.get(group)
             kinds: Counter[str] = Counter(s.kind for s in members)
-            kind_text = ", ".join(_plural(kinds[k], KIND_NOUN[k]) for k in KIND_NOUN if kinds[k])
+            kind_text = ", ".join(plural(kinds[k], *KIND_NOUN[k]) for k in KIND_NOUN if kinds[k])
             trust = boundary.trust if boundary else ""
-            lines = [f"{trust or 'no boundary'} · {_plural(len(members), ('system', 'systems'))}"]
+            lines = [f"{trust or 'no boundary'} · {plural(len(members), 'system', 'systems')}"]
             if not compact:
                 lines.append(kind_text)
             if internal[group] and not crossings_only and not compact:
-                lines.append(_plural(internal[group], ("internal integration", "internal integrations")))
+                lines.append(plural(internal[group], "internal integration", "internal integrations"))
             label = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
             flagged = any(s.id in self.flagged for s in members)
             diagram.nodes.append(Node(ids[group], label, "\n".join(lines), "boundary", "", flagged, trust))
@@ -387,7 +383,7 @@ class _Builder:
                 label = ", ".join(f"{n}× {a}" for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0])))  # noqa: RUF001
                 flagged = any(i.auth in (None, "none") or i.id in self.flagged for i in integrations)
             else:
-                label = str(count) if compact else _plural(count, ("integration", "integrations"))
+                label = str(count) if compact else plural(count, "integration", "integrations")
                 flagged = any(i.id in self.flagged for i in integrations)
             diagram.edges.append(Edge(ids[src], ids[dst], label, "aggregate", top, flagged, count))
         if not crossings_only:
@@ -399,7 +395,7 @@ class _Builder:
                     if src != dst:
                         fallback_pairs[(src, dst)] += 1
             for (src, dst), count in fallback_pairs.items():
-                label = f"{count} fallback{'s' if count > 1 else ''}" if compact else _plural(count, ("fallback", "fallbacks"))
+                label = plural(count, "fallback")
                 diagram.edges.append(Edge(ids[src], ids[dst], label, "fallback", weight=count))
         return diagram
 
@@ -445,7 +441,7 @@ class _Builder:
         for (src, dst), grouped in merged.items():
             top = max(grouped, key=lambda i: DATA_RANK[i.data]).data
             flagged = any(i.id in self.flagged for i in grouped)
-            label = _plural(len(grouped), ("integration", "integrations"))
+            label = plural(len(grouped), "integration", "integrations")
             diagram.edges.append(Edge(src, dst, label, "aggregate", top, flagged, len(grouped), ranked=False))
         for edge in self.fallback_edges(members, triggers=False):
             diagram.edges.append(Edge(edge.src, folded.get(edge.dst, edge.dst), edge.label, edge.style,

@@ -13,7 +13,16 @@ from typing import Any
 
 from rich.text import Text
 
-from cadee.simulate import Analysis, ChannelOutcome, Impact, Scenario, Score
+from cadee.simulate import (
+    Analysis,
+    ChannelOutcome,
+    Impact,
+    Scenario,
+    Score,
+    ServiceOutcome,
+    ServiceScore,
+    ServiceSummary,
+)
 from cadee.text import json_text, markdown, markdown_code, plural, terminal
 
 __all__ = [
@@ -24,6 +33,7 @@ __all__ = [
     "render_text",
     "scenario_to_dict",
     "score_to_dict",
+    "service_table_markdown",
 ]
 
 _STATUS_STYLE = {"served": "green", "degraded": "yellow", "lost": "bold red"}
@@ -74,6 +84,40 @@ def _outcome_to_dict(outcome: ChannelOutcome) -> dict[str, Any]:
     }
 
 
+def service_score_to_dict(score: ServiceScore) -> dict[str, Any]:
+    return {
+        "pairs": score.pairs,
+        "delivered": score.delivered,
+        "share": score.share,
+        "percent": score.percent,
+    }
+
+
+def _service_outcome_to_dict(outcome: ServiceOutcome) -> dict[str, Any]:
+    return {
+        "service": outcome.service,
+        "status": "delivered" if outcome.delivered else "disrupted",
+        "channel": outcome.channel,
+        "channels_lost": outcome.channels_lost,
+        "unreached": list(outcome.unreached),
+        "critical": outcome.critical,
+        "expected_minutes": outcome.expected_minutes,
+        "tolerance_minutes": outcome.tolerance_minutes,
+        "breach": outcome.breach,
+    }
+
+
+def _service_summary_to_dict(summary: ServiceSummary) -> dict[str, Any]:
+    return {
+        "service": summary.service,
+        "critical": summary.critical,
+        "tolerance_minutes": summary.tolerance_minutes,
+        "baseline_delivered": summary.baseline_delivered,
+        "disrupted_by": [list(f) for f in summary.disrupted_by],
+        "breached_by": [list(f) for f in summary.breached_by],
+    }
+
+
 def _summary(scenario: Scenario) -> dict[str, int]:
     return {
         "channels": len(scenario.channels),
@@ -91,9 +135,12 @@ def scenario_to_dict(path: str, scenario: Scenario) -> dict[str, Any]:
         "mode": "scenario",
         "failed": list(scenario.failed),
         "redundant_failed": list(scenario.redundant),
+        "down": list(scenario.down),
         "channels": [_outcome_to_dict(o) for o in scenario.channels],
         "summary": _summary(scenario),
         "score": score_to_dict(scenario.score),
+        "services": [_service_outcome_to_dict(o) for o in scenario.services],
+        "service_score": service_score_to_dict(scenario.service_score),
     }
 
 
@@ -107,6 +154,9 @@ def _impact_to_dict(impact: Impact) -> dict[str, Any]:
             "degraded": impact.degraded_count,
             "lost": impact.lost_count,
         },
+        "services": list(impact.services),
+        "breached": list(impact.breached),
+        "expected_minutes": impact.expected_minutes,
     }
 
 
@@ -129,6 +179,8 @@ def analysis_to_dict(path: str, analysis: Analysis) -> dict[str, Any]:
         },
         "impacts": [_impact_to_dict(i) for i in analysis.impacts],
         "score": score_to_dict(analysis.score),
+        "services": [_service_summary_to_dict(s) for s in analysis.services],
+        "service_score": service_score_to_dict(analysis.service_score),
     }
 
 
@@ -155,6 +207,40 @@ def _score_line(score: Score, unit: str) -> Text:
     line.append(
         f"; {_percent(score.served_percent)} served ({score.served_share:.3f}, "
         f"{score.served} of {score.pairs})\n"
+    )
+    return line
+
+
+def _breaches(count: int) -> str:
+    return f"{count} tolerance {'breach' if count == 1 else 'breaches'}"
+
+
+def _minutes(minutes: int | None) -> str:
+    return "unknown" if minutes is None else f"{minutes} min"
+
+
+def _service_reason(outcome: ServiceOutcome) -> str:
+    if outcome.delivered:
+        return f"via {outcome.channel}"
+    if outcome.channels_lost:
+        reason = "every channel lost"
+    elif outcome.unreached:
+        reason = "no channel reaches " + ", ".join(outcome.unreached)
+    else:
+        reason = "no one channel reaches every required system"
+    tolerance = _minutes(outcome.tolerance_minutes) if outcome.tolerance_minutes else "none"
+    verdict = "breach" if outcome.breach else "within tolerance"
+    return (f"{reason}; expected disruption {_minutes(outcome.expected_minutes)}, "
+            f"tolerance {tolerance}: {verdict}")
+
+
+def _service_score_line(score: ServiceScore, unit: str) -> Text:
+    line = Text()
+    line.append("service score: ", style="bold")
+    line.append(
+        f"{_percent(score.percent)} delivered ({score.share:.3f}, "
+        f"{score.delivered} of {plural(score.pairs, unit)})\n",
+        style="bold",
     )
     return line
 
@@ -195,6 +281,24 @@ def _scenario_text(path: str, scenario: Scenario) -> Text:
         + "\n"
     )
     out.append_text(_score_line(scenario.score, "channel"))
+    if scenario.down:
+        out.append(f"down through needs: {', '.join(scenario.down)}\n", style="dim")
+    if scenario.services:
+        out.append("\n")
+        width = max(len(o.service) for o in scenario.services)
+        for service in scenario.services:
+            status = "delivered" if service.delivered else "disrupted"
+            out.append("  ")
+            out.append(f"{status:<9}", style="green" if service.delivered else
+                       ("bold red" if service.breach else "yellow"))
+            out.append(f"  {service.service:<{width}}  ", style="bold")
+            out.append(_service_reason(service) + "\n")
+        out.append("\n")
+        delivered = len(scenario.services) - len(scenario.disrupted)
+        out.append(f"{delivered} delivered, {len(scenario.disrupted)} disrupted of "
+                   f"{plural(len(scenario.services), 'service')}; "
+                   f"{_breaches(len(scenario.breached))}\n")
+        out.append_text(_service_score_line(scenario.service_score, "service"))
     return out
 
 
@@ -204,6 +308,9 @@ def _impact_channels(impact: Impact) -> str:
         parts.append("lost: " + ", ".join(impact.lost))
     if impact.degraded:
         parts.append("degraded: " + ", ".join(impact.degraded))
+    if impact.services:
+        parts.append("services disrupted: " + ", ".join(
+            f"{s} (breach)" if s in impact.breached else s for s in impact.services))
     return "; ".join(parts)
 
 
@@ -242,14 +349,42 @@ def _analysis_text(path: str, analysis: Analysis) -> Text:
             out.append(_impact_channels(impact) + "\n")
         out.append("\n")
     unaffected = analysis.scenarios - len(impacts)
-    if analysis.scenarios:
+    things = "every channel and service" if analysis.services else "every channel"
+    if not analysis.scenarios:
+        out.append(f"no {noun} to simulate\n")
+    elif analysis.kind == "n-2":
         out.append(
-            f"{unaffected} of {plural(analysis.scenarios, noun)} "
-            f"{'leaves' if unaffected == 1 else 'leave'} every channel as it is with nothing failed\n"
+            f"{len(impacts)} of {plural(analysis.scenarios, noun)} "
+            f"{'is' if len(impacts) == 1 else 'are'} worse than either failure alone\n"
         )
     else:
-        out.append(f"no {noun} to simulate\n")
+        out.append(
+            f"{unaffected} of {plural(analysis.scenarios, noun)} "
+            f"{'leaves' if unaffected == 1 else 'leave'} {things} as it is with nothing failed\n"
+        )
     out.append_text(_score_line(analysis.score, "scenario-channel pair"))
+    if analysis.services:
+        out.append_text(_service_summary_text(analysis))
+    return out
+
+
+def _service_summary_text(analysis: Analysis) -> Text:
+    out = Text("\n")
+    width = max(len("service"), *(len(s.service) for s in analysis.services))
+    out.append(f"  {'service':<{width}}  critical  tolerance  disrupted by  breaches tolerance\n", style="bold")
+    for summary in analysis.services:
+        tolerance = _minutes(summary.tolerance_minutes) if summary.tolerance_minutes else "none"
+        if not summary.baseline_delivered:
+            detail = "disrupted with nothing failed"
+            count = "-"
+        else:
+            detail = ", ".join(" + ".join(f) for f in summary.breached_by) or "-"
+            count = str(len(summary.disrupted_by))
+        out.append(f"  {summary.service:<{width}}  {'yes' if summary.critical else 'no':<8}  "
+                   f"{tolerance:>9}  {count:>12}  ")
+        out.append(detail + "\n", style="bold red" if summary.breached_by else "")
+    out.append("\n")
+    out.append_text(_service_score_line(analysis.service_score, "scenario-service pair"))
     return out
 
 
@@ -306,24 +441,81 @@ def _scenario_markdown(scenario: Scenario) -> str:
         "",
         _score_markdown(scenario.score, "channel"),
     ]
+    if scenario.down:
+        lines += [f"Down through `needs`: {_codes(scenario.down)}.", ""]
+    if scenario.services:
+        lines += [
+            "| service | status | channel | why | expected disruption | tolerance | breach |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for svc in scenario.services:
+            status = "delivered" if svc.delivered else "**disrupted**"
+            why = "—" if svc.delivered else markdown(_service_reason(svc).split(";", 1)[0])
+            expected = "—" if svc.delivered else _minutes(svc.expected_minutes)
+            tolerance = _minutes(svc.tolerance_minutes) if svc.tolerance_minutes else "none"
+            breach = "**yes**" if svc.breach else "no"
+            channel = markdown_code(svc.channel, in_table=True) if svc.channel else "—"
+            lines.append(f"| {markdown_code(svc.service, in_table=True)} | {status} | {channel} | {why} | {expected} | {tolerance} | {breach} |")
+        lines += [
+            "",
+            f"{len(scenario.services) - len(scenario.disrupted)} delivered, {len(scenario.disrupted)} "
+            f"disrupted of {plural(len(scenario.services), 'service')}; {_breaches(len(scenario.breached))}.",
+            "",
+            _service_score_markdown(scenario.service_score, "service"),
+        ]
     return "\n".join(lines)
+
+
+def _service_score_markdown(score: ServiceScore, unit: str) -> str:
+    return (
+        f"**Service score: {_percent(score.percent)} delivered** "
+        f"({score.share:.3f}, {score.delivered} of {plural(score.pairs, unit)}).\n"
+    )
+
+
+def service_table_markdown(analysis: Analysis) -> str:
+    """Per service: how many failures disrupt it and which breach its tolerance."""
+    if not analysis.services:
+        return "The blueprint declares no business service.\n"
+    lines = [
+        "| service | critical | tolerance | disrupted by | breaches tolerance |",
+        "|---|---|---:|---:|---|",
+    ]
+    for summary in analysis.services:
+        tolerance = _minutes(summary.tolerance_minutes) if summary.tolerance_minutes else "none"
+        if summary.baseline_delivered:
+            count = str(len(summary.disrupted_by))
+            breaches = ", ".join(" + ".join(markdown_code(x, in_table=True) for x in f) for f in summary.breached_by) or "—"
+        else:
+            count, breaches = "—", "disrupted with nothing failed"
+        lines.append(f"| {markdown_code(summary.service, in_table=True)} | {'yes' if summary.critical else 'no'} | {tolerance} | "
+                     f"{count} | {breaches} |")
+    return "\n".join(lines) + "\n"
 
 
 def impact_table_markdown(analysis: Analysis) -> str:
     """The table of failures that leave a channel worse off, worst first."""
     if not analysis.impacts:
-        noun = "single-system failure" if analysis.kind == "n-1" else "pair of tier-1 systems failing"
-        return f"No {noun} leaves a channel worse off than with nothing failed.\n"
+        if analysis.kind == "n-2":
+            return "No pair of tier-1 systems failing is worse than either failing alone.\n"
+        return "No single-system failure leaves a channel worse off than with nothing failed.\n"
+    services = bool(analysis.services)
     lines = [
-        "| failed | lost | degraded | channels lost | channels degraded |",
-        "|---|---:|---:|---|---|",
+        "| failed | lost | degraded | channels lost | channels degraded |"
+        + (" services disrupted |" if services else ""),
+        "|---|---:|---:|---|---|" + ("---|" if services else ""),
     ]
     for impact in analysis.impacts:
         failed = " + ".join(markdown_code(s, in_table=True) for s in impact.failed)
-        lines.append(
+        row = (
             f"| {failed} | {len(impact.lost)} | {len(impact.degraded)} | "
             f"{_codes(impact.lost, in_table=True)} | {_codes(impact.degraded, in_table=True)} |"
         )
+        if services:
+            row += " " + (", ".join(
+                markdown_code(s, in_table=True) + (" (breach)" if s in impact.breached else "") for s in impact.services
+            ) or "—") + " |"
+        lines.append(row)
     return "\n".join(lines) + "\n"
 
 
@@ -344,6 +536,11 @@ def _analysis_markdown(analysis: Analysis) -> str:
         impact_table_markdown(analysis),
         _score_markdown(analysis.score, "scenario-channel pair"),
     ]
+    if analysis.kind == "n-2":
+        lines[-2:-2] = ["Only pairs worse than either failure alone are listed.", ""]
+    if analysis.services:
+        lines += [service_table_markdown(analysis),
+                  _service_score_markdown(analysis.service_score, "scenario-service pair")]
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from cadee.rules.arc004_single_point_of_failure import RULE as ARC004
 from cadee.rules.arc005_orphan_system import RULE as ARC005
 from cadee.rules.arc006_channel_human_escalation import RULE as ARC006
 from cadee.rules.arc007_system_boundary import RULE as ARC007
+from cadee.rules.arc008_service_impact_tolerance import RULE as ARC008
 from cadee.rules.base import LAYERS, Rule
 from cadee.rules.dat001_external_data_clearance import RULE as DAT001
 from cadee.rules.evd001_required_evidence import RULE as EVD001
@@ -59,6 +60,7 @@ RULES: dict[str, Rule] = {
         ARC005,
         ARC006,
         ARC007,
+        ARC008,
         DAT001,
         OWN001,
         OWN002,

@@ -4,8 +4,9 @@
 
 Reports a system that appears in no integration (as caller or callee; an
 integration from a system to itself counts), is in no system's `fallback`
-list and is no boundary's `identity_provider`. A system with fallbacks of its
-own but nothing else is still an orphan.
+list, is no boundary's `identity_provider` and is in no system's `needs`. A
+system with fallbacks or `needs` of its own but nothing else is still an
+orphan.
 
 ## Why it matters
 
@@ -19,7 +20,8 @@ integration map shown to risk and audit is incomplete.
 ## How to fix
 
 Declare the integrations the system really has, reference it where it is
-used (a fallback target or a boundary's identity provider), or delete it from
+used (a fallback target, a boundary's identity provider or a system's
+`needs`), or delete it from
 the blueprint if it is no longer part of the workflow.
 
 ## Failing example
@@ -76,6 +78,8 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
     for system in graph.blueprint.systems:
         if system.fallback:
             used.update(step.to for step in system.fallback)
+        if system.needs:
+            used.update(system.needs)
     for boundary in graph.blueprint.boundaries:
         if boundary.identity_provider is not None:
             used.add(boundary.identity_provider)

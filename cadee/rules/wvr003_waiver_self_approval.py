@@ -65,10 +65,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cadee.diagnostics import Finding, shorten
+from cadee.diagnostics import Finding
 from cadee.graph import ArchitectureGraph
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, WaiverContext, waiver_rule
+from cadee.text import shorten
 
 __all__ = ["RULE", "target_owners"]
 

@@ -62,9 +62,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from cadee.diagnostics import Finding, shorten
+from cadee.diagnostics import Finding
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, WaiverContext, waiver_rule
+from cadee.text import shorten
 
 
 @waiver_rule(
