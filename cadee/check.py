@@ -17,9 +17,9 @@ from cadee.gcpause import gc_paused
 from cadee.graph import ArchitectureGraph, build_graph
 from cadee.model import Blueprint, Waiver
 from cadee.rules import RULES, Rule
-from cadee.rules.base import WaiverContext
+from cadee.rules.base import DEFAULT_MAX_WAIVER_DAYS, WaiverContext
 
-__all__ = ["CheckOptions", "Report", "check", "matches", "select_rules"]
+__all__ = ["CheckOptions", "Report", "check", "matches", "select_rules", "severity_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,8 @@ class CheckOptions:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     #: The date waivers are judged against; default: today (local date).
     as_of: dt.date | None = None
+    #: How long after ``as_of`` a waiver may expire (WVR004; the project's ``max-waiver-days``).
+    max_waiver_days: int = DEFAULT_MAX_WAIVER_DAYS
 
 
 @dataclass(slots=True)
@@ -70,7 +72,8 @@ def select_rules(
     }
 
 
-def _severity_for(rule: Rule, overrides: Mapping[str, Severity]) -> Severity:
+def severity_for(rule: Rule, overrides: Mapping[str, Severity]) -> Severity:
+    """The severity ``rule`` reports at under ``overrides`` (the longest matching key wins)."""
     best = ""
     for key in overrides:
         if rule.id.startswith(key) and len(key) > len(best):
@@ -102,17 +105,18 @@ def _check(
     for rule in active.values():
         if rule.phase != "graph":
             continue
-        severity = _severity_for(rule, options.severity)
+        severity = severity_for(rule, options.severity)
         for finding in rule.check(graph, as_of):
             if finding.severity != severity:
                 finding = finding.with_changes(severity=severity)
             findings.append(finding)
     findings, used = _apply_waivers(findings, blueprint.waivers, as_of)
-    context = WaiverContext(blueprint.waivers, as_of, frozenset(used), frozenset(active))
+    context = WaiverContext(blueprint.waivers, as_of, frozenset(used), frozenset(active), graph,
+                            options.max_waiver_days)
     for rule in active.values():
         if rule.phase != "waivers":
             continue
-        severity = _severity_for(rule, options.severity)
+        severity = severity_for(rule, options.severity)
         findings.extend(f.with_changes(severity=severity) for f in rule.judge(context))
     findings.sort()
     return Report(blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active), graph=graph)

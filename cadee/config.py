@@ -15,6 +15,7 @@ configuration file is used; without a configuration file, the nearest
     severity = { EVD001 = "error" }
     fail-on = "warning"
     rule-packs = ["policies/acme-rules.yaml"]   # relative to this file
+    max-waiver-days = 180                       # WVR004; default 365
 
     [tool.cadee.limits]
     max_file_bytes = 268435456
@@ -41,11 +42,13 @@ from cadee.files import (
     read_regular,
     walk_up,
 )
+from cadee.rules.base import DEFAULT_MAX_WAIVER_DAYS
 from cadee.yamlload import Limits
 
 __all__ = ["Config", "ConfigSource", "check_config", "default_packs", "find_config", "load_config", "read_config"]
 
-KEYS = ("select", "ignore", "severity", "fail-on", "limits", "rule-packs")
+KEYS = ("select", "ignore", "severity", "fail-on", "limits", "rule-packs", "max-waiver-days")
+
 #: Pack file names used without a ``rule-packs`` key (the first is the documented one).
 PACK_NAMES = ("cadee-rules.yaml", "cadee-rules.yml")
 LIMIT_KEYS = tuple(f.name for f in dataclasses.fields(Limits))
@@ -68,6 +71,8 @@ class Config:
     rule_packs: tuple[str, ...] | None = None
     #: Where ``rule-packs`` is written, for errors about its entries.
     rule_packs_at: Location | None = None
+    #: ``max-waiver-days``: how long after the as-of date a waiver may expire (WVR004).
+    max_waiver_days: int = DEFAULT_MAX_WAIVER_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +235,12 @@ def check_config(source: ConfigSource, rule_ids: Collection[str] | None) -> tupl
             else:
                 values[key] = value
         limits = dataclasses.replace(limits, **values)
+    max_waiver_days = DEFAULT_MAX_WAIVER_DAYS
+    raw_days = section.get("max-waiver-days", DEFAULT_MAX_WAIVER_DAYS)
+    if type(raw_days) is not int or raw_days < 0:
+        err("max-waiver-days", "`max-waiver-days` must be an integer >= 0 (days)")
+    else:
+        max_waiver_days = raw_days
     rule_packs: tuple[str, ...] | None = None
     raw_packs = section.get("rule-packs")
     if raw_packs is not None:
@@ -246,6 +257,7 @@ def check_config(source: ConfigSource, rule_ids: Collection[str] | None) -> tupl
         limits=limits,
         rule_packs=rule_packs,
         rule_packs_at=at("rule-packs") if rule_packs is not None else None,
+        max_waiver_days=max_waiver_days,
     )
     return config, errors
 

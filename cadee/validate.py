@@ -175,6 +175,7 @@ def validate_file(
         ignore=overrides.ignore if overrides.ignore is not None else config.ignore,
         severity={**config.severity, **overrides.severity},
         as_of=overrides.as_of,
+        max_waiver_days=config.max_waiver_days,
     )
     report = check(loaded.blueprint, options, loaded.rules)
     if not keep_graph:

@@ -54,6 +54,9 @@ apt_install() {
   apt-get install -y -q --no-install-recommends "$@" 2>&1 | grep -v -E '^(Reading|Building|Selecting|Preparing|\(Reading)' >&2
   return "${PIPESTATUS[0]}"
 }
+# The tests lint the run scripts of action.yml and of the documented workflows with
+# ShellCheck (tests/test_workflow_lint.py; skipped without it).
+command -v shellcheck >/dev/null 2>&1 || optional+=("shellcheck")
 if [ "${#missing[@]}" -gt 0 ] || [ "${#optional[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
@@ -75,7 +78,7 @@ if [ "${#missing[@]}" -gt 0 ] || [ "${#optional[@]}" -gt 0 ]; then
       }
     fi
     if [ "${#optional[@]}" -gt 0 ]; then
-      say "apt-get install ${optional[*]} (optional: the YAML loader's C fast path)"
+      say "apt-get install ${optional[*]} (optional: the YAML loader's C fast path; shellcheck for the tests)"
       apt_install "${optional[@]}" ||
         say "could not install ${optional[*]}; continuing without the C fast path (same results, slower)"
     fi
@@ -86,7 +89,7 @@ if [ "${#missing[@]}" -gt 0 ] || [ "${#optional[@]}" -gt 0 ]; then
     say "  (or with sudo; without sudo, run this script as root in a container, e.g."
     say "   docker run --rm -v \"\$PWD:/src\" -w /src python:3.11-bookworm bash scripts/test.sh)"
     if [ "${#optional[@]}" -gt 0 ]; then
-      say "  ${optional[*]}: optional, for the YAML loader's C fast path (same results, large blueprints validate about 1.5x slower without)"
+      say "  ${optional[*]}: optional, for the YAML loader's C fast path (same results, large blueprints validate about 1.5x slower without) and shellcheck for the tests"
     fi
     if [[ " ${missing[*]} " == *" python3-venv "* ]]; then exit 1; fi
     if [[ " ${missing[*]} " == *" graphviz "* ]]; then

@@ -234,7 +234,7 @@ class TestSarif:
         assert suppression["kind"] == "external"
         assert suppression["status"] == "accepted"
         assert suppression["justification"].startswith("Batch job without an end user")
-        assert suppression["properties"] == {"approvedBy": "nw-compliance", "expires": "2027-06-30"}
+        assert suppression["properties"] == {"approvedBy": "nw-compliance", "expires": "2027-05-31"}
         # The finding sits in an included catalog file: its own path, not the blueprint's.
         uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         assert uri == "examples/northwind-bank/catalog/operations.yaml"
@@ -352,7 +352,7 @@ class TestJunit:
         assert case.find("failure") is None
         text = case.findtext("system-out") or ""
         assert "nw-nightly-contact-history" in text
-        assert "waived by 'nw-compliance' until 2027-06-30 (Batch job without an end user" in text
+        assert "waived by 'nw-compliance' until 2027-05-31 (Batch job without an end user" in text
 
     def test_invalid_blueprint_is_one_failing_load_case(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         bad = write(tmp_path, "bad.yaml", "cadee: 1\nblueprint: {id: bp, title: T}\nsystems:\n  - {id: a, kind: nope}\n  - {id: b, kind: service, colour: red}\n")

@@ -44,6 +44,8 @@ gates: [{id: g, action: pause, when: FCR drops, decided_by: ops}]
 CATALOG = "cadee: 1\nowners: [{id: ops, name: Ops, function: operations}]\n"
 _NOT_SHIPPED = {".git", ".venv", "venv", "build", "dist", "cadee-out", "node_modules"}
 _INPUT = re.compile(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}")
+#: Any other expression (``steps.validate.outputs.exit-code``, ``github.token``).
+_EXPRESSION = re.compile(r"\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")
 
 
 def load_yaml(name: str) -> Any:
@@ -92,23 +94,54 @@ class TestActionDefinition:
         assert action["runs"]["using"] == "composite"
         inputs = action["inputs"]
         assert {name: spec.get("default") for name, spec in inputs.items()} == {
-            "paths": ".", "fail-on": "error", "sarif-file": "cadee.sarif", "python-version": "3.12",
+            "paths": ".", "fail-on": "error", "sarif-file": "cadee.sarif", "upload-sarif": "false",
+            "diff-blueprint": "", "diff-base": "${{ github.event.pull_request.base.sha }}",
+            "fail-on-new": "error", "comment": "true", "github-token": "${{ github.token }}",
+            "python-version": "3.12",
         }
         assert all(spec.get("description") for spec in inputs.values())
         assert "steps.validate.outputs.sarif-file" in action["outputs"]["sarif-file"]["value"]
-        setup, install, validate = action["runs"]["steps"]
+        steps = {step.get("id") or step["name"]: step for step in action["runs"]["steps"]}
+        setup, install, validate = action["runs"]["steps"][:3]
         assert setup["uses"].startswith("actions/setup-python@")
         assert setup["with"]["python-version"] == "${{ inputs.python-version }}"
         assert '"$GITHUB_ACTION_PATH"' in install["run"]
         assert validate["id"] == "validate"
         assert "--format github" in validate["run"] and "--report" in validate["run"]
-        # Inputs go through the environment, never pasted into the script (script injection).
-        for step in (install, validate):
-            assert not _INPUT.search(step["run"])
+        upload = steps["Upload SARIF to code scanning"]
+        assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+        assert upload["if"] == "inputs.upload-sarif == 'true'"
+        assert "python -m cadee.ci.github_comment" in steps["Post or update the pull-request comment"]["run"]
+        # Inputs go through the environment, never pasted into a script (script injection).
+        for step in action["runs"]["steps"]:
+            assert "run" not in step or not _EXPRESSION.search(step["run"])
 
 
-def substitute(value: str, inputs: dict[str, str]) -> str:
-    return _INPUT.sub(lambda m: inputs[m.group(1)], value)
+def substitute(value: str, inputs: dict[str, str], context: dict[str, str] | None = None) -> str:
+    """Expressions as the runner expands them: inputs, then step outputs and outcomes
+    (``context``); anything else (the ``github`` context) is empty here."""
+    value = _INPUT.sub(lambda m: inputs[m.group(1)], value)
+    return _EXPRESSION.sub(lambda m: (context or {}).get(m.group(1), ""), value)
+
+
+def condition(expression: str, inputs: dict[str, str], context: dict[str, str]) -> bool:
+    """The few ``if:`` forms action.yml uses: terms joined by ``&&``, each ``A == 'v'``,
+    ``A != 'v'`` or a bare ``A`` (true when not empty)."""
+    def value(name: str) -> str:
+        name = name.strip()
+        if name.startswith("inputs."):
+            return substitute(inputs[name.removeprefix("inputs.")], inputs, context)
+        return context.get(name, "")
+
+    for term in expression.split("&&"):
+        match = re.fullmatch(r"\s*([A-Za-z0-9_.-]+)\s*(==|!=)\s*'([^']*)'\s*", term)
+        if match:
+            equal = value(match.group(1)) == match.group(3)
+            if equal != (match.group(2) == "=="):
+                return False
+        elif not value(term):
+            return False
+    return True
 
 
 def outer_site_packages() -> list[str]:
@@ -147,8 +180,13 @@ def run_action(
     github_output.write_text("", encoding="utf-8")
     output = ""
     code = 0
+    context: dict[str, str] = {}
+    runner_temp = workspace / ".runner-temp"
+    runner_temp.mkdir(exist_ok=True)
     for step in action["runs"]["steps"]:
-        if "uses" in step:  # setup-python: played by runner_python
+        if "uses" in step:  # setup-python, upload-sarif: played by runner_python, not run
+            continue
+        if "if" in step and not condition(step["if"], inputs, context):
             continue
         env = {
             **os.environ,
@@ -156,17 +194,24 @@ def run_action(
             "GITHUB_ACTION_PATH": str(action_path),
             "GITHUB_OUTPUT": str(github_output),
             "GITHUB_WORKSPACE": str(workspace),
+            "RUNNER_TEMP": str(runner_temp),
             "PYTHONPATH": "",
         }
-        env.update({k: substitute(str(v), inputs) for k, v in step.get("env", {}).items()})
+        env.update({k: substitute(str(v), inputs, context) for k, v in step.get("env", {}).items()})
         script = workspace / ".step.sh"
-        script.write_text(substitute(step["run"], inputs), encoding="utf-8")
+        script.write_text(substitute(step["run"], inputs, context), encoding="utf-8")
         done = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
             cwd=workspace, env=env, capture_output=True, text=True, timeout=600, check=False,
         )
         output += done.stdout + done.stderr
         code = done.returncode
+        if "id" in step:
+            context[f"steps.{step['id']}.outcome"] = "success" if code == 0 else "failure"
+            for line in github_output.read_text(encoding="utf-8").splitlines():
+                if "=" in line:
+                    key, _, text = line.partition("=")
+                    context[f"steps.{step['id']}.outputs.{key}"] = text
         if code != 0:
             break
     outputs = dict(
@@ -204,6 +249,14 @@ class TestActionSteps:
         assert "cadee: passed: 0 errors, 0 warnings, 0 info, 0 waived in 1 blueprint" in output
         assert outputs == {"sarif-file": "out/cadee.sarif", "exit-code": "0"}
         assert json.loads((workspace / "out" / "cadee.sarif").read_text(encoding="utf-8"))["runs"][0]["results"] == []
+
+    def test_empty_paths_validate_the_root(self, checkout: Path, runner_python: Path, tmp_path: Path) -> None:
+        workspace = make_project(tmp_path / "ws")
+        (workspace / "architecture" / "pilot.yaml").unlink()
+        code, output, outputs = run_action(checkout, runner_python, workspace, paths="")
+        assert "Missing argument" not in output
+        assert code == 0, output
+        assert outputs["exit-code"] == "0"
 
     def test_paths_are_never_globbed_or_injected(self, checkout: Path, runner_python: Path, tmp_path: Path) -> None:
         workspace = make_project(tmp_path / "ws")

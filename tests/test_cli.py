@@ -112,7 +112,7 @@ class TestOptions:
     def test_waived_findings_show_their_waiver(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
         _, out, _ = run(capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01")
         waived = [line for line in out.splitlines() if "[waived by" in line]
-        assert waived and "until 2027-06-30" in waived[0]
+        assert waived and "until 2027-05-31" in waived[0]
         assert "1 waived" in out
 
     def test_colour_follows_no_color(self, tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ EXPECTED_HIGHLIGHTS: dict[str, list[tuple[str, str]]] = {
     "new-channel-path": [("new-crossing", "web->core-banking"), ("new-channel-path", "core-banking")],
     "waiver-added": [("waiver-added", "IAM002:nightly-sync")],
     "waiver-extended": [("waiver-extended", "IAM002:nightly-sync")],
+    "waiver-stale": [("waiver-stale", "FBK004:gateway->agent")],
     "combined": [
         ("fallback-removed", "agent"),
         ("auth-weakened", "gateway->core-banking"),
@@ -135,7 +136,7 @@ def test_combined_pair_in_full(in_repo: None, capsys: pytest.CaptureFixture[str]
     assert data["changed"] is True
     assert data["summary"]["text"] == (
         "7 risk highlights; 4 added, 3 changed, 0 removed; "
-        "7 new findings (5 error, 1 warning, 1 waived), 0 resolved; 2 approvers required."
+        "7 new findings (5 error, 1 warning, 1 waived), 0 resolved; 3 approvers required."
     )
     changes = {(c["collection"], c["id"]): c for c in data["changes"]}
     assert list(changes) == [
@@ -187,6 +188,9 @@ def test_combined_pair_in_full(in_repo: None, capsys: pytest.CaptureFixture[str]
          "contact": "ops@bank.example", "systems": touched, "blueprint": True},
         {"owner": "compliance", "name": "Compliance", "function": "compliance",
          "contact": "compliance@bank.example", "systems": touched, "blueprint": True},
+        # The outgoing owner of the gateway, and the owner of both ends of gateway->vendor-llm.
+        {"owner": "platform", "name": "AI Platform", "function": "technology",
+         "contact": "#ai-platform", "systems": ["gateway", "vendor-llm"], "blueprint": False},
     ]
     assert data["blueprint_level"] == ["kpis"]
     assert data["unapproved"] == []
@@ -201,7 +205,7 @@ def test_summary_counts_in_json(in_repo: None, capsys: pytest.CaptureFixture[str
     assert {k: summary[k] for k in ("added", "removed", "changed", "highlights", "new_findings",
                                      "resolved_findings", "unchanged_findings", "approvers")} == {
         "added": 2, "removed": 0, "changed": 0, "highlights": 1, "new_findings": 0,
-        "resolved_findings": 0, "unchanged_findings": 0, "approvers": 2,
+        "resolved_findings": 0, "unchanged_findings": 0, "approvers": 3,
     }
 
 
@@ -222,9 +226,10 @@ def test_markdown_layout(in_repo: None, capsys: pytest.CaptureFixture[str]) -> N
     assert headings == [
         "#### Risk highlights (7)",
         "#### Findings delta",
-        "#### Required approvers (2)",
+        "#### Required approvers (3)",
         "#### Changed neighbourhood",
         "#### Changes (7)",
+        "#### What to do",
     ]
     assert md.count("<details>") == md.count("</details>") == 7  # one per change; no unchanged findings
     diagram = md[md.index("```mermaid\n") + 11 : md.index("\n```", md.index("```mermaid"))]

@@ -736,8 +736,11 @@ class TestProjects:
         assert report["errors"][0]["path"] == "rules[0].forbid-integration.mode"
 
     def test_waivers_severities_and_selection_name_pack_rules(self, in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        waived = CLEAN + ("waivers: [{rule: ACME001, target: svc, reason: Vendor pending, approved_by: ops, "
-                          "expires: 2027-01-01}]\n")
+        # Approved by risk, not by ops, the service's owner (WVR003).
+        waived = CLEAN.replace("owners: [{id: ops, name: Ops, function: operations}]",
+                               "owners: [{id: ops, name: Ops, function: operations}, {id: risk, name: Risk}]")
+        waived += ("waivers: [{rule: ACME001, target: svc, reason: Vendor pending, approved_by: risk, "
+                   "expires: 2027-01-01}]\n")
         (in_tmp / "bp.yaml").write_text(waived, encoding="utf-8")
         code, report = json_report(capsys, "bp.yaml")
         assert code == 2 and "unknown rule 'ACME001'" in report["errors"][0]["message"]  # no pack yet

@@ -19,6 +19,7 @@ from cadee.commands.common import usage_error as _usage_error
 
 if TYPE_CHECKING:
     from cadee.diff.sources import Side
+    from cadee.project import Project
 
 NAME = "diff"
 HELP = (
@@ -52,9 +53,14 @@ def _sides(arguments: Sequence[str], base: str | None) -> tuple[Side, Side]:
     return parse_side(arguments[0]), parse_side(arguments[1])
 
 
-def _start(old: Side, new: Side) -> Path:
-    """Where the project is looked up: the side on disk, else the current folder."""
-    return Path(new.path if new.revision is None else old.path if old.revision is None else ".")
+def _project(side: Side) -> Project:
+    """The project of one side as it is on that side: on disk, or at the side's revision
+    (configuration, rule packs and plugins read with git, never from the work tree)."""
+    from cadee.project import Project
+
+    if side.revision is None:
+        return Project.resolve(Path(side.path))
+    return Project.at_revision(side.revision, side.path, git_dir=side.git_dir)
 
 
 def command(
@@ -98,20 +104,18 @@ def command(
 def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, date: dt.date | None,
              fail_on_new: FailOnNew | None, output: Path | None) -> int:
     from cadee.diff.sources import SourceError, load_side
-    from cadee.project import Project
 
     try:
         old, new = _sides(arguments, base)
-        found = Project.resolve(_start(old, new))
-        if found.config_errors:
-            _print_errors(found.config_errors)
+        projects = [_project(old), _project(new)]
+        errors = [e for p in projects for e in p.config_errors]
+        if errors:
+            _print_errors(errors)
             return 2
-        project, config = found.rules, found.config
-        rule_ids = project.keys()
         loaded = []
-        for side in (old, new):
+        for side, project in zip((old, new), projects, strict=True):
             # The cyclic collector is paused for the whole command (cli.main).
-            loaded.append(load_side(side, limits=config.limits, known_rules=rule_ids))
+            loaded.append(load_side(side, limits=project.limits, known_rules=project.rules.keys()))
     except SourceError as exc:
         raise _usage_error(str(exc)) from None
 
@@ -131,14 +135,14 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
             _console().print(report.render_invalid_text(invalid), end="")
         return 2
 
-    from cadee.check import CheckOptions
-    from cadee.diff import diff_blueprints
+    from cadee.diagnostics import at_or_above
+    from cadee.diff import RuleSet, diff_blueprints
     from cadee.report import diff as report
 
     old_blueprint, new_blueprint = loaded[0].blueprint, loaded[1].blueprint
     assert old_blueprint is not None and new_blueprint is not None
-    options = CheckOptions(select=config.select, ignore=config.ignore, severity=config.severity, as_of=date)
-    diff = diff_blueprints(old_blueprint, new_blueprint, date, options, project)
+    old_rules, new_rules = (RuleSet(p.config, p.rules, p.config.path) for p in projects)
+    diff = diff_blueprints(old_blueprint, new_blueprint, date, old_rules=old_rules, new_rules=new_rules)
     if output_format is DiffFormat.json:
         _emit(report.render_json(diff), output)
     elif output_format is DiffFormat.markdown:
@@ -151,11 +155,17 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
     code = 0
     if fail_on_new is not None:
         introduced = diff.findings.introduced(fail_on_new.value)
-        if introduced:
-            word = "finding" if len(introduced) == 1 else "findings"
+        hidden = [f for f in diff.hidden if at_or_above(f.severity, fail_on_new.value)]
+        if introduced or hidden:
+            parts = []
+            if introduced:
+                word = "finding" if len(introduced) == 1 else "findings"
+                parts.append(f"introduces {len(introduced)} unwaived {word}")
+            if hidden:
+                word = "finding" if len(hidden) == 1 else "findings"
+                parts.append(f"hides {len(hidden)} {word} by configuration")
             _console(stderr=True).print(
-                f"cadee: the change introduces {len(introduced)} unwaived {word} at "
-                f"--fail-on-new {fail_on_new.value} or above",
+                f"cadee: the change {' and '.join(parts)} at --fail-on-new {fail_on_new.value} or above",
                 markup=False, highlight=False)
             code = 1
     return code

@@ -11,7 +11,14 @@ blueprint-level: they fall to the blueprint's default approvers.
 The approvers of a touched system are its effective approvers (its own
 ``approvers``, else ``blueprint.approvers``) on the old side *and* the new
 side, so a change that replaces a system's approvers still needs the people
-it removes.
+it removes. Owners approve too:
+
+- an integration added, removed or changed needs the owners of both its ends
+  (the caller's and the called system's ``owner``, on each side where the
+  integration exists): the team whose system is called accepts the new load,
+  data and trust;
+- a change of a system's ``owner`` needs the outgoing and the incoming owner
+  (a hand-over is accepted by both).
 """
 
 from __future__ import annotations
@@ -77,6 +84,12 @@ def required_approvers(
     changes: Iterable[EntityChange], old: ArchitectureGraph, new: ArchitectureGraph
 ) -> Approvals:
     reasons: dict[str, list[str]] = {}
+    owners: dict[str, list[str]] = {}  # system -> owners who approve its change
+
+    def owned_by(system: str, graph: ArchitectureGraph) -> None:
+        found = graph.systems.get(system)
+        if found is not None and found.owner:
+            owners.setdefault(system, []).append(found.owner)
 
     def touch(system: str | None, reason: str) -> None:
         if system and (system in new.systems or system in old.systems):
@@ -92,6 +105,9 @@ def required_approvers(
             if change.change == "changed":
                 fields = list(dict.fromkeys(f.path.split(".")[0] for f in change.fields))
                 touch(change.id, f"changed: {', '.join(fields)}")
+                if "owner" in fields:
+                    owned_by(change.id, old)
+                    owned_by(change.id, new)
                 for f in change.fields:
                     if f.path == "fallback":
                         for target in _moved(_targets(f.old), _targets(f.new)):
@@ -102,10 +118,12 @@ def required_approvers(
                 for target in _targets(item.get("fallback")):
                     touch(target, f"fallback of '{change.id}' {change.change}")
         elif change.collection == "integrations":
-            for side in (old_integrations.get(change.id), new_integrations.get(change.id)):
+            for side, graph in ((old_integrations.get(change.id), old), (new_integrations.get(change.id), new)):
                 if side is not None:
                     touch(side.from_, f"integration '{change.id}' {change.change}")
                     touch(side.to, f"integration '{change.id}' {change.change}")
+                    owned_by(side.from_, graph)
+                    owned_by(side.to, graph)
         elif change.collection == "waivers":
             target = str((change.item or {}).get("target", ""))
             matched = False
@@ -137,6 +155,7 @@ def required_approvers(
             system = graph.systems.get(entry.system)
             if system is not None:
                 people.extend(graph.effective_approvers(system))
+        people.extend(owners.get(entry.system, ()))
         if not people:
             unapproved.append(entry.system)
         for owner in dict.fromkeys(people):

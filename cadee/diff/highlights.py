@@ -42,14 +42,20 @@ Kinds, in the order reports list them:
     A system of record became reachable from a channel it was not reachable
     from before (over integrations); one highlight per system of record.
 ``waiver-added`` / ``waiver-extended``
-    A new waiver, or a later ``expires`` on an existing one.
+    A new waiver (with its approver, expiry and lifetime from the as-of date),
+    or a later ``expires`` on an existing one.
+``waiver-stale``
+    A waiver still names the old id of a renamed system (:mod:`.renames`): it
+    no longer covers the finding it was written for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from cadee.diff.renames import Rename, stale_waivers
 from cadee.diff.semantic import EntityChange
 from cadee.graph import ArchitectureGraph, path_to, reach, strongly_connected
 from cadee.model import DATA_RANK, Blueprint, Integration, System
@@ -70,6 +76,7 @@ HIGHLIGHT_KINDS: tuple[str, ...] = (
     "new-channel-path",
     "waiver-added",
     "waiver-extended",
+    "waiver-stale",
 )
 
 #: Authentication strength (higher is stronger); absent counts as ``none``.
@@ -456,17 +463,23 @@ def _channel_paths(sides: _Sides) -> Iterator[Highlight]:
         yield Highlight("new-channel-path", record, reason)
 
 
-def _waivers(old: Blueprint, new: Blueprint) -> Iterator[Highlight]:
+def _waivers(old: Blueprint, new: Blueprint, stale: Collection[str], as_of: dt.date | None) -> Iterator[Highlight]:
     before = {w.key: w for w in old.waivers}
     added: list[Highlight] = []
     extended: list[Highlight] = []
     for waiver in new.waivers:
         previous = before.get(waiver.key)
+        if previous is None and waiver.key in stale:
+            continue  # the waiver of a renamed system that still names its old id: waiver-stale
         if previous is None:
+            lifetime = ""
+            if as_of is not None:
+                days = (waiver.expires - as_of).days
+                lifetime = f" ({days} days from {as_of.isoformat()})" if days >= 0 else " (already expired)"
             added.append(Highlight(
                 "waiver-added", waiver.key,
                 f"new waiver of {waiver.rule} for {_q(waiver.target)} approved by {waiver.approved_by} "
-                f"until {waiver.expires.isoformat()}: {shorten(' '.join(waiver.reason.split()), 100)}"))
+                f"until {waiver.expires.isoformat()}{lifetime}: {shorten(' '.join(waiver.reason.split()), 100)}"))
         elif waiver.expires > previous.expires:
             extended.append(Highlight(
                 "waiver-extended", waiver.key,
@@ -477,8 +490,18 @@ def _waivers(old: Blueprint, new: Blueprint) -> Iterator[Highlight]:
     yield from extended
 
 
+def _stale(new: Blueprint, renames: Sequence[Rename]) -> Iterator[Highlight]:
+    waivers = {w.key: w for w in new.waivers}
+    for key, rename in stale_waivers(new, list(renames)):
+        waiver = waivers[key]
+        yield Highlight("waiver-stale", key,
+                        f"waiver of {waiver.rule} for {_q(waiver.target)} still names {_q(rename.old)}, "
+                        f"renamed to {_q(rename.new)}; it no longer covers anything")
+
+
 def find_highlights(old: ArchitectureGraph, new: ArchitectureGraph,
-                    changes: Iterable[EntityChange]) -> list[Highlight]:
+                    changes: Iterable[EntityChange], renames: Sequence[Rename] = (),
+                    as_of: dt.date | None = None) -> list[Highlight]:
     """Every risk highlight of ``changes`` (from :func:`~cadee.diff.semantic.diff_items`),
     grouped by kind in :data:`HIGHLIGHT_KINDS` order, each kind in the new side's
     declaration order."""
@@ -490,7 +513,9 @@ def find_highlights(old: ArchitectureGraph, new: ArchitectureGraph,
         *_criticality(sides),
         *_new_ai(sides),
         *_channel_paths(sides),
-        *_waivers(old.blueprint, new.blueprint),
+        *_waivers(old.blueprint, new.blueprint, {key for key, _ in stale_waivers(new.blueprint, list(renames))},
+                  as_of),
+        *_stale(new.blueprint, renames),
     ]
     order = {kind: position for position, kind in enumerate(HIGHLIGHT_KINDS)}
     return sorted(found, key=lambda h: order[h.kind])  # stable: keeps declaration order

@@ -16,6 +16,7 @@ path, so every report treats it like a built-in rule.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -338,6 +339,16 @@ def _documentation(rule: PackRule) -> str:
     )
 
 
+_TEMPLATE_FIELDS = {"require", "forbid_integration", "mediated_path", "must_reach"}
+
+
+def _condition(rule: PackRule) -> str:
+    """The rule's template as canonical JSON: what a diff compares to tell a changed condition."""
+    data = rule.model_dump(mode="json", by_alias=True, exclude_none=True, include=_TEMPLATE_FIELDS, warnings=False,
+                           fallback=lambda value: getattr(value, "pattern", repr(value)))  # Regex: its pattern
+    return json.dumps(data, sort_keys=True)
+
+
 def _to_rule(rule: PackRule, source: str) -> Rule:
     return Rule(
         id=rule.id,
@@ -348,6 +359,7 @@ def _to_rule(rule: PackRule, source: str) -> Rule:
         doc=parse_doc(_documentation(rule)),
         check_graph=rule.template.worded(rule.message) if rule.message is not None else rule.template.findings,
         source=source,
+        condition=_condition(rule),
     )
 
 

@@ -27,7 +27,13 @@ the text and Markdown reports list them)::
                      "systems": ["<id>"], "blueprint": false}],
       "touched": [{"system": "<id>", "reasons": ["..."]}],
       "unapproved": ["<system id>"],
-      "blueprint_level": ["kpis"]
+      "blueprint_level": ["kpis"],
+      "controls": [{"setting": "rule|severity|condition|fail-on|limits|max-waiver-days",
+                    "target": "<rule id or setting>", "old": "...", "new": "...",
+                    "weakened": true, "reason": "..."}],
+      "hidden": [F],                        # hidden by configuration (see cadee.diff)
+      "renames": [{"old": "<id>", "new": "<id>", "shared_edges": 5, "edges": 5}],
+      "fixes": [F + {"hidden": false, "waiver_approvers": ["<owner id>"]}]   # what to fix or waive
     }
 
 ``F`` is a finding as in ``cadee validate --format json`` (``rule``, ``name``,
@@ -80,6 +86,14 @@ MARKER = "<!-- cadee-diff -->"
 #: Markdown caps: GitHub comments hold at most 65,536 characters.
 MAX_DETAILS = 60
 MAX_UNCHANGED = 30
+#: GitHub's limit on a comment body, in characters.
+MAX_COMMENT = 65_536
+#: Above this the comment is the summary alone (room for the job's own note).
+_COMPACT_ABOVE = 60_000
+#: Lines a list of the compact summary shows before "and N more".
+_COMPACT_ITEMS = 40
+#: Fixes listed under "What to do".
+_MAX_FIXES = 20
 _VALUE_LIMIT = 160
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _CHANGE_MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -121,11 +135,22 @@ def _introduced(diff: BlueprintDiff) -> dict[str, int]:
     return counts
 
 
+def _controls_part(diff: BlueprintDiff) -> str:
+    if not diff.controls:
+        return ""
+    weakened = len(diff.weakened)
+    part = plural(weakened, "control") + " weakened" if weakened else plural(len(diff.controls), "control change")
+    if diff.hidden:
+        part += f", {plural(len(diff.hidden), 'finding')} hidden by configuration"
+    return part + "; "
+
+
 def summary_line(diff: BlueprintDiff) -> str:
     """The one-line summary every format starts with."""
     findings = diff.findings
     if not diff.changed:
-        return f"No architectural change ({plural(len(findings.unchanged), 'finding')} unchanged)."
+        return (f"{_controls_part(diff)}No architectural change "
+                f"({plural(len(findings.unchanged), 'finding')} unchanged).")
     counts = diff.counts()
     active = dict.fromkeys(SEVERITIES, 0)
     waived = 0
@@ -140,9 +165,10 @@ def summary_line(diff: BlueprintDiff) -> str:
     if unwaived:
         new_part += f", {unwaived} no longer waived"
     approvers = len(diff.approvals.groups)
+    renamed = f" ({len(diff.renames)} renamed)" if diff.renames else ""
     return (
-        f"{plural(len(diff.highlights), 'risk highlight')}; "
-        f"{counts['added']} added, {counts['changed']} changed, {counts['removed']} removed; "
+        f"{_controls_part(diff)}{plural(len(diff.highlights), 'risk highlight')}; "
+        f"{counts['added']} added, {counts['changed']} changed{renamed}, {counts['removed']} removed; "
         f"{new_part}, {len(findings.resolved)} resolved; "
         f"{plural(approvers, 'approver')} required."
     )
@@ -210,6 +236,8 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
             "unchanged_findings": len(findings.unchanged),
             "introduced": _introduced(diff),
             "approvers": len(approvals.groups),
+            "weakened_controls": len(diff.weakened),
+            "hidden_findings": len(diff.hidden),
         },
         "highlights": [{"kind": h.kind, "target": h.target, "reason": h.reason} for h in diff.highlights],
         "changes": [
@@ -241,6 +269,13 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
         "touched": [{"system": t.system, "reasons": list(t.reasons)} for t in approvals.touched],
         "unapproved": list(approvals.unapproved),
         "blueprint_level": list(approvals.blueprint_level),
+        "controls": [{"setting": c.setting, "target": c.target, "old": c.old, "new": c.new,
+                      "weakened": c.weakened, "reason": c.reason} for c in diff.controls],
+        "hidden": [_finding_dict(f) for f in diff.hidden],
+        "renames": [{"old": r.old, "new": r.new, "shared_edges": r.shared, "edges": r.total}
+                    for r in diff.renames],
+        "fixes": [{**_finding_dict(f.finding), "hidden": f.hidden, "waiver_approvers": list(f.waiver_approvers)}
+                  for f in diff.fixes],
     }
 
 
@@ -283,7 +318,18 @@ def render_text(diff: BlueprintDiff) -> Text:
     out.append("cadee diff ", style="bold")
     out.append(f"{terminal(diff.old_source)} -> {terminal(diff.new_source)}", style="bold")
     out.append(f"  (as of {diff.as_of.isoformat()})\n")
-    out.append(summary_line(diff) + "\n", style="bold" if diff.changed else "green")
+    out.append(summary_line(diff) + "\n", style="bold" if diff.changed or diff.controls else "green")
+    if diff.controls:
+        out.append(f"\nConfiguration and rules ({len(diff.controls)})\n", style="bold underline")
+        for control in diff.controls:
+            out.append("  ! controls weakened  " if control.weakened else "  ~ ",
+                       style="bold red" if control.weakened else "yellow")
+            out.append(f"{terminal(control.reason)}\n")
+    if diff.hidden:
+        out.append(f"\nHidden by configuration ({len(diff.hidden)})\n", style="bold underline")
+        for finding in diff.hidden:
+            out.append_text(_finding_text("hidden", finding, "red"))
+            out.append("\n")
     if diff.highlights:
         out.append(f"\nRisk highlights ({len(diff.highlights)})\n", style="bold underline")
         for h in diff.highlights:
@@ -422,6 +468,15 @@ def render_markdown(diff: BlueprintDiff) -> str:
     lines.append(f"**{markdown(summary_line(diff))}**")
     lines.append("")
     lines.append(f"{markdown_code(diff.old_source)} → {markdown_code(diff.new_source)} · as of {diff.as_of.isoformat()}")
+    if diff.controls:
+        lines += ["", f"#### Configuration and rules ({len(diff.controls)})", ""]
+        for control in diff.controls:
+            mark = "**controls weakened** " if control.weakened else ""
+            lines.append(f"- {mark}{markdown_code(control.target)}: {markdown(control.reason)}")
+    if diff.hidden:
+        lines += ["", f"#### Hidden by configuration ({len(diff.hidden)})", "",
+                  "Findings the old side's configuration raises on the new blueprint and the new one hides:", ""]
+        lines += [_finding_md(f) for f in diff.hidden]
     if diff.highlights:
         lines += ["", f"#### Risk highlights ({len(diff.highlights)})", ""]
         for h in diff.highlights:
@@ -473,7 +528,80 @@ def render_markdown(diff: BlueprintDiff) -> str:
             lines += _details_md(change)
         if len(changes) > MAX_DETAILS:
             lines.append(f"… and {len(changes) - MAX_DETAILS} more (see `cadee diff --format json`).")
-    return "\n".join(lines) + "\n"
+    lines += _todo_md(diff)
+    text = "\n".join(lines) + "\n"
+    return text if len(text) <= _COMPACT_ABOVE else _compact_markdown(diff)
+
+
+def _owner_md(diff: BlueprintDiff, owner: str) -> str:
+    group = next((g for g in diff.approvals.groups if g.owner == owner), None)
+    name = group.name if group is not None and group.name else None
+    return f"**{markdown(name)}** ({markdown_code(owner)})" if name else markdown_code(owner)
+
+
+def _todo_md(diff: BlueprintDiff) -> list[str]:
+    """The closing section of the comment: who must approve, what to fix or waive."""
+    steps: list[str] = []
+    if diff.approvals.groups:
+        steps.append("- Needs approval from " + ", ".join(_owner_md(diff, g.owner) for g in diff.approvals.groups)
+                     + ".")
+    if diff.weakened:
+        steps.append(f"- Restore the {plural(len(diff.weakened), 'weakened control')} or have the configuration "
+                     "change approved by the blueprint's approvers.")
+    for fix in diff.fixes[:_MAX_FIXES]:
+        finding = fix.finding
+        what = f"Fix {markdown_code(finding.rule)} on {markdown_code(finding.target)}"
+        if fix.hidden:
+            what += " (hidden by configuration)"
+        if finding.rule.startswith("WVR"):
+            steps.append(f"- {what} (waiver findings cannot be waived).")
+        elif fix.waiver_approvers:
+            people = " or ".join(_owner_md(diff, p) for p in fix.waiver_approvers)
+            steps.append(f"- {what} or add a waiver approved by {people}.")
+        else:
+            steps.append(f"- {what} or add a waiver approved by someone who does not own "
+                         f"{markdown_code(finding.target)}.")
+    if len(diff.fixes) > _MAX_FIXES:
+        steps.append(f"- … and {len(diff.fixes) - _MAX_FIXES} more findings to fix or waive.")
+    if not steps:
+        return []
+    return ["", "#### What to do", "", *steps]
+
+
+def _compact_markdown(diff: BlueprintDiff) -> str:
+    """The comment when the full report would not fit: summary, highlights, new findings,
+    approvers and what to do, each list capped; no diagram, no details."""
+
+    def capped(items: list[str], what: str) -> list[str]:
+        shown = items[:_COMPACT_ITEMS]
+        if len(items) > _COMPACT_ITEMS:
+            shown.append(f"- … and {len(items) - _COMPACT_ITEMS} more {what}")
+        return shown
+
+    lines = [MARKER, f"### Architecture diff: {markdown(diff.title)}", ""]
+    lines.append(f"**{markdown(summary_line(diff))}**")
+    lines += ["", f"{markdown_code(diff.old_source)} → {markdown_code(diff.new_source)} · as of "
+                  f"{diff.as_of.isoformat()}",
+              "", "The full report is too large for a comment; this is its summary. Run "
+                  "`cadee diff --format markdown` (or `--format json`) for all of it."]
+    if diff.controls:
+        lines += ["", f"#### Configuration and rules ({len(diff.controls)})", ""]
+        lines += capped([f"- {'**controls weakened** ' if c.weakened else ''}{markdown_code(c.target)}: "
+                         f"{markdown(c.reason)}" for c in diff.controls], "control changes")
+    if diff.highlights:
+        lines += ["", f"#### Risk highlights ({len(diff.highlights)})", ""]
+        lines += capped([f"- **{h.kind}** {markdown_code(h.target)}: {markdown(h.reason)}" for h in diff.highlights],
+                        "highlights")
+    introduced = [f.finding for f in diff.fixes]
+    if introduced:
+        lines += ["", f"#### Findings to fix or waive ({len(introduced)})", ""]
+        lines += capped([_finding_md(f) for f in introduced], "findings")
+    todo = _todo_md(diff)
+    lines += todo
+    text = "\n".join(lines) + "\n"
+    if len(text) > MAX_COMMENT:  # never reached with the caps above; a last guard all the same
+        text = text[: MAX_COMMENT - 200].rsplit("\n", 1)[0] + "\n\n… (cut to fit a comment)\n"
+    return text
 
 
 def render_invalid_markdown(sides: Sequence[InvalidSide]) -> str:

@@ -37,6 +37,8 @@ from cadee.rules.own004_four_eyes import RULE as OWN004
 from cadee.rules.own005_architecture_sign_off import RULE as OWN005
 from cadee.rules.wvr001_waiver_expired import RULE as WVR001
 from cadee.rules.wvr002_waiver_unused import RULE as WVR002
+from cadee.rules.wvr003_waiver_self_approval import RULE as WVR003
+from cadee.rules.wvr004_waiver_lifetime import RULE as WVR004
 
 __all__ = ["LAYERS", "RULES", "Rule"]
 
@@ -74,5 +76,7 @@ RULES: dict[str, Rule] = {
         EVD005,
         WVR001,
         WVR002,
+        WVR003,
+        WVR004,
     )
 }

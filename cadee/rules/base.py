@@ -25,7 +25,7 @@ decorator:
    :class:`WaiverContext`, made once every graph finding has been matched
    against the waivers (which waivers were used, the as-of date, the rules
    that ran). Its findings are judgements of the waivers themselves, so
-   they cannot be waived (spec 13.13). WVR001 and WVR002 are such rules.
+   they cannot be waived (spec 13.13). WVR001 to WVR004 are such rules.
 """
 
 from __future__ import annotations
@@ -40,7 +40,18 @@ from cadee.diagnostics import Finding, Location, Severity
 from cadee.graph import ArchitectureGraph
 from cadee.model import Waiver
 
-__all__ = ["LAYERS", "PHASES", "Rule", "RuleDoc", "WaiverContext", "dated_rule", "parse_doc", "rule", "waiver_rule"]
+__all__ = [
+    "DEFAULT_MAX_WAIVER_DAYS",
+    "LAYERS",
+    "PHASES",
+    "Rule",
+    "RuleDoc",
+    "WaiverContext",
+    "dated_rule",
+    "parse_doc",
+    "rule",
+    "waiver_rule",
+]
 
 Layer = str
 #: The five CADEE layers, in the operating model's order.
@@ -105,6 +116,10 @@ def _dedent(text: str) -> str:
     return first + "\n" + textwrap.dedent(rest)
 
 
+#: ``max-waiver-days`` when the project does not set it (WVR004, spec 1.1 part B).
+DEFAULT_MAX_WAIVER_DAYS = 365
+
+
 @dataclass(frozen=True, slots=True)
 class WaiverContext:
     """What a ``waivers``-phase rule sees, once every graph finding has met the waivers."""
@@ -116,6 +131,10 @@ class WaiverContext:
     used: frozenset[int]
     #: IDs of the rules selected for this run: a waiver for another rule cannot be judged.
     active_rules: frozenset[str]
+    #: The graph the rules ran on: who owns what a waiver names (WVR003).
+    graph: ArchitectureGraph | None = None
+    #: How long after ``as_of`` a waiver may expire: the project's ``max-waiver-days`` (WVR004).
+    max_waiver_days: int = DEFAULT_MAX_WAIVER_DAYS
 
 
 Check = Callable[["Rule", ArchitectureGraph], Iterable[Finding]]
@@ -142,6 +161,9 @@ class Rule:
     source: str = "cadee"
     check_waivers: WaiverCheck | None = field(default=None, repr=False, compare=False)
     check_dated: DatedCheck | None = field(default=None, repr=False, compare=False)
+    #: What a pack rule checks, as canonical text (its template), so a diff can tell
+    #: a changed condition; empty for built-in and plugin rules (their code is the condition).
+    condition: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         checks = (self.check_graph, self.check_dated, self.check_waivers)

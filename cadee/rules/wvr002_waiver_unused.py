@@ -36,7 +36,7 @@ waivers:
     target: knowledge-base
     reason: Boundary assignment pending the network redesign.
     approved_by: risk-office
-    expires: 2999-12-31
+    expires: 2027-05-31
 ```
 
 ## Passing example
@@ -53,7 +53,7 @@ waivers:
     target: kb
     reason: Boundary assignment pending the network redesign.
     approved_by: risk-office
-    expires: 2999-12-31
+    expires: 2027-05-31
 ```
 """
 

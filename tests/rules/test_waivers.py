@@ -114,7 +114,7 @@ def test_as_of_decides(run_rules: RunRules, as_of: dt.date) -> None:
 def test_waiver_rules_declare_the_waivers_phase() -> None:
     from cadee.rules import RULES
 
-    assert {rule.id for rule in RULES.values() if rule.phase == "waivers"} == {"WVR001", "WVR002"}
+    assert {rule.id for rule in RULES.values() if rule.phase == "waivers"} == {"WVR001", "WVR002", "WVR003", "WVR004"}
     assert all(rule.check_graph is None for rule in RULES.values() if rule.phase == "waivers")
     assert all(rule.check_waivers is None for rule in RULES.values() if rule.phase == "graph")
 
