@@ -101,7 +101,10 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             message = "the C fast path of the YAML loader needs " + "; ".join(missing)
             if required:
                 raise RuntimeError(message)
-            _say(message + ". Building without it: cadee works the same, validates large estates about 1.3x slower.")
+            _say(
+                message
+                + ". Building without it: cadee works the same, validates large estates about 1.3x slower."
+            )
             return
         # An editable install imports the extension from the source tree; a wheel
         # takes it from a scratch folder, leaving the source tree as it was.
@@ -113,7 +116,9 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         except Exception as exc:  # the fast path is optional; say why and go on
             if required:
                 raise
-            _say(f"compiling the C fast path failed ({type(exc).__name__}: {exc}); building without it")
+            _say(
+                f"compiling the C fast path failed ({type(exc).__name__}: {exc}); building without it"
+            )
             return
         _say(f"built the C fast path: {built.name}")
         build_data["pure_python"] = False

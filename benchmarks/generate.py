@@ -32,7 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MIN_SYSTEMS", "Estate", "generate", "generate_estate", "main", "revise_estate", "write_estate"]
+__all__ = [
+    "MIN_SYSTEMS",
+    "Estate",
+    "generate",
+    "generate_estate",
+    "main",
+    "revise_estate",
+    "write_estate",
+]
 
 #: Systems in one business unit before its extra microservices.
 _UNIT_CORE = 41
@@ -104,8 +112,10 @@ _ACTIVE_WAIVER = "2031-12-31"
 _EXPIRED_WAIVER = "2024-12-31"
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _.,()/'+-]*$")
-_NOT_STRINGS = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|"
-                          r"on|On|ON|off|Off|OFF|null|Null|NULL)$")
+_NOT_STRINGS = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|"
+    r"on|On|ON|off|Off|OFF|null|Null|NULL)$"
+)
 
 
 def _s(text: str) -> str:
@@ -134,8 +144,15 @@ class Estate:
 class _Unit:
     """One business unit: its owners, boundaries, systems and integrations."""
 
-    def __init__(self, index: int, width: int, extras: int, rng: random.Random,
-                 defect_rate: float, counts: dict[str, int]) -> None:
+    def __init__(
+        self,
+        index: int,
+        width: int,
+        extras: int,
+        rng: random.Random,
+        defect_rate: float,
+        counts: dict[str, int],
+    ) -> None:
         tag, line = _LINES[index % len(_LINES)]
         region = _REGIONS[(index // len(_LINES)) % len(_REGIONS)]
         self.p = f"{tag}{index:0{width}d}"
@@ -166,7 +183,9 @@ class _Unit:
             return True
         return False
 
-    def owner(self, suffix: str, name: str, function: str, kind: str = "team", contact: str | None = None) -> None:
+    def owner(
+        self, suffix: str, name: str, function: str, kind: str = "team", contact: str | None = None
+    ) -> None:
         out = self.owners
         out.append(f"  - id: {self.p}-{suffix}")
         out.append(f"    name: {_s(name)}")
@@ -234,7 +253,9 @@ class _Unit:
             else:
                 out.append("      traces: true")
                 slo = self.rng.choice(("99.9", "99.95", "99.99"))
-                out.append(f'      slo: "{slo}% availability, p95 < {self.rng.choice((150, 300, 800, 2500))} ms"')
+                out.append(
+                    f'      slo: "{slo}% availability, p95 < {self.rng.choice((150, 300, 800, 2500))} ms"'
+                )
                 if observability == "full":
                     out.append(f"      runbook: https://runbooks.bank.example/{self.p}/{suffix}")
                 if self.rng.random() < 0.5:
@@ -300,23 +321,46 @@ class _Unit:
         p = self.p
         rng = self.rng
         # Owners: one per function, plus on-call roles and a named product owner.
-        self.owner("cs-ops", f"{self.label} customer service operations", "operations",
-                   contact=f"cs-ops-{p}@bank.example")
+        self.owner(
+            "cs-ops",
+            f"{self.label} customer service operations",
+            "operations",
+            contact=f"cs-ops-{p}@bank.example",
+        )
         self.owner("compliance", f"{self.label} compliance", "compliance")
         self.owner("advisory", f"{self.label} customer advisory board", "customer-advisory")
-        self.owner("ai-platform", f"{self.label} AI platform team", "technology",
-                   contact=f"#ai-platform-{p}")
+        self.owner(
+            "ai-platform",
+            f"{self.label} AI platform team",
+            "technology",
+            contact=f"#ai-platform-{p}",
+        )
         self.owner("integration", f"{self.label} integration team", "technology")
         self.owner("core-team", f"{self.label} core systems team", "technology")
         self.owner("fraud-risk", f"{self.label} fraud and credit risk", "risk")
         self.owner("security", f"{self.label} information security", "security")
         self.owner("data", f"{self.label} data office", "data")
-        self.owner("product", f"Product owner, {self.label}", "business", kind="person",
-                   contact=f"po-{p}@bank.example")
-        self.owner("oncall-ai", f"{self.label} AI on-call", "technology", kind="role",
-                   contact=f"https://oncall.bank.example/{p}/ai")
-        self.owner("oncall-core", f"{self.label} core on-call", "operations", kind="role",
-                   contact=f"https://oncall.bank.example/{p}/core")
+        self.owner(
+            "product",
+            f"Product owner, {self.label}",
+            "business",
+            kind="person",
+            contact=f"po-{p}@bank.example",
+        )
+        self.owner(
+            "oncall-ai",
+            f"{self.label} AI on-call",
+            "technology",
+            kind="role",
+            contact=f"https://oncall.bank.example/{p}/ai",
+        )
+        self.owner(
+            "oncall-core",
+            f"{self.label} core on-call",
+            "operations",
+            kind="role",
+            contact=f"https://oncall.bank.example/{p}/core",
+        )
         ops, compliance, advisory = f"{p}-cs-ops", f"{p}-compliance", f"{p}-advisory"
         ai_team, integ, core_team = f"{p}-ai-platform", f"{p}-integration", f"{p}-core-team"
         risk, data_office = f"{p}-fraud-risk", f"{p}-data"
@@ -327,19 +371,39 @@ class _Unit:
         corporate, core = f"{p}-corporate", f"{p}-core"
         ciam, workforce = f"{p}-ciam", f"{p}-workforce-idp"
         b = self.boundaries
-        b += [f"  - id: {internet}", f"    name: {_s('Internet and customers, ' + self.label)}",
-              "    trust: untrusted", "    clearance: public"]
-        b += [f"  - id: {edge}", f"    name: {_s('Edge / DMZ, ' + self.label)}", "    trust: internal",
-              f"    identity_provider: {ciam}"]
-        ai_zone_lines = [f"  - id: {ai_zone}", f"    name: {_s('AI zone, ' + self.label)}",
-                         "    trust: internal"]
+        b += [
+            f"  - id: {internet}",
+            f"    name: {_s('Internet and customers, ' + self.label)}",
+            "    trust: untrusted",
+            "    clearance: public",
+        ]
+        b += [
+            f"  - id: {edge}",
+            f"    name: {_s('Edge / DMZ, ' + self.label)}",
+            "    trust: internal",
+            f"    identity_provider: {ciam}",
+        ]
+        ai_zone_lines = [
+            f"  - id: {ai_zone}",
+            f"    name: {_s('AI zone, ' + self.label)}",
+            "    trust: internal",
+        ]
         if not self.defect("boundary-no-idp"):
             ai_zone_lines.append(f"    identity_provider: {workforce}")
         b += ai_zone_lines
-        b += [f"  - id: {corporate}", f"    name: {_s('Corporate network, ' + self.label)}",
-              "    trust: internal", f"    identity_provider: {workforce}"]
-        b += [f"  - id: {core}", f"    name: {_s('Core zone, ' + self.label)}", "    trust: restricted",
-              f"    identity_provider: {workforce}", "    clearance: restricted"]
+        b += [
+            f"  - id: {corporate}",
+            f"    name: {_s('Corporate network, ' + self.label)}",
+            "    trust: internal",
+            f"    identity_provider: {workforce}",
+        ]
+        b += [
+            f"  - id: {core}",
+            f"    name: {_s('Core zone, ' + self.label)}",
+            "    trust: restricted",
+            f"    identity_provider: {workforce}",
+            "    clearance: restricted",
+        ]
 
         ai_approvers = ["group-model-risk", compliance, ops]
         sor_approvers = [ops, compliance]
@@ -356,138 +420,447 @@ class _Unit:
             return "full"
 
         # Human desks first: every fallback chain ends at one of them.
-        desk = self.system("contact-centre-desk", "Contact centre desk", "human-desk", boundary=corporate,
-                           owner=ops, tier="tier-1", redundancy=2, approvers=desk_approvers,
-                           description="Human agents take over conversations from the AI agents.",
-                           observability="full", oncall=oncall_core)
-        fraud_desk = self.system("fraud-desk", "Fraud desk", "human-desk", boundary=corporate, owner=risk,
-                                 tier="tier-1", redundancy=2, approvers=[ops, risk, compliance],
-                                 observability="full", oncall=oncall_core)
-        complaints_desk = self.system("complaints-desk", "Complaints desk", "human-desk", boundary=corporate,
-                                      owner=ops, approvers=desk_approvers, observability="basic")
+        desk = self.system(
+            "contact-centre-desk",
+            "Contact centre desk",
+            "human-desk",
+            boundary=corporate,
+            owner=ops,
+            tier="tier-1",
+            redundancy=2,
+            approvers=desk_approvers,
+            description="Human agents take over conversations from the AI agents.",
+            observability="full",
+            oncall=oncall_core,
+        )
+        fraud_desk = self.system(
+            "fraud-desk",
+            "Fraud desk",
+            "human-desk",
+            boundary=corporate,
+            owner=risk,
+            tier="tier-1",
+            redundancy=2,
+            approvers=[ops, risk, compliance],
+            observability="full",
+            oncall=oncall_core,
+        )
+        complaints_desk = self.system(
+            "complaints-desk",
+            "Complaints desk",
+            "human-desk",
+            boundary=corporate,
+            owner=ops,
+            approvers=desk_approvers,
+            observability="basic",
+        )
 
         # Channels.
-        web = self.system("web-chat", "Web chat", "channel", boundary=internet, owner=ai_team, tier="tier-1",
-                          redundancy=2, observability=obs1("candidate"), oncall=oncall_ai)
-        mobile = self.system("mobile-app", "Mobile app assistant", "channel", boundary=internet, owner=ai_team,
-                             tier="tier-1", redundancy=2, observability="full",
-                             oncall=None if no_oncall else oncall_ai)
-        voice = self.system("voice-ivr", "Conversational IVR", "channel", boundary=internet, owner=ops,
-                            tier="tier-1", redundancy=2, fallback=[(desk, "[outage]")],
-                            observability="full", oncall=oncall_core)
-        email = self.system("email", "E-mail triage inbox", "channel", boundary=internet, owner=ops,
-                            observability="basic")
+        web = self.system(
+            "web-chat",
+            "Web chat",
+            "channel",
+            boundary=internet,
+            owner=ai_team,
+            tier="tier-1",
+            redundancy=2,
+            observability=obs1("candidate"),
+            oncall=oncall_ai,
+        )
+        mobile = self.system(
+            "mobile-app",
+            "Mobile app assistant",
+            "channel",
+            boundary=internet,
+            owner=ai_team,
+            tier="tier-1",
+            redundancy=2,
+            observability="full",
+            oncall=None if no_oncall else oncall_ai,
+        )
+        voice = self.system(
+            "voice-ivr",
+            "Conversational IVR",
+            "channel",
+            boundary=internet,
+            owner=ops,
+            tier="tier-1",
+            redundancy=2,
+            fallback=[(desk, "[outage]")],
+            observability="full",
+            oncall=oncall_core,
+        )
+        email = self.system(
+            "email",
+            "E-mail triage inbox",
+            "channel",
+            boundary=internet,
+            owner=ops,
+            observability="basic",
+        )
 
         # Gateways and identity.
-        ai_gw = self.system("ai-gateway", "AI gateway", "gateway", boundary=edge, owner=ai_team, tier="tier-1",
-                            redundancy=2, description="The controlled path for every AI request.",
-                            observability="full", oncall=oncall_ai)
-        api_gw = self.system("api-gateway", "Internal API gateway", "gateway", boundary=corporate, owner=integ,
-                             tier="tier-1", redundancy=3, observability="full", oncall=oncall_core)
-        self.system("ciam", "Customer identity (CIAM)", "identity-provider", boundary=edge,
-                    owner=f"{p}-security", tier="tier-1", redundancy=2, observability="full",
-                    oncall=oncall_core)
-        self.system("workforce-idp", "Workforce identity provider", "identity-provider", boundary=corporate,
-                    owner=f"{p}-security", tier="tier-1", redundancy=2, observability="full",
-                    oncall=oncall_core)
+        ai_gw = self.system(
+            "ai-gateway",
+            "AI gateway",
+            "gateway",
+            boundary=edge,
+            owner=ai_team,
+            tier="tier-1",
+            redundancy=2,
+            description="The controlled path for every AI request.",
+            observability="full",
+            oncall=oncall_ai,
+        )
+        api_gw = self.system(
+            "api-gateway",
+            "Internal API gateway",
+            "gateway",
+            boundary=corporate,
+            owner=integ,
+            tier="tier-1",
+            redundancy=3,
+            observability="full",
+            oncall=oncall_core,
+        )
+        self.system(
+            "ciam",
+            "Customer identity (CIAM)",
+            "identity-provider",
+            boundary=edge,
+            owner=f"{p}-security",
+            tier="tier-1",
+            redundancy=2,
+            observability="full",
+            oncall=oncall_core,
+        )
+        self.system(
+            "workforce-idp",
+            "Workforce identity provider",
+            "identity-provider",
+            boundary=corporate,
+            owner=f"{p}-security",
+            tier="tier-1",
+            redundancy=2,
+            observability="full",
+            oncall=oncall_core,
+        )
 
         # Models: two hosted by vendors (external boundaries), three on-prem.
         onprem = f"{p}-llm-onprem"
         cycle = self.defect("model-fallback-cycle")
-        large = self.system("llm-hosted-large", "Hosted LLM, large", "model", boundary="vendor-llm-eu",
-                            owner=ai_team, tier="tier-1", approvers=ai_approvers,
-                            vendor="Hosted LLM vendor (EU data zone)",
-                            fallback=[(onprem, "[timeout, error, outage]"),
-                                      (desk, "[low-confidence, policy-block]")],
-                            observability="full", oncall=oncall_ai)
-        small = self.system("llm-hosted-small", "Hosted LLM, small", "model", boundary="vendor-llm-us",
-                            owner=ai_team, vendor="Hosted LLM vendor (US)", fallback=[onprem, desk])
-        self.system("llm-onprem", "On-prem LLM (open weights)", "model", boundary=ai_zone, owner=ai_team,
-                    tier="tier-1", redundancy=2, approvers=ai_approvers,
-                    fallback=[large, desk] if cycle else [(desk, "[timeout, error, low-confidence, outage]")],
-                    observability="full", oncall=oncall_ai)
-        classifier = self.system("intent-classifier", "Intent classifier", "model", boundary=ai_zone,
-                                 owner=ai_team, fallback=[(desk, "[error, outage]")], observability="basic")
-        embedding = self.system("embedding", "Embedding model", "model", boundary=ai_zone, owner=ai_team,
-                                tier="tier-3",
-                                fallback=() if self.defect("embedding-no-fallback") else [(onprem, "[outage]")])
+        large = self.system(
+            "llm-hosted-large",
+            "Hosted LLM, large",
+            "model",
+            boundary="vendor-llm-eu",
+            owner=ai_team,
+            tier="tier-1",
+            approvers=ai_approvers,
+            vendor="Hosted LLM vendor (EU data zone)",
+            fallback=[
+                (onprem, "[timeout, error, outage]"),
+                (desk, "[low-confidence, policy-block]"),
+            ],
+            observability="full",
+            oncall=oncall_ai,
+        )
+        small = self.system(
+            "llm-hosted-small",
+            "Hosted LLM, small",
+            "model",
+            boundary="vendor-llm-us",
+            owner=ai_team,
+            vendor="Hosted LLM vendor (US)",
+            fallback=[onprem, desk],
+        )
+        self.system(
+            "llm-onprem",
+            "On-prem LLM (open weights)",
+            "model",
+            boundary=ai_zone,
+            owner=ai_team,
+            tier="tier-1",
+            redundancy=2,
+            approvers=ai_approvers,
+            fallback=[large, desk]
+            if cycle
+            else [(desk, "[timeout, error, low-confidence, outage]")],
+            observability="full",
+            oncall=oncall_ai,
+        )
+        classifier = self.system(
+            "intent-classifier",
+            "Intent classifier",
+            "model",
+            boundary=ai_zone,
+            owner=ai_team,
+            fallback=[(desk, "[error, outage]")],
+            observability="basic",
+        )
+        embedding = self.system(
+            "embedding",
+            "Embedding model",
+            "model",
+            boundary=ai_zone,
+            owner=ai_team,
+            tier="tier-3",
+            fallback=() if self.defect("embedding-no-fallback") else [(onprem, "[outage]")],
+        )
 
         # Agents.
-        triage = self.system("triage-agent", "Triage agent", "agent", boundary=ai_zone, owner=ai_team,
-                             tier="tier-1", redundancy=3, approvers=ai_approvers,
-                             description="Greets, identifies intent and hands over to specialists or people.",
-                             fallback=[(desk, _ALL_TRIGGERS)], observability="full", oncall=oncall_ai)
-        payments = self.system("payments-agent", "Payments agent", "agent", boundary=ai_zone, owner=ai_team,
-                               tier="tier-1", redundancy=2, approvers=[ops, risk, compliance],
-                               fallback=[(fraud_desk, "[policy-block]"),
-                                         (desk, "[timeout, error, low-confidence, outage]")],
-                               observability="full", oncall=oncall_ai)
-        disputes = self.system("disputes-agent", "Disputes agent", "agent", boundary=ai_zone, owner=ai_team,
-                               approvers=[ops, compliance, advisory],
-                               fallback=[(complaints_desk, "[policy-block, low-confidence]"),
-                                         (desk, "[timeout, error, outage]")],
-                               observability="basic")
-        lending = self.system("lending-agent", "Lending agent", "agent", boundary=ai_zone, owner=ai_team,
-                              approvers=ai_approvers, fallback=[desk], observability="basic")
+        triage = self.system(
+            "triage-agent",
+            "Triage agent",
+            "agent",
+            boundary=ai_zone,
+            owner=ai_team,
+            tier="tier-1",
+            redundancy=3,
+            approvers=ai_approvers,
+            description="Greets, identifies intent and hands over to specialists or people.",
+            fallback=[(desk, _ALL_TRIGGERS)],
+            observability="full",
+            oncall=oncall_ai,
+        )
+        payments = self.system(
+            "payments-agent",
+            "Payments agent",
+            "agent",
+            boundary=ai_zone,
+            owner=ai_team,
+            tier="tier-1",
+            redundancy=2,
+            approvers=[ops, risk, compliance],
+            fallback=[
+                (fraud_desk, "[policy-block]"),
+                (desk, "[timeout, error, low-confidence, outage]"),
+            ],
+            observability="full",
+            oncall=oncall_ai,
+        )
+        disputes = self.system(
+            "disputes-agent",
+            "Disputes agent",
+            "agent",
+            boundary=ai_zone,
+            owner=ai_team,
+            approvers=[ops, compliance, advisory],
+            fallback=[
+                (complaints_desk, "[policy-block, low-confidence]"),
+                (desk, "[timeout, error, outage]"),
+            ],
+            observability="basic",
+        )
+        lending = self.system(
+            "lending-agent",
+            "Lending agent",
+            "agent",
+            boundary=ai_zone,
+            owner=ai_team,
+            approvers=ai_approvers,
+            fallback=[desk],
+            observability="basic",
+        )
         agents = [triage, payments, disputes, lending]
 
         # Systems of record.
         self_approved = self.defect("self-approved")
-        core_banking = self.system("core-banking", "Core banking", "core-banking", boundary=core,
-                                   owner=core_team, tier="tier-1", redundancy=2, approvers=sor_approvers,
-                                   observability="full", oncall=oncall_core)
-        cards = self.system("cards-platform", "Cards platform", "core-banking", boundary=core, owner=core_team,
-                            tier="tier-1", redundancy=2,
-                            approvers=[core_team] if self_approved else sor_approvers,
-                            vendor="Card processor", observability="full", oncall=oncall_core)
-        crm = self.system("crm", "CRM", "crm", boundary=core, owner=core_team, tier="tier-1", redundancy=2,
-                          observability="full", oncall=oncall_core)
-        fraud = self.system("fraud-engine", "Fraud engine", "risk", boundary=core, owner=risk, tier="tier-1",
-                            redundancy=2, approvers=[risk, compliance], observability="full",
-                            oncall=oncall_core)
-        credit = self.system("credit-decisioning", "Credit decisioning", "risk", boundary=core, owner=risk,
-                             approvers=[risk, compliance], observability="basic")
+        core_banking = self.system(
+            "core-banking",
+            "Core banking",
+            "core-banking",
+            boundary=core,
+            owner=core_team,
+            tier="tier-1",
+            redundancy=2,
+            approvers=sor_approvers,
+            observability="full",
+            oncall=oncall_core,
+        )
+        cards = self.system(
+            "cards-platform",
+            "Cards platform",
+            "core-banking",
+            boundary=core,
+            owner=core_team,
+            tier="tier-1",
+            redundancy=2,
+            approvers=[core_team] if self_approved else sor_approvers,
+            vendor="Card processor",
+            observability="full",
+            oncall=oncall_core,
+        )
+        crm = self.system(
+            "crm",
+            "CRM",
+            "crm",
+            boundary=core,
+            owner=core_team,
+            tier="tier-1",
+            redundancy=2,
+            observability="full",
+            oncall=oncall_core,
+        )
+        fraud = self.system(
+            "fraud-engine",
+            "Fraud engine",
+            "risk",
+            boundary=core,
+            owner=risk,
+            tier="tier-1",
+            redundancy=2,
+            approvers=[risk, compliance],
+            observability="full",
+            oncall=oncall_core,
+        )
+        credit = self.system(
+            "credit-decisioning",
+            "Credit decisioning",
+            "risk",
+            boundary=core,
+            owner=risk,
+            approvers=[risk, compliance],
+            observability="basic",
+        )
 
         # Services.
-        guardrails = self.system("guardrails", "Guardrails and PII masking", "service", boundary=edge,
-                                 owner=ai_team, tier="tier-1", redundancy=2, approvers=ai_approvers,
-                                 observability="full", oncall=oncall_ai)
-        kb = self.system("knowledge-base", "Knowledge base", "service", boundary=ai_zone, owner=ai_team,
-                         observability="basic")
-        prompts = self.system("prompt-registry", "Prompt and routing registry", "service", boundary=ai_zone,
-                              owner=ai_team, approvers=ai_approvers)
-        notify = self.system("notification", "Notification service", "service", boundary=corporate,
-                             owner=integ, tier="tier-3")
-        cases = self.system("case-management", "Case management", "service", boundary=corporate, owner=ops,
-                            observability="basic")
-        rules = self.system("rules-engine", "Business rules engine", "service", boundary=corporate,
-                            owner=integ)
+        guardrails = self.system(
+            "guardrails",
+            "Guardrails and PII masking",
+            "service",
+            boundary=edge,
+            owner=ai_team,
+            tier="tier-1",
+            redundancy=2,
+            approvers=ai_approvers,
+            observability="full",
+            oncall=oncall_ai,
+        )
+        kb = self.system(
+            "knowledge-base",
+            "Knowledge base",
+            "service",
+            boundary=ai_zone,
+            owner=ai_team,
+            observability="basic",
+        )
+        prompts = self.system(
+            "prompt-registry",
+            "Prompt and routing registry",
+            "service",
+            boundary=ai_zone,
+            owner=ai_team,
+            approvers=ai_approvers,
+        )
+        notify = self.system(
+            "notification",
+            "Notification service",
+            "service",
+            boundary=corporate,
+            owner=integ,
+            tier="tier-3",
+        )
+        cases = self.system(
+            "case-management",
+            "Case management",
+            "service",
+            boundary=corporate,
+            owner=ops,
+            observability="basic",
+        )
+        rules = self.system(
+            "rules-engine", "Business rules engine", "service", boundary=corporate, owner=integ
+        )
 
         # Data stores.
         no_boundary = self.defect("store-no-boundary")
-        vector = self.system("vector-store", "Vector store", "data-store", boundary=ai_zone, owner=ai_team)
-        transcripts = self.system("conversation-store", "Conversation transcripts", "data-store",
-                                  boundary=ai_zone, owner=data_office, observability="basic")
-        audit = self.system("audit-log", "Audit log", "data-store", boundary=corporate, owner=f"{p}-security",
-                            tier="tier-1", redundancy=3, approvers=[compliance, f"{p}-security"],
-                            observability="full", oncall=oncall_core)
-        lake = self.system("analytics-lake", "Analytics lake", "data-store", boundary=corporate,
-                           owner=data_office, tier="tier-3")
-        cache = self.system("cache", "Semantic cache", "data-store",
-                            boundary=None if no_boundary else ai_zone, owner=ai_team, tier="tier-3")
-        telemetry = self.system("telemetry", "Telemetry pipeline", "data-store", boundary=corporate,
-                                owner=integ, observability="basic")
+        vector = self.system(
+            "vector-store", "Vector store", "data-store", boundary=ai_zone, owner=ai_team
+        )
+        transcripts = self.system(
+            "conversation-store",
+            "Conversation transcripts",
+            "data-store",
+            boundary=ai_zone,
+            owner=data_office,
+            observability="basic",
+        )
+        audit = self.system(
+            "audit-log",
+            "Audit log",
+            "data-store",
+            boundary=corporate,
+            owner=f"{p}-security",
+            tier="tier-1",
+            redundancy=3,
+            approvers=[compliance, f"{p}-security"],
+            observability="full",
+            oncall=oncall_core,
+        )
+        lake = self.system(
+            "analytics-lake",
+            "Analytics lake",
+            "data-store",
+            boundary=corporate,
+            owner=data_office,
+            tier="tier-3",
+        )
+        cache = self.system(
+            "cache",
+            "Semantic cache",
+            "data-store",
+            boundary=None if no_boundary else ai_zone,
+            owner=ai_team,
+            tier="tier-3",
+        )
+        telemetry = self.system(
+            "telemetry",
+            "Telemetry pipeline",
+            "data-store",
+            boundary=corporate,
+            owner=integ,
+            observability="basic",
+        )
 
         # External services and the staging slice.
-        bureau = self.system("credit-bureau", "Credit bureau", "external", boundary="vendor-credit-bureau",
-                             owner=risk, vendor="Credit bureau")
-        uat_desk = self.system("uat-desk", "UAT desk", "human-desk", boundary=corporate, owner=ops,
-                               environment="staging", tier="tier-3")
-        staging_llm = self.system("staging-llm", "Staging LLM", "model", boundary=ai_zone, owner=ai_team,
-                                  environment="staging", tier="tier-3", fallback=[uat_desk])
-        staging_agent = self.system("staging-agent", "Staging triage agent", "agent", boundary=ai_zone,
-                                    owner=ai_team, environment="staging", tier="tier-3",
-                                    fallback=[(uat_desk, _ALL_TRIGGERS)])
+        bureau = self.system(
+            "credit-bureau",
+            "Credit bureau",
+            "external",
+            boundary="vendor-credit-bureau",
+            owner=risk,
+            vendor="Credit bureau",
+        )
+        uat_desk = self.system(
+            "uat-desk",
+            "UAT desk",
+            "human-desk",
+            boundary=corporate,
+            owner=ops,
+            environment="staging",
+            tier="tier-3",
+        )
+        staging_llm = self.system(
+            "staging-llm",
+            "Staging LLM",
+            "model",
+            boundary=ai_zone,
+            owner=ai_team,
+            environment="staging",
+            tier="tier-3",
+            fallback=[uat_desk],
+        )
+        staging_agent = self.system(
+            "staging-agent",
+            "Staging triage agent",
+            "agent",
+            boundary=ai_zone,
+            owner=ai_team,
+            environment="staging",
+            tier="tier-3",
+            fallback=[(uat_desk, _ALL_TRIGGERS)],
+        )
         assert self.n_systems == _UNIT_CORE, self.n_systems
 
         # Extra unit-specific microservices (and the occasional defect system).
@@ -496,51 +869,115 @@ class _Unit:
         while k + 1 < self.extras:
             k += 1
             if k == 0 and self.defect("legacy-orphan"):
-                self.system("legacy-faq-bot", "Legacy FAQ bot (decommissioning)", "service", boundary=corporate,
-                            owner=ai_team, tier="tier-3")
+                self.system(
+                    "legacy-faq-bot",
+                    "Legacy FAQ bot (decommissioning)",
+                    "service",
+                    boundary=corporate,
+                    owner=ai_team,
+                    tier="tier-3",
+                )
                 continue
             if k == 1 and self.defect("kiosk-no-escalation"):
-                kiosk = self.system("branch-kiosk", "Branch kiosk", "channel", boundary=internet, owner=ops)
+                kiosk = self.system(
+                    "branch-kiosk", "Branch kiosk", "channel", boundary=internet, owner=ops
+                )
                 self.flow(kiosk, f"{p}-ciam", "https", auth="oidc", identity="end-user")
                 continue
             if k == 2 and self.extras > 3 and self.defect("tier1-single-bridge"):
                 # A single-instance bridge is the only way to the legacy mainframe (ARC004).
-                bridge = self.system("mainframe-bridge", "Mainframe bridge", "service", boundary=core,
-                                     owner=core_team, tier="tier-1", observability="full",
-                                     oncall=oncall_core)
-                mainframe = self.system("legacy-mainframe", "Legacy savings mainframe", "core-banking",
-                                        boundary=core, owner=core_team, tier="tier-3")
-                self.flow(f"{p}-api-gateway", bridge, "mq", identity="on-behalf-of", data="confidential")
+                bridge = self.system(
+                    "mainframe-bridge",
+                    "Mainframe bridge",
+                    "service",
+                    boundary=core,
+                    owner=core_team,
+                    tier="tier-1",
+                    observability="full",
+                    oncall=oncall_core,
+                )
+                mainframe = self.system(
+                    "legacy-mainframe",
+                    "Legacy savings mainframe",
+                    "core-banking",
+                    boundary=core,
+                    owner=core_team,
+                    tier="tier-3",
+                )
+                self.flow(
+                    f"{p}-api-gateway", bridge, "mq", identity="on-behalf-of", data="confidential"
+                )
                 self.flow(bridge, mainframe, "mq", identity="on-behalf-of", data="confidential")
                 self.flow(mainframe, bridge, "mq", mode="batch")
                 self.extras -= 1  # the mainframe takes the next extra's place
                 continue
-            suffix, name = _EXTRA_SERVICES[(k + rng.randrange(len(_EXTRA_SERVICES))) % len(_EXTRA_SERVICES)]
+            suffix, name = _EXTRA_SERVICES[
+                (k + rng.randrange(len(_EXTRA_SERVICES))) % len(_EXTRA_SERVICES)
+            ]
             suffix = f"{suffix}-{k}"
             owner_id: str | None = integ
             if k == 0 and self.defect("service-no-owner"):
                 owner_id = None
             kind = "data-store" if rng.random() < 0.15 else "service"
             tier = "tier-3" if rng.random() < 0.4 else "tier-2"
-            extra_ids.append(self.system(suffix, name, kind, boundary=corporate, owner=owner_id, tier=tier,
-                                         observability="basic" if tier == "tier-2" else "none"))
+            extra_ids.append(
+                self.system(
+                    suffix,
+                    name,
+                    kind,
+                    boundary=corporate,
+                    owner=owner_id,
+                    tier=tier,
+                    observability="basic" if tier == "tier-2" else "none",
+                )
+            )
 
         # -- integrations ------------------------------------------------------------------
         f = self.flow
         channels = [web, mobile, voice, email]
         for ch in channels:
             mode = "async" if ch == email else "sync"
-            f(ch, ai_gw, "kafka" if ch == email else "https", mode=mode, auth="oidc", identity="end-user",
-              data="confidential")
+            f(
+                ch,
+                ai_gw,
+                "kafka" if ch == email else "https",
+                mode=mode,
+                auth="oidc",
+                identity="end-user",
+                data="confidential",
+            )
             f(ch, f"{p}-ciam", "https", auth="oidc", identity="end-user")
-        f(web, desk, "https", auth="oauth2", identity="end-user", data="confidential",
-          fid=f"{p}-web-chat-handover", description="Live-chat handover to a human agent")
-        f(voice, desk, "sip", auth="mtls", identity="end-user", data="confidential",
-          fid=f"{p}-voice-transfer", description="Warm transfer to the contact centre")
+        f(
+            web,
+            desk,
+            "https",
+            auth="oauth2",
+            identity="end-user",
+            data="confidential",
+            fid=f"{p}-web-chat-handover",
+            description="Live-chat handover to a human agent",
+        )
+        f(
+            voice,
+            desk,
+            "sip",
+            auth="mtls",
+            identity="end-user",
+            data="confidential",
+            fid=f"{p}-voice-transfer",
+            description="Warm transfer to the contact centre",
+        )
         f(email, complaints_desk, "mq", mode="async", auth="service-account", data="confidential")
         if self.defect("channel-direct-crm"):
-            f(mobile, crm, "https", auth="oauth2", identity="end-user", data="confidential",
-              description="Profile screen reads the CRM directly (bypasses the gateway)")
+            f(
+                mobile,
+                crm,
+                "https",
+                auth="oauth2",
+                identity="end-user",
+                data="confidential",
+                description="Profile screen reads the CRM directly (bypasses the gateway)",
+            )
 
         for agent in agents:
             f(ai_gw, agent, "grpc", identity="on-behalf-of", data="confidential", timeout=8000)
@@ -550,13 +987,28 @@ class _Unit:
         f(ai_gw, large, "https", auth="api-key", data="confidential", timeout=20000)
         no_timeout = self.defect("vendor-call-no-timeout")
         small_data = "confidential" if self.defect("confidential-to-us-vendor") else "internal"
-        f(ai_gw, small, "https", auth="api-key", data=small_data, timeout=None if no_timeout else 8000)
+        f(
+            ai_gw,
+            small,
+            "https",
+            auth="api-key",
+            data=small_data,
+            timeout=None if no_timeout else 8000,
+        )
         f(ai_gw, onprem, "grpc", data="confidential", timeout=15000)
         f(ai_gw, classifier, "grpc", timeout=500)
         f(guardrails, classifier, "grpc", timeout=200)
         f(ai_gw, guardrails, "grpc", data="confidential", timeout=300)
-        f(ai_gw, api_gw, "https", identity="on-behalf-of", data="confidential", timeout=5000,
-          fid=f"{p}-ai-tool-calls", description="Agent tool calls, forwarded to the API gateway")
+        f(
+            ai_gw,
+            api_gw,
+            "https",
+            identity="on-behalf-of",
+            data="confidential",
+            timeout=5000,
+            fid=f"{p}-ai-tool-calls",
+            description="Agent tool calls, forwarded to the API gateway",
+        )
         f(ai_gw, f"{p}-ciam", "https", auth="oidc", description="Token introspection")
         f(ai_gw, prompts, "grpc")
         f(ai_gw, cache, "grpc", timeout=100)
@@ -564,8 +1016,15 @@ class _Unit:
         f(kb, embedding, "grpc", timeout=500)
         f(payments, rules, "grpc", timeout=400)
         if self.defect("agent-direct-crm"):
-            f(triage, crm, "https", identity="on-behalf-of", data="confidential", timeout=2000,
-              description="Shortcut: reads the customer profile without the gateway")
+            f(
+                triage,
+                crm,
+                "https",
+                identity="on-behalf-of",
+                data="confidential",
+                timeout=2000,
+                description="Shortcut: reads the customer profile without the gateway",
+            )
 
         for sor in (core_banking, cards, crm, fraud, credit):
             f(api_gw, sor, "https", identity="on-behalf-of", data="confidential", timeout=3000)
@@ -577,8 +1036,16 @@ class _Unit:
             f(d, workforce, "https", auth="saml", identity="end-user")
             f(d, transcripts, "https", auth="oauth2", identity="end-user", data="confidential")
         if self.defect("desk-agent-assist-sync"):
-            f(desk, ai_gw, "https", auth="oauth2", identity="end-user", data="confidential",
-              fid=f"{p}-agent-assist", description="Agent-assist panel waits for the AI suggestions")
+            f(
+                desk,
+                ai_gw,
+                "https",
+                auth="oauth2",
+                identity="end-user",
+                data="confidential",
+                fid=f"{p}-agent-assist",
+                description="Agent-assist panel waits for the AI suggestions",
+            )
 
         f(fraud, core_banking, "kafka", mode="async", fid=f"{p}-fraud-holds")
         f(cards, fraud, "grpc", timeout=150, description="Authorisation scoring")
@@ -593,21 +1060,45 @@ class _Unit:
         identity = "service" if self.defect("case-mgmt-service-identity") else "on-behalf-of"
         case_flow = f(cases, crm, "https", identity=identity, data="confidential")
         if identity == "service" and rng.random() < 0.5:
-            self.waiver("IAM002", case_flow,
-                        "Case management syncs contact history with a scoped service account; "
-                        "on-behalf-of writes arrive with CRM release 11.",
-                        compliance, _ACTIVE_WAIVER)
+            self.waiver(
+                "IAM002",
+                case_flow,
+                "Case management syncs contact history with a scoped service account; "
+                "on-behalf-of writes arrive with CRM release 11.",
+                compliance,
+                _ACTIVE_WAIVER,
+            )
         f(rules, fraud, "grpc", timeout=300)
         f(crm, lake, "sftp", mode="batch", data="confidential", fid=f"{p}-nightly-crm-export")
-        f(core_banking, lake, "sftp", mode="batch", data="confidential", fid=f"{p}-nightly-ledger-export")
+        f(
+            core_banking,
+            lake,
+            "sftp",
+            mode="batch",
+            data="confidential",
+            fid=f"{p}-nightly-ledger-export",
+        )
         f(transcripts, lake, "sftp", mode="batch", data="confidential")
         f(audit, lake, "sftp", mode="batch")
         if self.defect("staging-calls-prod"):
-            f(staging_agent, api_gw, "https", timeout=5000, description="Test traffic against production")
+            f(
+                staging_agent,
+                api_gw,
+                "https",
+                timeout=5000,
+                description="Test traffic against production",
+            )
         f(staging_agent, staging_llm, "https", timeout=10000)
         f(staging_agent, uat_desk, "https", mode="async")
         # Group services: shared systems of record behind the group API gateway.
-        f(api_gw, "group-api-gateway", "https", identity="on-behalf-of", data="confidential", timeout=3000)
+        f(
+            api_gw,
+            "group-api-gateway",
+            "https",
+            identity="on-behalf-of",
+            data="confidential",
+            timeout=3000,
+        )
         f(workforce, "group-idp", "https", auth="saml", description="Identity federation")
         f(audit, "group-data-platform", "sftp", mode="batch", data="confidential")
         f(prompts, "group-model-registry", "https", mode="async")
@@ -621,8 +1112,23 @@ class _Unit:
                 f(ex, cache, "grpc", timeout=100)
 
         # Audit events from everything that acts on a customer's behalf.
-        for src in (ai_gw, api_gw, *agents, desk, fraud_desk, complaints_desk, f"{p}-ciam", workforce,
-                    core_banking, cards, crm, fraud, cases, prompts, guardrails):
+        for src in (
+            ai_gw,
+            api_gw,
+            *agents,
+            desk,
+            fraud_desk,
+            complaints_desk,
+            f"{p}-ciam",
+            workforce,
+            core_banking,
+            cards,
+            crm,
+            fraud,
+            cases,
+            prompts,
+            guardrails,
+        ):
             f(src, audit, "kafka", mode="async", data="confidential")
         # Telemetry tops the unit up to about three integrations per system.
         target = _INTEGRATIONS_PER_SYSTEM * self.n_systems
@@ -630,7 +1136,10 @@ class _Unit:
         for src in self.names:
             if self.n_integrations >= target:
                 break
-            if src in (telemetry, audit, uat_desk, staging_llm, staging_agent) or (src, telemetry) in self.pairs:
+            if (
+                src in (telemetry, audit, uat_desk, staging_llm, staging_agent)
+                or (src, telemetry) in self.pairs
+            ):
                 continue
             if src.endswith(("-legacy-faq-bot", "-branch-kiosk")):
                 continue
@@ -641,12 +1150,25 @@ class _Unit:
 
         # Evaluation: evidence, KPIs and gates of the unit.
         ev = self.evidence
-        ev += [f"  - id: {p}-integration-map", "    kind: integration-map",
-               f"    title: {_s('Integration map, ' + self.label)}", f"    owner: {integ}",
-               "    status: approved", f"    approved_by: {compliance}"]
-        ev += [f"  - id: {p}-access-fallback-review", "    kind: identity-access-fallback",
-               f"    owner: {f'{p}-security'}", "    status: in-review"]
-        ev += [f"  - id: {p}-runtime-dashboards", "    kind: runtime-observability", f"    owner: {ai_team}"]
+        ev += [
+            f"  - id: {p}-integration-map",
+            "    kind: integration-map",
+            f"    title: {_s('Integration map, ' + self.label)}",
+            f"    owner: {integ}",
+            "    status: approved",
+            f"    approved_by: {compliance}",
+        ]
+        ev += [
+            f"  - id: {p}-access-fallback-review",
+            "    kind: identity-access-fallback",
+            f"    owner: {f'{p}-security'}",
+            "    status: in-review",
+        ]
+        ev += [
+            f"  - id: {p}-runtime-dashboards",
+            "    kind: runtime-observability",
+            f"    owner: {ai_team}",
+        ]
         fcr = rng.randint(55, 68)
         aht = rng.randint(300, 480)
         kp = self.kpis
@@ -654,20 +1176,42 @@ class _Unit:
         if not self.defect("kpi-no-baseline"):
             kp.append(f"    baseline: {fcr}")
         kp += [f"    target: {fcr + 12}", "    direction: increase", f"    owner: {ops}"]
-        kp += [f"  - id: {p}-aht", "    name: Average handle time", "    unit: seconds",
-              f"    baseline: {aht}", f"    target: {aht - 90}", "    direction: decrease", f"    owner: {ops}"]
-        kp += [f"  - id: {p}-csat", "    name: Customer satisfaction (CSAT)", "    unit: score 1-5",
-              f"    baseline: {rng.choice((3.9, 4.0, 4.1, 4.2))}", "    target: 4.4", "    direction: increase",
-              f"    owner: {advisory}"]
+        kp += [
+            f"  - id: {p}-aht",
+            "    name: Average handle time",
+            "    unit: seconds",
+            f"    baseline: {aht}",
+            f"    target: {aht - 90}",
+            "    direction: decrease",
+            f"    owner: {ops}",
+        ]
+        kp += [
+            f"  - id: {p}-csat",
+            "    name: Customer satisfaction (CSAT)",
+            "    unit: score 1-5",
+            f"    baseline: {rng.choice((3.9, 4.0, 4.1, 4.2))}",
+            "    target: 4.4",
+            "    direction: increase",
+            f"    owner: {advisory}",
+        ]
         g = self.gates
-        g += [f"  - id: {p}-pause-on-csat", "    action: pause",
-              "    when: CSAT falls below baseline for two consecutive weeks", f"    kpi: {p}-csat",
-              "    threshold: 3.8"]
+        g += [
+            f"  - id: {p}-pause-on-csat",
+            "    action: pause",
+            "    when: CSAT falls below baseline for two consecutive weeks",
+            f"    kpi: {p}-csat",
+            "    threshold: 3.8",
+        ]
         if not self.defect("gate-no-decider"):
             g.append(f"    decided_by: {ops}")
-        g += [f"  - id: {p}-scale-on-fcr", "    action: scale",
-              "    when: First-contact resolution holds above target for a quarter", f"    kpi: {p}-fcr",
-              f"    threshold: {fcr + 12}", f"    decided_by: {advisory}"]
+        g += [
+            f"  - id: {p}-scale-on-fcr",
+            "    action: scale",
+            "    when: First-contact resolution holds above target for a quarter",
+            f"    kpi: {p}-fcr",
+            f"    threshold: {fcr + 12}",
+            f"    decided_by: {advisory}",
+        ]
 
 
 def _section(name: str, parts: Iterable[list[str]]) -> list[str]:
@@ -677,118 +1221,287 @@ def _section(name: str, parts: Iterable[list[str]]) -> list[str]:
     return [f"{name}:", *lines, ""] if lines else []
 
 
-def _group_system(sid: str, name: str, kind: str, boundary: str, owner: str, tier: str = "tier-1",
-                  redundancy: int = 2) -> list[str]:
-    lines = [f"  - id: {sid}", f"    name: {_s(name)}", f"    kind: {kind}", f"    boundary: {boundary}",
-             f"    owner: {owner}", f"    criticality: {tier}", f"    redundancy: {redundancy}"]
+def _group_system(
+    sid: str,
+    name: str,
+    kind: str,
+    boundary: str,
+    owner: str,
+    tier: str = "tier-1",
+    redundancy: int = 2,
+) -> list[str]:
+    lines = [
+        f"  - id: {sid}",
+        f"    name: {_s(name)}",
+        f"    kind: {kind}",
+        f"    boundary: {boundary}",
+        f"    owner: {owner}",
+        f"    criticality: {tier}",
+        f"    redundancy: {redundancy}",
+    ]
     if tier == "tier-1":
-        lines += ["    observability:", "      logs: true", "      metrics: true", "      traces: true",
-                  '      slo: "99.99% availability"', f"      runbook: https://runbooks.bank.example/group/{sid}",
-                  "      oncall: group-oncall"]
+        lines += [
+            "    observability:",
+            "      logs: true",
+            "      metrics: true",
+            "      traces: true",
+            '      slo: "99.99% availability"',
+            f"      runbook: https://runbooks.bank.example/group/{sid}",
+            "      oncall: group-oncall",
+        ]
     return lines
 
 
 def _group_lines(n_systems: int) -> dict[str, Any]:
     """Group-level owners, boundaries, shared systems, evidence, KPIs and gates."""
     systems = [
-        *_group_system("group-api-gateway", "Group API gateway", "gateway", "group-corporate", "group-platform",
-                       redundancy=3),
-        *_group_system("group-idp", "Group identity provider", "identity-provider", "group-corporate",
-                       "group-ciso"),
-        *_group_system("group-payments-hub", "Group payments hub", "core-banking", "group-core",
-                       "group-platform"),
-        *_group_system("group-customer-master", "Group customer master data", "crm", "group-core",
-                       "group-platform"),
-        *_group_system("group-sanctions", "Sanctions and PEP screening", "risk", "group-core", "group-model-risk"),
-        *_group_system("group-siem", "Group SIEM", "service", "group-corporate", "group-ciso", tier="tier-2"),
-        *_group_system("group-data-platform", "Group data platform", "data-store", "group-corporate",
-                       "group-platform", tier="tier-2"),
-        *_group_system("group-model-registry", "Group model registry", "service", "group-corporate",
-                       "group-model-risk", tier="tier-2", redundancy=1),
+        *_group_system(
+            "group-api-gateway",
+            "Group API gateway",
+            "gateway",
+            "group-corporate",
+            "group-platform",
+            redundancy=3,
+        ),
+        *_group_system(
+            "group-idp",
+            "Group identity provider",
+            "identity-provider",
+            "group-corporate",
+            "group-ciso",
+        ),
+        *_group_system(
+            "group-payments-hub",
+            "Group payments hub",
+            "core-banking",
+            "group-core",
+            "group-platform",
+        ),
+        *_group_system(
+            "group-customer-master",
+            "Group customer master data",
+            "crm",
+            "group-core",
+            "group-platform",
+        ),
+        *_group_system(
+            "group-sanctions",
+            "Sanctions and PEP screening",
+            "risk",
+            "group-core",
+            "group-model-risk",
+        ),
+        *_group_system(
+            "group-siem", "Group SIEM", "service", "group-corporate", "group-ciso", tier="tier-2"
+        ),
+        *_group_system(
+            "group-data-platform",
+            "Group data platform",
+            "data-store",
+            "group-corporate",
+            "group-platform",
+            tier="tier-2",
+        ),
+        *_group_system(
+            "group-model-registry",
+            "Group model registry",
+            "service",
+            "group-corporate",
+            "group-model-risk",
+            tier="tier-2",
+            redundancy=1,
+        ),
     ]
     flows = [
-        ("group-api-gateway", "group-payments-hub", "  - from: group-api-gateway\n    to: group-payments-hub\n"
-         "    protocol: https\n    auth: mtls\n    identity: on-behalf-of\n    data: confidential\n"
-         "    timeout_ms: 2000"),
-        ("group-api-gateway", "group-customer-master", "  - from: group-api-gateway\n    to: group-customer-master\n"
-         "    protocol: https\n    auth: mtls\n    identity: on-behalf-of\n    data: confidential\n"
-         "    timeout_ms: 2000"),
-        ("group-api-gateway", "group-sanctions", "  - from: group-api-gateway\n    to: group-sanctions\n"
-         "    protocol: grpc\n    auth: mtls\n    timeout_ms: 500"),
-        ("group-api-gateway", "group-idp", "  - from: group-api-gateway\n    to: group-idp\n    protocol: https\n"
-         "    auth: oidc"),
-        ("group-payments-hub", "group-sanctions", "  - from: group-payments-hub\n    to: group-sanctions\n"
-         "    protocol: grpc\n    auth: mtls\n    timeout_ms: 300"),
-        ("group-payments-hub", "group-data-platform", "  - id: group-nightly-payments-export\n"
-         "    from: group-payments-hub\n    to: group-data-platform\n    protocol: sftp\n    mode: batch\n"
-         "    auth: service-account\n    data: confidential"),
-        ("group-customer-master", "group-data-platform", "  - id: group-nightly-customer-export\n"
-         "    from: group-customer-master\n    to: group-data-platform\n    protocol: sftp\n    mode: batch\n"
-         "    auth: service-account\n    data: confidential"),
+        (
+            "group-api-gateway",
+            "group-payments-hub",
+            "  - from: group-api-gateway\n    to: group-payments-hub\n"
+            "    protocol: https\n    auth: mtls\n    identity: on-behalf-of\n    data: confidential\n"
+            "    timeout_ms: 2000",
+        ),
+        (
+            "group-api-gateway",
+            "group-customer-master",
+            "  - from: group-api-gateway\n    to: group-customer-master\n"
+            "    protocol: https\n    auth: mtls\n    identity: on-behalf-of\n    data: confidential\n"
+            "    timeout_ms: 2000",
+        ),
+        (
+            "group-api-gateway",
+            "group-sanctions",
+            "  - from: group-api-gateway\n    to: group-sanctions\n"
+            "    protocol: grpc\n    auth: mtls\n    timeout_ms: 500",
+        ),
+        (
+            "group-api-gateway",
+            "group-idp",
+            "  - from: group-api-gateway\n    to: group-idp\n    protocol: https\n    auth: oidc",
+        ),
+        (
+            "group-payments-hub",
+            "group-sanctions",
+            "  - from: group-payments-hub\n    to: group-sanctions\n"
+            "    protocol: grpc\n    auth: mtls\n    timeout_ms: 300",
+        ),
+        (
+            "group-payments-hub",
+            "group-data-platform",
+            "  - id: group-nightly-payments-export\n"
+            "    from: group-payments-hub\n    to: group-data-platform\n    protocol: sftp\n    mode: batch\n"
+            "    auth: service-account\n    data: confidential",
+        ),
+        (
+            "group-customer-master",
+            "group-data-platform",
+            "  - id: group-nightly-customer-export\n"
+            "    from: group-customer-master\n    to: group-data-platform\n    protocol: sftp\n    mode: batch\n"
+            "    auth: service-account\n    data: confidential",
+        ),
     ]
-    for source in ("group-api-gateway", "group-idp", "group-payments-hub", "group-customer-master",
-                   "group-sanctions", "group-data-platform", "group-model-registry"):
-        flows.append((source, "group-siem", f"  - from: {source}\n    to: group-siem\n    protocol: otlp\n"
-                      "    mode: async\n    auth: mtls"))
+    for source in (
+        "group-api-gateway",
+        "group-idp",
+        "group-payments-hub",
+        "group-customer-master",
+        "group-sanctions",
+        "group-data-platform",
+        "group-model-registry",
+    ):
+        flows.append(
+            (
+                source,
+                "group-siem",
+                f"  - from: {source}\n    to: group-siem\n    protocol: otlp\n"
+                "    mode: async\n    auth: mtls",
+            )
+        )
     owners = [
-        "  - id: group-head-of-service", "    name: Group head of customer service", "    kind: person",
-        "    function: business", "    contact: head-of-service@bank.example",
-        "  - id: group-operations", "    name: Group customer service operations", "    function: operations",
-        "  - id: group-compliance", "    name: Group compliance", "    function: compliance",
-        "  - id: group-customer-advisory", "    name: Group customer advisory board",
+        "  - id: group-head-of-service",
+        "    name: Group head of customer service",
+        "    kind: person",
+        "    function: business",
+        "    contact: head-of-service@bank.example",
+        "  - id: group-operations",
+        "    name: Group customer service operations",
+        "    function: operations",
+        "  - id: group-compliance",
+        "    name: Group compliance",
+        "    function: compliance",
+        "  - id: group-customer-advisory",
+        "    name: Group customer advisory board",
         "    function: customer-advisory",
-        "  - id: group-model-risk", "    name: Group model risk management", "    function: risk",
-        "  - id: group-ciso", "    name: Group CISO office", "    function: security",
+        "  - id: group-model-risk",
+        "    name: Group model risk management",
+        "    function: risk",
+        "  - id: group-ciso",
+        "    name: Group CISO office",
+        "    function: security",
         "    contact: https://security.bank.example",
-        "  - id: group-platform", "    name: Group platform engineering", "    function: technology",
-        "  - id: group-oncall", "    name: Group platform on-call", "    kind: role", "    function: operations",
+        "  - id: group-platform",
+        "    name: Group platform engineering",
+        "    function: technology",
+        "  - id: group-oncall",
+        "    name: Group platform on-call",
+        "    kind: role",
+        "    function: operations",
         "    contact: https://oncall.bank.example/group",
     ]
     boundaries = [
-        "  - id: group-corporate", "    name: Group corporate network", "    trust: internal",
+        "  - id: group-corporate",
+        "    name: Group corporate network",
+        "    trust: internal",
         "    identity_provider: group-idp",
-        "  - id: group-core", "    name: Group core zone", "    trust: restricted",
-        "    identity_provider: group-idp", "    clearance: restricted",
-        "  - id: vendor-llm-eu", "    name: Hosted LLM vendor, EU data zone", "    trust: external",
+        "  - id: group-core",
+        "    name: Group core zone",
+        "    trust: restricted",
+        "    identity_provider: group-idp",
+        "    clearance: restricted",
+        "  - id: vendor-llm-eu",
+        "    name: Hosted LLM vendor, EU data zone",
+        "    trust: external",
         "    clearance: confidential",
-        "  - id: vendor-llm-us", "    name: Hosted LLM vendor, US", "    trust: external",
+        "  - id: vendor-llm-us",
+        "    name: Hosted LLM vendor, US",
+        "    trust: external",
         "    clearance: internal",
-        "  - id: vendor-credit-bureau", "    name: Credit bureau", "    trust: external",
+        "  - id: vendor-credit-bureau",
+        "    name: Credit bureau",
+        "    trust: external",
         "    clearance: confidential",
     ]
     evidence = [
-        "  - id: group-integration-map", "    kind: integration-map",
+        "  - id: group-integration-map",
+        "    kind: integration-map",
         f"    title: {_s(f'Group integration map ({n_systems} systems)')}",
-        "    owner: group-operations", "    status: approved", "    approved_by: group-compliance",
-        "  - id: group-access-fallback", "    kind: identity-access-fallback", "    owner: group-ciso",
-        "    status: approved", "    approved_by: group-compliance",
-        "  - id: group-runtime-observability", "    kind: runtime-observability",
-        "    owner: group-operations", "    status: in-review",
-        "  - id: group-dpia", "    kind: other", "    title: Data protection impact assessment",
+        "    owner: group-operations",
+        "    status: approved",
+        "    approved_by: group-compliance",
+        "  - id: group-access-fallback",
+        "    kind: identity-access-fallback",
+        "    owner: group-ciso",
+        "    status: approved",
+        "    approved_by: group-compliance",
+        "  - id: group-runtime-observability",
+        "    kind: runtime-observability",
+        "    owner: group-operations",
+        "    status: in-review",
+        "  - id: group-dpia",
+        "    kind: other",
+        "    title: Data protection impact assessment",
         "    owner: group-compliance",
     ]
     kpis = [
-        "  - id: group-fcr", "    name: First-contact resolution (group)", "    unit: percent",
-        "    baseline: 61.5", "    target: 74", "    direction: increase", "    owner: group-operations",
-        "  - id: group-aht", "    name: Average handle time (group)", "    unit: seconds", "    baseline: 412",
-        "    target: 320", "    direction: decrease", "    owner: group-operations",
-        "  - id: group-csat", "    name: Customer satisfaction (group CSAT)", "    unit: score 1-5",
-        "    baseline: 4.05", "    target: 4.4", "    direction: increase",
+        "  - id: group-fcr",
+        "    name: First-contact resolution (group)",
+        "    unit: percent",
+        "    baseline: 61.5",
+        "    target: 74",
+        "    direction: increase",
+        "    owner: group-operations",
+        "  - id: group-aht",
+        "    name: Average handle time (group)",
+        "    unit: seconds",
+        "    baseline: 412",
+        "    target: 320",
+        "    direction: decrease",
+        "    owner: group-operations",
+        "  - id: group-csat",
+        "    name: Customer satisfaction (group CSAT)",
+        "    unit: score 1-5",
+        "    baseline: 4.05",
+        "    target: 4.4",
+        "    direction: increase",
         "    owner: group-customer-advisory",
     ]
     gates = [
-        "  - id: group-pause", "    action: pause",
+        "  - id: group-pause",
+        "    action: pause",
         "    when: Complaints about AI answers exceed 0.5% of conversations in a week",
         "    decided_by: group-compliance",
-        "  - id: group-scale", "    action: scale", "    when: FCR and CSAT both at target for a quarter",
-        "    kpi: group-fcr", "    threshold: 74", "    decided_by: group-head-of-service",
-        "  - id: group-redesign", "    action: redesign",
-        "    when: Handle time does not improve within two quarters of rollout", "    kpi: group-aht",
-        "    threshold: 380", "    decided_by: group-operations",
+        "  - id: group-scale",
+        "    action: scale",
+        "    when: FCR and CSAT both at target for a quarter",
+        "    kpi: group-fcr",
+        "    threshold: 74",
+        "    decided_by: group-head-of-service",
+        "  - id: group-redesign",
+        "    action: redesign",
+        "    when: Handle time does not improve within two quarters of rollout",
+        "    kpi: group-aht",
+        "    threshold: 380",
+        "    decided_by: group-operations",
     ]
-    return {"owners": owners, "boundaries": boundaries, "systems": systems,
-            "integrations": [text for _, _, text in flows], "n_integrations": len(flows),
-            "evidence": evidence, "kpis": kpis, "gates": gates}
+    return {
+        "owners": owners,
+        "boundaries": boundaries,
+        "systems": systems,
+        "integrations": [text for _, _, text in flows],
+        "n_integrations": len(flows),
+        "evidence": evidence,
+        "kpis": kpis,
+        "gates": gates,
+    }
 
 
 def _header(text: str) -> list[str]:
@@ -882,10 +1595,11 @@ def generate(
         top = _header(header) + meta + ["include:", *(f"  - {n}" for n in names), ""]
         top += _section("waivers", [waivers])
         files["blueprint.yaml"] = "\n".join(top)
-        files[names[0]] = "\n".join(_header("Group-level owners, vendor boundaries and evaluation.")
-                                    + body([], True))
+        files[names[0]] = "\n".join(
+            _header("Group-level owners, vendor boundaries and evaluation.") + body([], True)
+        )
         for i in range(k):
-            chunk = units[bounds[i]:bounds[i + 1]]
+            chunk = units[bounds[i] : bounds[i + 1]]
             title = f"Business units {chunk[0].p} to {chunk[-1].p}."
             files[names[i + 1]] = "\n".join(_header(title) + body(chunk, False))
     return Estate(files, systems, integrations, n_units, defects=dict(sorted(counts.items())))
@@ -931,12 +1645,20 @@ def write_estate(estate: Estate | dict[str, str], out_dir: str | Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.generate", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.generate", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("n_systems", type=int, help=f"number of systems (at least {MIN_SYSTEMS})")
-    parser.add_argument("out_dir", type=Path, help="folder to write blueprint.yaml (and catalog/) into")
-    parser.add_argument("--split", type=int, default=0, metavar="K", help="spread units over K included files")
+    parser.add_argument(
+        "out_dir", type=Path, help="folder to write blueprint.yaml (and catalog/) into"
+    )
+    parser.add_argument(
+        "--split", type=int, default=0, metavar="K", help="spread units over K included files"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--defect-rate", type=float, default=1.0, help="scale the seeded defects (default 1)")
+    parser.add_argument(
+        "--defect-rate", type=float, default=1.0, help="scale the seeded defects (default 1)"
+    )
     args = parser.parse_args(argv)
     try:
         estate = generate(args.n_systems, args.seed, args.split, args.defect_rate)

@@ -44,8 +44,14 @@ class Client:
     """A minimal LSP client over a server's standard input and output."""
 
     def __init__(self, argv: Sequence[str]) -> None:
-        self.process = subprocess.Popen(list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, cwd=REPO, env=_env())
+        self.process = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=REPO,
+            env=_env(),
+        )
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self.next_id = 0
         assert self.process.stdout is not None
@@ -105,7 +111,9 @@ class Client:
 
 
 def _published(uri: str) -> Any:
-    return lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+    return lambda m: (
+        m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+    )
 
 
 @dataclass(slots=True)
@@ -129,10 +137,16 @@ def measure_lsp(runs: int = 5) -> Result:
     client = Client(cadee("lsp"))
     try:
         root = FLAGSHIP.parent.resolve()
-        ident = client.send("initialize", {
-            "processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": {},
-            "workspaceFolders": [{"uri": root.as_uri(), "name": "northwind-bank"}],
-        }, request=True)
+        ident = client.send(
+            "initialize",
+            {
+                "processId": os.getpid(),
+                "rootUri": root.as_uri(),
+                "capabilities": {},
+                "workspaceFolders": [{"uri": root.as_uri(), "name": "northwind-bank"}],
+            },
+            request=True,
+        )
         client.wait(lambda m: m.get("id") == ident)
         top, include = FLAGSHIP.resolve(), INCLUDE.resolve()
         texts = {path: path.read_text(encoding="utf-8") for path in (top, include)}
@@ -141,48 +155,72 @@ def measure_lsp(runs: int = 5) -> Result:
         client.wait(_published(top.as_uri()))
         first = time.perf_counter() - started
         for path, text in texts.items():
-            client.send("textDocument/didOpen", {"textDocument": {
-                "uri": path.as_uri(), "languageId": "yaml", "version": 1, "text": text}})
+            client.send(
+                "textDocument/didOpen",
+                {
+                    "textDocument": {
+                        "uri": path.as_uri(),
+                        "languageId": "yaml",
+                        "version": 1,
+                        "text": text,
+                    }
+                },
+            )
         client.wait(_published(top.as_uri()))
         timings: dict[Path, list[float]] = {top: [], include: []}
         for run in range(runs + 1):  # the first round warms up
             for path, text in texts.items():
                 uri = path.as_uri()
-                client.send("textDocument/didChange", {
-                    "textDocument": {"uri": uri, "version": run + 2},
-                    "contentChanges": [{"text": f"{text}# edit {run}\n"}],
-                })
+                client.send(
+                    "textDocument/didChange",
+                    {
+                        "textDocument": {"uri": uri, "version": run + 2},
+                        "contentChanges": [{"text": f"{text}# edit {run}\n"}],
+                    },
+                )
                 started = time.perf_counter()
                 client.send("textDocument/didSave", {"textDocument": {"uri": uri}})
                 client.wait(_published(top.as_uri()))
                 if run:
                     timings[path].append(time.perf_counter() - started)
-        return Result(cold.seconds, first, statistics.median(timings[top]),
-                      statistics.median(timings[include]), runs)
+        return Result(
+            cold.seconds,
+            first,
+            statistics.median(timings[top]),
+            statistics.median(timings[include]),
+            runs,
+        )
     finally:
         client.close()
 
 
 def report(result: Result) -> str:
     verdict = "PASS" if result.ratio <= MAX_SAVE_TO_COLD else "MISS"
-    return "\n".join([
-        "| measurement | median | share of cold validate |",
-        "|---|---|---|",
-        f"| cold `cadee validate` (fresh process) | {result.cold * 1000:.0f} ms | 100% |",
-        f"| `cadee lsp` first validation (after `initialized`) | {result.first * 1000:.0f} ms | "
-        f"{result.first / result.cold:.0%} |",
-        f"| save top-level file → publishDiagnostics | {result.save_top * 1000:.1f} ms | "
-        f"{result.save_top / result.cold:.1%} |",
-        f"| save an included file → publishDiagnostics | {result.save_include * 1000:.1f} ms | "
-        f"{result.save_include / result.cold:.1%} |",
-        "",
-        f"Re-validation on save: {result.ratio:.1%} of a cold validate (target ≤ {MAX_SAVE_TO_COLD:.0%}): "
-        f"{verdict}; {result.runs} runs each, Northwind flagship (9 files).",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "| measurement | median | share of cold validate |",
+                "|---|---|---|",
+                f"| cold `cadee validate` (fresh process) | {result.cold * 1000:.0f} ms | 100% |",
+                f"| `cadee lsp` first validation (after `initialized`) | {result.first * 1000:.0f} ms | "
+                f"{result.first / result.cold:.0%} |",
+                f"| save top-level file → publishDiagnostics | {result.save_top * 1000:.1f} ms | "
+                f"{result.save_top / result.cold:.1%} |",
+                f"| save an included file → publishDiagnostics | {result.save_include * 1000:.1f} ms | "
+                f"{result.save_include / result.cold:.1%} |",
+                "",
+                f"Re-validation on save: {result.ratio:.1%} of a cold validate (target ≤ {MAX_SAVE_TO_COLD:.0%}): "
+                f"{verdict}; {result.runs} runs each, Northwind flagship (9 files).",
+            ]
+        )
+        + "\n"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.lsp", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.lsp", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement, median reported")
     args = parser.parse_args(argv)
     result = measure_lsp(max(1, args.runs))

@@ -33,8 +33,10 @@ __all__ = ["PACK", "TARGET", "label_estate", "main", "measure"]
 #: The ratio the pack run must stay under (issue #22).
 TARGET = 1.3
 
-_SYSTEM_KINDS = ("channel|gateway|model|agent|core-banking|crm|risk|data-store|service|human-desk|"
-                 "identity-provider|external")
+_SYSTEM_KINDS = (
+    "channel|gateway|model|agent|core-banking|crm|risk|data-store|service|human-desk|"
+    "identity-provider|external"
+)
 _KIND = re.compile(rf"^(    kind: (?:{_SYSTEM_KINDS}))$", re.MULTILINE)
 
 
@@ -63,22 +65,49 @@ _META = """\
 """
 
 _RULES = [
-    ("region-mtls", 'message: "{from} -> {to} leaves the region"\n'
-                    "    forbid-integration: {from: {labels: {region: eu}}, differs: [labels.region], "
-                    "not: {auth: mtls}}"),
-    ("pci-zone", "forbid-integration: {to: {labels: {pci: 'true'}}, from: {not: {boundary: {trust: restricted}}}, "
-                 "not: {auth: [mtls, oauth2]}}"),
-    ("vendor-dpa", "require: {systems: {vendor: '.+'}, fields: {labels.dpa: {regex: 'DPA-[0-9]{4}-[0-9]{3}'}}}"),
-    ("waiver-governance", "forbid: {waivers: {not: {approved_by: {function: [compliance, risk, operations]}}}}"),
-    ("timeout-if-present", "require: {integrations: {mode: sync}, fields: {timeout_ms: {at-most: 5000, "
-                           "when-present: true}}}"),
-    ("desk-avoiding-ai", "must-reach: {from: {kind: channel}, to: {kind: human-desk}, avoiding: {kind: [model, agent]}}"),
-    ("payments-avoiding-ai", "mediated-path: {from: {kind: channel}, to: {kind: core-banking}, "
-                             "through: {kind: gateway}, avoiding: {kind: agent, labels: {pci: 'true'}}}"),
+    (
+        "region-mtls",
+        'message: "{from} -> {to} leaves the region"\n'
+        "    forbid-integration: {from: {labels: {region: eu}}, differs: [labels.region], "
+        "not: {auth: mtls}}",
+    ),
+    (
+        "pci-zone",
+        "forbid-integration: {to: {labels: {pci: 'true'}}, from: {not: {boundary: {trust: restricted}}}, "
+        "not: {auth: [mtls, oauth2]}}",
+    ),
+    (
+        "vendor-dpa",
+        "require: {systems: {vendor: '.+'}, fields: {labels.dpa: {regex: 'DPA-[0-9]{4}-[0-9]{3}'}}}",
+    ),
+    (
+        "waiver-governance",
+        "forbid: {waivers: {not: {approved_by: {function: [compliance, risk, operations]}}}}",
+    ),
+    (
+        "timeout-if-present",
+        "require: {integrations: {mode: sync}, fields: {timeout_ms: {at-most: 5000, "
+        "when-present: true}}}",
+    ),
+    (
+        "desk-avoiding-ai",
+        "must-reach: {from: {kind: channel}, to: {kind: human-desk}, avoiding: {kind: [model, agent]}}",
+    ),
+    (
+        "payments-avoiding-ai",
+        "mediated-path: {from: {kind: channel}, to: {kind: core-banking}, "
+        "through: {kind: gateway}, avoiding: {kind: agent, labels: {pci: 'true'}}}",
+    ),
     ("two-desks", "count: {systems: {kind: human-desk, labels: {region: [eu, us]}}, at-least: 2}"),
-    ("same-environment", "forbid-integration: {from: {environment: production}, not: {same: [environment]}}"),
-    ("evidence-approved", "require: {evidence: {owner: {function: [technology, operations]}}, "
-                          "fields: {status: {equals: approved}}}"),
+    (
+        "same-environment",
+        "forbid-integration: {from: {environment: production}, not: {same: [environment]}}",
+    ),
+    (
+        "evidence-approved",
+        "require: {evidence: {owner: {function: [technology, operations]}}, "
+        "fields: {status: {equals: approved}}}",
+    ),
 ]
 
 #: The ten-rule pack: every template and every construct of issue #22.
@@ -93,12 +122,19 @@ def _time(folder: Path, runs: int) -> tuple[float, int]:
     code = 0
     for _ in range(runs):
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "cadee", "validate", "blueprint.yaml", "--format", "json"],
-                              cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "cadee", "validate", "blueprint.yaml", "--format", "json"],
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
         times.append(time.perf_counter() - start)
         code = done.returncode
         if code not in (0, 1):
-            raise SystemExit(f"validate failed in {folder} (exit {code}): {done.stderr.decode()[:2000]}")
+            raise SystemExit(
+                f"validate failed in {folder} (exit {code}): {done.stderr.decode()[:2000]}"
+            )
     return statistics.median(times), code
 
 
@@ -107,7 +143,10 @@ def measure(n_systems: int, runs: int) -> tuple[float, float]:
     files = label_estate(generate(n_systems).files)
     with tempfile.TemporaryDirectory(prefix="cadee-bench-packs-") as tmp:
         plain, packed = Path(tmp) / "plain", Path(tmp) / "packed"
-        for folder, config in ((plain, "rule-packs = []\n"), (packed, 'rule-packs = ["cadee-rules.yaml"]\n')):
+        for folder, config in (
+            (plain, "rule-packs = []\n"),
+            (packed, 'rule-packs = ["cadee-rules.yaml"]\n'),
+        ):
             write_estate(files, folder)
             (folder / "cadee.toml").write_text(config, encoding="utf-8")
         (packed / "cadee-rules.yaml").write_text(PACK, encoding="utf-8")
@@ -118,15 +157,19 @@ def measure(n_systems: int, runs: int) -> tuple[float, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.packs", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.packs", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("n_systems", type=int, nargs="?", default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     base, with_pack = measure(args.n_systems, args.runs)
     ratio = with_pack / base
     verdict = "PASS" if ratio < TARGET else "MISS"
-    print(f"| systems | validate, no packs | validate, 10-rule pack | ratio | target | |\n|---|---|---|---|---|---|\n"
-          f"| {args.n_systems:,} | {base:.2f} s | {with_pack:.2f} s | {ratio:.2f}x | < {TARGET}x | {verdict} |")
+    print(
+        f"| systems | validate, no packs | validate, 10-rule pack | ratio | target | |\n|---|---|---|---|---|---|\n"
+        f"| {args.n_systems:,} | {base:.2f} s | {with_pack:.2f} s | {ratio:.2f}x | < {TARGET}x | {verdict} |"
+    )
     return 0 if ratio < TARGET else 1
 
 

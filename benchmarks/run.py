@@ -54,9 +54,24 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 FLAGSHIP = REPO / "examples" / "northwind-bank" / "blueprint.yaml"
 
 #: Modules that `cadee --version` and `cadee --help` must not import.
-HEAVY_MODULES = ("networkx", "jinja2", "pydantic", "pydantic_core", "graphviz", "typst", "weasyprint",
-                 "reportlab", "fpdf", "cadee.model", "cadee.load", "cadee.graph", "cadee.rules", "pygls",
-                 "lsprotocol", "cadee.lsp")
+HEAVY_MODULES = (
+    "networkx",
+    "jinja2",
+    "pydantic",
+    "pydantic_core",
+    "graphviz",
+    "typst",
+    "weasyprint",
+    "reportlab",
+    "fpdf",
+    "cadee.model",
+    "cadee.load",
+    "cadee.graph",
+    "cadee.rules",
+    "pygls",
+    "lsprotocol",
+    "cadee.lsp",
+)
 #: Markers in a Markdown file between which ``--markdown`` replaces the results.
 BEGIN, END = "<!-- benchmarks:begin -->", "<!-- benchmarks:end -->"
 
@@ -178,13 +193,26 @@ class Command:
 #: do not exist yet: their argument lists are the expected CLI and are skipped
 #: (not failed) until `cadee --help` lists the command.
 COMMANDS: tuple[Command, ...] = (
-    Command("validate", "validate", lambda s: ["validate", str(s.top), "--format", "json"],
-            targets=VALIDATE_TARGETS),
-    Command("render", "render", lambda s: ["render", str(s.top), "--out", str(s.workdir / "render")],
-            subjects="flagship+1k", targets=RENDER_TARGETS),
+    Command(
+        "validate",
+        "validate",
+        lambda s: ["validate", str(s.top), "--format", "json"],
+        targets=VALIDATE_TARGETS,
+    ),
+    Command(
+        "render",
+        "render",
+        lambda s: ["render", str(s.top), "--out", str(s.workdir / "render")],
+        subjects="flagship+1k",
+        targets=RENDER_TARGETS,
+    ),
     Command("diff", "diff", lambda s: ["diff", str(s.top), str(s.revision), "--format", "json"]),
-    Command("simulate --all", "simulate", lambda s: ["simulate", str(s.top), "--all", "--format", "json"],
-            targets=SIMULATE_TARGETS),
+    Command(
+        "simulate --all",
+        "simulate",
+        lambda s: ["simulate", str(s.top), "--all", "--format", "json"],
+        targets=SIMULATE_TARGETS,
+    ),
 )
 
 
@@ -258,8 +286,14 @@ def run_once(argv: Sequence[str], timeout: float | None = None) -> Sample:
     ``/dev/null`` when run as root); stderr is kept for error messages.
     """
     with tempfile.NamedTemporaryFile(prefix="cadee-bench-", suffix=".err") as err:
-        process = subprocess.Popen([sys.executable, "-c", _TRAMPOLINE, err.name, *argv], stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, cwd=REPO, env=_env(), start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", _TRAMPOLINE, err.name, *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            cwd=REPO,
+            env=_env(),
+            start_new_session=True,
+        )
         try:
             out, _ = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -273,7 +307,9 @@ def run_once(argv: Sequence[str], timeout: float | None = None) -> Sample:
     return Sample(float(seconds), int(rss_kb), int(code), stderr)
 
 
-def measure(argv: Sequence[str], runs: int, warmup: bool = False, timeout: float | None = None) -> Measured:
+def measure(
+    argv: Sequence[str], runs: int, warmup: bool = False, timeout: float | None = None
+) -> Measured:
     if warmup:
         run_once(argv, timeout)
     return Measured([run_once(argv, timeout) for _ in range(runs)])
@@ -285,7 +321,9 @@ def cadee(*args: str) -> list[str]:
 
 def available_commands() -> set[str]:
     """Sub-commands listed by ``cadee --help``."""
-    result = subprocess.run(cadee("--help"), capture_output=True, text=True, cwd=REPO, env=_env(), check=False)
+    result = subprocess.run(
+        cadee("--help"), capture_output=True, text=True, cwd=REPO, env=_env(), check=False
+    )
     commands: set[str] = set()
     listing = False
     for line in result.stdout.splitlines():
@@ -304,8 +342,14 @@ def available_commands() -> set[str]:
 def heavy_imports(arg: str) -> list[str]:
     """Heavy modules imported by ``python -m cadee ARG`` (e.g. ``--help``)."""
     code = _IMPORTS.format(heavy=set(HEAVY_MODULES))
-    result = subprocess.run([sys.executable, "-c", code, arg], capture_output=True, text=True, cwd=REPO,
-                            env=_env(), check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code, arg],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=_env(),
+        check=False,
+    )
     match = re.search(r"HEAVY-MODULES:(.*)", result.stderr)
     if match is None:
         raise RuntimeError(f"could not inspect the imports of cadee {arg}: {result.stderr[-500:]}")
@@ -333,8 +377,15 @@ def prepare_estate(n: int, seed: int, split: int, fresh: bool) -> Subject:
         estate = generate(n, seed, split)
         write_estate(estate, folder / "current")
         write_estate(revise_estate(estate.files), folder / "revised")
-        meta_path.write_text(json.dumps({"systems": estate.systems, "integrations": estate.integrations,
-                                         "files": sorted(estate.files)}))
+        meta_path.write_text(
+            json.dumps(
+                {
+                    "systems": estate.systems,
+                    "integrations": estate.integrations,
+                    "files": sorted(estate.files),
+                }
+            )
+        )
     meta = json.loads(meta_path.read_text())
     workdir = folder / "work"
     workdir.mkdir(exist_ok=True)
@@ -353,8 +404,15 @@ def flagship_subject() -> Subject:
     files = sorted(FLAGSHIP.parent.rglob("*.yaml"))
     workdir = CACHE / "flagship-work"
     workdir.mkdir(parents=True, exist_ok=True)
-    return Subject("flagship", FLAGSHIP, files, _count_items(files, "systems"),
-                   _count_items(files, "integrations"), revision=FLAGSHIP, workdir=workdir)
+    return Subject(
+        "flagship",
+        FLAGSHIP,
+        files,
+        _count_items(files, "systems"),
+        _count_items(files, "integrations"),
+        revision=FLAGSHIP,
+        workdir=workdir,
+    )
 
 
 def _count_items(files: Sequence[Path], key: str) -> int:
@@ -384,12 +442,32 @@ class Row:
     result: str = "—"
 
     def cells(self) -> list[str]:
-        return [self.benchmark, self.input, self.file_size, self.wall, self.floor, self.ratio, self.rss,
-                self.runs, self.target, self.result]
+        return [
+            self.benchmark,
+            self.input,
+            self.file_size,
+            self.wall,
+            self.floor,
+            self.ratio,
+            self.rss,
+            self.runs,
+            self.target,
+            self.result,
+        ]
 
 
-HEADER = ["benchmark", "input", "file size", "wall (median)", "floor", "x floor", "peak RSS", "runs (range)",
-          "target", "result"]
+HEADER = [
+    "benchmark",
+    "input",
+    "file size",
+    "wall (median)",
+    "floor",
+    "x floor",
+    "peak RSS",
+    "runs (range)",
+    "target",
+    "result",
+]
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -423,7 +501,9 @@ def growth_exponent(points: Sequence[tuple[int, float]]) -> float:
     xs = [math.log(n) for n, _ in points]
     ys = [math.log(t) for _, t in points]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
 
 
 def _project(timings: Sequence[tuple[int, float]], n: int) -> float | None:
@@ -475,7 +555,9 @@ def machine() -> dict[str, str]:
         info["RAM"] = "unknown"
     info["OS"] = f"{platform.system()} {platform.release()} ({platform.machine()})"
     info["Load average"] = _load()
-    info["Python"] = f"{platform.python_version()} ({platform.python_implementation()}, {sys.executable})"
+    info["Python"] = (
+        f"{platform.python_version()} ({platform.python_implementation()}, {sys.executable})"
+    )
     try:
         libyaml = str(importlib.import_module("yaml._yaml").get_version_string())
     except ImportError:
@@ -488,10 +570,20 @@ def machine() -> dict[str, str]:
             versions.append(f"{dist} {metadata.version(dist)}")
     info["Libraries"] = ", ".join(versions)
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=REPO, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, cwd=REPO, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=True,
+        ).stdout.strip()
         info["cadee"] = f"commit {commit}{' with uncommitted changes' if dirty else ''}"
     except (OSError, subprocess.CalledProcessError):
         info["cadee"] = "not a git checkout"
@@ -536,7 +628,9 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
     for n in options.sizes:
         _progress(f"estate {_count(n)}: generating (or reusing) in {CACHE}")
         subjects[_count(n)] = prepare_estate(n, options.seed, options.split, options.fresh)
-    needs_flagship = any(c.subjects == "flagship+1k" and c.subcommand in available for c in COMMANDS)
+    needs_flagship = any(
+        c.subjects == "flagship+1k" and c.subcommand in available for c in COMMANDS
+    )
     if needs_flagship:
         subjects = {"flagship": flagship_subject(), **subjects}
 
@@ -555,8 +649,13 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
         else:
             chosen = [s for s in subjects.values() if s.label != "flagship"]
         if command.subcommand not in available:
-            rows.append(Row(command.label, ", ".join(s.label for s in chosen) or "—",
-                            result=f"SKIP: no `{command.subcommand}` command yet"))
+            rows.append(
+                Row(
+                    command.label,
+                    ", ".join(s.label for s in chosen) or "—",
+                    result=f"SKIP: no `{command.subcommand}` command yet",
+                )
+            )
             continue
         timings: list[tuple[int, float]] = []  # (systems, median seconds) of this command
         for subject in chosen:
@@ -564,12 +663,20 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
             runs = _runs_for(n, options)
             projected = _project(timings, n)
             if projected is not None and projected > options.max_run_seconds:
-                rows.append(Row(command.label, subject.described, _bytes(subject.size),
-                                wall=f"≈ {_duration(projected)} projected",
-                                result=f"SKIP: projected run above --max-run-seconds {options.max_run_seconds:g}"))
-                notes.append(f"{command.label} {subject.label} not run: from the smaller sizes one run would "
-                             f"take about {_duration(projected)} (growth exponent "
-                             f"{max(1.0, growth_exponent(timings[-2:])) if len(timings) >= 2 else 1.0:.2f}).")
+                rows.append(
+                    Row(
+                        command.label,
+                        subject.described,
+                        _bytes(subject.size),
+                        wall=f"≈ {_duration(projected)} projected",
+                        result=f"SKIP: projected run above --max-run-seconds {options.max_run_seconds:g}",
+                    )
+                )
+                notes.append(
+                    f"{command.label} {subject.label} not run: from the smaller sizes one run would "
+                    f"take about {_duration(projected)} (growth exponent "
+                    f"{max(1.0, growth_exponent(timings[-2:])) if len(timings) >= 2 else 1.0:.2f})."
+                )
                 continue
             base = floor(subject, runs)
             argv = cadee(*command.args(subject))
@@ -578,14 +685,23 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
             # inputs come after the floor and the smaller sizes have done that.
             result = measure(argv, runs, warmup=n < 10_000, timeout=options.timeout)
             bad = result.codes - set(command.ok_codes)
-            row = Row(command.label, subject.described, _bytes(subject.size), _seconds(result.seconds),
-                      _seconds(base.seconds), f"{result.seconds / base.seconds:.1f}x", _megabytes(result.rss_mb),
-                      result.spread)
+            row = Row(
+                command.label,
+                subject.described,
+                _bytes(subject.size),
+                _seconds(result.seconds),
+                _seconds(base.seconds),
+                f"{result.seconds / base.seconds:.1f}x",
+                _megabytes(result.rss_mb),
+                result.spread,
+            )
             target = command.targets.get(n)
             if bad:
                 stderr = next(s.stderr for s in result.samples if s.code in bad).strip()
                 row.result = f"ERROR: exit {sorted(bad)}"
-                notes.append(f"{command.label} {subject.label} exited {sorted(bad)}: {stderr[-400:]}")
+                notes.append(
+                    f"{command.label} {subject.label} exited {sorted(bad)}: {stderr[-400:]}"
+                )
             elif target is not None:
                 row.target = target.describe()
                 misses = target.misses(result.seconds, result.seconds / base.seconds, result.rss_mb)
@@ -593,7 +709,11 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
             elif command.label == "diff" and n in validate_times:
                 ratio = result.seconds / validate_times[n]
                 row.target = f"≤ {MAX_DIFF_TO_VALIDATE:g}x validate"
-                row.result = f"PASS ({ratio:.2f}x validate)" if ratio <= MAX_DIFF_TO_VALIDATE else f"MISS: {ratio:.2f}x validate"
+                row.result = (
+                    f"PASS ({ratio:.2f}x validate)"
+                    if ratio <= MAX_DIFF_TO_VALIDATE
+                    else f"MISS: {ratio:.2f}x validate"
+                )
             rows.append(row)
             if not bad and subject.label != "flagship":
                 timings.append((n, result.seconds))
@@ -606,8 +726,10 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
         sizes = sorted(n for n, _ in growth)
         span = f"{_count(sizes[0])} → {_count(sizes[-1])} ({len(growth)} sizes)"
         ordered = sorted(growth)
-        steps = ", ".join(f"{_count(a)} → {_count(b)}: {growth_exponent([(a, ta), (b, tb)]):.2f}"
-                          for (a, ta), (b, tb) in itertools.pairwise(ordered))
+        steps = ", ".join(
+            f"{_count(a)} → {_count(b)}: {growth_exponent([(a, ta), (b, tb)]):.2f}"
+            for (a, ta), (b, tb) in itertools.pairwise(ordered)
+        )
         detail = f" ({steps})" if len(growth) >= 3 else ""
         row = Row("validate growth", span, wall=f"exponent {exponent:.2f}{detail}")
         if len(growth) >= 3 and sizes[0] <= 1_000 and sizes[-1] >= 100_000:
@@ -623,20 +745,40 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
     startup_runs = options.startup_runs
     _progress(f"start-up: python -c pass, cadee --version, cadee --help x{startup_runs}")
     bare = measure([sys.executable, "-c", "pass"], startup_runs, warmup=True)
-    rows.append(Row("python start-up", "`python -c pass` (reference)", wall=_seconds(bare.seconds),
-                    rss=_megabytes(bare.rss_mb), runs=bare.spread))
+    rows.append(
+        Row(
+            "python start-up",
+            "`python -c pass` (reference)",
+            wall=_seconds(bare.seconds),
+            rss=_megabytes(bare.rss_mb),
+            runs=bare.spread,
+        )
+    )
     for arg, target in (("--version", VERSION_TARGET), ("--help", HELP_TARGET)):
         result = measure(cadee(arg), startup_runs, warmup=True)
         misses = target.misses(result.seconds, None, result.rss_mb)
-        rows.append(Row(f"cadee {arg}", f"`python -m cadee {arg}`", wall=_seconds(result.seconds),
-                        rss=_megabytes(result.rss_mb), runs=result.spread, target=target.describe(),
-                        result="PASS" if not misses else "MISS: " + ", ".join(misses)))
+        rows.append(
+            Row(
+                f"cadee {arg}",
+                f"`python -m cadee {arg}`",
+                wall=_seconds(result.seconds),
+                rss=_megabytes(result.rss_mb),
+                runs=result.spread,
+                target=target.describe(),
+                result="PASS" if not misses else "MISS: " + ", ".join(misses),
+            )
+        )
     imported = {arg: heavy_imports(arg) for arg in ("--version", "--help")}
     loaded = sorted({m for mods in imported.values() for m in mods})
-    rows.append(Row("start-up imports", "`cadee --version`, `cadee --help`",
-                    wall="none" if not loaded else ", ".join(loaded),
-                    target="no networkx, jinja2, pydantic, PDF engine, graphviz, cadee.model",
-                    result="PASS" if not loaded else "MISS"))
+    rows.append(
+        Row(
+            "start-up imports",
+            "`cadee --version`, `cadee --help`",
+            wall="none" if not loaded else ", ".join(loaded),
+            target="no networkx, jinja2, pydantic, PDF engine, graphviz, cadee.model",
+            result="PASS" if not loaded else "MISS",
+        )
+    )
     return rows, notes
 
 
@@ -655,12 +797,20 @@ def _lsp_row(options: Options, notes: list[str]) -> Row:
         return Row(label, subject, result=f"ERROR: {type(exc).__name__}")
     save = max(result.save_top, result.save_include)
     ratio = f"{result.ratio:.1%} of cold validate ({_seconds(result.cold)})"
-    return Row(label, subject, wall=_seconds(save), ratio=ratio, runs=str(result.runs),
-               target=f"≤ {MAX_SAVE_TO_COLD:.0%} of cold validate",
-               result="PASS" if result.ratio <= MAX_SAVE_TO_COLD else f"MISS: {result.ratio:.1%}")
+    return Row(
+        label,
+        subject,
+        wall=_seconds(save),
+        ratio=ratio,
+        runs=str(result.runs),
+        target=f"≤ {MAX_SAVE_TO_COLD:.0%} of cold validate",
+        result="PASS" if result.ratio <= MAX_SAVE_TO_COLD else f"MISS: {result.ratio:.1%}",
+    )
 
 
-def render_report(rows: Sequence[Row], notes: Sequence[str], options: Options, info: dict[str, str]) -> str:
+def render_report(
+    rows: Sequence[Row], notes: Sequence[str], options: Options, info: dict[str, str]
+) -> str:
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"Measured {when} with `{options.command_line}`.", ""]
     lines += [f"- **{key}**: {value}" for key, value in info.items()]
@@ -710,23 +860,49 @@ def _sizes(text: str) -> list[int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Benchmark cadee on synthetic estates.",
-                                     epilog="Targets and how to read the table: docs/performance.md")
-    parser.add_argument("--sizes", default="1000,10000,100000", help="estate sizes in systems (1k = 1000)")
-    parser.add_argument("--runs", type=int, help="runs per measurement, median reported (default 5; 3 with --quick)")
-    parser.add_argument("--big-runs", type=int, help="runs for sizes of 100k systems and more (default 3)")
-    parser.add_argument("--startup-runs", type=int, default=11, help="runs for --version and --help")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmark cadee on synthetic estates.",
+        epilog="Targets and how to read the table: docs/performance.md",
+    )
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="estate sizes in systems (1k = 1000)"
+    )
+    parser.add_argument(
+        "--runs", type=int, help="runs per measurement, median reported (default 5; 3 with --quick)"
+    )
+    parser.add_argument(
+        "--big-runs", type=int, help="runs for sizes of 100k systems and more (default 3)"
+    )
+    parser.add_argument(
+        "--startup-runs", type=int, default=11, help="runs for --version and --help"
+    )
     parser.add_argument("--quick", action="store_true", help="1k and 10k only, 3 runs")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--split", type=int, default=0, metavar="K", help="spread each estate over K included files")
+    parser.add_argument(
+        "--split", type=int, default=0, metavar="K", help="spread each estate over K included files"
+    )
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached estates")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds before one run is killed")
-    parser.add_argument("--max-run-seconds", type=float, default=600,
-                        help="skip a size when the smaller sizes project one run above this (default 600)")
-    parser.add_argument("--pure-python", action="store_true",
-                        help="measure the pure-Python YAML loader (sets CADEE_NO_ACCELERATOR=1 for every run)")
-    parser.add_argument("--markdown", type=Path, metavar="FILE",
-                        help=f"also write the results to FILE (between {BEGIN} and {END} if present)")
+    parser.add_argument(
+        "--timeout", type=float, default=1800, help="seconds before one run is killed"
+    )
+    parser.add_argument(
+        "--max-run-seconds",
+        type=float,
+        default=600,
+        help="skip a size when the smaller sizes project one run above this (default 600)",
+    )
+    parser.add_argument(
+        "--pure-python",
+        action="store_true",
+        help="measure the pure-Python YAML loader (sets CADEE_NO_ACCELERATOR=1 for every run)",
+    )
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="FILE",
+        help=f"also write the results to FILE (between {BEGIN} and {END} if present)",
+    )
     args = parser.parse_args(argv)
     if args.pure_python:
         os.environ["CADEE_NO_ACCELERATOR"] = "1"  # inherited by every measured process
@@ -738,8 +914,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sizes or min(sizes) < 49 or runs < 1 or big_runs < 1:
         parser.error("sizes must be at least 49 systems and runs at least 1")
     command_line = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
-    options = Options(sizes, runs, big_runs, max(1, args.startup_runs), args.seed, args.split, args.fresh,
-                      args.timeout, args.max_run_seconds, command_line.strip())
+    options = Options(
+        sizes,
+        runs,
+        big_runs,
+        max(1, args.startup_runs),
+        args.seed,
+        args.split,
+        args.fresh,
+        args.timeout,
+        args.max_run_seconds,
+        command_line.strip(),
+    )
     info = machine()
     info["Load average"] = f"at start {info['Load average']}"
     rows, notes = run(options)

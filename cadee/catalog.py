@@ -51,7 +51,9 @@ def catalog_markdown(rules: Mapping[str, Rule] = RULES) -> str:
     else:
         lines = ["| ID | name | severity | layer | summary |", "|---|---|---|---|---|"]
     for rule in rules.values():
-        name, summary, source = (markdown(text, line_start=False) for text in (rule.name, rule.summary, rule.source))
+        name, summary, source = (
+            markdown(text, line_start=False) for text in (rule.name, rule.summary, rule.source)
+        )
         row = f"| {rule.id} | {name} | {rule.severity} | {rule.layer} | {summary} |"
         lines.append(row + (f" {source} |" if with_source else ""))
     return "\n".join(lines) + "\n"
@@ -77,7 +79,7 @@ def explain_markdown(rule: Rule) -> str:
     return (
         f"# {rule.id} {rule.name}\n\n"
         f"{rule.summary}\n\n"
-        f"- severity: **{rule.severity}** (change it with `severity = {{{rule.id} = \"warning\"}}`)\n"
+        f'- severity: **{rule.severity}** (change it with `severity = {{{rule.id} = "warning"}}`)\n'
         f"- CADEE layer: {rule.layer}\n"
         f"- source: {rule.source}\n\n"
         f"{rule.doc.markdown}\n\n"

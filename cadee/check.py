@@ -111,15 +111,18 @@ def _check(
                 finding = finding.with_changes(severity=severity)
             findings.append(finding)
     findings, used = _apply_waivers(findings, blueprint.waivers, as_of)
-    context = WaiverContext(blueprint.waivers, as_of, frozenset(used), frozenset(active), graph,
-                            options.max_waiver_days)
+    context = WaiverContext(
+        blueprint.waivers, as_of, frozenset(used), frozenset(active), graph, options.max_waiver_days
+    )
     for rule in active.values():
         if rule.phase != "waivers":
             continue
         severity = severity_for(rule, options.severity)
         findings.extend(f.with_changes(severity=severity) for f in rule.judge(context))
     findings.sort()
-    return Report(blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active), graph=graph)
+    return Report(
+        blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active), graph=graph
+    )
 
 
 def _apply_waivers(

@@ -44,7 +44,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool | None,
-        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = None,
 ) -> None:
     """cadee checks AI customer-service architectures (blueprints) against the CADEE rules."""
@@ -54,8 +56,10 @@ def _register(target: typer.Typer) -> None:
     """Every command module: ``register(app)`` when it has one (a group such as
     ``rules``), else ``command`` under its ``NAME`` with its ``HELP``. In the order
     of ``POSITION`` (where ``--help`` lists them; default: after the others), then name."""
-    modules = [importlib.import_module(f"cadee.commands.{info.name}")
-               for info in pkgutil.iter_modules(cadee.commands.__path__)]
+    modules = [
+        importlib.import_module(f"cadee.commands.{info.name}")
+        for info in pkgutil.iter_modules(cadee.commands.__path__)
+    ]
     for module in sorted(modules, key=lambda m: (getattr(m, "POSITION", 100), m.__name__)):
         register = getattr(module, "register", None)
         if callable(register):

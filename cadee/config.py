@@ -45,7 +45,15 @@ from cadee.files import (
 from cadee.rules.base import DEFAULT_MAX_WAIVER_DAYS
 from cadee.yamlload import Limits
 
-__all__ = ["Config", "ConfigSource", "check_config", "default_packs", "find_config", "load_config", "read_config"]
+__all__ = [
+    "Config",
+    "ConfigSource",
+    "check_config",
+    "default_packs",
+    "find_config",
+    "load_config",
+    "read_config",
+]
 
 KEYS = ("select", "ignore", "severity", "fail-on", "limits", "rule-packs", "max-waiver-days")
 
@@ -117,7 +125,9 @@ def default_packs(config_path: Path | None, start: Path) -> tuple[Path, ...]:
     for candidate in folders:
         for name in PACK_NAMES:
             pack = candidate / name
-            if os.path.lexists(pack) and not pack.is_dir():  # reading it says why when it is no file
+            if (
+                os.path.lexists(pack) and not pack.is_dir()
+            ):  # reading it says why when it is no file
                 return (pack,)
     return ()
 
@@ -131,14 +141,18 @@ def read_config(path: Path, shown: str | None = None) -> ConfigSource:
 
     real = confine(path, project_root(path))
     if real is Problem.OUTSIDE:
-        return refused("the configuration file resolves outside the project root (the git work tree); "
-                       "it is not read")
+        return refused(
+            "the configuration file resolves outside the project root (the git work tree); "
+            "it is not read"
+        )
     try:
         text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
     except NotRegularFile as exc:
         return refused(f"is {exc.kind}, not a regular file; the configuration is a regular file")
     except TooLarge as exc:
-        return refused(f"file is {exc.size:,} bytes, above the limit of {MAX_CONFIG_BYTES:,} for a configuration")
+        return refused(
+            f"file is {exc.size:,} bytes, above the limit of {MAX_CONFIG_BYTES:,} for a configuration"
+        )
     except (OSError, UnicodeDecodeError) as exc:
         return refused(f"cannot read the configuration: {exc}")
     try:
@@ -156,7 +170,9 @@ def load_config(
     return check_config(read_config(path, shown), rule_ids)
 
 
-def check_config(source: ConfigSource, rule_ids: Collection[str] | None) -> tuple[Config, list[LoadError]]:
+def check_config(
+    source: ConfigSource, rule_ids: Collection[str] | None
+) -> tuple[Config, list[LoadError]]:
     """Check a parsed configuration; errors carry file:line:column. Pure: no file is read.
 
     ``rule_ids`` are the IDs ``select``, ``ignore`` and ``severity`` may name;
@@ -208,13 +224,16 @@ def check_config(source: ConfigSource, rule_ids: Collection[str] | None) -> tupl
     severity: dict[str, Severity] = {}
     raw_severity = section.get("severity", {})
     if not isinstance(raw_severity, dict):
-        err("severity", "`severity` must be a table of RULE = \"error\" | \"warning\" | \"info\"")
+        err("severity", '`severity` must be a table of RULE = "error" | "warning" | "info"')
     else:
         for rule_id, level in raw_severity.items():
             if rule_ids is not None and not any(rid.startswith(rule_id) for rid in rule_ids):
                 err(f"severity.{rule_id}", f"`severity`: {rule_id[:60]!r} matches no rule")
             elif level not in SEVERITIES:
-                err(f"severity.{rule_id}", f"`severity.{rule_id}` must be one of {', '.join(SEVERITIES)}")
+                err(
+                    f"severity.{rule_id}",
+                    f"`severity.{rule_id}` must be one of {', '.join(SEVERITIES)}",
+                )
             else:
                 severity[rule_id] = level
     fail_on = section.get("fail-on")
@@ -229,7 +248,10 @@ def check_config(source: ConfigSource, rule_ids: Collection[str] | None) -> tupl
         values: dict[str, int] = {}
         for key, value in raw_limits.items():
             if key not in LIMIT_KEYS:
-                err(f"limits.{key}", f"unknown limit `{key[:60]}` (allowed: {', '.join(LIMIT_KEYS)})")
+                err(
+                    f"limits.{key}",
+                    f"unknown limit `{key[:60]}` (allowed: {', '.join(LIMIT_KEYS)})",
+                )
             elif type(value) is not int or value < 1:
                 err(f"limits.{key}", f"`limits.{key}` must be a positive integer")
             else:
@@ -244,8 +266,13 @@ def check_config(source: ConfigSource, rule_ids: Collection[str] | None) -> tupl
     rule_packs: tuple[str, ...] | None = None
     raw_packs = section.get("rule-packs")
     if raw_packs is not None:
-        if not isinstance(raw_packs, list) or not all(isinstance(p, str) and p.strip() for p in raw_packs):
-            err("rule-packs", "`rule-packs` must be a list of rule-pack files, relative to this file")
+        if not isinstance(raw_packs, list) or not all(
+            isinstance(p, str) and p.strip() for p in raw_packs
+        ):
+            err(
+                "rule-packs",
+                "`rule-packs` must be a list of rule-pack files, relative to this file",
+            )
         else:
             rule_packs = tuple(raw_packs)
     config = Config(
@@ -265,7 +292,9 @@ def check_config(source: ConfigSource, rule_ids: Collection[str] | None) -> tupl
 def _find_key(text: str, key: str) -> tuple[int, int]:
     """Where ``key`` is assigned or opens a table (TOML parsers drop positions)."""
     if key:
-        pattern = re.compile(rf"^(\s*)(\[[^\]]*\b{re.escape(key)}\]|[\"']?{re.escape(key)}[\"']?\s*=)")
+        pattern = re.compile(
+            rf"^(\s*)(\[[^\]]*\b{re.escape(key)}\]|[\"']?{re.escape(key)}[\"']?\s*=)"
+        )
         for number, line in enumerate(text.splitlines(), start=1):
             match = pattern.match(line)
             if match:

@@ -99,7 +99,8 @@ class SignOff:
     def missing(self) -> tuple[str, ...]:
         """Approvers without an approving entry of this version."""
         return tuple(
-            owner for owner in self.approvers
+            owner
+            for owner in self.approvers
             if owner not in self.counting or self.counting[owner].decision not in APPROVING
         )
 
@@ -179,7 +180,9 @@ def sign_off(blueprint: Blueprint, as_of: dt.date) -> SignOff:
     approvers = tuple(dict.fromkeys(blueprint.meta.approvers or ()))
     counting: dict[str, Approval] = {}
     if version is not None:
-        for approval in blueprint.approvals:  # declaration order: on the same date, the later counts
+        for (
+            approval
+        ) in blueprint.approvals:  # declaration order: on the same date, the later counts
             if approval.version != version or approval.by not in approvers or approval.date > as_of:
                 continue
             current = counting.get(approval.by)
@@ -192,7 +195,8 @@ def evaluate(blueprint: Blueprint, as_of: dt.date) -> Evaluation:
     """Every KPI, gate and the sign-off of ``blueprint`` as of ``as_of``."""
     live_since = blueprint.meta.live_since
     kpis = tuple(
-        kpi_comparison(kpi, blueprint.measurements.get(kpi.id, ()), live_since, as_of) for kpi in blueprint.kpis
+        kpi_comparison(kpi, blueprint.measurements.get(kpi.id, ()), live_since, as_of)
+        for kpi in blueprint.kpis
     )
     gates = tuple(
         gate_status(gate, blueprint.measurements.get(gate.kpi, ()) if gate.kpi else (), as_of)
@@ -208,7 +212,9 @@ def recommend(evaluation: Evaluation, blocking: Sequence[str] = ()) -> Decision:
     stopping = tuple(g for g in fired if g.gate.action in ("pause", "redesign"))
     if stopping:
         # Pausing comes first: a redesign is decided while paused.
-        return Decision("pause" if any(g.gate.action == "pause" for g in stopping) else "redesign", stopping)
+        return Decision(
+            "pause" if any(g.gate.action == "pause" for g in stopping) else "redesign", stopping
+        )
     scale = tuple(g for g in fired if g.gate.action == "scale")
     if scale and not blocking:
         return Decision("scale", scale)
@@ -257,8 +263,13 @@ def describe_trigger(gate: Gate) -> str:
     trigger = gate.trigger
     if trigger is None:
         return ""
-    bound = f"below {format_number(trigger.below)}" if trigger.below is not None else \
-        f"above {format_number(trigger.above or 0)}"
+    bound = (
+        f"below {format_number(trigger.below)}"
+        if trigger.below is not None
+        else f"above {format_number(trigger.above or 0)}"
+    )
     if trigger.for_days is None:
         return f"latest measurement {bound}"
-    return f"every measurement {bound} for {trigger.for_days} days (at least {trigger.points_needed})"
+    return (
+        f"every measurement {bound} for {trigger.for_days} days (at least {trigger.points_needed})"
+    )

@@ -60,7 +60,9 @@ def format_error(problem: Any, raw: YMap, file: str, root: type[BaseModel]) -> L
     parent: Any = None
     walked: list[Any] = []
     for element in loc:
-        if (isinstance(node, YMap) and element in node) or (isinstance(node, YSeq) and isinstance(element, int) and 0 <= element < len(node)):
+        if (isinstance(node, YMap) and element in node) or (
+            isinstance(node, YSeq) and isinstance(element, int) and 0 <= element < len(node)
+        ):
             parent, node = node, node[element]
             walked.append(element)
         # anything else is a union tag or the missing/extra key itself
@@ -68,7 +70,9 @@ def format_error(problem: Any, raw: YMap, file: str, root: type[BaseModel]) -> L
     line, column = raw.line, raw.column
     if isinstance(parent, YMap) and last in parent.key_marks:
         kline, kcolumn, vline, vcolumn = parent.key_marks[last]
-        at_key = kind == "extra_forbidden" or (bool(loc) and loc[-1] == "[key]")  # a mapping key itself
+        at_key = kind == "extra_forbidden" or (
+            bool(loc) and loc[-1] == "[key]"
+        )  # a mapping key itself
         line, column = (kline, kcolumn) if at_key else (vline, vcolumn)
     elif isinstance(parent, YSeq) and isinstance(last, int):
         line, column = parent.item_marks[last]
@@ -81,13 +85,15 @@ def format_error(problem: Any, raw: YMap, file: str, root: type[BaseModel]) -> L
     return LoadError(Location(file, line, column, _path(shown_path)), message)
 
 
-def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any, root: type[BaseModel]) -> str:
+def _message(
+    problem: Any, kind: str, loc: tuple[Any, ...], value: Any, root: type[BaseModel]
+) -> str:
     key: Any = loc[-1] if loc else ""
     if key == "[key]":  # the error is in a mapping key (a label key): the message names it
         return str(problem["msg"])
     if isinstance(key, int):  # a list entry: name it `when[1]`
         named = [i for i, element in enumerate(loc) if isinstance(element, str)]
-        key = _path(loc[named[-1]:]) if named else f"[{key}]"
+        key = _path(loc[named[-1] :]) if named else f"[{key}]"
     if kind == "missing":
         if loc == ("cadee",):
             return "missing required key `cadee` (write `cadee: 1` at the top)"
@@ -102,7 +108,11 @@ def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any, root: ty
         return f"null value for `{key}`: write a value or remove the key"
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", problem.get("ctx", {}).get("expected", ""))
-        got = f", got {quote(value, 40)}" if isinstance(value, str) else f", got {describe_type(value)}"
+        got = (
+            f", got {quote(value, 40)}"
+            if isinstance(value, str)
+            else f", got {describe_type(value)}"
+        )
         hint = did_you_mean(value, choices) if isinstance(value, str) else ""
         return f"`{key}` must be one of: {', '.join(choices)}{got}{hint}"
     if kind == "string_pattern_mismatch":
@@ -113,15 +123,21 @@ def _message(problem: Any, kind: str, loc: tuple[Any, ...], value: Any, root: ty
         )
     if kind in _EXPECTED:
         hint = ""
-        if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if (
+            kind == "string_type"
+            and isinstance(value, (int, float))
+            and not isinstance(value, bool)
+        ):
             hint = " (quote it to make it a string)"
         elif kind == "string_type" and isinstance(value, bool):
             hint = " (YAML reads yes/no/on/off/true/false as booleans; quote it)"
         elif kind == "int_type" and isinstance(value, float):
             hint = " (write it without a decimal point)"
         elif kind in ("int_type", "float_type", "number_type") and _too_many_digits(value):
-            return (f"`{key}` must be {_EXPECTED[kind]}: this number has {len(value.strip().lstrip('+-')):,} digits, "
-                    f"too large (at most {sys.get_int_max_str_digits():,})")
+            return (
+                f"`{key}` must be {_EXPECTED[kind]}: this number has {len(value.strip().lstrip('+-')):,} digits, "
+                f"too large (at most {sys.get_int_max_str_digits():,})"
+            )
         elif kind == "date_type" and problem["msg"] != "expected a date (YYYY-MM-DD)":
             return f"`{key}`: {problem['msg']}"
         return f"`{key}` must be {_EXPECTED[kind]}, got {describe_type(value)}{hint}"
@@ -144,7 +160,12 @@ _DIGITS = re.compile(r"[-+]?[0-9_]+")
 def _too_many_digits(value: Any) -> bool:
     """An integer YAML could not convert: more digits than Python converts (it stays text)."""
     limit = sys.get_int_max_str_digits()
-    return isinstance(value, str) and bool(limit) and len(value) > limit and _DIGITS.fullmatch(value.strip()) is not None
+    return (
+        isinstance(value, str)
+        and bool(limit)
+        and len(value) > limit
+        and _DIGITS.fullmatch(value.strip()) is not None
+    )
 
 
 def _known_keys(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:

@@ -84,8 +84,15 @@ class NotRegularFile(OSError):
     """The path is a device, a FIFO, a socket or a folder: never read."""
 
     def __init__(self, path: Path, mode: int) -> None:
-        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
-                else "a socket" if stat.S_ISSOCK(mode) else "a device")
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a FIFO"
+            if stat.S_ISFIFO(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a device"
+        )
         super().__init__(f"{path} is {kind}, not a regular file")
         self.kind = kind
 

@@ -98,7 +98,11 @@ class _File:
 
 class _Loader:
     def __init__(
-        self, top: Path, limits: Limits, known_rules: Collection[str] | None, source: FileSource | None = None
+        self,
+        top: Path,
+        limits: Limits,
+        known_rules: Collection[str] | None,
+        source: FileSource | None = None,
     ) -> None:
         self.source = source
         self.limits = limits
@@ -120,8 +124,13 @@ class _Loader:
             else:
                 data = read_regular(real, self.limits.max_file_bytes)
         except TooLarge as exc:
-            self.error(shown, 1, 1, f"file is {exc.size:,} bytes, above the limit of "
-                       f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)")
+            self.error(
+                shown,
+                1,
+                1,
+                f"file is {exc.size:,} bytes, above the limit of "
+                f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)",
+            )
             entry = _File(real, shown, None)
             self.files[real] = entry
             return entry
@@ -129,7 +138,9 @@ class _Loader:
             self.error(shown, 1, 1, "is a folder, not a blueprint file")
             return _File(real, shown, None)
         except NotRegularFile as exc:
-            self.error(shown, 1, 1, f"is {exc.kind}, not a regular file; a blueprint is a regular file")
+            self.error(
+                shown, 1, 1, f"is {exc.kind}, not a regular file; a blueprint is a regular file"
+            )
             return _File(real, shown, None)
         except OSError as exc:
             self.error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
@@ -148,7 +159,12 @@ class _Loader:
                 self.error(shown, 1, 1, "the file is empty; a blueprint starts with `cadee: 1`")
             return entry
         if not isinstance(raw, YMap):
-            self.error(shown, 1, 1, f"expected a mapping with `cadee: 1` at the top, got {describe_type(raw)}")
+            self.error(
+                shown,
+                1,
+                1,
+                f"expected a mapping with `cadee: 1` at the top, got {describe_type(raw)}",
+            )
             return entry
         entry.raw = raw
         self.validate(entry, top=not chain)
@@ -163,8 +179,14 @@ class _Loader:
             return  # absent, or a type error already reported by the model
         if len(chain) > self.limits.max_include_depth:
             line, column = raw.key_marks["include"][:2]
-            self.error(entry.shown, line, column, f"includes nest deeper than {self.limits.max_include_depth} files "
-                       "(raise limits.max_include_depth)", "include")
+            self.error(
+                entry.shown,
+                line,
+                column,
+                f"includes nest deeper than {self.limits.max_include_depth} files "
+                "(raise limits.max_include_depth)",
+                "include",
+            )
             return
         for index, target in enumerate(includes):
             line, column = includes.item_marks[index]
@@ -177,14 +199,20 @@ class _Loader:
                 continue
             real = problem
             if real in chain:
-                cycle = " -> ".join(self.shown(p) for p in (*chain[chain.index(real):], real))
+                cycle = " -> ".join(self.shown(p) for p in (*chain[chain.index(real) :], real))
                 self.error(entry.shown, line, column, f"include cycle: {cycle}", path)
                 continue
             if real in self.files:  # a diamond: read once, merged at its first place
                 continue
             if len(self.files) - 1 >= self.limits.max_include_files:  # the top file is no include
-                self.error(entry.shown, line, column, f"more than {self.limits.max_include_files} included files "
-                           "(raise limits.max_include_files)", path)
+                self.error(
+                    entry.shown,
+                    line,
+                    column,
+                    f"more than {self.limits.max_include_files} included files "
+                    "(raise limits.max_include_files)",
+                    path,
+                )
                 return
             entry.includes.append(self.read(real, self.shown(real), chain))
 
@@ -212,8 +240,10 @@ class _Loader:
         return real
 
     def outside(self) -> str:
-        return (f"resolves outside the project root "
-                f"({self.root.as_posix()}: the git work tree, else the top-level file's folder)")
+        return (
+            f"resolves outside the project root "
+            f"({self.root.as_posix()}: the git work tree, else the top-level file's folder)"
+        )
 
     def shown(self, real: Path) -> str:
         return display_path(real, self.cwd)
@@ -232,20 +262,38 @@ class _Loader:
                 for position, measurement in enumerate(kpi.measurements or ()):
                     assert isinstance(raw_list, YSeq)
                     line, column = raw_list.item_marks[position]
-                    points.append(MeasuredValue(measurement.date, measurement.value, measurement.note,
-                                                Location(entry.shown, line, column, f"{where}.measurements[{position}]")))
+                    points.append(
+                        MeasuredValue(
+                            measurement.date,
+                            measurement.value,
+                            measurement.note,
+                            Location(
+                                entry.shown, line, column, f"{where}.measurements[{position}]"
+                            ),
+                        )
+                    )
                 if kpi.measurements_file is not None:
                     line, column = raw_kpi.key_marks["measurements_file"][2:]
-                    points.extend(self.read_measurements(entry, kpi.measurements_file,
-                                                         Location(entry.shown, line, column,
-                                                                  f"{where}.measurements_file")))
+                    points.extend(
+                        self.read_measurements(
+                            entry,
+                            kpi.measurements_file,
+                            Location(entry.shown, line, column, f"{where}.measurements_file"),
+                        )
+                    )
                 points.sort(key=lambda point: point.date)
                 for previous, point in pairwise(points):
                     if point.date == previous.date:
                         first = previous.location
-                        self.errors.append(LoadError(point.location, (
-                            f"a second measurement of KPI '{kpi.id}' dated {point.date.isoformat()}: "
-                            f"first at {first.file}:{first.line}")))
+                        self.errors.append(
+                            LoadError(
+                                point.location,
+                                (
+                                    f"a second measurement of KPI '{kpi.id}' dated {point.date.isoformat()}: "
+                                    f"first at {first.file}:{first.line}"
+                                ),
+                            )
+                        )
                 blueprint.measurements[kpi.id] = points
 
     def read_measurements(self, entry: _File, target: str, at: Location) -> list[MeasuredValue]:
@@ -256,24 +304,40 @@ class _Loader:
         shown = self.shown(problem)
         try:
             # An editor's unsaved buffer when the language server reads (cadee.lsp).
-            data = self.source.read(problem) if self.source is not None else \
-                read_regular(problem, self.limits.max_file_bytes)
+            data = (
+                self.source.read(problem)
+                if self.source is not None
+                else read_regular(problem, self.limits.max_file_bytes)
+            )
         except TooLarge as exc:
-            self.errors.append(LoadError(at, f"measurements file is {exc.size:,} bytes, above the limit of "
-                                         f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)"))
+            self.errors.append(
+                LoadError(
+                    at,
+                    f"measurements file is {exc.size:,} bytes, above the limit of "
+                    f"{self.limits.max_file_bytes:,} (raise limits.max_file_bytes)",
+                )
+            )
             return []
         except NotRegularFile as exc:
-            self.errors.append(LoadError(at, f"measurements file {_quote(target)} is {exc.kind}, not a regular file"))
+            self.errors.append(
+                LoadError(
+                    at, f"measurements file {_quote(target)} is {exc.kind}, not a regular file"
+                )
+            )
             return []
         except OSError as exc:
-            self.errors.append(LoadError(at, f"cannot read the measurements file: {exc.strerror or exc}"))
+            self.errors.append(
+                LoadError(at, f"cannot read the measurements file: {exc.strerror or exc}")
+            )
             return []
         self.sources.append(SourceFile(shown, hashlib.sha256(data).hexdigest()))
         rows, problems = parse_measurements_csv(data)
         for csv_problem in problems:
             self.error(shown, csv_problem.line, csv_problem.column, csv_problem.message)
-        return [MeasuredValue(row.date, row.value, row.note, Location(shown, row.line, row.column))
-                for row in rows]
+        return [
+            MeasuredValue(row.date, row.value, row.note, Location(shown, row.line, row.column))
+            for row in rows
+        ]
 
     def error(self, file: str, line: int, column: int, message: str, path: str = "") -> None:
         self.errors.append(LoadError(Location(file, line, column, path), message))
@@ -305,12 +369,18 @@ class _Loader:
                     raw_list = raw[key]
                     entry.items[key] = [(item, raw_list[i], i) for i, item in enumerate(items)]
         if top and "blueprint" not in raw:
-            self.error(entry.shown, raw.line, raw.column,
-                       "missing required key `blueprint` (the top-level file describes the workflow)",
-                       "blueprint")
+            self.error(
+                entry.shown,
+                raw.line,
+                raw.column,
+                "missing required key `blueprint` (the top-level file describes the workflow)",
+                "blueprint",
+            )
         for key, triples in entry.items.items():
             for item, raw_item, index in triples:
-                set_location(item, Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]"))
+                set_location(
+                    item, Location(entry.shown, raw_item.line, raw_item.column, f"{key}[{index}]")
+                )
                 fields = item.__dict__  # plain dict writes: no pydantic __setattr__ per item
                 if key == "systems" and "name" not in item.model_fields_set:
                     fields["name"] = fields["id"]
@@ -336,8 +406,11 @@ class _Loader:
                 if (key, index) not in broken:
                     kept.append((model.model_validate(raw_item), raw_item, index))
                     continue
-                repaired = _without_errors(model, raw_item, [p["loc"][2:] for p in problems
-                                                      if tuple(p["loc"][:2]) == (key, index)])
+                repaired = _without_errors(
+                    model,
+                    raw_item,
+                    [p["loc"][2:] for p in problems if tuple(p["loc"][:2]) == (key, index)],
+                )
                 if repaired is not None:
                     item, placeholder = repaired
                     if placeholder:
@@ -381,7 +454,12 @@ def _without_errors(
     except ValidationError as exc:
         problems = exc.errors(include_url=False, include_input=False)
     missing = [str(p["loc"][0]) for p in problems if p["type"] == "missing" and len(p["loc"]) == 1]
-    if not missing or len(missing) != len(problems) or not set(missing) <= dropped or "id" in missing:
+    if (
+        not missing
+        or len(missing) != len(problems)
+        or not set(missing) <= dropped
+        or "id" in missing
+    ):
         return None
     for key in missing:
         copy[key] = _placeholder(model, key)
@@ -397,7 +475,11 @@ def _placeholder(model: type[Item], key: str) -> Any:
 
     for name, info in model.model_fields.items():
         if (info.alias or name) == key:
-            choices = typing.get_args(info.annotation) if typing.get_origin(info.annotation) is typing.Literal else ()
+            choices = (
+                typing.get_args(info.annotation)
+                if typing.get_origin(info.annotation) is typing.Literal
+                else ()
+            )
             return choices[0] if choices else "placeholder"
     return "placeholder"
 
@@ -465,10 +547,16 @@ class _References:
         boundaries = self.declared["boundaries"] | {b.id for b in blueprint.boundaries}
         system_ids = self.declared["systems"] | set(systems)
         kpis = self.declared["kpis"] | {k.id for k in blueprint.kpis}
-        raw_items = {id(item): raw_item for entry in self.files for triples in entry.items.values()
-                     for item, raw_item, _ in triples}
+        raw_items = {
+            id(item): raw_item
+            for entry in self.files
+            for triples in entry.items.values()
+            for item, raw_item, _ in triples
+        }
 
-        def ref(item: Any, key: str, value: str | None, pool: set[str], what: str, sub: Any = None) -> None:
+        def ref(
+            item: Any, key: str, value: str | None, pool: set[str], what: str, sub: Any = None
+        ) -> None:
             if value is None or value in pool:
                 return
             raw_node = sub if sub is not None else raw_items.get(id(item))
@@ -485,10 +573,19 @@ class _References:
         for boundary in blueprint.boundaries:
             provider = boundary.identity_provider
             placeholder = provider in systems and id(systems[provider]) in self.loader.placeholders
-            if provider is not None and provider in systems and provider not in idps and not placeholder:
-                self.at(boundary, raw_items.get(id(boundary)), "identity_provider",
-                        f"identity provider '{provider}' is a system of kind "
-                        f"{systems[provider].kind}; it must be of kind identity-provider")
+            if (
+                provider is not None
+                and provider in systems
+                and provider not in idps
+                and not placeholder
+            ):
+                self.at(
+                    boundary,
+                    raw_items.get(id(boundary)),
+                    "identity_provider",
+                    f"identity provider '{provider}' is a system of kind "
+                    f"{systems[provider].kind}; it must be of kind identity-provider",
+                )
             elif provider is not None and provider not in system_ids:
                 ref(boundary, "identity_provider", provider, idps, "identity provider")
         for system in blueprint.systems:
@@ -502,9 +599,13 @@ class _References:
                 ref(system, "observability.oncall", system.observability.oncall, owners, "owner")
             for index, needed in enumerate(system.needs or []):
                 if needed == system.id:
-                    self.at(system, raw_items.get(id(system)), f"needs[{index}]",
-                            f"system '{system.id}' needs itself; list only the other systems "
-                            "it cannot work without")
+                    self.at(
+                        system,
+                        raw_items.get(id(system)),
+                        f"needs[{index}]",
+                        f"system '{system.id}' needs itself; list only the other systems "
+                        "it cannot work without",
+                    )
                 else:
                     ref(system, f"needs[{index}]", needed, system_ids, "system")
         for integration in blueprint.integrations:
@@ -519,8 +620,12 @@ class _References:
             ref(gate, "kpi", gate.kpi, kpis, "kpi")
             ref(gate, "decided_by", gate.decided_by, owners, "owner")
             if gate.trigger is not None and gate.kpi is None:
-                self.at(gate, raw_items.get(id(gate)), "trigger",
-                        f"gate '{gate.id}' has a trigger but names no `kpi` to evaluate it on")
+                self.at(
+                    gate,
+                    raw_items.get(id(gate)),
+                    "trigger",
+                    f"gate '{gate.id}' has a trigger but names no `kpi` to evaluate it on",
+                )
         for approval in blueprint.approvals:
             ref(approval, "by", approval.by, owners, "owner")
         channels = {s.id for s in blueprint.systems if s.kind == "channel"}
@@ -528,11 +633,17 @@ class _References:
             raw_service = raw_items.get(id(service))
             ref(service, "owner", service.owner, owners, "owner")
             for index, channel in enumerate(service.channels):
-                placeholder = channel in systems and id(systems[channel]) in self.loader.placeholders
+                placeholder = (
+                    channel in systems and id(systems[channel]) in self.loader.placeholders
+                )
                 if channel in systems and channel not in channels and not placeholder:
-                    self.at(service, raw_service, f"channels[{index}]",
-                            f"'{channel}' is a system of kind {systems[channel].kind}; "
-                            "a service's channels must be systems of kind channel")
+                    self.at(
+                        service,
+                        raw_service,
+                        f"channels[{index}]",
+                        f"'{channel}' is a system of kind {systems[channel].kind}; "
+                        "a service's channels must be systems of kind channel",
+                    )
                 elif channel not in system_ids:
                     ref(service, f"channels[{index}]", channel, channels, "channel")
             for index, required in enumerate(service.requires or []):
@@ -544,8 +655,16 @@ class _References:
 
     def unique_ids(self, blueprint: Blueprint) -> None:
         seen: dict[str, Item] = {}
-        for key in ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates",
-                    "services"):
+        for key in (
+            "owners",
+            "boundaries",
+            "systems",
+            "integrations",
+            "evidence",
+            "kpis",
+            "gates",
+            "services",
+        ):
             for item in getattr(blueprint, key):
                 item_id: str = item.id
                 first = seen.get(item_id)
@@ -554,15 +673,20 @@ class _References:
                     continue
                 where = f"{first.location.file}:{first.location.line} ({first.location.path})"
                 if key == "integrations" and "->" in item_id:
-                    message = (f"a second integration {item_id}: first at {where}; "
-                               "give integrations between the same systems explicit ids")
+                    message = (
+                        f"a second integration {item_id}: first at {where}; "
+                        "give integrations between the same systems explicit ids"
+                    )
                 else:
                     message = f"duplicate id '{item_id}': already defined at {where}"
                 loc = item.location
-                self.loader.errors.append(LoadError(
-                    Location(loc.file, loc.line, loc.column, loc.path + ".id"), message))
+                self.loader.errors.append(
+                    LoadError(Location(loc.file, loc.line, loc.column, loc.path + ".id"), message)
+                )
 
-    def unknown(self, item: Any, raw_node: Any, key: str, value: str, pool: set[str], what: str) -> None:
+    def unknown(
+        self, item: Any, raw_node: Any, key: str, value: str, pool: set[str], what: str
+    ) -> None:
         hint = _did_you_mean(value, sorted(pool))
         self.at(item, raw_node, key, f"unknown {what} '{value}'{hint}")
 
@@ -611,7 +735,10 @@ def load_blueprint(
 
 
 def _load(
-    top_path: Path, limits: Limits | None, known_rules: Collection[str], source: FileSource | None = None
+    top_path: Path,
+    limits: Limits | None,
+    known_rules: Collection[str],
+    source: FileSource | None = None,
 ) -> LoadResult:
     loader = _Loader(top_path, limits or Limits(), known_rules, source)
     shown = display_path(top_path, loader.cwd)
@@ -638,7 +765,14 @@ def _load(
             for key, triples in entry.items.items():
                 getattr(blueprint, key).extend(item for item, _, _ in triples)
         loader.collect_measurements(files, blueprint)
-        blueprint.files = sorted(loader.sources, key=lambda s: s.path)  # with the measurements files
+        blueprint.files = sorted(
+            loader.sources, key=lambda s: s.path
+        )  # with the measurements files
         _References(loader, files).check(blueprint, top)
     errors = sorted(set(loader.errors))
-    return LoadResult(shown, blueprint if not errors else None, errors, sorted(loader.sources, key=lambda s: s.path))
+    return LoadResult(
+        shown,
+        blueprint if not errors else None,
+        errors,
+        sorted(loader.sources, key=lambda s: s.path),
+    )

@@ -88,7 +88,9 @@ def _records(text: str, problems: list[CsvProblem]) -> list[list[_Field]]:
                 else:
                     column += 1
             if not closed:
-                problems.append(CsvProblem(start_line, start_column, "a quoted field is never closed"))
+                problems.append(
+                    CsvProblem(start_line, start_column, "a quoted field is never closed")
+                )
                 record.append(_Field("".join(chars), start_line, start_column))
                 records.append(record)
                 return records
@@ -101,7 +103,11 @@ def _records(text: str, problems: list[CsvProblem]) -> list[list[_Field]]:
             while position < length and text[position] not in ",\n":
                 char = text[position]
                 if char == '"':
-                    problems.append(CsvProblem(line, column, "a quote inside an unquoted field (quote the whole field)"))
+                    problems.append(
+                        CsvProblem(
+                            line, column, "a quote inside an unquoted field (quote the whole field)"
+                        )
+                    )
                 if char == "\r" and position + 1 < length and text[position + 1] == "\n":
                     position += 1
                     column += 1
@@ -109,7 +115,12 @@ def _records(text: str, problems: list[CsvProblem]) -> list[list[_Field]]:
                 chars.append(char)
                 position += 1
                 column += 1
-        if position < length and text[position] == "\r" and position + 1 < length and text[position + 1] == "\n":
+        if (
+            position < length
+            and text[position] == "\r"
+            and position + 1 < length
+            and text[position + 1] == "\n"
+        ):
             position += 1
         record.append(_Field("".join(chars), start_line, start_column, len(problems) > reported))
         if position >= length:
@@ -133,11 +144,15 @@ def _value(field: _Field, problems: list[CsvProblem]) -> int | float | None:
     text = field.text
     match = _VALUE.fullmatch(text)
     if match is None:
-        problems.append(CsvProblem(field.line, field.column, f"value {_echo(text)} is not a number"))
+        problems.append(
+            CsvProblem(field.line, field.column, f"value {_echo(text)} is not a number")
+        )
         return None
     if match.group(1) is None and match.group(2) is None:
         if len(text) > _MAX_DIGITS:
-            problems.append(CsvProblem(field.line, field.column, f"value has {len(text):,} digits; too large"))
+            problems.append(
+                CsvProblem(field.line, field.column, f"value has {len(text):,} digits; too large")
+            )
             return None
         return int(text)
     number = float(text)
@@ -149,12 +164,16 @@ def _value(field: _Field, problems: list[CsvProblem]) -> int | float | None:
 
 def _date(field: _Field, problems: list[CsvProblem]) -> dt.date | None:
     if _DATE.fullmatch(field.text) is None:
-        problems.append(CsvProblem(field.line, field.column, f"date {_echo(field.text)} is not YYYY-MM-DD"))
+        problems.append(
+            CsvProblem(field.line, field.column, f"date {_echo(field.text)} is not YYYY-MM-DD")
+        )
         return None
     try:
         return dt.date.fromisoformat(field.text)
     except ValueError:
-        problems.append(CsvProblem(field.line, field.column, f"date {_echo(field.text)} is not a calendar date"))
+        problems.append(
+            CsvProblem(field.line, field.column, f"date {_echo(field.text)} is not a calendar date")
+        )
         return None
 
 
@@ -183,7 +202,11 @@ def parse_measurements_csv(data: bytes) -> tuple[list[CsvRow], list[CsvProblem]]
     header = tuple(f.text for f in records[0])
     if header not in _HEADERS:
         shown = shorten(",".join(header), 60)
-        problems.append(CsvProblem(1, 1, f"the header is {shown!r}; it must be `date,value` or `date,value,note`"))
+        problems.append(
+            CsvProblem(
+                1, 1, f"the header is {shown!r}; it must be `date,value` or `date,value,note`"
+            )
+        )
         return [], problems
     rows: list[CsvRow] = []
     for record in records[1:]:
@@ -193,8 +216,13 @@ def parse_measurements_csv(data: bytes) -> tuple[list[CsvRow], list[CsvProblem]]
         if any(f.bad for f in record):
             continue
         if len(record) != len(header):
-            problems.append(CsvProblem(first.line, first.column,
-                                       f"the row has {plural(len(record), 'field')}; the header has {len(header)}"))
+            problems.append(
+                CsvProblem(
+                    first.line,
+                    first.column,
+                    f"the row has {plural(len(record), 'field')}; the header has {len(header)}",
+                )
+            )
             continue
         date = _date(record[0], problems)
         value = _value(record[1], problems)

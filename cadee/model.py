@@ -72,7 +72,9 @@ Auth = Literal[
     "none", "mtls", "oauth2", "oidc", "saml", "api-key", "service-account", "kerberos", "jwt"
 ]
 Identity = Literal["service", "end-user", "on-behalf-of"]
-EvidenceKind = Literal["integration-map", "identity-access-fallback", "runtime-observability", "other"]
+EvidenceKind = Literal[
+    "integration-map", "identity-access-fallback", "runtime-observability", "other"
+]
 EvidenceStatus = Literal["draft", "in-review", "approved"]
 Direction = Literal["increase", "decrease"]
 GateAction = Literal["pause", "scale", "redesign"]
@@ -133,15 +135,24 @@ def _label_key(value: Any) -> str:
 
 def _label_value(value: Any) -> str:
     if value is None:
-        raise PydanticCustomError("null_value", "null value: write a value (\"\" for none) or remove the label")
+        raise PydanticCustomError(
+            "null_value", 'null value: write a value ("" for none) or remove the label'
+        )
     if not isinstance(value, str):
-        kind = "a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float)) else "not text"
+        kind = (
+            "a boolean"
+            if isinstance(value, bool)
+            else "a number"
+            if isinstance(value, (int, float))
+            else "not text"
+        )
         raise PydanticCustomError(
             "label_value", "label values are strings, this is {kind}: quote it", {"kind": kind}
         )
     if len(value) > MAX_LABEL_CHARS:
         raise PydanticCustomError(
-            "label_value", "label value of {length} characters; at most {limit}",
+            "label_value",
+            "label value of {length} characters; at most {limit}",
             {"length": len(value), "limit": MAX_LABEL_CHARS},
         )
     return value
@@ -152,7 +163,9 @@ def _labels(value: Any) -> Any:
         raise PydanticCustomError("null_value", "null value: write labels or remove the key")
     if isinstance(value, dict) and len(value) > MAX_LABELS:
         raise PydanticCustomError(
-            "labels_count", "{count} labels; an item has at most {limit}", {"count": len(value), "limit": MAX_LABELS}
+            "labels_count",
+            "{count} labels; an item has at most {limit}",
+            {"count": len(value), "limit": MAX_LABELS},
         )
     return value
 
@@ -183,9 +196,7 @@ def _number(value: Any) -> Any:
     raise PydanticCustomError("number_type", "expected a number")
 
 
-Number = Annotated[
-    int | float, BeforeValidator(_number), WithJsonSchema({"type": "number"})
-]
+Number = Annotated[int | float, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
 OptNumber = Annotated[Number | None, NotNull]
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
 
@@ -422,7 +433,9 @@ class GateTrigger(Strict):
     @model_validator(mode="after")
     def _one_threshold(self) -> GateTrigger:
         if (self.below is None) == (self.above is None):
-            raise PydanticCustomError("trigger_threshold", "a trigger holds exactly one of `below` or `above`")
+            raise PydanticCustomError(
+                "trigger_threshold", "a trigger holds exactly one of `below` or `above`"
+            )
         return self
 
     @property

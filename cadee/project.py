@@ -77,7 +77,9 @@ class Project:
         return self.config.limits
 
     @classmethod
-    def resolve(cls, start: Path, *, packs: Sequence[Path] | None = None, cwd: Path | None = None) -> Project:
+    def resolve(
+        cls, start: Path, *, packs: Sequence[Path] | None = None, cwd: Path | None = None
+    ) -> Project:
         """The project of ``start`` (a blueprint or a folder).
 
         ``packs`` replaces the project's configuration and rule packs with
@@ -90,7 +92,11 @@ class Project:
             rules, loaded, plugins, rule_errors = _rule_set([(Path(p), None) for p in packs], cwd)
             return cls(root, None, Config(), rules, loaded, plugins, (), tuple(rule_errors))
         config_file = find_config(start)
-        source = read_config(config_file, display_path(config_file, cwd)) if config_file is not None else None
+        source = (
+            read_config(config_file, display_path(config_file, cwd))
+            if config_file is not None
+            else None
+        )
         settings = check_config(source, None)[0] if source is not None else Config()
         pack_paths, pack_errors = _pack_paths(settings, config_file, start, cwd)
         rules, loaded, plugins, rule_errors = _rule_set(pack_paths, cwd)
@@ -98,11 +104,21 @@ class Project:
         config_errors: list[LoadError] = []
         if source is not None:
             config, config_errors = check_config(source, rules.keys())
-        return cls(root, config_file, config, rules, loaded, plugins,
-                   (*config_errors, *pack_errors), tuple(rule_errors))
+        return cls(
+            root,
+            config_file,
+            config,
+            rules,
+            loaded,
+            plugins,
+            (*config_errors, *pack_errors),
+            tuple(rule_errors),
+        )
 
     @classmethod
-    def at_revision(cls, revision: str, path: str, *, git_dir: str | os.PathLike[str] = ".") -> Project:
+    def at_revision(
+        cls, revision: str, path: str, *, git_dir: str | os.PathLike[str] = "."
+    ) -> Project:
         """The project of the blueprint ``path`` as it was at the git ``revision``.
 
         ``path`` follows git's ``REV:PATH`` rule (relative to the repository
@@ -122,7 +138,9 @@ class Project:
             (root / ".git").mkdir()  # the project root: the repository root, as for a checkout
             folders = _ancestors(posixpath.dirname(inside))
             names = ("cadee.toml", "pyproject.toml", *PACK_NAMES)
-            checkout_files(side, [posixpath.join(f, n) if f else n for f in folders for n in names], root)
+            checkout_files(
+                side, [posixpath.join(f, n) if f else n for f in folders for n in names], root
+            )
             start = root / inside
             start.parent.mkdir(parents=True, exist_ok=True)
             config_file = find_config(start)
@@ -132,7 +150,11 @@ class Project:
                 wanted = []
                 for entry in settings.rule_packs or ():
                     normal = posixpath.normpath(posixpath.join(base, entry))
-                    if not posixpath.isabs(entry) and not normal.startswith("../") and normal != "..":
+                    if (
+                        not posixpath.isabs(entry)
+                        and not normal.startswith("../")
+                        and normal != ".."
+                    ):
                         wanted.append(normal)
                 checkout_files(side, wanted, root)
             project = cls.resolve(start, cwd=root)
@@ -157,7 +179,11 @@ class Projects:
 
     def of(self, start: Path) -> Project:
         config_file = find_config(start)
-        key = (project_root(start), config_file, default_packs(None, start) if config_file is None else ())
+        key = (
+            project_root(start),
+            config_file,
+            default_packs(None, start) if config_file is None else (),
+        )
         project = self._found.get(key)
         if project is None:
             project = self._found[key] = Project.resolve(start, cwd=self._cwd)
@@ -190,15 +216,29 @@ def _pack_paths(
             errors.append(LoadError(where, f"`rule-packs`: {quoted} contains a NUL character"))
             continue
         if os.path.isabs(entry):
-            errors.append(LoadError(where, f"`rule-packs`: {quoted}: rule-pack paths are relative to "
-                                           f"{shown}, not absolute"))
+            errors.append(
+                LoadError(
+                    where,
+                    f"`rule-packs`: {quoted}: rule-pack paths are relative to "
+                    f"{shown}, not absolute",
+                )
+            )
             continue
         real = confine(folder / entry, root)
         if real is Problem.OUTSIDE:
-            errors.append(LoadError(where, f"`rule-packs`: {quoted} resolves outside the project root "
-                                           f"({root.as_posix()}: the git work tree); it is not read"))
+            errors.append(
+                LoadError(
+                    where,
+                    f"`rule-packs`: {quoted} resolves outside the project root "
+                    f"({root.as_posix()}: the git work tree); it is not read",
+                )
+            )
         elif isinstance(real, Problem):
-            errors.append(LoadError(where, f"`rule-packs`: {quoted} is not a file (paths are relative to {shown})"))
+            errors.append(
+                LoadError(
+                    where, f"`rule-packs`: {quoted} is not a file (paths are relative to {shown})"
+                )
+            )
         elif real not in (p for p, _ in paths):
             paths.append((real, root))
     return paths, errors
@@ -235,7 +275,9 @@ def _read_pack(path: Path, root: Path | None, cwd: Path) -> Pack:
         return Pack(shown, errors=[LoadError(Location(shown, 1, 1), message)])
 
     if root is not None and confine(path, root) is Problem.OUTSIDE:
-        return refused(f"the rule pack resolves outside the project root ({root.as_posix()}); it is not read")
+        return refused(
+            f"the rule pack resolves outside the project root ({root.as_posix()}); it is not read"
+        )
     try:
         data = read_regular(path, Limits().max_file_bytes)
     except NotRegularFile as exc:
@@ -243,8 +285,10 @@ def _read_pack(path: Path, root: Path | None, cwd: Path) -> Pack:
     except (TooLarge, OSError):
         return load_pack(path, cwd=cwd)  # load_pack words these (too large, missing, unreadable)
     if data.strip() and not _looks_like_pack(data):
-        return refused("not a rule pack (a rule pack is a YAML file that starts with `cadee-rules: 1`); "
-                       "its content is not shown")
+        return refused(
+            "not a rule pack (a rule pack is a YAML file that starts with `cadee-rules: 1`); "
+            "its content is not shown"
+        )
     return load_pack(path, cwd=cwd)
 
 
@@ -275,21 +319,34 @@ def _relabel(project: Project, root: Path, revision: str) -> Project:
 
     def name(text: str) -> str:
         if text.startswith(folder + "/"):
-            text = text[len(folder) + 1:]
+            text = text[len(folder) + 1 :]
         return text if os.path.isabs(text) or text.startswith("<") else f"{revision}:{text}"
 
     def message(text: str) -> str:
-        return text.replace(folder + "/", f"{revision}:").replace(folder, f"the repository at {revision}")
+        return text.replace(folder + "/", f"{revision}:").replace(
+            folder, f"the repository at {revision}"
+        )
 
     def errors(found: Sequence[LoadError]) -> tuple[LoadError, ...]:
-        return tuple(LoadError(Location(name(e.location.file), e.location.line, e.location.column,
-                                        e.location.path), message(e.message)) for e in found)
+        return tuple(
+            LoadError(
+                Location(
+                    name(e.location.file), e.location.line, e.location.column, e.location.path
+                ),
+                message(e.message),
+            )
+            for e in found
+        )
 
     for pack in project.packs:
         pack.path = name(pack.path)
         pack.errors = list(errors(pack.errors))
-    rules = {rule_id: dataclasses.replace(rule, source=name(rule.source)) if rule.source in packs else rule
-             for rule_id, rule in project.rules.items()}
+    rules = {
+        rule_id: dataclasses.replace(rule, source=name(rule.source))
+        if rule.source in packs
+        else rule
+        for rule_id, rule in project.rules.items()
+    }
     config = project.config
     if config.path is not None:
         config = dataclasses.replace(config, path=name(config.path), rule_packs_at=None)
@@ -297,6 +354,11 @@ def _relabel(project: Project, root: Path, revision: str) -> Project:
     if project.config_file is not None:
         inside = Path(name(project.config_file.relative_to(root).as_posix()))
     return dataclasses.replace(
-        project, root=Path(f"{revision}:"), config_file=inside, config=config, rules=rules,
-        config_errors=errors(project.config_errors), rule_errors=errors(project.rule_errors),
+        project,
+        root=Path(f"{revision}:"),
+        config_file=inside,
+        config=config,
+        rules=rules,
+        config_errors=errors(project.config_errors),
+        rule_errors=errors(project.rule_errors),
     )

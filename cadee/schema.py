@@ -18,7 +18,11 @@ def _no_nulls(node: Any) -> Any:
         return [_no_nulls(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: _no_nulls(value) for key, value in node.items() if not (key == "default" and value is None)}
+    out = {
+        key: _no_nulls(value)
+        for key, value in node.items()
+        if not (key == "default" and value is None)
+    }
     branches = out.get("anyOf")
     if isinstance(branches, list):
         kept = [b for b in branches if b != {"type": "null"}]

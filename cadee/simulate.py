@@ -404,7 +404,9 @@ def n_minus_1(graph: ArchitectureGraph | Blueprint, include_redundant: bool = Fa
     return Simulator(graph).n_minus_1(include_redundant)
 
 
-def n_minus_2_tier1(graph: ArchitectureGraph | Blueprint, max_pairs: int | None = MAX_PAIRS) -> Analysis:
+def n_minus_2_tier1(
+    graph: ArchitectureGraph | Blueprint, max_pairs: int | None = MAX_PAIRS
+) -> Analysis:
     """Fail every pair of tier-1 systems (whatever their redundancy), at most ``max_pairs``."""
     return Simulator(graph).n_minus_2_tier1(max_pairs)
 
@@ -563,7 +565,9 @@ class Simulator:
             frames.append([nxt, 0])
         return None
 
-    def _resolved(self, v: int, failed: Collection[int], cache: dict[int, _Resolution]) -> _Resolution:
+    def _resolved(
+        self, v: int, failed: Collection[int], cache: dict[int, _Resolution]
+    ) -> _Resolution:
         if v in cache:
             return cache[v]
         result = cache[v] = self._resolve(v, failed)
@@ -622,7 +626,9 @@ class Simulator:
                 queue.append(w)
         return _DEGRADED if found_desk else _LOST
 
-    def _statuses_backward(self, failed: Collection[int], cache: dict[int, _Resolution]) -> list[int]:
+    def _statuses_backward(
+        self, failed: Collection[int], cache: dict[int, _Resolution]
+    ) -> list[int]:
         """Every channel's status at once: which up systems can reach an up AI
         component, then an up human desk, searching backward over the scenario's
         edges (u -> v when v is up, u -> v's fallback replacement when v is
@@ -664,7 +670,9 @@ class Simulator:
                 statuses.append(_DEGRADED if to_desk[channel] else _LOST)
         return statuses
 
-    def _trace(self, channel: int, failed: Collection[int], cache: dict[int, _Resolution]) -> ChannelOutcome:
+    def _trace(
+        self, channel: int, failed: Collection[int], cache: dict[int, _Resolution]
+    ) -> ChannelOutcome:
         """The channel's outcome with its serving path: a full breadth-first search."""
         ids = self.ids
         if channel in failed:
@@ -710,11 +718,11 @@ class Simulator:
                 )
         target = first_ai if first_ai >= 0 else first_desk
         status: Status = "served" if first_ai >= 0 else "degraded" if first_desk >= 0 else "lost"
-        return ChannelOutcome(
-            ids[channel], status, self._path(parent, target), tuple(engagements)
-        )
+        return ChannelOutcome(ids[channel], status, self._path(parent, target), tuple(engagements))
 
-    def _path(self, parent: dict[int, tuple[int, tuple[int, ...]]], target: int) -> tuple[PathStep, ...]:
+    def _path(
+        self, parent: dict[int, tuple[int, tuple[int, ...]]], target: int
+    ) -> tuple[PathStep, ...]:
         if target < 0:
             return ()
         ids = self.ids
@@ -760,7 +768,9 @@ class Simulator:
             largest = max(largest, minutes)
         return largest
 
-    def _reach(self, channel: int, down: Collection[int], cache: dict[int, _Resolution]) -> set[int]:
+    def _reach(
+        self, channel: int, down: Collection[int], cache: dict[int, _Resolution]
+    ) -> set[int]:
         """Every system the traversal from ``channel`` reaches (empty when the channel is down)."""
         if channel in down:
             return set()
@@ -845,16 +855,18 @@ class Simulator:
         for service in self.services:
             channel, all_lost, unreached = self._service(service, down, cache, reaches)
             delivered = channel is not None
-            services.append(ServiceOutcome(
-                service.id,
-                delivered,
-                channel=self.ids[channel] if channel is not None else None,
-                channels_lost=all_lost,
-                unreached=tuple(self.ids[r] for r in unreached),
-                expected_minutes=None if delivered else expected,
-                tolerance_minutes=service.tolerance,
-                critical=service.critical,
-            ))
+            services.append(
+                ServiceOutcome(
+                    service.id,
+                    delivered,
+                    channel=self.ids[channel] if channel is not None else None,
+                    channels_lost=all_lost,
+                    unreached=tuple(self.ids[r] for r in unreached),
+                    expected_minutes=None if delivered else expected,
+                    tolerance_minutes=service.tolerance,
+                    critical=service.critical,
+                )
+            )
         return Scenario(
             tuple(self.ids[i] for i in indexes),
             outcomes,
@@ -970,7 +982,9 @@ class Simulator:
                 disrupted_by[k].append(failed)
             for k in breached:
                 breached_by[k].append(failed)
-            if singles is not None and not _interacts(failed, statuses, delivered, singles, base, base_delivered):
+            if singles is not None and not _interacts(
+                failed, statuses, delivered, singles, base, base_delivered
+            ):
                 continue
             if new_lost or new_degraded or new_disrupted:
                 impact = Impact(
@@ -984,7 +998,9 @@ class Simulator:
                     breached=tuple(self.services[k].id for k in breached),
                     expected_minutes=expected,
                 )
-                rows.append((-len(new_lost), -len(new_degraded), -len(new_disrupted), ordinal, impact))
+                rows.append(
+                    (-len(new_lost), -len(new_degraded), -len(new_disrupted), ordinal, impact)
+                )
         if progress is not None:
             progress(count, total)
         rows.sort(key=lambda row: row[:4])
@@ -1013,13 +1029,21 @@ class Simulator:
             service_score=ServiceScore(pairs=count * len(self.services), delivered=delivered_total),
         )
 
-    def n_minus_1(self, include_redundant: bool = False, progress: Progress | None = None) -> Analysis:
+    def n_minus_1(
+        self, include_redundant: bool = False, progress: Progress | None = None
+    ) -> Analysis:
         """Every single-system failure (N-1), in declaration order."""
         every = range(len(self.ids))
         candidates = [i for i in every if include_redundant or self.redundancy[i] < 2]
         skipped = [] if include_redundant else [i for i in every if self.redundancy[i] >= 2]
         return self._analyse(
-            "n-1", candidates, ((i,) for i in candidates), include_redundant, skipped, len(candidates), progress
+            "n-1",
+            candidates,
+            ((i,) for i in candidates),
+            include_redundant,
+            skipped,
+            len(candidates),
+            progress,
         )
 
     def tier1_ids(self) -> list[str]:
@@ -1030,7 +1054,9 @@ class Simulator:
         tier1 = sum(1 for flag in self.tier1 if flag)
         return tier1 * (tier1 - 1) // 2
 
-    def n_minus_2_tier1(self, max_pairs: int | None = MAX_PAIRS, progress: Progress | None = None) -> Analysis:
+    def n_minus_2_tier1(
+        self, max_pairs: int | None = MAX_PAIRS, progress: Progress | None = None
+    ) -> Analysis:
         """Every pair of tier-1 systems failing together (N-2).
 
         Raises :class:`TooManyScenarios` above ``max_pairs`` pairs (``None``: no limit).

@@ -70,7 +70,9 @@ __all__ = [
 ]
 
 #: Bidirectional formatting controls: embeddings, overrides, isolates and marks.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 REPLACEMENT = "\ufffd"
 
@@ -135,7 +137,9 @@ def terminal(text: object, keep: str = "") -> str:
     text = str(text)
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or ch == " " or ch in keep else repr(ch)[1:-1] for ch in text)
+    return "".join(
+        ch if ch.isprintable() or ch == " " or ch in keep else repr(ch)[1:-1] for ch in text
+    )
 
 
 # -- GitHub-flavoured Markdown ----------------------------------------------------------------
@@ -191,7 +195,9 @@ def markdown(text: object, line_start: bool = True) -> str:
         line = _MD_LINKED.sub(_ZWSP, line)
         if line_start or index:
             line = _MD_INDENT.sub(lambda m: "&#32;" * len(m.group()), line)
-            line = _MD_BLOCK_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], line)
+            line = _MD_BLOCK_START.sub(
+                lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], line
+            )
         out.append(line)
     # Line breaks inside a value would end a paragraph or a table row.
     return "<br>".join(out)
@@ -322,7 +328,9 @@ def dot_html(text: object) -> str:
 
 # -- Mermaid --------------------------------------------------------------------------------------
 
-_MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:/()+-=?!%'_")
+_MERMAID_SAFE = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:/()+-=?!%'_"
+)
 
 
 def mermaid(text: object) -> str:
@@ -334,7 +342,8 @@ def mermaid(text: object) -> str:
     controls are U+FFFD (``#65533;``).
     """
     return "<br>".join(
-        "".join(ch if ch in _MERMAID_SAFE else f"#{ord(ch)};" for ch in line) for line in sanitise(text).split("\n")
+        "".join(ch if ch in _MERMAID_SAFE else f"#{ord(ch)};" for ch in line)
+        for line in sanitise(text).split("\n")
     )
 
 

@@ -24,9 +24,26 @@ from cadee.project import Project
 from cadee.rules import Rule
 from cadee.sniff import has_top_keys
 
-__all__ = ["BlueprintResult", "Overrides", "discover", "exit_code", "load_project_blueprint", "validate_file"]
+__all__ = [
+    "BlueprintResult",
+    "Overrides",
+    "discover",
+    "exit_code",
+    "load_project_blueprint",
+    "validate_file",
+]
 
-_SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+_SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".mypy_cache",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +118,13 @@ def _blueprints_below(folder: Path, errors: list[LoadError]) -> Iterator[Path]:
                 path = Path(current) / name
                 real = confine(path, root)
                 if real is Problem.OUTSIDE:
-                    errors.append(LoadError(Location(display_path(path), 1, 1),
-                                            f"resolves outside the project root ({root.as_posix()}: the git "
-                                            "work tree, else the folder given); not read"))
+                    errors.append(
+                        LoadError(
+                            Location(display_path(path), 1, 1),
+                            f"resolves outside the project root ({root.as_posix()}: the git "
+                            "work tree, else the folder given); not read",
+                        )
+                    )
                 elif not isinstance(real, Problem) and _is_blueprint(path):
                     yield path
 
@@ -134,7 +155,9 @@ class ProjectBlueprint:
     blueprint: Blueprint | None
 
 
-def load_project_blueprint(path: str | os.PathLike[str], project: Project | None = None) -> ProjectBlueprint:
+def load_project_blueprint(
+    path: str | os.PathLike[str], project: Project | None = None
+) -> ProjectBlueprint:
     """Load ``path`` with its project's configuration and rules (resolved when not given).
 
     Every command that reads a blueprint goes through here, so all of them
@@ -143,9 +166,13 @@ def load_project_blueprint(path: str | os.PathLike[str], project: Project | None
     path = Path(path)
     project = project or Project.resolve(path)
     if project.errors:
-        return ProjectBlueprint(display_path(path), project.config, project.rules, list(project.errors), None)
+        return ProjectBlueprint(
+            display_path(path), project.config, project.rules, list(project.errors), None
+        )
     loaded = load_blueprint(path, limits=project.limits, known_rules=project.rules.keys())
-    return ProjectBlueprint(loaded.path, project.config, project.rules, loaded.errors, loaded.blueprint)
+    return ProjectBlueprint(
+        loaded.path, project.config, project.rules, loaded.errors, loaded.blueprint
+    )
 
 
 def validate_file(

@@ -172,7 +172,9 @@ class _Builder:
         #: The open containers while building (see build); used for error paths.
         self.stack: list[_Frame] = []
 
-    def error(self, line: int, column: int, message: str, fatal: bool = False, key: Any = None) -> None:
+    def error(
+        self, line: int, column: int, message: str, fatal: bool = False, key: Any = None
+    ) -> None:
         path = self._path(key)
         self.errors.append(LoadError(Location(self.file, line, column, path), message))
         if fatal:
@@ -226,7 +228,9 @@ class _Builder:
             self.plain_cache[value] = result
         return result
 
-    def _construct(self, tag: str, value: str, line: int, column: int, implicit: bool = False) -> Any:
+    def _construct(
+        self, tag: str, value: str, line: int, column: int, implicit: bool = False
+    ) -> Any:
         if tag == _TAG + "str":
             return value
         if tag == _MERGE_TAG:
@@ -236,7 +240,15 @@ class _Builder:
             return value
         try:
             return constructor(self._constructor, ScalarNode(tag, value))
-        except (ConstructorError, ValueError, OverflowError, KeyError, AttributeError, IndexError, TypeError):
+        except (
+            ConstructorError,
+            ValueError,
+            OverflowError,
+            KeyError,
+            AttributeError,
+            IndexError,
+            TypeError,
+        ):
             # PyYAML's constructors raise all of these for text that does not fit
             # an explicit tag (`!!bool maybe`, `!!timestamp hello`, `!!int ''`).
             if implicit:
@@ -385,10 +397,18 @@ class _Builder:
 
     def _alias(self, name: str, line: int, column: int) -> tuple[Any, int]:
         if name in self.open_anchors:
-            self.error(line, column, f"alias *{shorten(name, 60)} refers to itself (recursive structures are not allowed)")
+            self.error(
+                line,
+                column,
+                f"alias *{shorten(name, 60)} refers to itself (recursive structures are not allowed)",
+            )
             return None, 1
         if name not in self.anchors:
-            self.error(line, column, f"alias *{shorten(name, 60)} has no anchor &{shorten(name, 60)} before it")
+            self.error(
+                line,
+                column,
+                f"alias *{shorten(name, 60)} has no anchor &{shorten(name, 60)} before it",
+            )
             return None, 1
         value, size = self.anchors[name]
         self.alias_nodes += size
@@ -523,8 +543,12 @@ def load_yaml(
         data = data.encode("utf-8", "surrogatepass")
     foreign = foreign_encoding(data)
     if foreign:
-        builder.error(1, 1, f"cannot read the file: it is {foreign} text; blueprints are UTF-8 "
-                            "(a UTF-8 byte-order mark is allowed): save it as UTF-8")
+        builder.error(
+            1,
+            1,
+            f"cannot read the file: it is {foreign} text; blueprints are UTF-8 "
+            "(a UTF-8 byte-order mark is allowed): save it as UTF-8",
+        )
         return None, builder.errors
     if len(data) > limits.max_file_bytes:
         builder.error(

@@ -90,6 +90,8 @@ def normalise_html(html: str) -> str:
             source = source.replace("<svg", f'<svg xmlns="{_SVG_NS}"', 1)
         if "xmlns:xlink=" not in source[: source.find(">")]:
             source = source.replace("<svg", f'<svg xmlns:xlink="{_XLINK_NS}"', 1)
-        return "<svg><!-- map structure\n" + svg_structure(source).replace("--", "- -") + "--></svg>"
+        return (
+            "<svg><!-- map structure\n" + svg_structure(source).replace("--", "- -") + "--></svg>"
+        )
 
     return _MAP_WIDTH.sub("max-width: (layout)pt", _INLINE_SVG.sub(structure, html))

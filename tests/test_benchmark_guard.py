@@ -26,8 +26,18 @@ from tests.conftest import REPO
 #: Ten times the 0.5 s target for validating 1k systems (docs/performance.md).
 GUARD_SECONDS = 5.0
 AS_OF = dt.date(2026, 6, 1)
-HEAVY = ("networkx", "jinja2", "pydantic", "pydantic_core", "graphviz", "typst", "weasyprint", "reportlab",
-         "pygls", "lsprotocol")
+HEAVY = (
+    "networkx",
+    "jinja2",
+    "pydantic",
+    "pydantic_core",
+    "graphviz",
+    "typst",
+    "weasyprint",
+    "reportlab",
+    "pygls",
+    "lsprotocol",
+)
 
 
 def test_validate_1k_estate_is_not_grossly_slow(tmp_path: Path) -> None:
@@ -65,7 +75,9 @@ def test_generator_is_deterministic_and_split_estates_load_the_same(tmp_path: Pa
         result = validate_file(write_estate(estate, tmp_path / name), Overrides(as_of=AS_OF))
         assert result.valid, "\n".join(str(e) for e in result.errors[:10])
         assert result.report is not None
-        reports.append(collections.Counter((f.rule, f.target, f.waived) for f in result.report.findings))
+        reports.append(
+            collections.Counter((f.rule, f.target, f.waived) for f in result.report.findings)
+        )
     assert reports[0] == reports[1]
 
 
@@ -77,10 +89,18 @@ def test_generator_rejects_too_small_estates() -> None:
 @pytest.mark.parametrize("argument", ["--version", "--help"])
 def test_start_up_does_not_import_heavy_modules(argument: str) -> None:
     # -X importtime lists every module the process imports, on stderr.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "cadee", argument],
-        capture_output=True, text=True, cwd=REPO, env=env, check=False, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        check=False,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     imported = {
@@ -89,8 +109,12 @@ def test_start_up_does_not_import_heavy_modules(argument: str) -> None:
         if line.startswith("import time:") and line.count("|") == 2
     }
     assert "cadee" in imported  # the listing was parsed
-    heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY or m in ("cadee.model", "cadee.lsp"))
-    assert heavy == [], f"`cadee {argument}` imports {heavy}; import them inside the commands that use them"
+    heavy = sorted(
+        m for m in imported if m.split(".")[0] in HEAVY or m in ("cadee.model", "cadee.lsp")
+    )
+    assert heavy == [], (
+        f"`cadee {argument}` imports {heavy}; import them inside the commands that use them"
+    )
 
 
 @pytest.mark.slow
@@ -103,10 +127,21 @@ def test_the_benchmark_runner_prints_and_records_the_whole_table(
     monkeypatch.setattr(run, "CACHE", tmp_path / "cache")
     record = tmp_path / "performance.md"
     record.write_text(f"# Performance\n\n{run.BEGIN}\nold\n{run.END}\n\nkept\n", encoding="utf-8")
-    assert run.main(["--sizes", "60", "--runs", "1", "--startup-runs", "1", "--markdown", str(record)]) == 0
+    assert (
+        run.main(["--sizes", "60", "--runs", "1", "--startup-runs", "1", "--markdown", str(record)])
+        == 0
+    )
     table = capsys.readouterr().out
-    for row in ("| validate | 60 ", "| render | flagship", "| diff | 60 ", "| simulate --all | 60 ",
-                "| cadee --version |", "| cadee --help |", "| start-up imports |", "| lsp save |"):
+    for row in (
+        "| validate | 60 ",
+        "| render | flagship",
+        "| diff | 60 ",
+        "| simulate --all | 60 ",
+        "| cadee --version |",
+        "| cadee --help |",
+        "| start-up imports |",
+        "| lsp save |",
+    ):
         assert row in table, f"missing row {row!r} in\n{table}"
     assert "| start-up imports | `cadee --version`, `cadee --help` |  | none |" in table
     assert "- **YAML loader**: " in table

@@ -30,8 +30,15 @@ def test_one_chart_per_measured_kpi_with_its_lines() -> None:
     svg = charts["pilot-kpi-csat"].decode()
     root = ET.fromstring(svg)
     texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
-    for expected in ("Customer satisfaction (CSAT, 1-5)", "rollout", "baseline", "target",
-                     "mean before / after", "pause gate < 3.80", "Mar 26"):
+    for expected in (
+        "Customer satisfaction (CSAT, 1-5)",
+        "rollout",
+        "baseline",
+        "target",
+        "mean before / after",
+        "pause gate < 3.80",
+        "Mar 26",
+    ):
         assert expected in texts, expected
 
 

@@ -30,7 +30,7 @@ FORMATS = {"sarif": "sarif", "junit": "xml", "gitlab": "gitlab.json", "github": 
 
 #: Free text reaches messages through waiver targets (WVR002 quotes them) and
 #: waiver reasons (suppressions, system-out). The file name is hostile too.
-NASTY_TARGET = 'ghost %0A 100% a,b c:d\r\nnext <tag> & "dq" \'sq\' é 中文 ::error::x'
+NASTY_TARGET = "ghost %0A 100% a,b c:d\r\nnext <tag> & \"dq\" 'sq' é 中文 ::error::x"
 NASTY_REASON = 'Reason: 50%, <b>bold</b> & "quotes"\nsecond line é'
 NASTY_NAME = "bp, a:b %é.yaml"
 NASTY = f"""\
@@ -64,7 +64,6 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
-
 
 
 @pytest.fixture
@@ -138,8 +137,22 @@ class TestGoldens:
         for seed in ("0", "4242"):
             env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
             done = subprocess.run(
-                [sys.executable, "-m", "cadee", "validate", PILOT, FLAGSHIP, "--as-of", "2026-06-01", "-f", fmt],
-                capture_output=True, cwd=REPO, env=env, check=False,
+                [
+                    sys.executable,
+                    "-m",
+                    "cadee",
+                    "validate",
+                    PILOT,
+                    FLAGSHIP,
+                    "--as-of",
+                    "2026-06-01",
+                    "-f",
+                    fmt,
+                ],
+                capture_output=True,
+                cwd=REPO,
+                env=env,
+                check=False,
             )
             assert done.returncode == 1, done.stderr
             outputs.add(done.stdout)
@@ -156,7 +169,9 @@ class TestSarif:
         assert log["version"] == "2.1.0"
         assert len(log["runs"]) == 1
 
-    def test_driver_carries_the_catalog(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_driver_carries_the_catalog(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         _, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "--format", "sarif")
         driver = json.loads(out)["runs"][0]["tool"]["driver"]
         assert driver["name"] == "cadee"
@@ -192,12 +207,18 @@ class TestSarif:
         kinds = {}
         for result, finding in zip(results, findings, strict=True):
             assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding["rule"]
-            assert result["level"] == {"error": "error", "warning": "warning", "info": "note"}[finding["severity"]]
+            assert (
+                result["level"]
+                == {"error": "error", "warning": "warning", "info": "note"}[finding["severity"]]
+            )
             assert result["message"]["text"] == finding["message"]
             location = result["locations"][0]
             physical = location["physicalLocation"]
             assert physical["artifactLocation"] == {"uri": PILOT, "uriBaseId": "%SRCROOT%"}
-            assert physical["region"] == {"startLine": finding["line"], "startColumn": finding["column"]}
+            assert physical["region"] == {
+                "startLine": finding["line"],
+                "startColumn": finding["column"],
+            }
             logical = location["logicalLocations"][0]
             assert logical["name"] == finding["target"]
             kinds[finding["rule"]] = logical["kind"]
@@ -213,7 +234,9 @@ class TestSarif:
         first = findings[0]
         assert prints[0] == fingerprint("northwind-ai-cs-pilot", first["rule"], first["target"])
 
-    def test_fingerprints_survive_moved_lines(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_fingerprints_survive_moved_lines(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         path = write(tmp_path, "bp.yaml", CLEAN.replace("boundary: corp}\n", "}\n", 1))
         _, before, _ = run(capsys, "validate", str(path), "--format", "sarif")
         path.write_text("# a comment\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -225,8 +248,12 @@ class TestSarif:
         )
         assert new["partialFingerprints"] == old["partialFingerprints"]
 
-    def test_waived_finding_is_suppressed(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-        code, out, _ = run(capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01", "--format", "sarif")
+    def test_waived_finding_is_suppressed(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(
+            capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01", "--format", "sarif"
+        )
         assert code == 0
         (result,) = json.loads(out)["runs"][0]["results"]
         assert result["ruleId"] == "IAM002"
@@ -249,14 +276,24 @@ class TestSarif:
         location = result["locations"][0]["physicalLocation"]["artifactLocation"]
         assert location == {"uri": "arch/bank/bp.yaml", "uriBaseId": "%SRCROOT%"}
         _, out, _ = run(capsys, "validate", "bank/bp.yaml", "--format", "github")
-        assert out.startswith("::warning file=arch/bank/bp.yaml,line=5,col=5,title=ARC007 system-boundary::")
+        assert out.startswith(
+            "::warning file=arch/bank/bp.yaml,line=5,col=5,title=ARC007 system-boundary::"
+        )
         _, out, _ = run(capsys, "validate", "bank/bp.yaml", "--format", "gitlab")
         assert json.loads(out)[0]["location"]["path"] == "arch/bank/bp.yaml"
 
-    def test_invalid_blueprint_is_a_cadee000_result(self, git_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        write(git_tree, "bad.yaml", "cadee: 1\nblueprint: {id: bp, title: T}\nsystems:\n  - {id: a, kind: nope}\n  - {id: b, kind: service, colour: red}\n")
+    def test_invalid_blueprint_is_a_cadee000_result(
+        self, git_tree: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        write(
+            git_tree,
+            "bad.yaml",
+            "cadee: 1\nblueprint: {id: bp, title: T}\nsystems:\n  - {id: a, kind: nope}\n  - {id: b, kind: service, colour: red}\n",
+        )
         write(git_tree, "good.yaml", CLEAN)
-        code, out, _ = run(capsys, "validate", "bad.yaml", "good.yaml", "missing.yaml", "--format", "sarif")
+        code, out, _ = run(
+            capsys, "validate", "bad.yaml", "good.yaml", "missing.yaml", "--format", "sarif"
+        )
         assert code == 2
         log = assert_valid_sarif(out)
         results = log["runs"][0]["results"]
@@ -264,13 +301,22 @@ class TestSarif:
         assert all(r["ruleIndex"] == 0 and r["level"] == "error" for r in results)
         missing, kind, key = results
         assert missing["message"]["text"] == "no such file or folder"
-        assert missing["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "missing.yaml"
-        assert kind["locations"][0]["physicalLocation"]["region"] == {"startLine": 4, "startColumn": 19}
+        assert (
+            missing["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "missing.yaml"
+        )
+        assert kind["locations"][0]["physicalLocation"]["region"] == {
+            "startLine": 4,
+            "startColumn": 19,
+        }
         assert kind["message"]["text"].endswith("[systems[0].kind]")
         assert "colour" in key["message"]["text"]
 
-    def test_several_blueprints_make_one_run(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-        _, out, _ = run(capsys, "validate", PILOT, FLAGSHIP, "--as-of", "2026-06-01", "--format", "sarif")
+    def test_several_blueprints_make_one_run(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        _, out, _ = run(
+            capsys, "validate", PILOT, FLAGSHIP, "--as-of", "2026-06-01", "--format", "sarif"
+        )
         log = assert_valid_sarif(out)
         (only,) = log["runs"]
         blueprints = {r["properties"]["blueprint"] for r in only["results"]}
@@ -279,12 +325,18 @@ class TestSarif:
     def test_repository_paths(self, tmp_path: Path) -> None:
         (tmp_path / "repo" / ".git").mkdir(parents=True)
         (tmp_path / "repo" / "a" / "b").mkdir(parents=True)
-        assert find_repository_root(tmp_path / "repo" / "a" / "b" / "x.yaml", tmp_path) == tmp_path / "repo"
+        assert (
+            find_repository_root(tmp_path / "repo" / "a" / "b" / "x.yaml", tmp_path)
+            == tmp_path / "repo"
+        )
         assert find_repository_root(tmp_path / "x.yaml", tmp_path / "repo") == tmp_path / "repo"
         paths = RepositoryPaths(tmp_path / "repo" / "a", tmp_path / "repo")
         assert paths.relative("b/x.yaml") == "a/b/x.yaml"
         assert paths.relative("../../elsewhere.yaml") is None
-        assert paths.artifact_location("b/my file%.yaml") == {"uri": "a/b/my%20file%25.yaml", "uriBaseId": "%SRCROOT%"}
+        assert paths.artifact_location("b/my file%.yaml") == {
+            "uri": "a/b/my%20file%25.yaml",
+            "uriBaseId": "%SRCROOT%",
+        }
         outside = paths.artifact_location(str(tmp_path / "out.yaml"))
         assert outside == {"uri": (tmp_path / "out.yaml").as_uri()}
         assert RepositoryPaths().relative("./a/../b.yaml") == "b.yaml"
@@ -299,7 +351,9 @@ def junit_cases(text: str) -> dict[str, ET.Element]:
 
 
 class TestJunit:
-    def test_pilot_cases_failures_and_output(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_pilot_cases_failures_and_output(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         _, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "--format", "junit")
         root = ET.fromstring(out.encode("utf-8"))
         assert root.tag == "testsuites"
@@ -324,29 +378,60 @@ class TestJunit:
         fbk004 = by_name["FBK004 ai-call-timeout"]
         assert fbk004.find("failure") is None
         out_text = fbk004.findtext("system-out") or ""
-        assert "pilot-agent->pilot-hosted-llm" in out_text and "below the fail level 'error'" in out_text
+        assert (
+            "pilot-agent->pilot-hosted-llm" in out_text
+            and "below the fail level 'error'" in out_text
+        )
         # A rule without findings passes with nothing to say.
         arc005 = by_name["OBS002 runtime-oncall"]
         assert arc005.find("system-out") is not None
         clean = by_name["IAM002 end-user-identity"]
         assert clean.find("failure") is None
 
-    def test_rules_without_findings_pass_empty(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        code, out, _ = run(capsys, "validate", str(write(tmp_path, "bp.yaml", CLEAN)), "--format", "junit")
+    def test_rules_without_findings_pass_empty(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(
+            capsys, "validate", str(write(tmp_path, "bp.yaml", CLEAN)), "--format", "junit"
+        )
         assert code == 0
         cases = junit_cases(out)
         assert len(cases) == len(RULES)
         assert all(len(case) == 0 for case in cases.values())
 
-    def test_fail_on_warning_turns_warnings_into_failures(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-        _, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "-f", "junit", "--fail-on", "warning")
+    def test_fail_on_warning_turns_warnings_into_failures(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        _, out, _ = run(
+            capsys,
+            "validate",
+            PILOT,
+            "--as-of",
+            "2026-06-01",
+            "-f",
+            "junit",
+            "--fail-on",
+            "warning",
+        )
         case = junit_cases(out)["FBK004 ai-call-timeout"]
         failure = case.find("failure")
         assert failure is not None and failure.get("type") == "warning"
         assert failure.get("message", "").startswith("2 findings at or above 'warning'")
 
-    def test_waived_findings_go_to_system_out(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-        code, out, _ = run(capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01", "-f", "junit", "--fail-on", "info")
+    def test_waived_findings_go_to_system_out(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(
+            capsys,
+            "validate",
+            FLAGSHIP,
+            "--as-of",
+            "2026-06-01",
+            "-f",
+            "junit",
+            "--fail-on",
+            "info",
+        )
         assert code == 0
         case = junit_cases(out)["IAM002 end-user-identity"]
         assert case.find("failure") is None
@@ -354,8 +439,14 @@ class TestJunit:
         assert "nw-nightly-contact-history" in text
         assert "waived by 'nw-compliance' until 2027-05-31 (Batch job without an end user" in text
 
-    def test_invalid_blueprint_is_one_failing_load_case(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        bad = write(tmp_path, "bad.yaml", "cadee: 1\nblueprint: {id: bp, title: T}\nsystems:\n  - {id: a, kind: nope}\n  - {id: b, kind: service, colour: red}\n")
+    def test_invalid_blueprint_is_one_failing_load_case(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        bad = write(
+            tmp_path,
+            "bad.yaml",
+            "cadee: 1\nblueprint: {id: bp, title: T}\nsystems:\n  - {id: a, kind: nope}\n  - {id: b, kind: service, colour: red}\n",
+        )
         code, out, _ = run(capsys, "validate", str(bad), "--format", "junit")
         assert code == 2
         root = ET.fromstring(out.encode("utf-8"))
@@ -380,22 +471,41 @@ class TestGitlab:
         findings = json.loads(plain)["findings"]
         assert len(issues) == len(findings)
         for issue, finding in zip(issues, findings, strict=True):
-            assert list(issue) == ["description", "check_name", "fingerprint", "severity", "location"]
+            assert list(issue) == [
+                "description",
+                "check_name",
+                "fingerprint",
+                "severity",
+                "location",
+            ]
             assert issue["check_name"] == finding["rule"]
             assert finding["message"] in issue["description"]
-            assert issue["severity"] == {"error": "major", "warning": "minor", "info": "info"}[finding["severity"]]
+            assert (
+                issue["severity"]
+                == {"error": "major", "warning": "minor", "info": "info"}[finding["severity"]]
+            )
             assert issue["location"] == {"path": PILOT, "lines": {"begin": finding["line"]}}
             assert re.fullmatch(r"[0-9a-f]{64}", issue["fingerprint"])
         prints = [i["fingerprint"] for i in issues]
         assert len(set(prints)) == len(prints), "GitLab keeps only the first issue per fingerprint"
 
-    def test_waived_findings_are_left_out(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-        code, out, _ = run(capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01", "--format", "gitlab")
+    def test_waived_findings_are_left_out(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(
+            capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01", "--format", "gitlab"
+        )
         assert code == 0
         assert json.loads(out) == []
 
-    def test_invalid_blueprint_is_a_blocker(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        bad = write(tmp_path, "bad.yaml", "cadee: 1\nblueprint: {id: bp, title: T}\nsystems: [{id: a, kind: nope}]\n")
+    def test_invalid_blueprint_is_a_blocker(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        bad = write(
+            tmp_path,
+            "bad.yaml",
+            "cadee: 1\nblueprint: {id: bp, title: T}\nsystems: [{id: a, kind: nope}]\n",
+        )
         code, out, _ = run(capsys, "validate", str(bad), "--format", "gitlab")
         assert code == 2
         (issue,) = json.loads(out)
@@ -417,17 +527,29 @@ class TestGithub:
         code, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "--format", "github")
         assert code == 1
         *commands, summary = out.splitlines()
-        assert summary == "cadee: 1 blueprint failed: 23 errors, 15 warnings, 0 info, 0 waived in 1 blueprint"
+        assert (
+            summary
+            == "cadee: 1 blueprint failed: 23 errors, 15 warnings, 0 info, 0 waived in 1 blueprint"
+        )
         parsed = [parse_command(line) for line in commands]
         assert [c for c, _, _ in parsed].count("error") == 23
         assert [c for c, _, _ in parsed].count("warning") == 15
         command, props, message = parsed[0]
         assert command == "warning"
-        assert props == {"file": PILOT, "line": "16", "col": "1", "title": "EVD001 required-evidence"}
+        assert props == {
+            "file": PILOT,
+            "line": "16",
+            "col": "1",
+            "title": "EVD001 required-evidence",
+        }
         assert message.endswith("(identity-access-fallback)")
 
-    def test_waived_findings_get_no_annotation(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-        code, out, _ = run(capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01", "--format", "github")
+    def test_waived_findings_get_no_annotation(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(
+            capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01", "--format", "github"
+        )
         assert code == 0
         assert out == "cadee: passed: 0 errors, 0 warnings, 0 info, 1 waived in 1 blueprint\n"
 
@@ -450,12 +572,16 @@ class TestHostileText:
         return path
 
     def expected(self, capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, Any]:
-        code, out, err = run(capsys, "validate", str(path), "--format", "json", "--as-of", "2026-06-01")
+        code, out, err = run(
+            capsys, "validate", str(path), "--format", "json", "--as-of", "2026-06-01"
+        )
         assert code == 1, err
         data: dict[str, Any] = json.loads(out)
         return data
 
-    def test_json_baseline_has_the_hostile_text(self, nasty: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_json_baseline_has_the_hostile_text(
+        self, nasty: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         findings = self.expected(capsys, nasty)["findings"]
         targets = {f["target"] for f in findings}
         assert f"ARC005:{NASTY_TARGET}" in targets
@@ -475,7 +601,17 @@ class TestHostileText:
         assert waived["suppressions"][0]["justification"] == NASTY_REASON
 
     def test_junit_stays_well_formed(self, nasty: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        _, out, _ = run(capsys, "validate", str(nasty), "-f", "junit", "--as-of", "2026-06-01", "--fail-on", "warning")
+        _, out, _ = run(
+            capsys,
+            "validate",
+            str(nasty),
+            "-f",
+            "junit",
+            "--as-of",
+            "2026-06-01",
+            "--fail-on",
+            "warning",
+        )
         root = ET.fromstring(out.encode("utf-8"))  # raises on an ill-formed document
         (suite,) = root.iter("testsuite")
         assert suite.get("name") == f"arch/{NASTY_NAME}"
@@ -496,21 +632,35 @@ class TestHostileText:
         assert any(NASTY_TARGET in i["description"] for i in issues)
         assert {i["location"]["path"] for i in issues} == {f"arch/{NASTY_NAME}"}
         arc007 = [i["description"] for i in issues if i["check_name"] == "ARC007"]
-        assert arc007 and not [d for d in arc007 if d.endswith("(svc)")], "waived findings are left out"
+        assert arc007 and not [d for d in arc007 if d.endswith("(svc)")], (
+            "waived findings are left out"
+        )
 
     def test_github(self, nasty: Path, capsys: pytest.CaptureFixture[str]) -> None:
         _, out, _ = run(capsys, "validate", str(nasty), "-f", "github", "--as-of", "2026-06-01")
         findings = [f for f in self.expected(capsys, nasty)["findings"] if not f["waived"]]
         *commands, _summary = out.split("\n")[:-1]
         assert len(commands) == len(findings), "one line per annotation: no newline escapes"
-        assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", out), "no raw control characters in the log"
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", out), (
+            "no raw control characters in the log"
+        )
         for line, finding in zip(commands, findings, strict=True):
             command, props, message = parse_command(line)
             assert command == finding["severity"]
             assert props["file"] == f"arch/{NASTY_NAME}"
             assert props["title"] == f"{finding['rule']} {finding['name']}"
-            shown = finding["message"].replace("\x00", "\\x00").replace("\x01", "\\x01").replace("\x1b", "\\x1b")
-            target = finding["target"].replace("\x00", "\\x00").replace("\x01", "\\x01").replace("\x1b", "\\x1b")
+            shown = (
+                finding["message"]
+                .replace("\x00", "\\x00")
+                .replace("\x01", "\\x01")
+                .replace("\x1b", "\\x1b")
+            )
+            target = (
+                finding["target"]
+                .replace("\x00", "\\x00")
+                .replace("\x01", "\\x01")
+                .replace("\x1b", "\\x1b")
+            )
             assert message == f"{shown} ({target})"
         assert any(NASTY_TARGET in parse_command(line)[2] for line in commands)
 
@@ -523,46 +673,70 @@ class TestReportOption:
         self, in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         plain_code, plain, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01")
-        targets = {fmt: tmp_path / "out" / f"cadee.{ext}" for fmt, ext in {**FORMATS, "json": "json", "text": "txt"}.items()}
+        targets = {
+            fmt: tmp_path / "out" / f"cadee.{ext}"
+            for fmt, ext in {**FORMATS, "json": "json", "text": "txt"}.items()
+        }
         args = [arg for fmt, path in targets.items() for arg in ("--report", f"{fmt}={path}")]
         code, out, err = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", *args)
         assert code == plain_code == 1
         assert out == plain and not err
         for fmt, path in targets.items():
-            _, expected, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "--format", fmt)
+            _, expected, _ = run(
+                capsys, "validate", PILOT, "--as-of", "2026-06-01", "--format", fmt
+            )
             if fmt == "text":
                 assert path.read_text(encoding="utf-8") == expected  # no colour codes in files
             else:
                 assert path.read_text(encoding="utf-8") == expected, fmt
-        assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")], "no temporary files left"
+        assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")], (
+            "no temporary files left"
+        )
 
     def test_with_another_terminal_format_and_output(
         self, in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         code, out, _ = run(
-            capsys, "validate", FLAGSHIP, "--as-of", "2026-06-01", "-f", "github",
-            "--report", f"SARIF={tmp_path / 'a.sarif'}", "-o", str(tmp_path / "gh.txt"),
+            capsys,
+            "validate",
+            FLAGSHIP,
+            "--as-of",
+            "2026-06-01",
+            "-f",
+            "github",
+            "--report",
+            f"SARIF={tmp_path / 'a.sarif'}",
+            "-o",
+            str(tmp_path / "gh.txt"),
         )
         assert code == 0 and out == ""
         assert (tmp_path / "gh.txt").read_text(encoding="utf-8").startswith("cadee: passed")
         assert json.loads((tmp_path / "a.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
 
-    def test_reports_are_written_for_invalid_blueprints_too(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_reports_are_written_for_invalid_blueprints_too(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         bad = write(tmp_path, "bad.yaml", "cadee: 2\n")
         code, _, _ = run(capsys, "validate", str(bad), "--report", f"sarif={tmp_path / 'x.sarif'}")
         assert code == 2
-        results = json.loads((tmp_path / "x.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+        results = json.loads((tmp_path / "x.sarif").read_text(encoding="utf-8"))["runs"][0][
+            "results"
+        ]
         assert [r["ruleId"] for r in results] == ["CADEE000", "CADEE000"]
         assert "unsupported format version 2" in results[1]["message"]["text"]
 
     @pytest.mark.parametrize("spec", ["sarif", "sarif=", "pdf=x.pdf", "=x"])
-    def test_bad_report_spec_is_a_usage_error(self, spec: str, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_bad_report_spec_is_a_usage_error(
+        self, spec: str, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         code, out, err = run(capsys, "validate", PILOT, "--report", spec)
         assert code == 2
         assert out == ""
         assert "cadee: error: --report expects FORMAT=FILE" in err
 
-    def test_unwritable_report_is_a_clear_error(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_unwritable_report_is_a_clear_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         blocker = tmp_path / "file"
         blocker.write_text("", encoding="utf-8")
         path = write(tmp_path, "bp.yaml", CLEAN)
@@ -589,21 +763,28 @@ class TestDocs:
             command, *lines = sample.splitlines()
             args = command.removeprefix("$ cadee ").split()
             # Reports go to a temporary folder, not into the checkout.
-            args = [re.sub(r"^(\w+)=(.+)$", lambda m: f"{m.group(1)}={tmp_path / m.group(2)}", a) for a in args]
+            args = [
+                re.sub(r"^(\w+)=(.+)$", lambda m: f"{m.group(1)}={tmp_path / m.group(2)}", a)
+                for a in args
+            ]
             main([*args, "--as-of", "2026-06-01"])
             output = capsys.readouterr().out.splitlines()
             for line in lines:
                 if line != "...":
                     assert line in output, line
 
-    def test_json_samples_are_real_output(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_json_samples_are_real_output(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         sarif_sample, gitlab_sample = (json.loads(b) for b in self.blocks("json"))
         _, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "-f", "sarif")
         assert sarif_sample in json.loads(out)["runs"][0]["results"]
         _, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "-f", "gitlab")
         assert gitlab_sample in json.loads(out)
 
-    def test_junit_sample_is_real_output(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_junit_sample_is_real_output(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         (sample,) = self.blocks("xml")
         _, out, _ = run(capsys, "validate", PILOT, "--as-of", "2026-06-01", "-f", "junit")
         real = [line.strip() for line in out.splitlines()]

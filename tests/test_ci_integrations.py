@@ -64,9 +64,21 @@ def make_project(folder: Path) -> Path:
 
 def git(folder: Path, *args: str) -> None:
     subprocess.run(
-        ["git", "-c", "user.name=cadee tests", "-c", "user.email=tests@cadee.invalid",
-         "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        cwd=folder, check=True, capture_output=True,
+        [
+            "git",
+            "-c",
+            "user.name=cadee tests",
+            "-c",
+            "user.email=tests@cadee.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+            *args,
+        ],
+        cwd=folder,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -76,7 +88,15 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("cadee-checkout") / "cadee"
 
     def ignore(folder: str, names: list[str]) -> set[str]:
-        return {n for n in names if n in _NOT_SHIPPED or n.endswith("_cache") or n == "__pycache__" or n.startswith(".hypothesis") or n == ".benchmarks"}
+        return {
+            n
+            for n in names
+            if n in _NOT_SHIPPED
+            or n.endswith("_cache")
+            or n == "__pycache__"
+            or n.startswith(".hypothesis")
+            or n == ".benchmarks"
+        }
 
     shutil.copytree(REPO, target, ignore=ignore)
     git(target, "init", "-q")
@@ -94,9 +114,15 @@ class TestActionDefinition:
         assert action["runs"]["using"] == "composite"
         inputs = action["inputs"]
         assert {name: spec.get("default") for name, spec in inputs.items()} == {
-            "paths": ".", "fail-on": "error", "sarif-file": "cadee.sarif", "upload-sarif": "false",
-            "diff-blueprint": "", "diff-base": "${{ github.event.pull_request.base.sha }}",
-            "fail-on-new": "error", "comment": "true", "github-token": "${{ github.token }}",
+            "paths": ".",
+            "fail-on": "error",
+            "sarif-file": "cadee.sarif",
+            "upload-sarif": "false",
+            "diff-blueprint": "",
+            "diff-base": "${{ github.event.pull_request.base.sha }}",
+            "fail-on-new": "error",
+            "comment": "true",
+            "github-token": "${{ github.token }}",
             "python-version": "3.12",
         }
         assert all(spec.get("description") for spec in inputs.values())
@@ -111,7 +137,10 @@ class TestActionDefinition:
         upload = steps["Upload SARIF to code scanning"]
         assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
         assert upload["if"] == "inputs.upload-sarif == 'true'"
-        assert "python -m cadee.ci.github_comment" in steps["Post or update the pull-request comment"]["run"]
+        assert (
+            "python -m cadee.ci.github_comment"
+            in steps["Post or update the pull-request comment"]["run"]
+        )
         # Inputs go through the environment, never pasted into a script (script injection).
         for step in action["runs"]["steps"]:
             assert "run" not in step or not _EXPRESSION.search(step["run"])
@@ -127,6 +156,7 @@ def substitute(value: str, inputs: dict[str, str], context: dict[str, str] | Non
 def condition(expression: str, inputs: dict[str, str], context: dict[str, str]) -> bool:
     """The few ``if:`` forms action.yml uses: terms joined by ``&&``, each ``A == 'v'``,
     ``A != 'v'`` or a bare ``A`` (true when not empty)."""
+
     def value(name: str) -> str:
         name = name.strip()
         if name.startswith("inputs."):
@@ -145,7 +175,11 @@ def condition(expression: str, inputs: dict[str, str], context: dict[str, str]) 
 
 
 def outer_site_packages() -> list[str]:
-    paths = [*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    paths = [
+        *site.getsitepackages(),
+        sysconfig.get_paths()["purelib"],
+        sysconfig.get_paths()["platlib"],
+    ]
     return list(dict.fromkeys(p for p in paths if Path(p).is_dir()))
 
 
@@ -161,10 +195,18 @@ def runner_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.EnvBuilder(with_pip=False).create(folder)
     bin_dir = folder / ("Scripts" if os.name == "nt" else "bin")
     purelib = subprocess.run(
-        [str(bin_dir / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        [
+            str(bin_dir / "python"),
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
-    Path(purelib, "_outer_site.pth").write_text("\n".join(outer_site_packages()) + "\n", encoding="utf-8")
+    Path(purelib, "_outer_site.pth").write_text(
+        "\n".join(outer_site_packages()) + "\n", encoding="utf-8"
+    )
     return bin_dir
 
 
@@ -202,7 +244,12 @@ def run_action(
         script.write_text(substitute(step["run"], inputs, context), encoding="utf-8")
         done = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            cwd=workspace, env=env, capture_output=True, text=True, timeout=600, check=False,
+            cwd=workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
         output += done.stdout + done.stderr
         code = done.returncode
@@ -215,7 +262,9 @@ def run_action(
         if code != 0:
             break
     outputs = dict(
-        line.split("=", 1) for line in github_output.read_text(encoding="utf-8").splitlines() if "=" in line
+        line.split("=", 1)
+        for line in github_output.read_text(encoding="utf-8").splitlines()
+        if "=" in line
     )
     return code, output, outputs
 
@@ -228,29 +277,52 @@ class TestActionSteps:
         workspace = make_project(tmp_path / "ws")
         code, output, outputs = run_action(checkout, runner_python, workspace, paths="architecture")
         assert code == 1, output
-        assert re.search(r"^::error file=architecture/pilot\.yaml,line=\d+,col=\d+,title=FBK001 ai-fallback-to-human::", output, re.M)
+        assert re.search(
+            r"^::error file=architecture/pilot\.yaml,line=\d+,col=\d+,title=FBK001 ai-fallback-to-human::",
+            output,
+            re.M,
+        )
         # As of today: the pilot's measurements are months old (EVD005), so no gate window holds data.
-        assert "cadee: 1 blueprint failed: 21 errors, 17 warnings, 0 info, 0 waived in 2 blueprints" in output
+        assert (
+            "cadee: 1 blueprint failed: 21 errors, 17 warnings, 0 info, 0 waived in 2 blueprints"
+            in output
+        )
         assert outputs == {"sarif-file": "cadee.sarif", "exit-code": "1"}
         sarif = json.loads((workspace / "cadee.sarif").read_text(encoding="utf-8"))
-        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+        uris = {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif["runs"][0]["results"]
+        }
         assert uris == {"architecture/pilot.yaml"}
         # cadee came from the Action's own checkout, installed by the install step.
         assert (runner_python / "cadee").exists()
 
-    def test_passing_blueprint_passes(self, checkout: Path, runner_python: Path, tmp_path: Path) -> None:
+    def test_passing_blueprint_passes(
+        self, checkout: Path, runner_python: Path, tmp_path: Path
+    ) -> None:
         workspace = make_project(tmp_path / "ws")
         (workspace / "architecture" / "pilot.yaml").unlink()
         code, output, outputs = run_action(
-            checkout, runner_python, workspace, paths="architecture/passing.yaml", sarif_file="out/cadee.sarif",
+            checkout,
+            runner_python,
+            workspace,
+            paths="architecture/passing.yaml",
+            sarif_file="out/cadee.sarif",
             fail_on="warning",
         )
         assert code == 0, output
         assert "cadee: passed: 0 errors, 0 warnings, 0 info, 0 waived in 1 blueprint" in output
         assert outputs == {"sarif-file": "out/cadee.sarif", "exit-code": "0"}
-        assert json.loads((workspace / "out" / "cadee.sarif").read_text(encoding="utf-8"))["runs"][0]["results"] == []
+        assert (
+            json.loads((workspace / "out" / "cadee.sarif").read_text(encoding="utf-8"))["runs"][0][
+                "results"
+            ]
+            == []
+        )
 
-    def test_empty_paths_validate_the_root(self, checkout: Path, runner_python: Path, tmp_path: Path) -> None:
+    def test_empty_paths_validate_the_root(
+        self, checkout: Path, runner_python: Path, tmp_path: Path
+    ) -> None:
         workspace = make_project(tmp_path / "ws")
         (workspace / "architecture" / "pilot.yaml").unlink()
         code, output, outputs = run_action(checkout, runner_python, workspace, paths="")
@@ -258,9 +330,13 @@ class TestActionSteps:
         assert code == 0, output
         assert outputs["exit-code"] == "0"
 
-    def test_paths_are_never_globbed_or_injected(self, checkout: Path, runner_python: Path, tmp_path: Path) -> None:
+    def test_paths_are_never_globbed_or_injected(
+        self, checkout: Path, runner_python: Path, tmp_path: Path
+    ) -> None:
         workspace = make_project(tmp_path / "ws")
-        code, output, outputs = run_action(checkout, runner_python, workspace, paths="architecture/*.yaml $(touch pwned)")
+        code, output, outputs = run_action(
+            checkout, runner_python, workspace, paths="architecture/*.yaml $(touch pwned)"
+        )
         assert code == 2, output
         assert not (workspace / "pwned").exists()
         assert outputs["exit-code"] == "2"
@@ -285,24 +361,45 @@ class TestPreCommitHook:
         assert not re.search(hook["files"], "README.md")
 
     @pytest.mark.slow
-    @pytest.mark.skipif(importlib.util.find_spec("pre_commit") is None, reason="pre-commit is not installed (pip install -e '.[test]')")
-    def test_try_repo_fails_on_findings_and_passes_when_fixed(self, checkout: Path, tmp_path: Path) -> None:
+    @pytest.mark.skipif(
+        importlib.util.find_spec("pre_commit") is None,
+        reason="pre-commit is not installed (pip install -e '.[test]')",
+    )
+    def test_try_repo_fails_on_findings_and_passes_when_fixed(
+        self, checkout: Path, tmp_path: Path
+    ) -> None:
         project = make_project(tmp_path / "project")
         git(project, "init", "-q")
         git(project, "add", "-A")
         env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PYTHONPATH": ""}
-        command = [sys.executable, "-m", "pre_commit", "try-repo", str(checkout), "cadee-validate", "--all-files", "--color", "never"]
+        command = [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(checkout),
+            "cadee-validate",
+            "--all-files",
+            "--color",
+            "never",
+        ]
 
-        failing = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+        failing = subprocess.run(
+            command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
         output = failing.stdout + failing.stderr
         assert failing.returncode == 1, output
         assert "cadee validate" in output and "Failed" in output
         assert "architecture/pilot.yaml:131:5: FBK001 error" in output
         assert "architecture/passing.yaml: no findings" in output
-        assert "catalog/owners.yaml" not in output, "include-only catalogs are never validated alone"
+        assert "catalog/owners.yaml" not in output, (
+            "include-only catalogs are never validated alone"
+        )
 
         git(project, "rm", "-q", "-f", "architecture/pilot.yaml")
-        passing = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+        passing = subprocess.run(
+            command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
         output = passing.stdout + passing.stderr
         assert passing.returncode == 0, output
         assert re.search(r"cadee validate\.+Passed", output)

@@ -47,12 +47,30 @@ def test_every_command_is_a_module_and_cli_only_registers_them() -> None:
 
     app = typer.Typer()
     _register(app)
-    names = {command.name for command in app.registered_commands} | {g.name for g in app.registered_groups}
-    assert names == {"diff", "explain", "export", "import", "init", "render", "rules", "lsp", "schema", "simulate", "status",
-                     "validate"}
+    names = {command.name for command in app.registered_commands} | {
+        g.name for g in app.registered_groups
+    }
+    assert names == {
+        "diff",
+        "explain",
+        "export",
+        "import",
+        "init",
+        "render",
+        "rules",
+        "lsp",
+        "schema",
+        "simulate",
+        "status",
+        "validate",
+    }
     tree = ast.parse((REPO / "cadee" / "cli.py").read_text(encoding="utf-8"))
-    decorated = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
-                 and any("command" in ast.unparse(d) for d in node.decorator_list)]
+    decorated = [
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        and any("command" in ast.unparse(d) for d in node.decorator_list)
+    ]
     assert decorated == []
 
 
@@ -67,7 +85,9 @@ def test_a_new_command_is_one_module(tmp_path: Path, monkeypatch: pytest.MonkeyP
     extra.mkdir()
     (extra / "hello.py").write_text(
         'NAME = "hello"\nHELP = "Say hello."\n\n\ndef command(name: str = "world") -> int:\n'
-        '    print(f"hello {name}")\n    return 3\n', encoding="utf-8")
+        '    print(f"hello {name}")\n    return 3\n',
+        encoding="utf-8",
+    )
     monkeypatch.setattr(cadee.commands, "__path__", [*cadee.commands.__path__, str(extra)])
     app = typer.Typer()
     _register(app)
@@ -93,7 +113,9 @@ def test_comma_lists_are_split_in_one_place() -> None:
 
     assert split_values(["a, b", "c", ",", " d ,"]) == ["a", "b", "c", "d"]
     assert split_values(None) == []
-    sources = "".join(p.read_text(encoding="utf-8") for p in COMMANDS.glob("*.py") if p.name != "common.py")
+    sources = "".join(
+        p.read_text(encoding="utf-8") for p in COMMANDS.glob("*.py") if p.name != "common.py"
+    )
     assert 'split(",")' not in sources
 
 
@@ -102,32 +124,44 @@ def test_cannot_write_the_output_is_handled_in_one_place(
 ) -> None:
     (in_tmp / "bp.yaml").write_text(CLEAN, encoding="utf-8")
     (in_tmp / "folder").mkdir()
-    for args in (["schema", "-o", "folder"], ["validate", "bp.yaml", "-o", "folder"],
-                 ["export", "bp.yaml", "--to", "dot", "-o", "folder"]):
+    for args in (
+        ["schema", "-o", "folder"],
+        ["validate", "bp.yaml", "-o", "folder"],
+        ["export", "bp.yaml", "--to", "dot", "-o", "folder"],
+    ):
         code, _out, err = run(capsys, *args)
         assert code == 2 and err.startswith("cadee: error: cannot write folder"), (args, err)
-    sources = "".join(p.read_text(encoding="utf-8") for p in COMMANDS.glob("*.py") if p.name != "common.py")
+    sources = "".join(
+        p.read_text(encoding="utf-8") for p in COMMANDS.glob("*.py") if p.name != "common.py"
+    )
     assert "cannot write" not in sources
 
 
-@pytest.mark.parametrize("args", [
-    ["validate", "bp.yaml"],
-    ["export", "bp.yaml", "--to", "dot"],
-    ["simulate", "bp.yaml", "--all"],
-    ["render", "bp.yaml", "--out", "out", "-f", "md"],
-    ["status", "bp.yaml"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "bp.yaml"],
+        ["export", "bp.yaml", "--to", "dot"],
+        ["simulate", "bp.yaml", "--all"],
+        ["render", "bp.yaml", "--out", "out", "-f", "md"],
+        ["status", "bp.yaml"],
+    ],
+)
 def test_an_invalid_blueprint_is_printed_one_way_on_standard_output(
     args: list[str], in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (in_tmp / "bp.yaml").write_text(BROKEN, encoding="utf-8")
     code, out, err = run(capsys, *args)
     assert code == 2 and err == ""
-    assert out.startswith("bp.yaml: invalid blueprint (2 errors)\nbp.yaml:5:19: error `kind` must be one of")
+    assert out.startswith(
+        "bp.yaml: invalid blueprint (2 errors)\nbp.yaml:5:19: error `kind` must be one of"
+    )
     assert out.endswith("1 of 1 blueprint invalid; no rules ran\n")
 
 
-def test_diff_prints_an_invalid_side_on_standard_output(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_prints_an_invalid_side_on_standard_output(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (in_tmp / "old.yaml").write_text(CLEAN, encoding="utf-8")
     (in_tmp / "new.yaml").write_text(BROKEN, encoding="utf-8")
     code, out, err = run(capsys, "diff", "old.yaml", "new.yaml")
@@ -138,7 +172,9 @@ def test_diff_prints_an_invalid_side_on_standard_output(in_tmp: Path, capsys: py
 # -- issue 15 item 6: the defects ------------------------------------------------------------------
 
 
-def test_every_stage_1_error_of_an_item_in_one_run(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_stage_1_error_of_an_item_in_one_run(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (in_tmp / "bp.yaml").write_text(BROKEN, encoding="utf-8")
     code, out, _ = run(capsys, "validate", "bp.yaml")
     assert code == 2
@@ -146,15 +182,25 @@ def test_every_stage_1_error_of_an_item_in_one_run(in_tmp: Path, capsys: pytest.
     assert "bp.yaml:5:33: error unknown owner 'opps'; did you mean 'ops'? [systems[0].owner]" in out
 
 
-def test_a_placeholder_kind_raises_no_second_error(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_placeholder_kind_raises_no_second_error(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (in_tmp / "bp.yaml").write_text(
         "cadee: 1\nblueprint: {id: bp, title: T}\nsystems: [{id: idp, kind: identity-providr}]\n"
-        "boundaries: [{id: corp, trust: internal, identity_provider: idp}]\n", encoding="utf-8")
+        "boundaries: [{id: corp, trust: internal, identity_provider: idp}]\n",
+        encoding="utf-8",
+    )
     code, out, _ = run(capsys, "validate", "bp.yaml")
-    assert code == 2 and "invalid blueprint (1 error)" in out and "must be of kind identity-provider" not in out
+    assert (
+        code == 2
+        and "invalid blueprint (1 error)" in out
+        and "must be of kind identity-provider" not in out
+    )
 
 
-def test_init_into_a_folder_that_does_not_exist_yet(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_into_a_folder_that_does_not_exist_yet(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "init", "hc/", "--pattern", "healthcare")
     assert code == 0 and (in_tmp / "hc" / "blueprint.yaml").is_file()
     assert out.startswith("wrote hc/blueprint.yaml from pattern healthcare")
@@ -165,27 +211,40 @@ def test_init_into_a_folder_that_does_not_exist_yet(in_tmp: Path, capsys: pytest
 
 def test_explain_suggests_a_rule(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "explain", "FBK01")
-    assert code == 2 and err == "cadee: error: unknown rule 'FBK01'; did you mean 'FBK001'? (see `cadee rules`)\n"
+    assert (
+        code == 2
+        and err
+        == "cadee: error: unknown rule 'FBK01'; did you mean 'FBK001'? (see `cadee rules`)\n"
+    )
     assert "did you mean 'gateway-mediation'?" in run(capsys, "explain", "gateway-mediaton")[2]
     assert "did you mean" not in run(capsys, "explain", "XYZ999")[2]
 
 
-def test_invalid_blueprints_do_not_read_as_checked(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_blueprints_do_not_read_as_checked(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (in_tmp / "bad.yaml").write_text(BROKEN, encoding="utf-8")
     (in_tmp / "good.yaml").write_text(CLEAN, encoding="utf-8")
     out = run(capsys, "validate", "bad.yaml")[1]
     assert out.endswith("\n1 of 1 blueprint invalid; no rules ran\n") and "checked" not in out
     out = run(capsys, "validate", "bad.yaml", "good.yaml")[1]
-    assert out.endswith("\n1 of 2 blueprints invalid (no rules ran on it); "
-                        "checked: 0 errors, 0 warnings, 0 info, 0 waived in 1 blueprint\n")
+    assert out.endswith(
+        "\n1 of 2 blueprints invalid (no rules ran on it); "
+        "checked: 0 errors, 0 warnings, 0 info, 0 waived in 1 blueprint\n"
+    )
     out = run(capsys, "validate", "bad.yaml", "-f", "github")[1]
     assert out.endswith("\ncadee: 1 of 1 blueprint invalid; no rules ran\n")
 
 
 def test_the_rule_catalog_keeps_full_text_when_piped(in_tmp: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "60"}
-    done = subprocess.run([sys.executable, "-m", "cadee", "rules"], capture_output=True, text=True, env=env,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "cadee", "rules"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     from cadee.rules import RULES
 
@@ -230,11 +289,20 @@ def _plugins(fires: bool) -> Any:
     from cadee.packs.plugins import Plugins
     from cadee.rules.base import rule
 
-    @rule(id="DEMO001", name="model-vendor", severity="warning", layer="data", references=("P-1",), doc=_DOC)
+    @rule(
+        id="DEMO001",
+        name="model-vendor",
+        severity="warning",
+        layer="data",
+        references=("P-1",),
+        doc=_DOC,
+    )
     def made(self: Any, graph: Any) -> Iterator[Any]:
         for system in graph.blueprint.systems:
             if fires and system.kind == "model" and system.vendor is None:
-                yield self.finding(system.id, f"model '{system.id}' names no vendor", system.location)
+                yield self.finding(
+                    system.id, f"model '{system.id}' names no vendor", system.location
+                )
 
     import dataclasses
 
@@ -251,9 +319,15 @@ def test_rules_test_runs_the_examples_of_plugin_rules(
     code, out, err = run(capsys, "rules", "test")
     assert out.startswith("plugin demo 0.1: 1 rule\n"), out + err
     if fires:
-        assert code == 0 and "  ok    DEMO001 model-vendor: failing example fires 1 finding (m)" in out
+        assert (
+            code == 0 and "  ok    DEMO001 model-vendor: failing example fires 1 finding (m)" in out
+        )
     else:
-        assert code == 1 and "  FAIL  DEMO001 model-vendor\n    the failing example does not fire the rule" in out
+        assert (
+            code == 1
+            and "  FAIL  DEMO001 model-vendor\n    the failing example does not fire the rule"
+            in out
+        )
         assert out.endswith("1 rule tested (2 examples): 0 passed, 1 failed\n")
 
 

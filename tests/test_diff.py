@@ -48,7 +48,10 @@ EXPECTED_HIGHLIGHTS: dict[str, list[tuple[str, str]]] = {
     "approvers-default": [("approvers-changed", "bank")],
     "criticality-lowered": [("criticality-lowered", "gateway")],
     "new-ai-component": [("new-ai-component", "intent-model")],
-    "new-channel-path": [("new-crossing", "web->core-banking"), ("new-channel-path", "core-banking")],
+    "new-channel-path": [
+        ("new-crossing", "web->core-banking"),
+        ("new-channel-path", "core-banking"),
+    ],
     "waiver-added": [("waiver-added", "IAM002:nightly-sync")],
     "waiver-extended": [("waiver-extended", "IAM002:nightly-sync")],
     "waiver-stale": [("waiver-stale", "FBK004:gateway->agent")],
@@ -83,17 +86,20 @@ def check_golden(name: str, text: str, update: bool) -> None:
     assert text == golden.read_text(encoding="utf-8")
 
 
-
 def load(path: Path | str) -> Blueprint:
     result = load_blueprint(path)
     assert result.blueprint is not None, "\n".join(str(e) for e in result.errors)
     return result.blueprint
 
 
-def copy_pair(tmp_path: Path, case: str, edit: Callable[[str], str] = lambda text: text) -> tuple[str, str]:
+def copy_pair(
+    tmp_path: Path, case: str, edit: Callable[[str], str] = lambda text: text
+) -> tuple[str, str]:
     """A fixture pair copied under ``tmp_path`` (with the shared catalog), the new side edited."""
     (tmp_path / ".git").mkdir(exist_ok=True)  # the project root, so ../base.yaml may be included
-    (tmp_path / "base.yaml").write_text((FIXTURES / "base.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "base.yaml").write_text(
+        (FIXTURES / "base.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     folder = tmp_path / case
     folder.mkdir()
     old = (FIXTURES / case / "old.yaml").read_text(encoding="utf-8")
@@ -120,7 +126,9 @@ def test_every_highlight_kind_has_a_fixture_pair() -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_json_golden(case: str, in_repo: None, capsys: pytest.CaptureFixture[str], update_goldens: bool) -> None:
+def test_json_golden(
+    case: str, in_repo: None, capsys: pytest.CaptureFixture[str], update_goldens: bool
+) -> None:
     code, out, err = run(capsys, "diff", *pair(case), "--format", "json", "--as-of", AS_OF)
     assert code == 0, err
     data = json.loads(out)
@@ -149,9 +157,15 @@ def test_combined_pair_in_full(in_repo: None, capsys: pytest.CaptureFixture[str]
         ("waivers", "FBK004:gateway->vendor-llm"),
     ]
     assert changes[("systems", "agent")]["fields"] == [
-        {"path": "fallback", "old": [{"to": "desk", "when": None}], "new": [{"to": "vendor-llm", "when": None}]}
+        {
+            "path": "fallback",
+            "old": [{"to": "desk", "when": None}],
+            "new": [{"to": "vendor-llm", "when": None}],
+        }
     ]
-    assert changes[("systems", "gateway")]["fields"] == [{"path": "owner", "old": "platform", "new": "ops"}]
+    assert changes[("systems", "gateway")]["fields"] == [
+        {"path": "owner", "old": "platform", "new": "ops"}
+    ]
     assert changes[("integrations", "gateway->core-banking")]["fields"] == [
         {"path": "auth", "old": "mtls", "new": "none"}
     ]
@@ -184,13 +198,31 @@ def test_combined_pair_in_full(in_repo: None, capsys: pytest.CaptureFixture[str]
     assert data["summary"]["introduced"] == {"error": 5, "warning": 1, "info": 0}
     touched = ["gateway", "agent", "vendor-llm", "desk", "core-banking"]  # declaration order
     assert data["approvers"] == [
-        {"owner": "ops", "name": "Service Operations", "function": "operations",
-         "contact": "ops@bank.example", "systems": touched, "blueprint": True},
-        {"owner": "compliance", "name": "Compliance", "function": "compliance",
-         "contact": "compliance@bank.example", "systems": touched, "blueprint": True},
+        {
+            "owner": "ops",
+            "name": "Service Operations",
+            "function": "operations",
+            "contact": "ops@bank.example",
+            "systems": touched,
+            "blueprint": True,
+        },
+        {
+            "owner": "compliance",
+            "name": "Compliance",
+            "function": "compliance",
+            "contact": "compliance@bank.example",
+            "systems": touched,
+            "blueprint": True,
+        },
         # The outgoing owner of the gateway, and the owner of both ends of gateway->vendor-llm.
-        {"owner": "platform", "name": "AI Platform", "function": "technology",
-         "contact": "#ai-platform", "systems": ["gateway", "vendor-llm"], "blueprint": False},
+        {
+            "owner": "platform",
+            "name": "AI Platform",
+            "function": "technology",
+            "contact": "#ai-platform",
+            "systems": ["gateway", "vendor-llm"],
+            "blueprint": False,
+        },
     ]
     assert data["blueprint_level"] == ["kpis"]
     assert data["unapproved"] == []
@@ -202,15 +234,36 @@ def test_combined_pair_in_full(in_repo: None, capsys: pytest.CaptureFixture[str]
 def test_summary_counts_in_json(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "diff", *pair("new-ai-component"), "--format", "json", "--as-of", AS_OF)
     summary = json.loads(out)["summary"]
-    assert {k: summary[k] for k in ("added", "removed", "changed", "highlights", "new_findings",
-                                     "resolved_findings", "unchanged_findings", "approvers")} == {
-        "added": 2, "removed": 0, "changed": 0, "highlights": 1, "new_findings": 0,
-        "resolved_findings": 0, "unchanged_findings": 0, "approvers": 3,
+    assert {
+        k: summary[k]
+        for k in (
+            "added",
+            "removed",
+            "changed",
+            "highlights",
+            "new_findings",
+            "resolved_findings",
+            "unchanged_findings",
+            "approvers",
+        )
+    } == {
+        "added": 2,
+        "removed": 0,
+        "changed": 0,
+        "highlights": 1,
+        "new_findings": 0,
+        "resolved_findings": 0,
+        "unchanged_findings": 0,
+        "approvers": 3,
     }
 
 
-def test_markdown_and_text_goldens(in_repo: None, capsys: pytest.CaptureFixture[str], update_goldens: bool) -> None:
-    code, markdown, _ = run(capsys, "diff", *pair("combined"), "--format", "markdown", "--as-of", AS_OF)
+def test_markdown_and_text_goldens(
+    in_repo: None, capsys: pytest.CaptureFixture[str], update_goldens: bool
+) -> None:
+    code, markdown, _ = run(
+        capsys, "diff", *pair("combined"), "--format", "markdown", "--as-of", AS_OF
+    )
     assert code == 0
     check_golden("combined.md", markdown, update_goldens)
     code, text, _ = run(capsys, "diff", *pair("combined"), "--as-of", AS_OF)
@@ -231,7 +284,9 @@ def test_markdown_layout(in_repo: None, capsys: pytest.CaptureFixture[str]) -> N
         "#### Changes (7)",
         "#### What to do",
     ]
-    assert md.count("<details>") == md.count("</details>") == 7  # one per change; no unchanged findings
+    assert (
+        md.count("<details>") == md.count("</details>") == 7
+    )  # one per change; no unchanged findings
     diagram = md[md.index("```mermaid\n") + 11 : md.index("\n```", md.index("```mermaid"))]
     assert diagram.startswith("flowchart LR\n")
     assert "classDef added fill:#dafbe1" in diagram
@@ -242,7 +297,11 @@ def test_markdown_layout(in_repo: None, capsys: pytest.CaptureFixture[str]) -> N
     assert '  n0["gateway<br/>gateway"]' in diagram
     assert '  n3["Contact centre desk<br/>desk #183; human-desk"]' in diagram
     assert re.search(r"^  class n\d+(,n\d+)* added$", diagram, re.MULTILINE)
-    assert re.search(r"^  linkStyle [\d,]+ stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 5$", diagram, re.MULTILINE)
+    assert re.search(
+        r"^  linkStyle [\d,]+ stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 5$",
+        diagram,
+        re.MULTILINE,
+    )
 
 
 def test_no_architectural_change(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
@@ -255,7 +314,9 @@ def test_no_architectural_change(in_repo: None, capsys: pytest.CaptureFixture[st
     assert "mermaid" not in md and "<details>" not in md
 
 
-def test_identical_files_and_the_flagship_against_itself(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_identical_files_and_the_flagship_against_itself(
+    in_repo: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     flagship = "examples/northwind-bank/blueprint.yaml"
     code, out, _ = run(capsys, "diff", flagship, flagship, "--format", "json", "--as-of", AS_OF)
     assert code == 0
@@ -270,8 +331,21 @@ def test_output_is_deterministic_across_hash_seeds() -> None:
     for seed in ("0", "7"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
         done = subprocess.run(
-            [sys.executable, "-m", "cadee", "diff", *pair("combined"), "--format", "markdown", "--as-of", AS_OF],
-            capture_output=True, cwd=REPO, env=env, check=False,
+            [
+                sys.executable,
+                "-m",
+                "cadee",
+                "diff",
+                *pair("combined"),
+                "--format",
+                "markdown",
+                "--as-of",
+                AS_OF,
+            ],
+            capture_output=True,
+            cwd=REPO,
+            env=env,
+            check=False,
         )
         assert done.returncode == 0, done.stderr
         outputs.add(done.stdout)
@@ -283,62 +357,121 @@ def test_output_is_deterministic_across_hash_seeds() -> None:
 
 class TestExitCodes:
     def test_fail_on_new_error(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-        code, _, err = run(capsys, "diff", *pair("combined"), "--fail-on-new", "error", "--as-of", AS_OF)
+        code, _, err = run(
+            capsys, "diff", *pair("combined"), "--fail-on-new", "error", "--as-of", AS_OF
+        )
         assert code == 1
         assert "introduces 5 unwaived findings at --fail-on-new error or above" in err
 
-    def test_without_fail_on_new_findings_never_fail(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_without_fail_on_new_findings_never_fail(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         assert run(capsys, "diff", *pair("combined"), "--as-of", AS_OF)[0] == 0
 
     def test_warning_level(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         # The new intent classifier without a timeout: FBK004, a warning only.
-        old, new = copy_pair(tmp_path, "new-ai-component", lambda text: text.replace(", timeout_ms: 400}", "}"))
+        old, new = copy_pair(
+            tmp_path, "new-ai-component", lambda text: text.replace(", timeout_ms: 400}", "}")
+        )
         assert run(capsys, "diff", old, new, "--fail-on-new", "error", "--as-of", AS_OF)[0] == 0
         code, _, err = run(capsys, "diff", old, new, "--fail-on-new", "warning", "--as-of", AS_OF)
         assert code == 1
         assert "introduces 1 unwaived finding at --fail-on-new warning or above" in err
 
-    def test_legacy_findings_do_not_fail(self, in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_legacy_findings_do_not_fail(
+        self, in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         # The pilot has 17 errors; a harmless change to it introduces none.
         pilot = REPO / "examples" / "northwind-pilot" / "blueprint.yaml"
         text = pilot.read_text(encoding="utf-8")
         changed = write(tmp_path, "pilot.yaml", text.replace("title: ", "title: Renamed ", 1))
         original = write(tmp_path, "pilot-old.yaml", text)
         assert run(capsys, "validate", str(changed), "--as-of", AS_OF)[0] == 1
-        code, out, _ = run(capsys, "diff", str(original), str(changed), "--fail-on-new", "warning",
-                           "--format", "json", "--as-of", AS_OF)
+        code, out, _ = run(
+            capsys,
+            "diff",
+            str(original),
+            str(changed),
+            "--fail-on-new",
+            "warning",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        )
         assert code == 0
         data = json.loads(out)
-        assert data["changes"] == [{"collection": "blueprint", "id": data["new"]["blueprint"], "change": "changed",
-                                    "fields": [{"path": "title", "old": data["title"].removeprefix("Renamed "),
-                                                "new": data["title"]}], "item": None}]
+        assert data["changes"] == [
+            {
+                "collection": "blueprint",
+                "id": data["new"]["blueprint"],
+                "change": "changed",
+                "fields": [
+                    {
+                        "path": "title",
+                        "old": data["title"].removeprefix("Renamed "),
+                        "new": data["title"],
+                    }
+                ],
+                "item": None,
+            }
+        ]
         assert data["findings"]["new"] == [] and len(data["findings"]["unchanged"]) >= 30
 
-    def test_removing_a_waiver_counts_as_new(self, in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_removing_a_waiver_counts_as_new(
+        self, in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         old, new = pair("waiver-added")
-        code, out, err = run(capsys, "diff", new, old, "--fail-on-new", "warning", "--format", "json", "--as-of", AS_OF)
+        code, out, err = run(
+            capsys,
+            "diff",
+            new,
+            old,
+            "--fail-on-new",
+            "warning",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        )
         assert code == 1, err
         data = json.loads(out)
         assert data["findings"]["new"] == []
         [unchanged] = data["findings"]["unchanged"]
-        assert (unchanged["rule"], unchanged["waived"], unchanged["was_waived"]) == ("IAM002", False, True)
+        assert (unchanged["rule"], unchanged["waived"], unchanged["was_waived"]) == (
+            "IAM002",
+            False,
+            True,
+        )
         assert data["summary"]["introduced"] == {"error": 0, "warning": 1, "info": 0}
         assert run(capsys, "diff", new, old, "--fail-on-new", "error", "--as-of", AS_OF)[0] == 0
 
-    def test_invalid_side_names_the_side(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_invalid_side_names_the_side(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         good = write(tmp_path, "good.yaml", "cadee: 1\nblueprint: {id: bp, title: T}\n")
-        bad = write(tmp_path, "bad.yaml", "cadee: 1\nblueprint: {id: bp, title: T}\nsystems:\n  - {id: x, kind: servise}\n")
+        bad = write(
+            tmp_path,
+            "bad.yaml",
+            "cadee: 1\nblueprint: {id: bp, title: T}\nsystems:\n  - {id: x, kind: servise}\n",
+        )
         # An invalid blueprint is the report of the run: on standard output (cadee.commands.common).
         code, err, stderr = run(capsys, "diff", str(good), str(bad))
         assert code == 2
         assert stderr == ""
         assert "new side " in err and "invalid blueprint (1 error)" in err
-        assert re.search(r"bad\.yaml:4:\d+: error `kind` must be one of: .*did you mean 'service'\?", err)
+        assert re.search(
+            r"bad\.yaml:4:\d+: error `kind` must be one of: .*did you mean 'service'\?", err
+        )
         assert "Traceback" not in err
         code, out, _ = run(capsys, "diff", str(bad), str(good), "--format", "json")
         assert code == 2
         data = json.loads(out)
-        assert data["valid"] is False and data["old"]["valid"] is False and data["new"]["valid"] is True
+        assert (
+            data["valid"] is False
+            and data["old"]["valid"] is False
+            and data["new"]["valid"] is True
+        )
         assert data["old"]["errors"][0]["line"] == 4
         code, out, _ = run(capsys, "diff", str(good), str(bad), "--format", "markdown")
         assert code == 2
@@ -358,7 +491,9 @@ class TestExitCodes:
             ["diff", ":x.yaml", "a.yaml"],
         ],
     )
-    def test_usage_errors_exit_2(self, args: list[str], in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_usage_errors_exit_2(
+        self, args: list[str], in_repo: None, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         code, _, err = run(capsys, *args)
         assert code == 2
         assert "Traceback" not in err
@@ -368,9 +503,13 @@ class TestExitCodes:
         assert code == 2
         assert err.strip() == "cadee: error: nope.yaml: no such file"
 
-    def test_output_file(self, in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_output_file(
+        self, in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         target = tmp_path / "out" / "diff.txt"
-        code, out, _ = run(capsys, "diff", *pair("owner-changed"), "--output", str(target), "--as-of", AS_OF)
+        code, out, _ = run(
+            capsys, "diff", *pair("owner-changed"), "--output", str(target), "--as-of", AS_OF
+        )
         assert code == 0 and out == ""
         text = target.read_text(encoding="utf-8")
         assert "\x1b[" not in text
@@ -395,10 +534,15 @@ systems:
 
 def test_markup_is_escaped_everywhere(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = write(tmp_path, "old.yaml", HOSTILE)
-    new = write(tmp_path, "new.yaml", HOSTILE.replace("kind: service", "kind: service\n    vendor: \"<b>v</b>\"")
-                .replace("line two ```", "line two ``` changed")
-                + "  - {id: b, name: \"B`<i>\", kind: service, owner: ops}\n"
-                + "integrations:\n  - {from: a, to: b, description: \"]]> | <x>\"}\n")
+    new = write(
+        tmp_path,
+        "new.yaml",
+        HOSTILE.replace("kind: service", 'kind: service\n    vendor: "<b>v</b>"').replace(
+            "line two ```", "line two ``` changed"
+        )
+        + '  - {id: b, name: "B`<i>", kind: service, owner: ops}\n'
+        + 'integrations:\n  - {from: a, to: b, description: "]]> | <x>"}\n',
+    )
     code, md, _ = run(capsys, "diff", str(old), str(new), "--format", "markdown")
     assert code == 0
     # Outside code spans, the Mermaid block and cadee's own tags, no HTML and no link survives.
@@ -415,7 +559,10 @@ def test_markup_is_escaped_everywhere(tmp_path: Path, capsys: pytest.CaptureFixt
     assert labels and all('"' not in label and "<script" not in label for label in labels)
     assert all(re.fullmatch(r"(?:[^<>]|<br/>)*", label) for label in labels)
     # Backticks in user text never open or close a fenced block.
-    assert [line for line in md.splitlines() if line.lstrip().startswith("```")] == ["```mermaid", "```"]
+    assert [line for line in md.splitlines() if line.lstrip().startswith("```")] == [
+        "```mermaid",
+        "```",
+    ]
     code, text, _ = run(capsys, "diff", str(old), str(new))
     assert code == 0 and "+ b" in text
     code, js, _ = run(capsys, "diff", str(old), str(new), "--format", "json")
@@ -423,7 +570,9 @@ def test_markup_is_escaped_everywhere(tmp_path: Path, capsys: pytest.CaptureFixt
     assert data["title"].startswith("<img")  # JSON keeps the data as it is
 
 
-def test_rich_markup_in_values_is_printed_verbatim(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rich_markup_in_values_is_printed_verbatim(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = write(tmp_path, "old.yaml", HOSTILE)
     new = write(tmp_path, "new.yaml", HOSTILE.replace('#1; end"', '#1; end [red]changed[/red]"'))
     code, text, _ = run(capsys, "diff", str(old), str(new))
@@ -459,11 +608,15 @@ waivers:
 
 def test_semantic_changes_with_dotted_paths(tmp_path: Path) -> None:
     old = load(write(tmp_path, "old.yaml", BASE))
-    new_text = (BASE.replace("observability: {logs: true}", "observability: {logs: false, slo: 99%}")
-                .replace("  - {id: old-svc, kind: service, boundary: corp, owner: ops}\n",
-                         "  - {id: new-svc, kind: service, boundary: corp, owner: sec, approvers: [sec, ops]}\n")
-                .replace("{from: svc, to: old-svc, auth: mtls}", "{from: svc, to: new-svc, auth: mtls}")
-                .replace("reason: second", "reason: changed"))
+    new_text = (
+        BASE.replace("observability: {logs: true}", "observability: {logs: false, slo: 99%}")
+        .replace(
+            "  - {id: old-svc, kind: service, boundary: corp, owner: ops}\n",
+            "  - {id: new-svc, kind: service, boundary: corp, owner: sec, approvers: [sec, ops]}\n",
+        )
+        .replace("{from: svc, to: old-svc, auth: mtls}", "{from: svc, to: new-svc, auth: mtls}")
+        .replace("reason: second", "reason: changed")
+    )
     new = load(write(tmp_path, "new.yaml", new_text))
     changes = diff_items(old, new)
     summary = [(c.collection, c.id, c.change) for c in changes]
@@ -486,22 +639,46 @@ def test_semantic_changes_with_dotted_paths(tmp_path: Path) -> None:
 
 def test_nested_mapping_added_is_listed_field_by_field(tmp_path: Path) -> None:
     old = load(write(tmp_path, "old.yaml", BASE.replace("    observability: {logs: true}\n", "")))
-    new = load(write(tmp_path, "new.yaml", BASE.replace("observability: {logs: true}",
-                                                       "observability: {logs: true, oncall: ops}")))
+    new = load(
+        write(
+            tmp_path,
+            "new.yaml",
+            BASE.replace("observability: {logs: true}", "observability: {logs: true, oncall: ops}"),
+        )
+    )
     [change] = diff_items(old, new)
-    assert change.fields == (FieldChange("observability.logs", None, True),
-                             FieldChange("observability.oncall", None, "ops"))
+    assert change.fields == (
+        FieldChange("observability.logs", None, True),
+        FieldChange("observability.oncall", None, "ops"),
+    )
 
 
 def test_set_like_lists_ignore_order_but_fallbacks_do_not(tmp_path: Path) -> None:
-    text = BASE.replace("owner: ops\n    observability", "owner: ops\n    approvers: [ops, sec]\n"
-                        "    fallback: [{to: old-svc, when: [timeout, error]}]\n    observability")
+    text = BASE.replace(
+        "owner: ops\n    observability",
+        "owner: ops\n    approvers: [ops, sec]\n"
+        "    fallback: [{to: old-svc, when: [timeout, error]}]\n    observability",
+    )
     old = load(write(tmp_path, "old.yaml", text))
-    same = load(write(tmp_path, "same.yaml", text.replace("[ops, sec]", "[sec, ops]")
-                      .replace("[timeout, error]", "[error, timeout]")))
+    same = load(
+        write(
+            tmp_path,
+            "same.yaml",
+            text.replace("[ops, sec]", "[sec, ops]").replace(
+                "[timeout, error]", "[error, timeout]"
+            ),
+        )
+    )
     assert diff_items(old, same) == []
-    new = load(write(tmp_path, "new.yaml", text.replace("[{to: old-svc, when: [timeout, error]}]",
-                                                        "[{to: old-svc, when: [timeout]}]")))
+    new = load(
+        write(
+            tmp_path,
+            "new.yaml",
+            text.replace(
+                "[{to: old-svc, when: [timeout, error]}]", "[{to: old-svc, when: [timeout]}]"
+            ),
+        )
+    )
     [change] = diff_items(old, new)
     assert [f.path for f in change.fields] == ["fallback"]
 
@@ -509,34 +686,63 @@ def test_set_like_lists_ignore_order_but_fallbacks_do_not(tmp_path: Path) -> Non
 def test_auth_strength_order_is_documented() -> None:
     order = sorted(AUTH_RANK.items(), key=lambda kv: (kv[1], str(kv[0])))
     assert [name for name, _ in order] == [
-        None, "none", "api-key", "service-account", "jwt", "kerberos", "oauth2", "oidc", "saml", "mtls"
+        None,
+        "none",
+        "api-key",
+        "service-account",
+        "jwt",
+        "kerberos",
+        "oauth2",
+        "oidc",
+        "saml",
+        "mtls",
     ]
     import cadee.diff.highlights as module
 
     assert "none (or absent) < api-key < service-account" in (module.__doc__ or "")
 
 
-def _finding(rule: str, target: str, message: str = "m", line: int = 1, waived: bool = False,
-             severity: str = "error") -> Finding:
+def _finding(
+    rule: str,
+    target: str,
+    message: str = "m",
+    line: int = 1,
+    waived: bool = False,
+    severity: str = "error",
+) -> Finding:
     return Finding(Location("f", line, 1), rule, target, severity, message, waived=waived)  # type: ignore[arg-type]
 
 
 def test_findings_delta_matches_by_rule_and_target() -> None:
-    old = [_finding("FBK003", "p", "via a"), _finding("FBK003", "p", "via b"), _finding("OBS001", "s", "no slo"),
-           _finding("ARC005", "gone")]
-    new = [_finding("FBK003", "p", "via b", line=9), _finding("OBS001", "s", "no slo, runbook"),
-           _finding("IAM001", "x", severity="warning"), _finding("ARC005", "gone", waived=True)]
+    old = [
+        _finding("FBK003", "p", "via a"),
+        _finding("FBK003", "p", "via b"),
+        _finding("OBS001", "s", "no slo"),
+        _finding("ARC005", "gone"),
+    ]
+    new = [
+        _finding("FBK003", "p", "via b", line=9),
+        _finding("OBS001", "s", "no slo, runbook"),
+        _finding("IAM001", "x", severity="warning"),
+        _finding("ARC005", "gone", waived=True),
+    ]
     delta = findings_delta(old, new)
-    assert [(c.finding.rule, c.finding.target, c.finding.message) for c in delta.new] == [("IAM001", "x", "m")]
+    assert [(c.finding.rule, c.finding.target, c.finding.message) for c in delta.new] == [
+        ("IAM001", "x", "m")
+    ]
     assert [(c.finding.rule, c.finding.message) for c in delta.resolved] == [("FBK003", "via a")]
-    assert [(c.finding.rule, c.previous.message if c.previous else "") for c in delta.unchanged] == [
-        ("FBK003", "via b"), ("OBS001", "no slo"), ("ARC005", "m")]
+    assert [
+        (c.finding.rule, c.previous.message if c.previous else "") for c in delta.unchanged
+    ] == [("FBK003", "via b"), ("OBS001", "no slo"), ("ARC005", "m")]
     assert [f.rule for f in delta.introduced("error")] == []
     assert [f.rule for f in delta.introduced("warning")] == ["IAM001"]
 
 
 def test_diff_blueprints_uses_one_date_for_both_sides(tmp_path: Path) -> None:
-    text = BASE.replace("reason: second, approved_by: ops, expires: 2030-01-01", "reason: second, approved_by: ops, expires: 2026-01-01")
+    text = BASE.replace(
+        "reason: second, approved_by: ops, expires: 2030-01-01",
+        "reason: second, approved_by: ops, expires: 2026-01-01",
+    )
     old = load(write(tmp_path, "old.yaml", text))
     new = load(write(tmp_path, "new.yaml", text))
     before = diff_blueprints(old, new, dt.date(2025, 6, 1))
@@ -544,11 +750,15 @@ def test_diff_blueprints_uses_one_date_for_both_sides(tmp_path: Path) -> None:
     assert not before.changed and not after.changed
     assert before.as_of == dt.date(2025, 6, 1)
     assert not [c for c in before.findings.unchanged if c.finding.rule == "WVR001"]
-    assert [c.finding.target for c in after.findings.unchanged if c.finding.rule == "WVR001"] == ["ARC005:svc"]
+    assert [c.finding.target for c in after.findings.unchanged if c.finding.rule == "WVR001"] == [
+        "ARC005:svc"
+    ]
     assert after.findings.new == [] and after.findings.resolved == []
 
 
-def test_project_configuration_applies_to_both_sides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_project_configuration_applies_to_both_sides(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old, new = copy_pair(tmp_path, "fallback-removed")
     _, out, _ = run(capsys, "diff", old, new, "--format", "json", "--as-of", AS_OF)
     assert {f["rule"] for f in json.loads(out)["findings"]["new"]} == {"FBK001", "ARC006", "ARC005"}
@@ -601,35 +811,48 @@ integrations:
 
 
 def highlights_between(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
-    diff = diff_blueprints(load(write(tmp_path, "old.yaml", old)), load(write(tmp_path, "new.yaml", new)),
-                           dt.date(2026, 6, 1))
+    diff = diff_blueprints(
+        load(write(tmp_path, "old.yaml", old)),
+        load(write(tmp_path, "new.yaml", new)),
+        dt.date(2026, 6, 1),
+    )
     return [(h.kind, h.target, h.reason) for h in diff.highlights]
 
 
 def test_new_channel_path_through_a_gateway(tmp_path: Path) -> None:
     new = CHANNELS + "  - {from: svc, to: core}\n"
-    assert highlights_between(tmp_path, CHANNELS, new) == [(
-        "new-channel-path", "core",
-        "core-banking 'core' is newly reachable from channel 'web', 'app': web -> gw -> svc -> core "
-        "(through gateway 'gw')",
-    )]
+    assert highlights_between(tmp_path, CHANNELS, new) == [
+        (
+            "new-channel-path",
+            "core",
+            "core-banking 'core' is newly reachable from channel 'web', 'app': web -> gw -> svc -> core "
+            "(through gateway 'gw')",
+        )
+    ]
 
 
 def test_new_channel_path_past_the_gateway(tmp_path: Path) -> None:
     old = CHANNELS + "  - {from: svc, to: core}\n"
     new = old + "  - {from: app, to: svc}\n"
-    assert highlights_between(tmp_path, old, new) == [(
-        "new-channel-path", "core",
-        "core-banking 'core' is now reachable from channel 'app' through no gateway: app -> svc -> core",
-    )]
+    assert highlights_between(tmp_path, old, new) == [
+        (
+            "new-channel-path",
+            "core",
+            "core-banking 'core' is now reachable from channel 'app' through no gateway: app -> svc -> core",
+        )
+    ]
 
 
 def test_new_channel_path_when_a_system_becomes_a_record(tmp_path: Path) -> None:
     new = CHANNELS.replace("{id: svc, kind: service,", "{id: svc, kind: crm,")
-    assert [(k, t) for k, t, _ in highlights_between(tmp_path, CHANNELS, new)] == [("new-channel-path", "svc")]
+    assert [(k, t) for k, t, _ in highlights_between(tmp_path, CHANNELS, new)] == [
+        ("new-channel-path", "svc")
+    ]
     # A gateway that stops being one opens gateway-free paths.
     old = CHANNELS + "  - {from: svc, to: core}\n"
     new = old.replace("{id: gw, kind: gateway,", "{id: gw, kind: service,")
-    assert [(k, t) for k, t, _ in highlights_between(tmp_path, old, new)] == [("new-channel-path", "core")]
+    assert [(k, t) for k, t, _ in highlights_between(tmp_path, old, new)] == [
+        ("new-channel-path", "core")
+    ]
     # Removing edges never adds a path.
     assert highlights_between(tmp_path, old, CHANNELS) == []

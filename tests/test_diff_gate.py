@@ -75,19 +75,40 @@ def test_a_branch_that_ignores_rules_and_adds_a_risky_integration_fails_the_gate
     edit(northwind, "bank/catalog/channels.yaml", "integrations:\n", WEB_CHAT_TO_CRM)
     northwind.commit("web chat reads the CRM")
 
-    code, _, err = run(capsys, "diff", "main:bank/blueprint.yaml", "pr:bank/blueprint.yaml",
-                       "--as-of", AS_OF, "--fail-on-new", "error")
+    code, _, err = run(
+        capsys,
+        "diff",
+        "main:bank/blueprint.yaml",
+        "pr:bank/blueprint.yaml",
+        "--as-of",
+        AS_OF,
+        "--fail-on-new",
+        "error",
+    )
     assert code == 1
     assert "hides 1 finding by configuration" in err
     # The same from the work tree (--base), as CI runs it.
-    code, data = diff_json(capsys, "--base", "main", "bank/blueprint.yaml", "--fail-on-new", "error")
+    code, data = diff_json(
+        capsys, "--base", "main", "bank/blueprint.yaml", "--fail-on-new", "error"
+    )
     assert code == 1
     weakened = [(c["setting"], c["target"]) for c in data["controls"] if c["weakened"]]
     assert weakened == [("rule", "ARC001"), ("rule", "ARC006")]
-    assert [(f["rule"], f["target"], f["severity"]) for f in data["hidden"]] == [("ARC001", "nw-crm", "error")]
+    assert [(f["rule"], f["target"], f["severity"]) for f in data["hidden"]] == [
+        ("ARC001", "nw-crm", "error")
+    ]
     assert data["summary"]["weakened_controls"] == 2
-    code, markdown, _ = run(capsys, "diff", "--base", "main", "bank/blueprint.yaml", "--as-of", AS_OF,
-                            "--format", "markdown")
+    code, markdown, _ = run(
+        capsys,
+        "diff",
+        "--base",
+        "main",
+        "bank/blueprint.yaml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "markdown",
+    )
     assert "**controls weakened**" in markdown
     assert "#### Hidden by configuration (1)" in markdown
 
@@ -99,12 +120,17 @@ def test_configuration_is_read_at_each_revision_not_from_the_work_tree(
     northwind.commit("strict configuration")
     northwind.git("checkout", "-q", "main")
     northwind.git("checkout", "-q", "-b", "relaxed")
-    northwind.write("cadee.toml", 'severity = { IAM002 = "info" }\nfail-on = "error"\n'
-                                  "max-waiver-days = 3650\n[limits]\nmax_file_bytes = 999999999\n")
+    northwind.write(
+        "cadee.toml",
+        'severity = { IAM002 = "info" }\nfail-on = "error"\n'
+        "max-waiver-days = 3650\n[limits]\nmax_file_bytes = 999999999\n",
+    )
     northwind.commit("relaxed configuration")
     # The work tree has the relaxed file; the old side is read at `pr`.
     _, data = diff_json(capsys, "pr:bank/blueprint.yaml", "relaxed:bank/blueprint.yaml")
-    controls = {(c["setting"], c["target"]): (c["old"], c["new"], c["weakened"]) for c in data["controls"]}
+    controls = {
+        (c["setting"], c["target"]): (c["old"], c["new"], c["weakened"]) for c in data["controls"]
+    }
     assert controls[("severity", "IAM002")] == ("error", "info", True)
     assert controls[("fail-on", "fail-on")] == ("warning", "error", True)
     assert controls[("max-waiver-days", "max-waiver-days")] == ("365", "3650", True)
@@ -157,12 +183,14 @@ rules:
     northwind.commit("narrower pack")
     _, data = diff_json(capsys, "pr:bank/blueprint.yaml", "narrower:bank/blueprint.yaml")
     assert [(c["setting"], c["target"], c["weakened"]) for c in data["controls"]] == [
-        ("condition", "ACME001", True)]
+        ("condition", "ACME001", True)
+    ]
     northwind.git("rm", "-q", "cadee-rules.yaml")
     northwind.commit("no pack")
     _, data = diff_json(capsys, "pr:bank/blueprint.yaml", "narrower:bank/blueprint.yaml")
     assert [(c["setting"], c["target"], c["weakened"]) for c in data["controls"]] == [
-        ("rule", "ACME001", True)]
+        ("rule", "ACME001", True)
+    ]
     assert "no longer provides it" in data["controls"][0]["reason"]
 
 
@@ -181,13 +209,25 @@ def test_renaming_the_fraud_desk_is_one_rename_without_false_highlights(
     assert (rename["old"], rename["new"]) == ("nw-fraud-desk", "nw-fraud-ops-desk")
     assert rename["shared_edges"] == rename["edges"] >= 5  # every edge carried across
     assert [(c["collection"], c["id"], c["change"]) for c in data["changes"]] == [
-        ("systems", "nw-fraud-ops-desk", "changed")]
-    assert data["changes"][0]["fields"] == [{"path": "id", "old": "nw-fraud-desk", "new": "nw-fraud-ops-desk"}]
+        ("systems", "nw-fraud-ops-desk", "changed")
+    ]
+    assert data["changes"][0]["fields"] == [
+        {"path": "id", "old": "nw-fraud-desk", "new": "nw-fraud-ops-desk"}
+    ]
     assert data["highlights"] == []
     assert data["findings"]["new"] == [] and data["findings"]["resolved"] == []
     assert "(1 renamed)" in data["summary"]["text"]
-    code, markdown, _ = run(capsys, "diff", "--base", "main", "bank/blueprint.yaml", "--as-of", AS_OF,
-                            "--format", "markdown")
+    code, markdown, _ = run(
+        capsys,
+        "diff",
+        "--base",
+        "main",
+        "bank/blueprint.yaml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "markdown",
+    )
     assert code == 0 and len(markdown) < 4000
 
 
@@ -240,27 +280,39 @@ def _write(folder: Path, name: str, text: str) -> str:
     ("new_id", "edges_kept", "renamed"),
     [("ledger-adapter", True, True), ("ledger-adapter", False, False)],
 )
-def test_what_counts_as_a_rename(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                 new_id: str, edges_kept: bool, renamed: bool) -> None:
+def test_what_counts_as_a_rename(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], new_id: str, edges_kept: bool, renamed: bool
+) -> None:
     old = _write(tmp_path, "old.yaml", SMALL.replace("WAIVED", "OLD"))
     text = SMALL.replace("WAIVED", "OLD").replace("OLD", new_id)
     if not edges_kept:  # other edges: not the same system
         text = text.replace(f"  - {{from: gw, to: {new_id}, auth: mtls}}\n", "").replace(
-            f"  - {{from: {new_id}, to: other, auth: mtls}}\n", f"  - {{from: other, to: {new_id}, auth: mtls}}\n")
+            f"  - {{from: {new_id}, to: other, auth: mtls}}\n",
+            f"  - {{from: other, to: {new_id}, auth: mtls}}\n",
+        )
     new = _write(tmp_path, "new.yaml", text)
     _, data = diff_json(capsys, old, new)
     assert bool(data["renames"]) is renamed
 
 
-def test_a_waiver_that_still_names_the_old_id_is_flagged(tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_waiver_that_still_names_the_old_id_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = _write(tmp_path, "old.yaml", SMALL.replace("WAIVED", "OLD"))
-    new = _write(tmp_path, "new.yaml", SMALL.replace("OLD", "ledger-adapter").replace("WAIVED", "OLD"))
+    new = _write(
+        tmp_path, "new.yaml", SMALL.replace("OLD", "ledger-adapter").replace("WAIVED", "OLD")
+    )
     _, data = diff_json(capsys, old, new)
     assert data["renames"][0]["new"] == "ledger-adapter"
-    assert [(h["kind"], h["target"]) for h in data["highlights"]] == [("waiver-stale", "ARC004:OLD")]
+    assert [(h["kind"], h["target"]) for h in data["highlights"]] == [
+        ("waiver-stale", "ARC004:OLD")
+    ]
     # Renamed together with its waiver: nothing to flag.
-    new = _write(tmp_path, "new.yaml", SMALL.replace("OLD", "ledger-adapter").replace("WAIVED", "ledger-adapter"))
+    new = _write(
+        tmp_path,
+        "new.yaml",
+        SMALL.replace("OLD", "ledger-adapter").replace("WAIVED", "ledger-adapter"),
+    )
     _, data = diff_json(capsys, old, new)
     assert data["highlights"] == []
 
@@ -286,10 +338,15 @@ def _approvers(data: dict[str, Any]) -> dict[str, list[str]]:
     return {g["owner"]: g["systems"] for g in data["approvers"]}
 
 
-def test_a_changed_integration_needs_the_owners_of_both_ends(tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_changed_integration_needs_the_owners_of_both_ends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = _write(tmp_path, "old.yaml", OWNED)
-    new = _write(tmp_path, "new.yaml", OWNED.replace("integrations: []", "integrations:\n  - {from: web, to: crm}"))
+    new = _write(
+        tmp_path,
+        "new.yaml",
+        OWNED.replace("integrations: []", "integrations:\n  - {from: web, to: crm}"),
+    )
     _, data = diff_json(capsys, old, new)
     assert _approvers(data) == {"arch": ["web", "crm"], "web-team": ["web"], "crm-team": ["crm"]}
 
@@ -298,8 +355,11 @@ def test_an_ownership_change_needs_the_outgoing_and_the_incoming_owner(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old = _write(tmp_path, "old.yaml", OWNED)
-    new = _write(tmp_path, "new.yaml", OWNED.replace("{id: crm, kind: crm, owner: crm-team}",
-                                                     "{id: crm, kind: crm, owner: ops}"))
+    new = _write(
+        tmp_path,
+        "new.yaml",
+        OWNED.replace("{id: crm, kind: crm, owner: crm-team}", "{id: crm, kind: crm, owner: ops}"),
+    )
     _, data = diff_json(capsys, old, new)
     assert _approvers(data) == {"arch": ["crm"], "crm-team": ["crm"], "ops": ["crm"]}
 
@@ -307,11 +367,22 @@ def test_an_ownership_change_needs_the_outgoing_and_the_incoming_owner(
 # -- the pull-request comment ----------------------------------------------------------------
 
 
-def test_the_comment_ends_with_what_to_do(northwind: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_comment_ends_with_what_to_do(
+    northwind: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
     northwind.write("cadee.toml", 'ignore = ["ARC001", "ARC006"]\n')
     edit(northwind, "bank/catalog/channels.yaml", "integrations:\n", WEB_CHAT_TO_CRM)
-    code, comment, _ = run(capsys, "diff", "--base", "main", "bank/blueprint.yaml", "--as-of", AS_OF,
-                           "--format", "markdown")
+    code, comment, _ = run(
+        capsys,
+        "diff",
+        "--base",
+        "main",
+        "bank/blueprint.yaml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "markdown",
+    )
     assert code == 0
     assert comment.startswith("<!-- cadee-diff -->\n")
     todo = comment.split("#### What to do\n", 1)[1]
@@ -319,15 +390,23 @@ def test_the_comment_ends_with_what_to_do(northwind: Repo, capsys: pytest.Captur
     lines = todo.strip().splitlines()
     assert lines[0].startswith("- Needs approval from ") and "(`nw-crm-team`)" in lines[0]
     assert "Restore the 2 weakened controls" in lines[1]
-    assert any(line.startswith("- Fix `ARC001` on `nw-crm` (hidden by configuration) or add a waiver approved by ")
-               and "(`nw-crm-team`)" not in line for line in lines)  # the owner cannot approve its waiver
+    assert any(
+        line.startswith(
+            "- Fix `ARC001` on `nw-crm` (hidden by configuration) or add a waiver approved by "
+        )
+        and "(`nw-crm-team`)" not in line
+        for line in lines
+    )  # the owner cannot approve its waiver
 
 
-def test_a_large_comment_is_a_summary_under_githubs_limit(tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_large_comment_is_a_summary_under_githubs_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = _write(tmp_path, "old.yaml", OWNED)
-    many = "".join(f"  - {{id: s{i:04d}, kind: service, owner: web-team, description: '{'x' * 150} @octocat'}}\n"
-                   for i in range(1500))
+    many = "".join(
+        f"  - {{id: s{i:04d}, kind: service, owner: web-team, description: '{'x' * 150} @octocat'}}\n"
+        for i in range(1500)
+    )
     new = _write(tmp_path, "new.yaml", OWNED.replace("systems:\n", "systems:\n" + many))
     code, comment, err = run(capsys, "diff", old, new, "--as-of", AS_OF, "--format", "markdown")
     assert code == 0, err
@@ -339,11 +418,18 @@ def test_a_large_comment_is_a_summary_under_githubs_limit(tmp_path: Path,
     assert "@octocat" not in _outside_code(comment)
 
 
-def test_mentions_in_user_text_never_ping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_mentions_in_user_text_never_ping(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = _write(tmp_path, "old.yaml", OWNED)
-    new = _write(tmp_path, "new.yaml", OWNED.replace(
-        "{id: crm, kind: crm, owner: crm-team}",
-        "{id: crm, kind: crm, owner: crm-team, description: 'ping @octocat and @org/team'}"))
+    new = _write(
+        tmp_path,
+        "new.yaml",
+        OWNED.replace(
+            "{id: crm, kind: crm, owner: crm-team}",
+            "{id: crm, kind: crm, owner: crm-team, description: 'ping @octocat and @org/team'}",
+        ),
+    )
     _, comment, _ = run(capsys, "diff", old, new, "--as-of", AS_OF, "--format", "markdown")
     assert "ping" in comment
     text = _outside_code(comment)

@@ -50,10 +50,18 @@ class Repo:
         self.git("init", "-q", "-b", "main")
 
     def git(self, *args: str) -> str:
-        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-               "GIT_CONFIG_GLOBAL": str(self.config), "GIT_CONFIG_NOSYSTEM": "1"}
-        done = subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=False)
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+            "GIT_CONFIG_GLOBAL": str(self.config),
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
         return done.stdout
 
@@ -102,35 +110,52 @@ def changes(data: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def test_revisions_and_the_working_tree(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.commit("drop the desk fallback", **{"bp.yaml": TOP.replace("fallback: [desk]", "fallback: []")})
+    repo.commit(
+        "drop the desk fallback", **{"bp.yaml": TOP.replace("fallback: [desk]", "fallback: []")}
+    )
     data = diff_json(capsys, "HEAD~1:bp.yaml", "HEAD:bp.yaml")
     assert data["old"] == {"source": "HEAD~1:bp.yaml", "blueprint": "bank"}
     assert data["new"] == {"source": "HEAD:bp.yaml", "blueprint": "bank"}
     assert changes(data) == [("systems", "agent", "changed")]
     assert [h["kind"] for h in data["highlights"]] == ["fallback-removed"]
     new = data["findings"]["new"]
-    assert {(f["rule"], f["file"]) for f in new} == {("FBK001", "HEAD:bp.yaml"), ("ARC006", "HEAD:bp.yaml"),
-                                                     ("ARC005", "HEAD:bp.yaml")}
+    assert {(f["rule"], f["file"]) for f in new} == {
+        ("FBK001", "HEAD:bp.yaml"),
+        ("ARC006", "HEAD:bp.yaml"),
+        ("ARC005", "HEAD:bp.yaml"),
+    }
     # The working tree against a revision, both spellings.
-    assert changes(diff_json(capsys, "HEAD~1:bp.yaml", "bp.yaml")) == [("systems", "agent", "changed")]
+    assert changes(diff_json(capsys, "HEAD~1:bp.yaml", "bp.yaml")) == [
+        ("systems", "agent", "changed")
+    ]
     data = diff_json(capsys, "--base", "HEAD~1", "bp.yaml")
     assert data["old"] == {"source": "HEAD~1:bp.yaml", "blueprint": "bank"}
     assert data["new"] == {"source": "bp.yaml", "blueprint": "bank"}
     assert changes(data) == [("systems", "agent", "changed")]
     # A branch name and a commit id work like any revision.
     commit = repo.git("rev-parse", "HEAD~1").strip()
-    assert changes(diff_json(capsys, f"{commit}:bp.yaml", "main:bp.yaml")) == [("systems", "agent", "changed")]
+    assert changes(diff_json(capsys, f"{commit}:bp.yaml", "main:bp.yaml")) == [
+        ("systems", "agent", "changed")
+    ]
 
 
-def test_includes_are_read_at_the_same_revision(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_includes_are_read_at_the_same_revision(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Only the included catalog changes; the top file is the same at both revisions.
-    repo.commit("new contact", **{"catalog__people.yaml": PEOPLE.replace("ops@bank.example", "cs-ops@bank.example")})
+    repo.commit(
+        "new contact",
+        **{"catalog__people.yaml": PEOPLE.replace("ops@bank.example", "cs-ops@bank.example")},
+    )
     data = diff_json(capsys, "HEAD~1:bp.yaml", "HEAD:bp.yaml")
     assert changes(data) == [("owners", "ops", "changed")]
     assert data["changes"][0]["fields"] == [
-        {"path": "contact", "old": "ops@bank.example", "new": "cs-ops@bank.example"}]
+        {"path": "contact", "old": "ops@bank.example", "new": "cs-ops@bank.example"}
+    ]
     # An uncommitted edit of the include shows against HEAD, and never leaks into the HEAD side.
-    repo.write("catalog/people.yaml", PEOPLE.replace("name: Operations", "name: Service operations"))
+    repo.write(
+        "catalog/people.yaml", PEOPLE.replace("name: Operations", "name: Service operations")
+    )
     data = diff_json(capsys, "HEAD:bp.yaml", "bp.yaml")
     assert data["changes"][0]["fields"] == [
         {"path": "name", "old": "Operations", "new": "Service operations"},
@@ -139,17 +164,29 @@ def test_includes_are_read_at_the_same_revision(repo: Repo, capsys: pytest.Captu
     assert changes(diff_json(capsys, "HEAD:bp.yaml", "HEAD:bp.yaml")) == []
 
 
-def test_a_file_that_exists_only_at_one_revision(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_that_exists_only_at_one_revision(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The first revision has no catalog/extra.yaml; the second includes it.
     extra = "cadee: 1\nsystems:\n  - {id: kb, kind: service, boundary: corp, owner: ops}\n"
-    repo.commit("knowledge base", **{
-        "bp.yaml": TOP.replace("include: [catalog/people.yaml]", "include: [catalog/people.yaml, catalog/extra.yaml]"),
-        "catalog__extra.yaml": extra,
-    })
+    repo.commit(
+        "knowledge base",
+        **{
+            "bp.yaml": TOP.replace(
+                "include: [catalog/people.yaml]",
+                "include: [catalog/people.yaml, catalog/extra.yaml]",
+            ),
+            "catalog__extra.yaml": extra,
+        },
+    )
     data = diff_json(capsys, "HEAD~1:bp.yaml", "HEAD:bp.yaml")
     assert changes(data) == [("systems", "kb", "added")]
     finding = data["findings"]["new"][0]
-    assert (finding["rule"], finding["file"], finding["line"]) == ("ARC005", "HEAD:catalog/extra.yaml", 3)
+    assert (finding["rule"], finding["file"], finding["line"]) == (
+        "ARC005",
+        "HEAD:catalog/extra.yaml",
+        3,
+    )
 
 
 def test_a_renamed_file(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -168,23 +205,33 @@ def test_a_renamed_file(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     assert "'blueprint.yaml' does not exist at revision HEAD~1" in err
 
 
-def test_identical_content_and_moving_an_item_into_an_include(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    moved = TOP.replace("include: [catalog/people.yaml]", "include: [catalog/people.yaml, catalog/agents.yaml]")
-    moved = moved.replace("  - {id: agent, kind: agent, boundary: corp, owner: ops, fallback: [desk]}\n", "")
+def test_identical_content_and_moving_an_item_into_an_include(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    moved = TOP.replace(
+        "include: [catalog/people.yaml]", "include: [catalog/people.yaml, catalog/agents.yaml]"
+    )
+    moved = moved.replace(
+        "  - {id: agent, kind: agent, boundary: corp, owner: ops, fallback: [desk]}\n", ""
+    )
     moved = "# comments, reordering and moving items are no change\n" + moved.replace(
         "  - {id: web, kind: channel, boundary: corp, owner: ops}\n  - {id: desk, kind: human-desk, boundary: corp, owner: ops}\n",
-        "  - id: desk\n    kind: human-desk\n    boundary: corp\n    owner: ops\n  - {id: web, kind: channel, boundary: corp, owner: ops}\n")
+        "  - id: desk\n    kind: human-desk\n    boundary: corp\n    owner: ops\n  - {id: web, kind: channel, boundary: corp, owner: ops}\n",
+    )
     agents = "cadee: 1\nsystems:\n  - {id: agent, kind: agent, boundary: corp, owner: ops, fallback: [desk]}\n"
     repo.commit("move the agent", **{"bp.yaml": moved, "catalog__agents.yaml": agents})
     code, out, _ = run(capsys, "diff", "HEAD~1:bp.yaml", "HEAD:bp.yaml", "--as-of", AS_OF)
     assert code == 0
     assert out.splitlines()[1] == "No architectural change (5 findings unchanged)."
-    _, md, _ = run(capsys, "diff", "--base", "HEAD~1", "bp.yaml", "--format", "markdown", "--as-of", AS_OF)
+    _, md, _ = run(
+        capsys, "diff", "--base", "HEAD~1", "bp.yaml", "--format", "markdown", "--as-of", AS_OF
+    )
     assert "**No architectural change (5 findings unchanged).**" in md
 
 
-def test_paths_relative_to_the_current_folder(repo: Repo, capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_relative_to_the_current_folder(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo.commit("move into a folder", **{"bank__bp.yaml": TOP.replace("catalog/", "../catalog/")})
     monkeypatch.chdir(repo.root / "bank")
     # git's rule: REV:PATH is from the repository root, REV:./PATH from the current folder.
@@ -197,29 +244,44 @@ def test_paths_relative_to_the_current_folder(repo: Repo, capsys: pytest.Capture
 
 
 def test_a_symbolic_link_at_a_revision(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.write("catalog/shared/people.yaml", PEOPLE.replace("ops@bank.example", "linked@bank.example"))
+    repo.write(
+        "catalog/shared/people.yaml", PEOPLE.replace("ops@bank.example", "linked@bank.example")
+    )
     (repo.root / "catalog" / "people.yaml").unlink()
     os.symlink("shared/people.yaml", repo.root / "catalog" / "people.yaml")
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "symlink")
     data = diff_json(capsys, "HEAD~1:bp.yaml", "HEAD:bp.yaml")
     assert data["changes"][0]["fields"] == [
-        {"path": "contact", "old": "ops@bank.example", "new": "linked@bank.example"}]
+        {"path": "contact", "old": "ops@bank.example", "new": "linked@bank.example"}
+    ]
 
 
-def test_errors_at_a_revision_name_the_revision(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.commit("break it", **{
-        "bp.yaml": TOP.replace("owner: ops, fallback", "owner: opz, fallback")
-        .replace("include: [catalog/people.yaml]", "include: [catalog/people.yaml, ../../outside.yaml, nope.yaml]"),
-    })
+def test_errors_at_a_revision_name_the_revision(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit(
+        "break it",
+        **{
+            "bp.yaml": TOP.replace("owner: ops, fallback", "owner: opz, fallback").replace(
+                "include: [catalog/people.yaml]",
+                "include: [catalog/people.yaml, ../../outside.yaml, nope.yaml]",
+            ),
+        },
+    )
     # An invalid blueprint is the report of the run: on standard output (cadee.commands.common).
     code, err, stderr = run(capsys, "diff", "HEAD~1:bp.yaml", "HEAD:bp.yaml")
     assert code == 2
     assert stderr == ""
     assert "new side HEAD:bp.yaml: invalid blueprint (3 errors)" in err
-    assert "HEAD:bp.yaml:7:53: error unknown owner 'opz'; did you mean 'ops'? [systems[2].owner]" in err
-    assert ("HEAD:bp.yaml:3:32: error include path '../../outside.yaml' resolves outside the project root "
-            "(the repository root at HEAD: ") in err
+    assert (
+        "HEAD:bp.yaml:7:53: error unknown owner 'opz'; did you mean 'ops'? [systems[2].owner]"
+        in err
+    )
+    assert (
+        "HEAD:bp.yaml:3:32: error include path '../../outside.yaml' resolves outside the project root "
+        "(the repository root at HEAD: "
+    ) in err
     assert "HEAD:bp.yaml:3:52: error included file 'nope.yaml' does not exist" in err
     assert "cadee-diff-" not in err and tempfile.gettempdir() not in err
     assert not os.listdir(tempfile.gettempdir())  # the materialised revision is gone
@@ -229,22 +291,27 @@ def test_errors_at_a_revision_name_the_revision(repo: Repo, capsys: pytest.Captu
     ("args", "message"),
     [
         (["nope:bp.yaml", "bp.yaml"], "nope:bp.yaml: unknown revision 'nope'"),
-        (["HEAD:missing.yaml", "bp.yaml"], "HEAD:missing.yaml: 'missing.yaml' does not exist at revision HEAD"),
+        (
+            ["HEAD:missing.yaml", "bp.yaml"],
+            "HEAD:missing.yaml: 'missing.yaml' does not exist at revision HEAD",
+        ),
         (["HEAD:catalog", "bp.yaml"], "HEAD:catalog: is a folder at HEAD, not a blueprint file"),
         (["HEAD:../x.yaml", "bp.yaml"], "HEAD:../x.yaml: the path is outside the repository"),
         (["--base", "nope", "bp.yaml"], "nope:bp.yaml: unknown revision 'nope'"),
     ],
 )
-def test_unknown_revisions_and_paths(args: list[str], message: str, repo: Repo,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_revisions_and_paths(
+    args: list[str], message: str, repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "diff", *args)
     assert code == 2
     assert out == ""
     assert err.startswith(f"cadee: error: {message}")
 
 
-def test_outside_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_outside_a_git_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "plain"
     folder.mkdir()
     (folder / "bp.yaml").write_text(TOP, encoding="utf-8")
@@ -258,7 +325,9 @@ def test_outside_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "not inside a git repository" in err
 
 
-def test_a_file_whose_name_has_a_colon_is_a_file(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_whose_name_has_a_colon_is_a_file(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo.write("v1:bp.yaml", TOP)
     assert changes(diff_json(capsys, "v1:bp.yaml", "bp.yaml")) == []
 
@@ -267,22 +336,30 @@ def _risky_northwind_change(text: str) -> str:
     """The pull request of docs/pull-requests.md: the payments agent loses its fraud-desk
     fallback, the token exchange into the core zone drops mTLS, a hosted reranker arrives."""
     edits = [
-        ("    fallback:\n      - to: nw-fraud-desk\n        when: [policy-block]\n"
-         "      - to: nw-contact-centre-desk\n        when: [timeout, error, low-confidence, outage]\n",
-         "    fallback:\n      - to: nw-contact-centre-desk\n        when: [timeout, error, low-confidence, outage]\n"),
-        ("    to: nw-sts\n    description: Token exchange for on-behalf-of tool calls.\n    protocol: https\n"
-         "    auth: mtls\n",
-         "    to: nw-sts\n    description: Token exchange for on-behalf-of tool calls.\n    protocol: https\n"),
-        ("  - id: nw-llm-onprem\n",
-         "  - id: nw-llm-reranker\n    name: Hosted reranker (vendor, EU data zone)\n    kind: model\n"
-         "    description: Reorders retrieved knowledge-base passages before the agents answer.\n"
-         "    boundary: nw-llm-vendor\n    owner: nw-ai-platform\n    vendor: Hosted LLM vendor (EU data zone)\n"
-         "    fallback:\n      - to: nw-llm-onprem\n        when: [timeout, error, outage]\n"
-         "  - id: nw-llm-onprem\n"),
-        ("  - from: nw-ai-gateway\n    to: nw-llm-onprem\n",
-         "  - from: nw-ai-gateway\n    to: nw-llm-reranker\n    description: Query and candidate passages (masked).\n"
-         "    protocol: https\n    auth: oauth2\n    data: confidential\n    timeout_ms: 1500\n"
-         "  - from: nw-ai-gateway\n    to: nw-llm-onprem\n"),
+        (
+            "    fallback:\n      - to: nw-fraud-desk\n        when: [policy-block]\n"
+            "      - to: nw-contact-centre-desk\n        when: [timeout, error, low-confidence, outage]\n",
+            "    fallback:\n      - to: nw-contact-centre-desk\n        when: [timeout, error, low-confidence, outage]\n",
+        ),
+        (
+            "    to: nw-sts\n    description: Token exchange for on-behalf-of tool calls.\n    protocol: https\n"
+            "    auth: mtls\n",
+            "    to: nw-sts\n    description: Token exchange for on-behalf-of tool calls.\n    protocol: https\n",
+        ),
+        (
+            "  - id: nw-llm-onprem\n",
+            "  - id: nw-llm-reranker\n    name: Hosted reranker (vendor, EU data zone)\n    kind: model\n"
+            "    description: Reorders retrieved knowledge-base passages before the agents answer.\n"
+            "    boundary: nw-llm-vendor\n    owner: nw-ai-platform\n    vendor: Hosted LLM vendor (EU data zone)\n"
+            "    fallback:\n      - to: nw-llm-onprem\n        when: [timeout, error, outage]\n"
+            "  - id: nw-llm-onprem\n",
+        ),
+        (
+            "  - from: nw-ai-gateway\n    to: nw-llm-onprem\n",
+            "  - from: nw-ai-gateway\n    to: nw-llm-reranker\n    description: Query and candidate passages (masked).\n"
+            "    protocol: https\n    auth: oauth2\n    data: confidential\n    timeout_ms: 1500\n"
+            "  - from: nw-ai-gateway\n    to: nw-llm-onprem\n",
+        ),
     ]
     for old, new in edits:
         assert text.count(old) == 1, old
@@ -290,23 +367,47 @@ def _risky_northwind_change(text: str) -> str:
     return text
 
 
-def test_the_flagship_example_in_the_docs_is_real_output(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_flagship_example_in_the_docs_is_real_output(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = Path(__file__).resolve().parent.parent / "examples" / "northwind-bank"
     shutil.copytree(source, repo.root / "bank")
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "Northwind Bank blueprint")
     platform = repo.root / "bank" / "catalog" / "ai-platform.yaml"
-    platform.write_text(_risky_northwind_change(platform.read_text(encoding="utf-8")), encoding="utf-8")
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "pull-requests.md").read_text(encoding="utf-8")
+    platform.write_text(
+        _risky_northwind_change(platform.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "pull-requests.md").read_text(
+        encoding="utf-8"
+    )
 
-    code, markdown, _ = run(capsys, "diff", "--base", "HEAD", "bank/blueprint.yaml", "--as-of", AS_OF,
-                            "--format", "markdown")
+    code, markdown, _ = run(
+        capsys,
+        "diff",
+        "--base",
+        "HEAD",
+        "bank/blueprint.yaml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "markdown",
+    )
     assert code == 0
     assert markdown in doc
     code, text, _ = run(capsys, "diff", "--base", "HEAD", "bank/blueprint.yaml", "--as-of", AS_OF)
     assert code == 0
     assert f"$ cadee diff --base HEAD bank/blueprint.yaml --as-of 2026-06-01\n{text}" in doc
-    code, _, err = run(capsys, "diff", "--base", "HEAD", "bank/blueprint.yaml", "--as-of", AS_OF,
-                       "--fail-on-new", "error")
+    code, _, err = run(
+        capsys,
+        "diff",
+        "--base",
+        "HEAD",
+        "bank/blueprint.yaml",
+        "--as-of",
+        AS_OF,
+        "--fail-on-new",
+        "error",
+    )
     assert code == 1
     assert err in doc

@@ -39,7 +39,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = README.read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in readme and "bash scripts/demo.sh" in readme
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    assert [line for line in ci.splitlines() if line and not line.startswith("#")] == ["exec bash scripts/test.sh"]
+    assert [line for line in ci.splitlines() if line and not line.startswith("#")] == [
+        "exec bash scripts/test.sh"
+    ]
 
 
 def test_readme_console_sample_is_real_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,7 +62,9 @@ def test_readme_console_sample_is_real_output(capsys: pytest.CaptureFixture[str]
 
 def test_docs_links_resolve() -> None:
     for document in [README, *sorted((REPO / "docs").glob("*.md"))]:
-        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", document.read_text(encoding="utf-8")):
+        for target in re.findall(
+            r"\]\(([^)#]+)(?:#[^)]*)?\)", document.read_text(encoding="utf-8")
+        ):
             if target.startswith(("http://", "https://", "mailto:")):
                 continue
             assert (document.parent / target).exists(), f"{document.name}: broken link {target}"

@@ -54,11 +54,22 @@ NASTY: list[str] = [
     "= @SUM(1) +1 -1",
 ]
 #: Ids use every character the id pattern allows that means something somewhere.
-IDS = {"owner": "o__a__", "owner2": "o.b-c", "untrusted": "b_1_", "external": "b--2", "channel": "ch__1",
-       "model": "m.o-d_el", "desk": "desk_", "integration": "i__2", "blueprint": "bp_x.y-z"}
+IDS = {
+    "owner": "o__a__",
+    "owner2": "o.b-c",
+    "untrusted": "b_1_",
+    "external": "b--2",
+    "channel": "ch__1",
+    "model": "m.o-d_el",
+    "desk": "desk_",
+    "integration": "i__2",
+    "blueprint": "bp_x.y-z",
+}
 MARK = re.compile(r"⟦(\d+)⟧ ")
 #: Controls, bidi controls and line separators: neutralised (U+FFFD) or shown escaped.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
 
 
 def blueprint_text() -> str:
@@ -71,9 +82,17 @@ def blueprint_text() -> str:
     owner, owner2 = IDS["owner"], IDS["owner2"]
     data: dict[str, Any] = {
         "cadee": 1,
-        "blueprint": {"id": IDS["blueprint"], "title": text(), "description": text(), "industry": text(),
-                      "use_case": text(), "version": text(), "status": "production", "owner": owner,
-                      "approvers": [owner, owner2]},
+        "blueprint": {
+            "id": IDS["blueprint"],
+            "title": text(),
+            "description": text(),
+            "industry": text(),
+            "use_case": text(),
+            "version": text(),
+            "status": "production",
+            "owner": owner,
+            "approvers": [owner, owner2],
+        },
         "owners": [
             {"id": owner, "name": text(), "function": "operations", "contact": text()},
             {"id": owner2, "name": text(), "function": "compliance", "contact": text()},
@@ -83,27 +102,83 @@ def blueprint_text() -> str:
             {"id": IDS["external"], "name": text(), "trust": "external", "clearance": "public"},
         ],
         "systems": [
-            {"id": IDS["channel"], "name": text(), "kind": "channel", "description": text(),
-             "boundary": IDS["untrusted"], "owner": owner, "vendor": text(), "criticality": "tier-1",
-             "observability": {"slo": text(), "runbook": text(), "dashboard": text(), "logs": True}},
-            {"id": IDS["model"], "name": text(), "kind": "model", "boundary": IDS["external"], "owner": owner2,
-             "description": text(), "vendor": text(), "fallback": [IDS["channel"]]},
+            {
+                "id": IDS["channel"],
+                "name": text(),
+                "kind": "channel",
+                "description": text(),
+                "boundary": IDS["untrusted"],
+                "owner": owner,
+                "vendor": text(),
+                "criticality": "tier-1",
+                "observability": {
+                    "slo": text(),
+                    "runbook": text(),
+                    "dashboard": text(),
+                    "logs": True,
+                },
+            },
+            {
+                "id": IDS["model"],
+                "name": text(),
+                "kind": "model",
+                "boundary": IDS["external"],
+                "owner": owner2,
+                "description": text(),
+                "vendor": text(),
+                "fallback": [IDS["channel"]],
+            },
             {"id": IDS["desk"], "name": text(), "kind": "human-desk", "description": text()},
         ],
         "integrations": [
-            {"from": IDS["channel"], "to": IDS["model"], "description": text(), "protocol": text(),
-             "data": "restricted"},
-            {"id": IDS["integration"], "from": IDS["model"], "to": IDS["desk"], "description": text(),
-             "protocol": text()},
+            {
+                "from": IDS["channel"],
+                "to": IDS["model"],
+                "description": text(),
+                "protocol": text(),
+                "data": "restricted",
+            },
+            {
+                "id": IDS["integration"],
+                "from": IDS["model"],
+                "to": IDS["desk"],
+                "description": text(),
+                "protocol": text(),
+            },
         ],
         "evidence": [{"id": "e_1", "kind": "integration-map", "title": text(), "owner": owner2}],
-        "kpis": [{"id": "k_1", "name": text(), "unit": text(), "baseline": 1, "target": 2,
-                  "direction": "increase", "owner": owner2}],
-        "gates": [{"id": "g_1", "action": "pause", "when": text(), "kpi": "k_1", "threshold": 1.5,
-                   "decided_by": owner2}],
+        "kpis": [
+            {
+                "id": "k_1",
+                "name": text(),
+                "unit": text(),
+                "baseline": 1,
+                "target": 2,
+                "direction": "increase",
+                "owner": owner2,
+            }
+        ],
+        "gates": [
+            {
+                "id": "g_1",
+                "action": "pause",
+                "when": text(),
+                "kpi": "k_1",
+                "threshold": 1.5,
+                "decided_by": owner2,
+            }
+        ],
         # Waiver targets are free text that reaches every validate format (WVR002's target).
-        "waivers": [{"rule": "ARC007", "target": text(), "reason": text(), "approved_by": owner2,
-                     "expires": "2099-01-01"} for _ in NASTY],
+        "waivers": [
+            {
+                "rule": "ARC007",
+                "target": text(),
+                "reason": text(),
+                "approved_by": owner2,
+                "expires": "2099-01-01",
+            }
+            for _ in NASTY
+        ],
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096)
 
@@ -123,16 +198,20 @@ def assert_literal(shown: str, where: str, exact: bool = False, min_marks: int =
     """Every ``⟦n⟧`` in ``shown`` is followed by nasty string n, as written (or
     visibly the same: controls and line breaks may be shown as spaces or dropped)."""
     marks = list(MARK.finditer(shown))
-    assert len(marks) >= min_marks, f"{where}: expected at least {min_marks} values, found {len(marks)}"
+    assert len(marks) >= min_marks, (
+        f"{where}: expected at least {min_marks} values, found {len(marks)}"
+    )
     for match in marks:
         expected = value_of(int(match.group(1)))
-        rest = shown[match.end():]
+        rest = shown[match.end() :]
         if exact:
             # Messages quote values escaped and shortened (``'a\\nb…'``); fields carry them as written.
             quoted = repr(expected)[1:-1]
             head = rest.split("…", 1)[0]
-            assert rest.startswith(expected) or rest.startswith(quoted) or (
-                "…" in rest and len(head) >= 20 and quoted.startswith(head)
+            assert (
+                rest.startswith(expected)
+                or rest.startswith(quoted)
+                or ("…" in rest and len(head) >= 20 and quoted.startswith(head))
             ), f"{where}: ⟦{match.group(1)}⟧ {rest[:80]!r} != {expected!r}"
             continue
         want, got = visible(expected), visible(rest)
@@ -173,16 +252,41 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outputs]:
     result.blueprint.write_text(blueprint_text(), encoding="utf-8")
     path = str(result.blueprint)
     for fmt in ("text", "json", "sarif", "junit", "gitlab", "github"):
-        result.run("validate", path, "-f", fmt, "-o", str(folder / f"report.{fmt}"), "--as-of", "2026-06-01")
+        result.run(
+            "validate",
+            path,
+            "-f",
+            fmt,
+            "-o",
+            str(folder / f"report.{fmt}"),
+            "--as-of",
+            "2026-06-01",
+        )
     for target in ("calm", "backstage", "structurizr", "mermaid", "dot"):
         result.run("export", path, "-t", target, "-o", str(folder / f"export.{target}"), codes=(0,))
     for fmt in ("text", "json", "markdown"):
-        (folder / f"simulate.{fmt}").write_text(result.run("simulate", path, "--all", "-f", fmt), encoding="utf-8")
+        (folder / f"simulate.{fmt}").write_text(
+            result.run("simulate", path, "--all", "-f", fmt), encoding="utf-8"
+        )
     plain = folder / "plain.yaml"
-    plain.write_text(re.sub(r"status: production", "status: pilot", blueprint_text()).replace(
-        f"fallback:\n  - {IDS['channel']}", f"fallback:\n  - {IDS['desk']}"), encoding="utf-8")
+    plain.write_text(
+        re.sub(r"status: production", "status: pilot", blueprint_text()).replace(
+            f"fallback:\n  - {IDS['channel']}", f"fallback:\n  - {IDS['desk']}"
+        ),
+        encoding="utf-8",
+    )
     for fmt in ("markdown", "json", "text"):
-        result.run("diff", str(plain), path, "-f", fmt, "-o", str(folder / f"diff.{fmt}"), "--as-of", "2026-06-01")
+        result.run(
+            "diff",
+            str(plain),
+            path,
+            "-f",
+            fmt,
+            "-o",
+            str(folder / f"diff.{fmt}"),
+            "--as-of",
+            "2026-06-01",
+        )
     result.run("render", path, "--out", str(folder / "pack"), "--as-of", "2026-06-01", codes=(0,))
     yield result
 
@@ -223,7 +327,9 @@ def check_html(source: str, where: str) -> str:
         assert tag not in ("script", "img", "iframe", "object", "b"), f"{where}: injected <{tag}>"
         for name, value in attrs:
             assert not name.startswith("on"), f"{where}: injected attribute {name} on <{tag}>"
-            assert not (value or "").strip().lower().startswith("javascript:"), f"{where}: javascript: link"
+            assert not (value or "").strip().lower().startswith("javascript:"), (
+                f"{where}: javascript: link"
+            )
     return "".join(parser.text)
 
 
@@ -241,7 +347,9 @@ def check_markdown(source: str, where: str) -> str:
                 html = _Html()
                 html.feed(child.content)
                 for tag, _ in html.tags:
-                    assert tag in ("br", "sub", "code", "details", "summary"), f"{where}: raw <{tag}>"
+                    assert tag in ("br", "sub", "code", "details", "summary"), (
+                        f"{where}: raw <{tag}>"
+                    )
     # Emphasis, links or code made from user text would drop characters: assert_literal sees that.
     return check_html(md.render(source), where)
 
@@ -253,7 +361,9 @@ def check_svg(source: str, where: str) -> str:
         assert name not in ("script", "foreignObject"), f"{where}: <{name}> in SVG"
         for attribute in element.attrib:
             assert not attribute.rsplit("}", 1)[-1].startswith("on"), f"{where}: {attribute} in SVG"
-    return " ".join("".join(element.itertext()) for element in root.iter() if element.tag.endswith("text"))
+    return " ".join(
+        "".join(element.itertext()) for element in root.iter() if element.tag.endswith("text")
+    )
 
 
 def json_strings(value: Any) -> Iterator[str]:
@@ -283,7 +393,9 @@ def test_validate_json_formats_round_trip_every_value(outputs: Outputs, fmt: str
 
 def test_text_report_has_no_terminal_control_characters(outputs: Outputs) -> None:
     text = outputs.file("report.text")
-    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text), "raw control character in the text report"
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text), (
+        "raw control character in the text report"
+    )
     assert "⟦" in text and "<script>alert(1)</script>" in text
 
 
@@ -301,7 +413,9 @@ def test_github_commands_cannot_be_injected(outputs: Outputs) -> None:
     assert len(commands) == len(findings)
     for line in lines:
         assert line.startswith("::") or line.startswith("cadee:"), f"stray line {line[:80]!r}"
-    pattern = re.compile(r"^::(error|warning|notice) (file=[^:,]*,line=\d+,col=\d+,title=[^:,]*)::(.*)$")
+    pattern = re.compile(
+        r"^::(error|warning|notice) (file=[^:,]*,line=\d+,col=\d+,title=[^:,]*)::(.*)$"
+    )
     decoded = []
     for command in commands:
         match = pattern.match(command)
@@ -349,20 +463,32 @@ def test_structurizr_export_quotes_every_value(outputs: Outputs) -> None:
     source = outputs.file("export.structurizr")
     strings = _dsl_strings(source, "export.structurizr")
     assert_literal("\n".join(strings), "export.structurizr", min_marks=5)
-    assert source.count("{") == source.count("}") - sum(s.count("}") - s.count("{") for s in strings)
+    assert source.count("{") == source.count("}") - sum(
+        s.count("}") - s.count("{") for s in strings
+    )
 
 
 def _dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-@pytest.mark.parametrize("name", ["export.dot", "pack/maps/full.dot", "pack/maps/identity.dot",
-                                  "pack/maps/fallback.dot", "pack/maps/overview.dot"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "export.dot",
+        "pack/maps/full.dot",
+        "pack/maps/identity.dot",
+        "pack/maps/fallback.dot",
+        "pack/maps/overview.dot",
+    ],
+)
 def test_dot_sources_parse_and_show_values(outputs: Outputs, name: str) -> None:
     if not _dot_available():
         pytest.skip("Graphviz's dot is not installed")
     source = outputs.file(name)
-    done = subprocess.run(["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=30)
+    done = subprocess.run(
+        ["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=30
+    )
     assert done.returncode == 0, done.stderr.decode()[-500:]
     shown = check_svg(done.stdout.decode("utf-8"), name)
     assert_literal(shown, name)
@@ -374,16 +500,37 @@ def _mermaid_strings(source: str, where: str) -> list[str]:
         if line.lstrip().startswith("%%"):
             continue
         assert line.count('"') % 2 == 0, f"{where}:{number}: unbalanced quote {line[:100]!r}"
-        assert "<script" not in line.lower() and "<img" not in line.lower(), f"{where}:{number}: raw markup"
+        assert "<script" not in line.lower() and "<img" not in line.lower(), (
+            f"{where}:{number}: raw markup"
+        )
         for label in re.findall(r'"([^"]*)"', line):
             label = label.replace("<br>", "\n")
-            strings.append(re.sub(r"#(\w+);", lambda m: chr(int(m.group(1))) if m.group(1).isdigit() else {
-                "quot": '"', "lt": "<", "gt": ">", "amp": "&"}.get(m.group(1), m.group()), label))
+            strings.append(
+                re.sub(
+                    r"#(\w+);",
+                    lambda m: (
+                        chr(int(m.group(1)))
+                        if m.group(1).isdigit()
+                        else {"quot": '"', "lt": "<", "gt": ">", "amp": "&"}.get(
+                            m.group(1), m.group()
+                        )
+                    ),
+                    label,
+                )
+            )
     return strings
 
 
-@pytest.mark.parametrize("name", ["export.mermaid", "pack/maps/full.mmd", "pack/maps/overview.mmd",
-                                  "pack/maps/identity.mmd", "pack/maps/fallback.mmd"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "export.mermaid",
+        "pack/maps/full.mmd",
+        "pack/maps/overview.mmd",
+        "pack/maps/identity.mmd",
+        "pack/maps/fallback.mmd",
+    ],
+)
 def test_mermaid_labels_stay_inside_quotes(outputs: Outputs, name: str) -> None:
     strings = _mermaid_strings(outputs.file(name), name)
     assert_literal("\n".join(strings), name)
@@ -391,7 +538,13 @@ def test_mermaid_labels_stay_inside_quotes(outputs: Outputs, name: str) -> None:
 
 # -- tests: the rendered pack ---------------------------------------------------------------
 
-DOCUMENTS = ["brief", "integration-map", "identity-access-fallback", "runtime-observability", "ownership-plan"]
+DOCUMENTS = [
+    "brief",
+    "integration-map",
+    "identity-access-fallback",
+    "runtime-observability",
+    "ownership-plan",
+]
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -418,8 +571,14 @@ def test_pdf_shows_values_as_text(outputs: Outputs) -> None:
     reader = PdfReader(outputs.folder / "pack" / "brief.pdf")
     text = "".join(page.extract_text() or "" for page in reader.pages)
     compact = re.sub(r"\s+", "", text)
-    for literal in ("<script>alert(1)</script>", "*bold***strong**", "{{7*7}}{%ifx%}", "$HOME$(id)${x}$$math$$",
-                    "_under___dunder__", "back\\slash\\n\\\\"):
+    for literal in (
+        "<script>alert(1)</script>",
+        "*bold***strong**",
+        "{{7*7}}{%ifx%}",
+        "$HOME$(id)${x}$$math$$",
+        "_under___dunder__",
+        "back\\slash\\n\\\\",
+    ):
         assert literal in compact, f"brief.pdf does not show {literal!r}"
 
 
@@ -447,9 +606,18 @@ def test_invalid_blueprint_errors_escape_values(tmp_path: Path) -> None:
     """Error messages quote user text (unknown keys, bad values): every format stays well-formed."""
     bad = tmp_path / "bad.yaml"
     nasty_key = NASTY[0] + NASTY[2] + NASTY[20]
-    bad.write_text(yaml.safe_dump({"cadee": 1, "blueprint": {"id": "x", "title": "t"}, nasty_key: 1,
-                                   "systems": [{"id": "s", "kind": NASTY[13] + NASTY[15]}]},
-                                  allow_unicode=True), encoding="utf-8")
+    bad.write_text(
+        yaml.safe_dump(
+            {
+                "cadee": 1,
+                "blueprint": {"id": "x", "title": "t"},
+                nasty_key: 1,
+                "systems": [{"id": "s", "kind": NASTY[13] + NASTY[15]}],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     outputs = Outputs(tmp_path)
     for fmt in ("text", "json", "sarif", "junit", "gitlab", "github"):
         outputs.run("validate", str(bad), "-f", fmt, "-o", str(tmp_path / f"r.{fmt}"), codes=(2,))
@@ -458,7 +626,9 @@ def test_invalid_blueprint_errors_escape_values(tmp_path: Path) -> None:
     ET.fromstring(outputs.file("r.junit"))
     json.loads(outputs.file("r.sarif"))
     json.loads(outputs.file("r.gitlab"))
-    assert len([line for line in outputs.file("r.github").splitlines() if line.startswith("::")]) == 2
+    assert (
+        len([line for line in outputs.file("r.github").splitlines() if line.startswith("::")]) == 2
+    )
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", outputs.file("r.text"))
 
 
@@ -519,17 +689,41 @@ def gfm() -> Any:
     from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.tasklists import tasklists_plugin
 
-    md = MarkdownIt("gfm-like").use(footnote_plugin).use(dollarmath_plugin, double_inline=True).use(tasklists_plugin)
+    md = (
+        MarkdownIt("gfm-like")
+        .use(footnote_plugin)
+        .use(dollarmath_plugin, double_inline=True)
+        .use(tasklists_plugin)
+    )
     md.linkify.set({"fuzzy_link": False})
     return md
 
 
 #: Token types that only markup can make: none may come from user text.
 MARKUP_TOKENS = {
-    "link_open", "image", "html_inline", "html_block", "math_inline", "math_block", "math_inline_double",
-    "math_block_label", "heading_open", "footnote_ref", "footnote_block_open", "blockquote_open",
-    "bullet_list_open", "ordered_list_open", "code_block", "fence", "hr", "em_open", "strong_open", "s_open",
-    "code_inline", "table_open", "lheading_open",
+    "link_open",
+    "image",
+    "html_inline",
+    "html_block",
+    "math_inline",
+    "math_block",
+    "math_inline_double",
+    "math_block_label",
+    "heading_open",
+    "footnote_ref",
+    "footnote_block_open",
+    "blockquote_open",
+    "bullet_list_open",
+    "ordered_list_open",
+    "code_block",
+    "fence",
+    "hr",
+    "em_open",
+    "strong_open",
+    "s_open",
+    "code_inline",
+    "table_open",
+    "lheading_open",
 }
 
 
@@ -545,7 +739,9 @@ def gfm_text(source: str, allowed: frozenset[str] = frozenset()) -> tuple[str, l
             if child.type == "html_inline" and child.content == "<br>":
                 shown.append("\n")
             elif child.type == "text":
-                assert not GITHUB_LINKED.search(child.content), f"GitHub would link {child.content!r}"
+                assert not GITHUB_LINKED.search(child.content), (
+                    f"GitHub would link {child.content!r}"
+                )
                 shown.append(child.content)
             elif child.type == "code_inline" and "code_inline" in allowed:
                 shown.append(child.content)
@@ -590,8 +786,10 @@ def test_markdown_code_span_holds_any_text(value: str) -> None:
     shown, markup = gfm_text("x " + markdown_code(value), allowed=frozenset({"code_inline"}))
     assert markup == []
     assert shown == "x " + expected
-    shown, _ = gfm_text("| h |\n|---|\n| " + markdown_code(value, in_table=True) + " |\n",
-                        allowed=frozenset({"code_inline", "table_open"}))
+    shown, _ = gfm_text(
+        "| h |\n|---|\n| " + markdown_code(value, in_table=True) + " |\n",
+        allowed=frozenset({"code_inline", "table_open"}),
+    )
     assert shown == "h" + expected
 
 
@@ -603,7 +801,9 @@ def test_untrusted_markdown_has_no_html_or_image(value: str) -> None:
         for child in [token, *(token.children or [])]:
             if child.content.startswith('<input class="task-list-item-checkbox"'):
                 continue  # the renderer's own checkbox for "- [ ] task"
-            assert child.type not in ("html_inline", "html_block", "image"), markdown_untrusted(value)
+            assert child.type not in ("html_inline", "html_block", "image"), markdown_untrusted(
+                value
+            )
     assert "<img" not in markdown_untrusted(value).lower()
 
 
@@ -647,8 +847,17 @@ def test_document_escapers_neutralise_controls_and_bidi(value: str) -> None:
         typst_string,
     )
 
-    for escape in (sanitise, markdown, markdown_code, html, typst_string, dot_string, dot_html, mermaid,
-                   structurizr_string):
+    for escape in (
+        sanitise,
+        markdown,
+        markdown_code,
+        html,
+        typst_string,
+        dot_string,
+        dot_html,
+        mermaid,
+        structurizr_string,
+    ):
         out = escape(value)
         assert not CONTROL.search(out.replace("\ufffd", "")), (escape.__name__, out)
         assert not set(out) & BIDI_CONTROLS, (escape.__name__, out)
@@ -682,9 +891,14 @@ def test_string_literals_parse_back(value: str) -> None:
     assert _string_literal(typst_string(value), {"\\": "\\", '"': '"', "n": "\n"}) == plain
     assert typst_text(value) == f"#{typst_string(value)};"
     # Graphviz then reads entities: "&amp;" is "&".
-    assert _string_literal(dot_string(value), {"\\": "\\", '"': '"', "n": "\n"}).replace("&amp;", "&") == plain
+    assert (
+        _string_literal(dot_string(value), {"\\": "\\", '"': '"', "n": "\n"}).replace("&amp;", "&")
+        == plain
+    )
     dsl = _dsl_strings(structurizr_string(value), "structurizr")
-    assert len(dsl) == 1 and dsl[0].rstrip(" ") == sanitise(value, one_line=True).strip().rstrip(" ")
+    assert len(dsl) == 1 and dsl[0].rstrip(" ") == sanitise(value, one_line=True).strip().rstrip(
+        " "
+    )
 
 
 @pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
@@ -706,7 +920,9 @@ def test_dot_labels_render_with_graphviz() -> None:
         lines.append(f"  h{index} [label=<{dot_html(f'⟦{index}⟧ ' + value)}>];")
         lines.append(f"  q{index} [label={dot_string(f'⟦{index}⟧ ' + value)}];")
     lines.append("}")
-    done = subprocess.run(["dot", "-Tsvg"], input="\n".join(lines).encode("utf-8"), capture_output=True, timeout=60)
+    done = subprocess.run(
+        ["dot", "-Tsvg"], input="\n".join(lines).encode("utf-8"), capture_output=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr.decode()[-500:]
     root = ET.fromstring(done.stdout.decode("utf-8"))
     texts = ["".join(e.itertext()) for e in root.iter() if e.tag.endswith("text")]
@@ -714,7 +930,9 @@ def test_dot_labels_render_with_graphviz() -> None:
         want = "".join(sanitise(value).split())
         shown = ["".join(t.split()) for t in texts if t.startswith(f"⟦{index}⟧")]
         # Graphviz shows a quoted label's "\n" as a line break and drops "\l"-style escapes of its own.
-        assert shown and all(want.startswith(s[len(f"⟦{index}⟧"):][:20]) or not want for s in shown), (value, shown)
+        assert shown and all(
+            want.startswith(s[len(f"⟦{index}⟧") :][:20]) or not want for s in shown
+        ), (value, shown)
 
 
 @pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
@@ -727,7 +945,9 @@ def test_junit_text_is_well_formed_xml(value: str) -> None:
     # XML parsers normalise line ends; nothing else changes.
     assert (parsed.text or "") == xml_text(value).replace("\r\n", "\n").replace("\r", "\n")
     assert parsed.get("message") == xml_text(value)
-    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", xml_text(value))
+    assert not re.search(
+        "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", xml_text(value)
+    )
 
 
 @pytest.mark.parametrize("value", CORPUS, ids=CORPUS_IDS)
@@ -771,14 +991,31 @@ systems:
 def test_diff_markdown_mentions_nobody_and_renders_no_math(tmp_path: Path) -> None:
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     old.write_text(DIFF_BASE.replace("TITLE", "Old").replace("NAME", "A"), encoding="utf-8")
-    new.write_text(DIFF_BASE.replace("TITLE", json.dumps(PR_TITLE)).replace("NAME", json.dumps(PR_MATH))
-                   + "  - {id: b, name: " + json.dumps(PR_TITLE + " " + PR_MATH) + ", kind: service, owner: ops}\n",
-                   encoding="utf-8")
+    new.write_text(
+        DIFF_BASE.replace("TITLE", json.dumps(PR_TITLE)).replace("NAME", json.dumps(PR_MATH))
+        + "  - {id: b, name: "
+        + json.dumps(PR_TITLE + " " + PR_MATH)
+        + ", kind: service, owner: ops}\n",
+        encoding="utf-8",
+    )
     md = Outputs(tmp_path).run("diff", str(old), str(new), "-f", "markdown")
     prose = re.sub(r"```mermaid\n.*?\n```\n", "", md, flags=re.DOTALL)
-    shown, markup = gfm_text(prose, allowed=frozenset({
-        "heading_open", "strong_open", "code_inline", "bullet_list_open", "html_block", "html_inline"}))
-    assert markup == [], markup  # no link, image, math or footnote; gfm_text checks mentions and references
+    shown, markup = gfm_text(
+        prose,
+        allowed=frozenset(
+            {
+                "heading_open",
+                "strong_open",
+                "code_inline",
+                "bullet_list_open",
+                "html_block",
+                "html_inline",
+            }
+        ),
+    )
+    assert markup == [], (
+        markup
+    )  # no link, image, math or footnote; gfm_text checks mentions and references
     assert "@octocat @github/security-team #1 $\\sqrt{2}$" in shown.replace(_ZWSP, "")
     assert "\\Huge" in shown
     for token in gfm().parse(prose):
@@ -787,23 +1024,36 @@ def test_diff_markdown_mentions_nobody_and_renders_no_math(tmp_path: Path) -> No
 
 
 def _hostile_pack(folder: Path) -> Path:
-    osc_title, clear, osc8 = "\x1b]0;pwned\x07", "\x1b[2J", "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"
+    osc_title, clear, osc8 = (
+        "\x1b]0;pwned\x07",
+        "\x1b[2J",
+        "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\",
+    )
     rule = {
-        "id": "ACME001", "name": "vendor-named", "severity": "error", "layer": "architecture",
+        "id": "ACME001",
+        "name": "vendor-named",
+        "severity": "error",
+        "layer": "architecture",
         "summary": f"Name the vendor {osc_title}{clear} {osc8} \x9b31m \u202eevil\u202c",
         "rationale": f"Why {osc_title} <img src=https://evil.example/x.png> ![pixel](https://evil.example/p.png)",
         "fix": f"Fix {clear}{osc8} <script>alert(1)</script>",
         "references": [f"Standard {osc_title}", "<img src=https://evil.example/r.png>"],
         "require": {"systems": {"kind": "service"}, "fields": {"vendor": {"present": True}}},
-        "examples": {"failing": "cadee: 1\nblueprint: {id: bp, title: T}\n",
-                     "passing": "cadee: 1\nblueprint: {id: bp, title: T}\n"},
+        "examples": {
+            "failing": "cadee: 1\nblueprint: {id: bp, title: T}\n",
+            "passing": "cadee: 1\nblueprint: {id: bp, title: T}\n",
+        },
     }
     path = folder / "cadee-rules.yaml"
-    path.write_text(yaml.safe_dump({"cadee-rules": 1, "rules": [rule]}, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"cadee-rules": 1, "rules": [rule]}, sort_keys=False), encoding="utf-8"
+    )
     return path
 
 
-TERMINAL_SEQUENCE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+TERMINAL_SEQUENCE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def test_explain_and_rules_print_no_terminal_sequence_from_a_pack(tmp_path: Path) -> None:
@@ -846,9 +1096,15 @@ def test_bidi_controls_reach_no_document(outputs: Outputs) -> None:
     from cadee.render.templating import environment
 
     folder = outputs.folder
-    files = [*(folder / "pack").rglob("*.md"), *(folder / "pack").rglob("*.html"),
-             *(folder / "pack").rglob("*.svg"), *(folder / "pack").rglob("*.dot"), *(folder / "pack").rglob("*.mmd"),
-             folder / "diff.markdown", folder / "simulate.markdown"]
+    files = [
+        *(folder / "pack").rglob("*.md"),
+        *(folder / "pack").rglob("*.html"),
+        *(folder / "pack").rglob("*.svg"),
+        *(folder / "pack").rglob("*.dot"),
+        *(folder / "pack").rglob("*.mmd"),
+        folder / "diff.markdown",
+        folder / "simulate.markdown",
+    ]
     assert len(files) > 10
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -858,4 +1114,6 @@ def test_bidi_controls_reach_no_document(outputs: Outputs) -> None:
     typst = environment("typ").from_string("{{ x }} #text({{ x|str }})").render(x=value)
     assert "evil" in typst and not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f]", typst)
     html_page = environment("html").from_string("<p>{{ x }}</p>").render(x=value)
-    assert "evil" in html_page and not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f]", html_page)
+    assert "evil" in html_page and not re.search(
+        "[\u202a-\u202e\u2066-\u2069\u200e\u200f]", html_page
+    )

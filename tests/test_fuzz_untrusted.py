@@ -40,7 +40,11 @@ FUZZ_EXAMPLES = int(os.environ.get("CADEE_FUZZ_EXAMPLES", "30"))
 FUZZ = settings(
     max_examples=FUZZ_EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
     database=None,
 )
 SECRET = "fuzz-s3cr3t-7f1c"
@@ -80,13 +84,37 @@ def located(errors: Any) -> None:
 
 #: Regular expressions without nested quantifiers (ReDoS in packs is issue #16 item 2, fixed
 #: separately): atoms, each optionally quantified, in optional groups and alternations.
-ATOMS = st.sampled_from(["a", "pay-", ".", "[a-z]", "[^-]", "\\d", "\\.", "x", "-", "(", ")", "[", "\\", "{2}"])
+ATOMS = st.sampled_from(
+    ["a", "pay-", ".", "[a-z]", "[^-]", "\\d", "\\.", "x", "-", "(", ")", "[", "\\", "{2}"]
+)
 REGEXES = st.lists(
     st.tuples(ATOMS, st.sampled_from(["", "", "*", "+", "?", "{1,3}"])), max_size=6
 ).map(lambda parts: "".join(a + q for a, q in parts))
-PACK_VALUES: list[Any] = [None, True, 0, -1, 2.5, "", "x" * 300, [], {}, [None], {"x": 1}, "ACME999", "CADEE001",
-                          "error", "warning", "nope", {"id": "pay-.*"}, {"not": {}}, {"kind": "agent"},
-                          "\x1b]0;title\x07", "<img src=https://example.com/p.png>", 10**30, "9" * 5000]
+PACK_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    -1,
+    2.5,
+    "",
+    "x" * 300,
+    [],
+    {},
+    [None],
+    {"x": 1},
+    "ACME999",
+    "CADEE001",
+    "error",
+    "warning",
+    "nope",
+    {"id": "pay-.*"},
+    {"not": {}},
+    {"kind": "agent"},
+    "\x1b]0;title\x07",
+    "<img src=https://example.com/p.png>",
+    10**30,
+    "9" * 5000,
+]
 
 
 def _paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -145,7 +173,9 @@ def broken_packs(draw: st.DrawFn) -> str:
 
 @FUZZ
 @given(text=broken_packs())
-def test_broken_rule_packs_are_answered_cleanly(capsys: pytest.CaptureFixture[str], text: str) -> None:
+def test_broken_rule_packs_are_answered_cleanly(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
     run = Runner(capsys)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -159,7 +189,9 @@ def test_broken_rule_packs_are_answered_cleanly(capsys: pytest.CaptureFixture[st
         run("rules", "test", str(pack))
         (folder / "cadee.toml").write_text('rule-packs = ["rules.yml"]\n', encoding="utf-8")
         blueprint = folder / "blueprint.yaml"
-        blueprint.write_text((ACME / "blueprint.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        blueprint.write_text(
+            (ACME / "blueprint.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
         _, out, _ = run("validate", str(blueprint), "-f", "json", "--as-of", "2026-06-01")
         data = json.loads(out) if out.strip().startswith(("{", "[")) else None
         if data is not None:
@@ -171,21 +203,74 @@ def test_broken_rule_packs_are_answered_cleanly(capsys: pytest.CaptureFixture[st
 # -- templates ------------------------------------------------------------------------------
 
 JINJA_FRAGMENTS = [
-    "x", "\n", " ", "{{ doc.title }}", "{{ doc.name|upper }}", "{{ 1/0 }}", "{{ nothing }}", "{{ doc.__class__ }}",
-    "{% for b in doc.blocks %}", "{% endfor %}", "{% if doc %}", "{% endif %}", "{% else %}",
-    "{% include 'env.txt' %}", "{% include 'part.j2' %}", "{% include '../outside.txt' %}",
-    "{% include '/etc/passwd' %}", "{% include 'pipe.txt' %}", "{% include 'missing.j2' %}", "{% include 42 %}",
-    "{% include doc %}", "{% import 'env.txt' as e %}", "{% extends 'document.md.j2' %}",
-    "{{ 'A' * 3000000000 }}", "{{ [0] * 99999999999 }}", "{{ 2 ** 99999999 }}", "{{ 7 ** 7 ** 7 }}",
-    "{{ '%099999999d' % 1 }}", "{{ 'x'|center(999999999) }}", "{{ 'x'.ljust(999999999) }}", "{{ lipsum(99999) }}",
-    "{{ range(10)|list|length }}", "{{ range(999999999) }}", "{% set y = 3 %}", "{{ y }}", "{{ '%s' % doc.name }}",
-    "{{ [1, 2][5] }}", "{{ {}|first }}", "{{ []|first }}", "{{ none.x }}", "{{ 'a'|int(base=99) }}",
-    "{%", "}}", "{{", "%}", "{#", "#}", "{% raw %}", "{% endraw %}", "{% macro m(a) %}{{ a }}{% endmacro %}",
-    "{{ m(1) }}", "{{ caller() }}", "{{ doc|attr('__init__') }}", "{{ self._TemplateReference__context }}",
-    "{{ cycler.__init__.__globals__ }}", "{{ ''.__class__.__mro__ }}", "{{ doc.blocks|map(attribute='x')|list }}",
-    "{{ 'abc'|format(1, 2) }}", "{{ '%(a)s' % {} }}", "{{ 'x'|indent(99999999999) }}", "{{ 10 / 0.0 }}",
-    "{{ 'a' ~ 'b' }}", "{{ doc|tojson }}", "{{ figures|length }}", "{{ 'x' is divisibleby 0 }}",
-    "{{ 99999999999999999999 * 99999999999999999999 }}", "{{ '9' * 5000 | int }}", "\udcff",
+    "x",
+    "\n",
+    " ",
+    "{{ doc.title }}",
+    "{{ doc.name|upper }}",
+    "{{ 1/0 }}",
+    "{{ nothing }}",
+    "{{ doc.__class__ }}",
+    "{% for b in doc.blocks %}",
+    "{% endfor %}",
+    "{% if doc %}",
+    "{% endif %}",
+    "{% else %}",
+    "{% include 'env.txt' %}",
+    "{% include 'part.j2' %}",
+    "{% include '../outside.txt' %}",
+    "{% include '/etc/passwd' %}",
+    "{% include 'pipe.txt' %}",
+    "{% include 'missing.j2' %}",
+    "{% include 42 %}",
+    "{% include doc %}",
+    "{% import 'env.txt' as e %}",
+    "{% extends 'document.md.j2' %}",
+    "{{ 'A' * 3000000000 }}",
+    "{{ [0] * 99999999999 }}",
+    "{{ 2 ** 99999999 }}",
+    "{{ 7 ** 7 ** 7 }}",
+    "{{ '%099999999d' % 1 }}",
+    "{{ 'x'|center(999999999) }}",
+    "{{ 'x'.ljust(999999999) }}",
+    "{{ lipsum(99999) }}",
+    "{{ range(10)|list|length }}",
+    "{{ range(999999999) }}",
+    "{% set y = 3 %}",
+    "{{ y }}",
+    "{{ '%s' % doc.name }}",
+    "{{ [1, 2][5] }}",
+    "{{ {}|first }}",
+    "{{ []|first }}",
+    "{{ none.x }}",
+    "{{ 'a'|int(base=99) }}",
+    "{%",
+    "}}",
+    "{{",
+    "%}",
+    "{#",
+    "#}",
+    "{% raw %}",
+    "{% endraw %}",
+    "{% macro m(a) %}{{ a }}{% endmacro %}",
+    "{{ m(1) }}",
+    "{{ caller() }}",
+    "{{ doc|attr('__init__') }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ ''.__class__.__mro__ }}",
+    "{{ doc.blocks|map(attribute='x')|list }}",
+    "{{ 'abc'|format(1, 2) }}",
+    "{{ '%(a)s' % {} }}",
+    "{{ 'x'|indent(99999999999) }}",
+    "{{ 10 / 0.0 }}",
+    "{{ 'a' ~ 'b' }}",
+    "{{ doc|tojson }}",
+    "{{ figures|length }}",
+    "{{ 'x' is divisibleby 0 }}",
+    "{{ 99999999999999999999 * 99999999999999999999 }}",
+    "{{ '9' * 5000 | int }}",
+    "\udcff",
 ]
 
 
@@ -198,11 +283,35 @@ def jinja_templates(draw: st.DrawFn) -> str:
 
 
 TYPST_FRAGMENTS = [
-    "hello", "\n", "#read(\"env.txt\")", "#raw(read(\"env.txt\"))", "#raw(read(\"/etc/passwd\"))",
-    "#raw(read(\"../outside.txt\"))", "#raw(read(\"note.txt\"))", "#raw(read(\"pipe.txt\"))", "#image(\"x.svg\")",
-    "#import \"@local/x:0.1.0\": *", "#include \"part.typ\"", "#include \"env.txt\"", "#let x = 1", "#x",
-    "#sys.inputs", "#panic(\"no\")", "#{", "}", "[", "]", "#(", ")", "$x$", "#\"a\" * 3", "#range(10).len()",
-    "#str(sys.inputs.keys())", "#read(\"document.typ.j2\")", "{{ doc.title }}", "{% include 'env.txt' %}",
+    "hello",
+    "\n",
+    '#read("env.txt")',
+    '#raw(read("env.txt"))',
+    '#raw(read("/etc/passwd"))',
+    '#raw(read("../outside.txt"))',
+    '#raw(read("note.txt"))',
+    '#raw(read("pipe.txt"))',
+    '#image("x.svg")',
+    '#import "@local/x:0.1.0": *',
+    '#include "part.typ"',
+    '#include "env.txt"',
+    "#let x = 1",
+    "#x",
+    "#sys.inputs",
+    '#panic("no")',
+    "#{",
+    "}",
+    "[",
+    "]",
+    "#(",
+    ")",
+    "$x$",
+    '#"a" * 3',
+    "#range(10).len()",
+    "#str(sys.inputs.keys())",
+    '#read("document.typ.j2")',
+    "{{ doc.title }}",
+    "{% include 'env.txt' %}",
 ]
 
 
@@ -236,10 +345,14 @@ def _template_folder(root: Path) -> Path:
     return folder
 
 
-TEMPLATE_PROBLEM = re.compile(r"^(template [^:\s]+(:\d+)?: |typst could not compile the document: )")
+TEMPLATE_PROBLEM = re.compile(
+    r"^(template [^:\s]+(:\d+)?: |typst could not compile the document: )"
+)
 
 
-def _render(report: Any, folder: Path, formats: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+def _render(
+    report: Any, folder: Path, formats: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import cadee.render as render
     from cadee.render import TemplateProblem, build_pack
 
@@ -264,7 +377,9 @@ def test_hostile_jinja_templates_are_answered_cleanly(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = _template_folder(Path(tmp))
-        (folder / f"document.{fmt}.j2").write_text(template, encoding="utf-8", errors="surrogatepass")
+        (folder / f"document.{fmt}.j2").write_text(
+            template, encoding="utf-8", errors="surrogatepass"
+        )
         _render(clean_report, folder, (fmt,), monkeypatch)
 
 
@@ -283,8 +398,27 @@ def test_hostile_typst_templates_are_answered_cleanly(
 # -- CALM and Backstage -----------------------------------------------------------------------
 
 CALM_DATA: dict[str, Any] = json.loads(CALM_PAYMENTS.read_text(encoding="utf-8"))
-JSON_VALUES: list[Any] = [None, True, 0, -1, 2.5, "", "x" * 300, [], {}, [None], {"x": 1}, "a" * 70,
-                          "<script>", 10**30, "\u202e", "\x00", "unique-id", "service", "\ud800"]
+JSON_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    -1,
+    2.5,
+    "",
+    "x" * 300,
+    [],
+    {},
+    [None],
+    {"x": 1},
+    "a" * 70,
+    "<script>",
+    10**30,
+    "\u202e",
+    "\x00",
+    "unique-id",
+    "service",
+    "\ud800",
+]
 
 
 @st.composite
@@ -301,11 +435,15 @@ def calm_texts(draw: st.DrawFn) -> bytes:
         else:
             del parent[path[-1]]
     text = json.dumps(data, indent=draw(st.sampled_from([None, 2])))
-    edit = draw(st.sampled_from(["", "", "dup-key", "huge-int", "cut", "bom", "utf16", "nan", "deep"]))
+    edit = draw(
+        st.sampled_from(["", "", "dup-key", "huge-int", "cut", "bom", "utf16", "nan", "deep"])
+    )
     if edit == "dup-key":
         text = text.replace('"nodes"', '"nodes": [], "nodes"', 1)
     elif edit == "huge-int":
-        text = text.replace("{", '{"n": ' + "9" * draw(st.sampled_from([4301, 5000, 100_000])) + ", ", 1)
+        text = text.replace(
+            "{", '{"n": ' + "9" * draw(st.sampled_from([4301, 5000, 100_000])) + ", ", 1
+        )
     elif edit == "cut":
         text = text[: draw(st.integers(0, len(text)))]
     elif edit == "nan":
@@ -337,8 +475,16 @@ def test_calm_input_is_answered_cleanly(capsys: pytest.CaptureFixture[str], data
 
 BACKSTAGE_TEXT = BACKSTAGE.read_text(encoding="utf-8")
 ANNOTATIONS = [
-    '{"to": "x", "to": "y"}', "[{\"to\": " + "9" * 5000 + "}]", "{", "null", "[]", '{"runbook": 1}',
-    '{"logs": true, "logs": false}', "\x00", "not json", '{"to": "payments-api"}\n{"to": 1}',
+    '{"to": "x", "to": "y"}',
+    '[{"to": ' + "9" * 5000 + "}]",
+    "{",
+    "null",
+    "[]",
+    '{"runbook": 1}',
+    '{"logs": true, "logs": false}',
+    "\x00",
+    "not json",
+    '{"to": "payments-api"}\n{"to": 1}',
 ]
 
 
@@ -348,13 +494,17 @@ def backstage_texts(draw: st.DrawFn) -> str:
     for document in documents:
         if draw(st.integers(0, 3)) == 0:
             annotations = document.setdefault("metadata", {}).setdefault("annotations", {})
-            key = draw(st.sampled_from(["fallback", "observability", "integrations", "redundancy", "kind"]))
+            key = draw(
+                st.sampled_from(["fallback", "observability", "integrations", "redundancy", "kind"])
+            )
             annotations[f"cadee.dev/{key}"] = draw(st.sampled_from(ANNOTATIONS))
         if draw(st.integers(0, 5)) == 0:
             paths = [p for p in _paths(document) if p]
             if paths:
                 path = draw(st.sampled_from(paths))
-                _at(document, path[:-1])[path[-1]] = copy.deepcopy(draw(st.sampled_from(JSON_VALUES[:14])))
+                _at(document, path[:-1])[path[-1]] = copy.deepcopy(
+                    draw(st.sampled_from(JSON_VALUES[:14]))
+                )
     return yaml.safe_dump_all(documents, sort_keys=False, allow_unicode=True)
 
 

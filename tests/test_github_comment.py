@@ -32,7 +32,12 @@ class FakeGitHub:
 
     def seed(self, number: int, login: str, body: str) -> int:
         self.next_id += 1
-        self.comments[self.next_id] = {"id": self.next_id, "issue": number, "body": body, "user": {"login": login}}
+        self.comments[self.next_id] = {
+            "id": self.next_id,
+            "issue": number,
+            "body": body,
+            "user": {"login": login},
+        }
         return self.next_id
 
 
@@ -62,7 +67,7 @@ def github() -> Iterator[tuple[FakeGitHub, str]]:
             prefix = f"/repos/{REPO}/issues/"
             if not path.startswith(prefix):
                 return self.reply(404, {"message": "Not Found"})
-            parts = path[len(prefix):].split("/")
+            parts = path[len(prefix) :].split("/")
             if method != "GET" and fake.read_only:
                 return self.reply(403, {"message": "Resource not accessible by integration"})
             if method == "GET" and len(parts) == 2 and parts[1] == "comments":
@@ -104,22 +109,37 @@ def test_creates_then_updates_one_comment(github: tuple[FakeGitHub, str], tmp_pa
     fake, api = github
     first = post_or_update(f"{MARKER}\nfirst push", api=api, repository=REPO, token=TOKEN, number=1)
     assert first.action == "created"
-    second = post_or_update(f"{MARKER}\nsecond push", api=api, repository=REPO, token=TOKEN, number=1)
+    second = post_or_update(
+        f"{MARKER}\nsecond push", api=api, repository=REPO, token=TOKEN, number=1
+    )
     assert second.action == "updated" and second.comment_id == first.comment_id
     [comment] = ours(fake, 1)
     assert comment["body"] == f"{MARKER}\nsecond push"
-    assert fake.comments[101]["body"] == f"{MARKER}\nsomeone else's copy"  # another user's comment untouched
+    assert (
+        fake.comments[101]["body"] == f"{MARKER}\nsomeone else's copy"
+    )  # another user's comment untouched
     assert [m for m, _ in fake.requests] == ["GET", "POST", "GET", "PATCH"]
     # Another pull request gets its own comment.
-    assert post_or_update(f"{MARKER}\nother", api=api, repository=REPO, token=TOKEN, number=2).action == "created"
+    assert (
+        post_or_update(f"{MARKER}\nother", api=api, repository=REPO, token=TOKEN, number=2).action
+        == "created"
+    )
 
 
-def test_a_read_only_token_falls_back_to_the_job_summary(github: tuple[FakeGitHub, str], tmp_path: Path) -> None:
+def test_a_read_only_token_falls_back_to_the_job_summary(
+    github: tuple[FakeGitHub, str], tmp_path: Path
+) -> None:
     fake, api = github
     fake.read_only = True
     summary = tmp_path / "summary.md"
-    outcome = post_or_update(f"{MARKER}\nthe diff", api=api, repository=REPO, token=TOKEN, number=1,
-                             summary_file=str(summary))
+    outcome = post_or_update(
+        f"{MARKER}\nthe diff",
+        api=api,
+        repository=REPO,
+        token=TOKEN,
+        number=1,
+        summary_file=str(summary),
+    )
     assert outcome.action == "summary" and "403" in outcome.message
     text = summary.read_text(encoding="utf-8")
     assert "could not comment" in text and text.endswith(f"{MARKER}\nthe diff\n")
@@ -134,8 +154,13 @@ def test_the_command_reads_the_event_and_never_exceeds_the_limit(
     body.write_text("no marker yet\n" + "x" * (MAX_BODY + 5000), encoding="utf-8")
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"number": 7}}), encoding="utf-8")
-    env = {"GITHUB_API_URL": api, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": TOKEN,
-           "GITHUB_EVENT_PATH": str(event), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    env = {
+        "GITHUB_API_URL": api,
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
     assert main(["--body", str(body)], env) == 0
     [comment] = ours(fake, 7)
     assert comment["body"].startswith(MARKER) and len(comment["body"]) <= MAX_BODY
@@ -149,16 +174,18 @@ def test_the_command_reads_the_event_and_never_exceeds_the_limit(
         ({"GITHUB_API_URL": "file:///etc/passwd"}, 2, "must be an https URL"),
     ],
 )
-def test_refuses_an_api_that_is_not_https(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          env: dict[str, str], code: int, message: str) -> None:
+def test_refuses_an_api_that_is_not_https(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], env: dict[str, str], code: int, message: str
+) -> None:
     body = tmp_path / "b.md"
     body.write_text(MARKER, encoding="utf-8")
     assert main(["--body", str(body)], env) == code
     assert message in capsys.readouterr().err
 
 
-def test_without_a_pull_request_or_token_the_report_goes_to_the_summary(tmp_path: Path,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_a_pull_request_or_token_the_report_goes_to_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     body = tmp_path / "b.md"
     body.write_text(f"{MARKER}\nreport\n", encoding="utf-8")
     summary = tmp_path / "summary.md"

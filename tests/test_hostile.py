@@ -38,13 +38,28 @@ SECONDS_PER_RUN = 5.0
 FUZZ = settings(
     max_examples=FUZZ_EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
     database=None,
 )
 #: Lines of the text report that locate an error: ``file:line:column: error ...``.
 LOCATED = re.compile(r"^.+:\d+:\d+: (error|warning|info) ")
-TOP_KEYS = ("cadee", "blueprint", "include", "owners", "boundaries", "systems", "integrations",
-            "evidence", "kpis", "gates", "waivers")
+TOP_KEYS = (
+    "cadee",
+    "blueprint",
+    "include",
+    "owners",
+    "boundaries",
+    "systems",
+    "integrations",
+    "evidence",
+    "kpis",
+    "gates",
+    "waivers",
+)
 
 
 class Runner:
@@ -100,8 +115,16 @@ def exercise(run: Runner, folder: Path, blueprint: Path, export_to: str = "calm"
     reports = folder / "reports"
     reports.mkdir(exist_ok=True)
     code, out, _ = run(
-        "validate", path, "-f", "json", "--as-of", "2026-06-01",
-        *(f"--report={fmt}={reports / ('r.' + fmt)}" for fmt in ("text", "sarif", "junit", "gitlab", "github")),
+        "validate",
+        path,
+        "-f",
+        "json",
+        "--as-of",
+        "2026-06-01",
+        *(
+            f"--report={fmt}={reports / ('r.' + fmt)}"
+            for fmt in ("text", "sarif", "junit", "gitlab", "github")
+        ),
     )
     check_json_errors(out)
     check_text_errors((reports / "r.text").read_text(encoding="utf-8"))
@@ -119,7 +142,9 @@ def exercise(run: Runner, folder: Path, blueprint: Path, export_to: str = "calm"
     run("diff", str(PILOT), path, "-f", "markdown", "--as-of", "2026-06-01")
     run("export", path, "-t", export_to)
     out_dir = folder / "pack"
-    render_code, _, err = run("render", path, "--out", str(out_dir), "-f", "md,dot,mmd", "--as-of", "2026-06-01")
+    render_code, _, err = run(
+        "render", path, "--out", str(out_dir), "-f", "md,dot,mmd", "--as-of", "2026-06-01"
+    )
     if valid:
         assert render_code == 0, err
         assert (out_dir / "brief.md").is_file()
@@ -137,7 +162,9 @@ def check_pack_names(out_dir: Path) -> None:
     for name in names:
         assert (out_dir / name).resolve().is_relative_to(root), name
     folded = [name.casefold() for name in names]
-    assert len(set(folded)) == len(folded), f"names that collide on case-insensitive disks: {sorted(names)}"
+    assert len(set(folded)) == len(folded), (
+        f"names that collide on case-insensitive disks: {sorted(names)}"
+    )
 
 
 # -- (a) arbitrary YAML ------------------------------------------------------------
@@ -149,15 +176,36 @@ scalars = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=40),
     st.dates(min_value=dt.date(1, 1, 1)),
-    st.sampled_from(["", "yes", "off", "~", "1:30", "0x1F", "2026-13-01", ".inf", "<<", "&a", "*a"]),
+    st.sampled_from(
+        ["", "yes", "off", "~", "1:30", "0x1F", "2026-13-01", ".inf", "<<", "&a", "*a"]
+    ),
     st.integers(1000, 100_000).map(lambda n: "x" * n),
 )
-keys = st.one_of(st.sampled_from([*TOP_KEYS, "id", "kind", "name", "from", "to", "fallback", "when",
-                                   "trust", "boundary", "owner", "approvers", "observability"]),
-                 st.text(max_size=12))
+keys = st.one_of(
+    st.sampled_from(
+        [
+            *TOP_KEYS,
+            "id",
+            "kind",
+            "name",
+            "from",
+            "to",
+            "fallback",
+            "when",
+            "trust",
+            "boundary",
+            "owner",
+            "approvers",
+            "observability",
+        ]
+    ),
+    st.text(max_size=12),
+)
 documents = st.recursive(
     scalars,
-    lambda children: st.one_of(st.lists(children, max_size=5), st.dictionaries(keys, children, max_size=6)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=5), st.dictionaries(keys, children, max_size=6)
+    ),
     max_leaves=40,
 )
 
@@ -174,27 +222,49 @@ def yaml_texts(draw: st.DrawFn) -> str:
 
 
 raw_texts = st.text(
-    alphabet=st.sampled_from(list("cadee:1 blueprint\n-[]{}&*!|>'\"#%@`,?\t\\x\u202e\u00e9\x00\x85\ufeff")),
+    alphabet=st.sampled_from(
+        list("cadee:1 blueprint\n-[]{}&*!|>'\"#%@`,?\t\\x\u202e\u00e9\x00\x85\ufeff")
+    ),
     max_size=200,
 )
 
 
 @FUZZ
 @given(text=st.one_of(yaml_texts(), raw_texts, st.binary(max_size=200)))
-def test_arbitrary_yaml_is_answered_cleanly(capsys: pytest.CaptureFixture[str], text: str | bytes) -> None:
+def test_arbitrary_yaml_is_answered_cleanly(
+    capsys: pytest.CaptureFixture[str], text: str | bytes
+) -> None:
     run = Runner(capsys)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         blueprint = folder / "blueprint.yaml"
-        blueprint.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+        blueprint.write_bytes(
+            text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+        )
         exercise(run, folder, blueprint)
 
 
 # -- (b) mutations of a valid blueprint --------------------------------------------
 
 PILOT_DATA: dict[str, Any] = yaml.safe_load(PILOT.read_text(encoding="utf-8"))
-WRONG_VALUES: list[Any] = [None, True, 0, -1, 2.5, "", "nope", [], {}, [None], {"x": 1}, dt.date(2026, 1, 1),
-                           "a->b", "x" * 70, "<script>", 10**30]
+WRONG_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    -1,
+    2.5,
+    "",
+    "nope",
+    [],
+    {},
+    [None],
+    {"x": 1},
+    dt.date(2026, 1, 1),
+    "a->b",
+    "x" * 70,
+    "<script>",
+    10**30,
+]
 
 
 def _containers(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -231,7 +301,11 @@ def rename_key(draw: st.DrawFn, data: dict[str, Any]) -> None:
     paths = [p for p in _containers(data) if p and isinstance(_at(data, p[:-1]), dict)]
     path = draw(st.sampled_from(paths))
     parent = _at(data, path[:-1])
-    new = draw(st.sampled_from([path[-1] + "s", path[-1].upper(), "", "x" * 200, "<b>", "id", "from", "to"]))
+    new = draw(
+        st.sampled_from(
+            [path[-1] + "s", path[-1].upper(), "", "x" * 200, "<b>", "id", "from", "to"]
+        )
+    )
     parent[new] = parent.pop(path[-1])
 
 
@@ -242,8 +316,13 @@ def wrong_type(draw: st.DrawFn, data: dict[str, Any]) -> None:
 
 
 def dangling_reference(draw: st.DrawFn, data: dict[str, Any]) -> None:
-    refs = [p for p in _containers(data) if p and p[-1] in ("owner", "boundary", "from", "to", "oncall",
-                                                            "identity_provider", "kpi", "decided_by")]
+    refs = [
+        p
+        for p in _containers(data)
+        if p
+        and p[-1]
+        in ("owner", "boundary", "from", "to", "oncall", "identity_provider", "kpi", "decided_by")
+    ]
     if refs:
         path = draw(st.sampled_from(refs))
         _at(data, path[:-1])[path[-1]] = draw(st.sampled_from(["ghost", "Ghost", "", "a" * 64]))
@@ -255,7 +334,9 @@ def fallback_cycle(draw: st.DrawFn, data: dict[str, Any]) -> None:
         return
     chosen = draw(st.lists(st.sampled_from(systems), min_size=1, max_size=4, unique_by=id))
     for here, there in zip(chosen, chosen[1:] + chosen[:1], strict=True):
-        here["fallback"] = [draw(st.sampled_from([there["id"], {"to": there["id"], "when": ["timeout"]}]))]
+        here["fallback"] = [
+            draw(st.sampled_from([there["id"], {"to": there["id"], "when": ["timeout"]}]))
+        ]
 
 
 def duplicate_id(draw: st.DrawFn, data: dict[str, Any]) -> None:
@@ -272,8 +353,15 @@ def self_integration(draw: st.DrawFn, data: dict[str, Any]) -> None:
         data.setdefault("integrations", []).append({"from": node, "to": node})
 
 
-MUTATIONS: list[Mutation] = [remove_key, rename_key, wrong_type, dangling_reference, fallback_cycle,
-                             duplicate_id, self_integration]
+MUTATIONS: list[Mutation] = [
+    remove_key,
+    rename_key,
+    wrong_type,
+    dangling_reference,
+    fallback_cycle,
+    duplicate_id,
+    self_integration,
+]
 
 
 @st.composite
@@ -281,7 +369,9 @@ def broken_blueprints(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
     data = copy.deepcopy(PILOT_DATA)
     for mutation in draw(st.lists(st.sampled_from(MUTATIONS), min_size=1, max_size=4)):
         mutation(draw, data)
-    text_edits = draw(st.lists(st.sampled_from(["duplicate-line", "tab", "truncate", "anchor"]), max_size=2))
+    text_edits = draw(
+        st.lists(st.sampled_from(["duplicate-line", "tab", "truncate", "anchor"]), max_size=2)
+    )
     return data, text_edits
 
 
@@ -301,13 +391,21 @@ def _apply_text_edits(text: str, edits: list[str], draw_index: int) -> str:
 
 
 @FUZZ
-@given(case=broken_blueprints(), where=st.integers(0, 10_000), export_to=st.sampled_from(
-    ["calm", "backstage", "structurizr", "mermaid", "dot"]))
+@given(
+    case=broken_blueprints(),
+    where=st.integers(0, 10_000),
+    export_to=st.sampled_from(["calm", "backstage", "structurizr", "mermaid", "dot"]),
+)
 def test_mutated_blueprints_are_answered_cleanly(
-    capsys: pytest.CaptureFixture[str], case: tuple[dict[str, Any], list[str]], where: int, export_to: str
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[dict[str, Any], list[str]],
+    where: int,
+    export_to: str,
 ) -> None:
     data, edits = case
-    text = _apply_text_edits(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), edits, where)
+    text = _apply_text_edits(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True), edits, where
+    )
     run = Runner(capsys)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -317,6 +415,7 @@ def test_mutated_blueprints_are_answered_cleanly(
 
 
 # -- include chains ------------------------------------------------------------------
+
 
 @st.composite
 def include_graphs(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
@@ -330,9 +429,25 @@ def include_graphs(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
         if index == 0:
             doc = {k: v for k, v in copy.deepcopy(PILOT_DATA).items() if k != "systems"}
         doc["systems"] = systems[index::count]
-        targets = draw(st.lists(st.one_of(st.sampled_from(names), st.sampled_from(
-            ["missing.yaml", "../outside.yaml", "/etc/passwd", "", "sub", "f0.yaml\x00", "link.yaml"])),
-            max_size=3))
+        targets = draw(
+            st.lists(
+                st.one_of(
+                    st.sampled_from(names),
+                    st.sampled_from(
+                        [
+                            "missing.yaml",
+                            "../outside.yaml",
+                            "/etc/passwd",
+                            "",
+                            "sub",
+                            "f0.yaml\x00",
+                            "link.yaml",
+                        ]
+                    ),
+                ),
+                max_size=3,
+            )
+        )
         if targets:
             doc["include"] = targets
         files[name] = doc
@@ -341,7 +456,9 @@ def include_graphs(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
 
 @FUZZ
 @given(files=include_graphs())
-def test_include_graphs_are_answered_cleanly(capsys: pytest.CaptureFixture[str], files: dict[str, dict[str, Any]]) -> None:
+def test_include_graphs_are_answered_cleanly(
+    capsys: pytest.CaptureFixture[str], files: dict[str, dict[str, Any]]
+) -> None:
     run = Runner(capsys)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "project"
@@ -383,7 +500,9 @@ def test_corpus_is_not_empty() -> None:
 # -- files: --out and symbolic links -------------------------------------------------
 
 
-def test_render_out_symlink_replaces_the_link_not_its_target(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_render_out_symlink_replaces_the_link_not_its_target(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """``--out`` naming a symbolic link to a folder elsewhere: the pack replaces the link;
     the folder it pointed to is never written or emptied."""
     elsewhere = tmp_path / "elsewhere"
@@ -397,7 +516,9 @@ def test_render_out_symlink_replaces_the_link_not_its_target(capsys: pytest.Capt
     assert not link.is_symlink() and (link / "brief.md").is_file()
 
 
-def test_render_refuses_a_foreign_folder_behind_a_symlink(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_render_refuses_a_foreign_folder_behind_a_symlink(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "keep.txt").write_text("mine", encoding="utf-8")
@@ -409,7 +530,9 @@ def test_render_refuses_a_foreign_folder_behind_a_symlink(capsys: pytest.Capture
     assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_report_output_is_atomic_and_leaves_no_temporary_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_report_output_is_atomic_and_leaves_no_temporary_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     target = tmp_path / "reports" / "cadee.sarif"
     run = Runner(capsys)
     run("validate", str(PILOT), "-f", "sarif", "-o", str(target))
@@ -417,17 +540,24 @@ def test_report_output_is_atomic_and_leaves_no_temporary_files(capsys: pytest.Ca
     assert sorted(p.name for p in target.parent.iterdir()) == ["cadee.sarif"]
 
 
-def test_include_through_a_symlink_is_checked_after_resolving(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_include_through_a_symlink_is_checked_after_resolving(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     project = tmp_path / "project"
     project.mkdir()
     secret = tmp_path / "secret.yaml"
     secret.write_text("cadee: 1\nsystems: [{id: stolen, kind: service}]\n", encoding="utf-8")
     (project / "inside.yaml").symlink_to(secret)
     top = project / "blueprint.yaml"
-    top.write_text("cadee: 1\nblueprint: {id: bp, title: T}\ninclude: [inside.yaml]\n", encoding="utf-8")
+    top.write_text(
+        "cadee: 1\nblueprint: {id: bp, title: T}\ninclude: [inside.yaml]\n", encoding="utf-8"
+    )
     run = Runner(capsys)
     code, out, _ = run("validate", str(top), "-f", "json")
     assert code == 2
     (error,) = json.loads(out)["errors"]
-    assert "resolves outside the project root" in error["message"] and (error["line"], error["column"]) == (3, 11)
+    assert "resolves outside the project root" in error["message"] and (
+        error["line"],
+        error["column"],
+    ) == (3, 11)
     assert "stolen" not in out

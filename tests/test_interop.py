@@ -39,8 +39,27 @@ PILOT = REPO / "examples" / "northwind-pilot" / "blueprint.yaml"
 FIXTURES = REPO / "tests" / "fixtures" / "interop"
 GOLDENS = REPO / "tests" / "goldens" / "interop"
 CALM_SCHEMAS = SHARED / "schemas" / "calm-1.2"
-CALM_NODE_TYPES = {"actor", "ecosystem", "system", "service", "database", "network", "ldap", "webclient", "data-asset"}
-SECTIONS = ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates", "waivers")
+CALM_NODE_TYPES = {
+    "actor",
+    "ecosystem",
+    "system",
+    "service",
+    "database",
+    "network",
+    "ldap",
+    "webclient",
+    "data-asset",
+}
+SECTIONS = (
+    "owners",
+    "boundaries",
+    "systems",
+    "integrations",
+    "evidence",
+    "kpis",
+    "gates",
+    "waivers",
+)
 
 
 def load(path: Path) -> Blueprint:
@@ -58,7 +77,6 @@ def flagship() -> Blueprint:
 @pytest.fixture(scope="module")
 def pilot() -> Blueprint:
     return load(PILOT)
-
 
 
 def golden(name: str, text: str, update: bool) -> None:
@@ -84,7 +102,9 @@ def dumped(items: list[Any]) -> list[dict[str, Any]]:
 
 def calm_validator() -> Any:
     if not CALM_SCHEMAS.is_dir():
-        pytest.skip(f"CALM 1.2 meta-schemas not found at {CALM_SCHEMAS} (the shared folder next to the repository)")
+        pytest.skip(
+            f"CALM 1.2 meta-schemas not found at {CALM_SCHEMAS} (the shared folder next to the repository)"
+        )
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
@@ -101,7 +121,9 @@ def calm_validator() -> Any:
 
 
 @pytest.mark.parametrize("example", ["flagship", "pilot"])
-def test_calm_export_validates_against_the_calm_1_2_meta_schema(example: str, request: pytest.FixtureRequest) -> None:
+def test_calm_export_validates_against_the_calm_1_2_meta_schema(
+    example: str, request: pytest.FixtureRequest
+) -> None:
     validator = calm_validator()
     blueprint: Blueprint = request.getfixturevalue(example)
     document = json.loads(render_calm(blueprint))
@@ -110,7 +132,9 @@ def test_calm_export_validates_against_the_calm_1_2_meta_schema(example: str, re
     # Stricter than the schema, which accepts any string as node-type.
     assert {n["node-type"] for n in document["nodes"]} <= CALM_NODE_TYPES
     assert {p for r in document["relationships"] if (p := r.get("protocol"))} <= set(CALM_PROTOCOLS)
-    ids = [n["unique-id"] for n in document["nodes"]] + [r["unique-id"] for r in document["relationships"]]
+    ids = [n["unique-id"] for n in document["nodes"]] + [
+        r["unique-id"] for r in document["relationships"]
+    ]
     assert len(ids) == len(set(ids))
     assert len(document["nodes"]) == len(blueprint.systems) + len(blueprint.boundaries)
     connects = [r for r in document["relationships"] if "connects" in r["relationship-type"]]
@@ -138,11 +162,19 @@ def test_calm_export_maps_kinds_protocols_boundaries_and_metadata(flagship: Blue
     assert nodes["nw-ai-gateway"]["metadata"]["cadee"]["owner"] == "nw-ai-platform"
     assert nodes["nw-edge"]["node-type"] == "network"
     assert nodes["nw-edge"]["metadata"]["cadee"]["trust"] == "internal"
-    assert nodes["nw-triage-agent"]["metadata"]["cadee"]["fallback"][0]["to"] == "nw-contact-centre-desk"
+    assert (
+        nodes["nw-triage-agent"]["metadata"]["cadee"]["fallback"][0]["to"]
+        == "nw-contact-centre-desk"
+    )
     relationships = {r["unique-id"]: r for r in document["relationships"]}
     https = relationships["nw-ai-gateway->nw-customer-ciam"]
     assert https["protocol"] == "HTTPS"
-    assert https["metadata"]["cadee"] == {"protocol": "https", "auth": "mtls", "data": "confidential", "timeout_ms": 2000}
+    assert https["metadata"]["cadee"] == {
+        "protocol": "https",
+        "auth": "mtls",
+        "data": "confidential",
+        "timeout_ms": 2000,
+    }
     grpc = relationships["nw-ai-gateway->nw-guardrails"]
     assert "protocol" not in grpc and grpc["metadata"]["cadee"]["protocol"] == "grpc"
     edge = relationships["deployed-in:nw-edge"]["relationship-type"]["deployed-in"]
@@ -160,8 +192,9 @@ def test_calm_export_maps_kinds_protocols_boundaries_and_metadata(flagship: Blue
 
 
 @pytest.mark.parametrize("example", ["flagship", "pilot"])
-def test_blueprint_to_calm_to_blueprint_keeps_everything(example: str, request: pytest.FixtureRequest,
-                                                         tmp_path: Path) -> None:
+def test_blueprint_to_calm_to_blueprint_keeps_everything(
+    example: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     original: Blueprint = request.getfixturevalue(example)
     draft, errors = import_calm(render_calm(original).encode(), "architecture.json", RULES)
     assert errors == []
@@ -177,29 +210,40 @@ def test_blueprint_to_calm_to_blueprint_keeps_everything(example: str, request: 
 
 
 def _without_measurements(kpis: list[Any]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in kpi.items() if not k.startswith("measurements")} for kpi in dumped(kpis)]
+    return [
+        {k: v for k, v in kpi.items() if not k.startswith("measurements")} for kpi in dumped(kpis)
+    ]
 
 
 def _values(blueprint: Blueprint) -> dict[str, list[tuple[Any, ...]]]:
-    return {kpi: [(p.date, p.value, p.note) for p in points] for kpi, points in blueprint.measurements.items()}
+    return {
+        kpi: [(p.date, p.value, p.note) for p in points]
+        for kpi, points in blueprint.measurements.items()
+    }
 
 
 @pytest.mark.parametrize("example", ["flagship", "pilot"])
 def test_blueprint_to_backstage_to_blueprint_keeps_systems_integrations_owners_boundaries(
-        example: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    example: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     original: Blueprint = request.getfixturevalue(example)
-    draft, errors = import_backstage([("catalog-info.yaml", render_backstage(original).encode())], RULES)
+    draft, errors = import_backstage(
+        [("catalog-info.yaml", render_backstage(original).encode())], RULES
+    )
     assert errors == []
     assert draft is not None and draft.notes == []
     again = reimport(draft, tmp_path)
     assert again.meta == original.meta
     for section in ("owners", "boundaries", "systems"):
         assert dumped(getattr(again, section)) == dumped(getattr(original, section)), section
+
     # Integrations travel with their caller, so they come back grouped by caller.
     def key(item: dict[str, Any]) -> str:
         return json.dumps(item, sort_keys=True)
 
-    assert sorted(dumped(again.integrations), key=key) == sorted(dumped(original.integrations), key=key)
+    assert sorted(dumped(again.integrations), key=key) == sorted(
+        dumped(original.integrations), key=key
+    )
     assert again.evidence == again.kpis == again.gates == again.waivers == again.services == []
     # needs travel in spec.dependsOn and come back as needs, not as integrations.
     assert [s.needs for s in again.systems] == [s.needs for s in original.systems]
@@ -232,17 +276,23 @@ def test_backstage_export_is_a_well_formed_catalog(flagship: Blueprint) -> None:
             assert ("system", spec["system"]) in declared
 
 
-def test_backstage_export_writes_a_placeholder_owner_only_with_the_unowned_annotation(pilot: Blueprint) -> None:
+def test_backstage_export_writes_a_placeholder_owner_only_with_the_unowned_annotation(
+    pilot: Blueprint,
+) -> None:
     entities = {(e["kind"], e["metadata"]["name"]): e for e in to_backstage(pilot)}
     bot = entities[("Component", "pilot-legacy-faq-bot")]
     assert bot["spec"]["owner"] == "unknown"
     assert bot["metadata"]["annotations"]["cadee.dev/unowned"] == "true"
-    assert "cadee.dev/unowned" not in entities[("Component", "pilot-web-chat")]["metadata"]["annotations"]
+    assert (
+        "cadee.dev/unowned"
+        not in entities[("Component", "pilot-web-chat")]["metadata"]["annotations"]
+    )
 
 
 def test_backstage_names_are_made_valid_and_the_cadee_id_travels(tmp_path: Path) -> None:
     path = tmp_path / "bp.yaml"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         cadee: 1
         blueprint: {id: bp, title: T, owner: team--a}
         owners: [{id: team--a, name: A}, {id: team_a-, name: B}]
@@ -250,7 +300,9 @@ def test_backstage_names_are_made_valid_and_the_cadee_id_travels(tmp_path: Path)
           - {id: svc.., kind: service, owner: team--a}
           - {id: Svc, kind: data-store, owner: team_a-}
         integrations: [{from: svc.., to: Svc}]
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     blueprint = load(path)
     entities = to_backstage(blueprint)
     names = [e["metadata"]["name"] for e in entities[1:]]
@@ -266,15 +318,19 @@ def test_backstage_names_are_made_valid_and_the_cadee_id_travels(tmp_path: Path)
 # -- goldens -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("to", "name"), [
-    ("calm", "northwind-pilot.calm.json"),
-    ("backstage", "northwind-pilot.catalog-info.yaml"),
-    ("structurizr", "northwind-pilot.dsl"),
-    ("mermaid", "northwind-pilot.mmd"),
-    ("dot", "northwind-pilot.dot"),
-])
-def test_pilot_exports_match_their_goldens(to: str, name: str, in_repo: None, update_goldens: bool,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("to", "name"),
+    [
+        ("calm", "northwind-pilot.calm.json"),
+        ("backstage", "northwind-pilot.catalog-info.yaml"),
+        ("structurizr", "northwind-pilot.dsl"),
+        ("mermaid", "northwind-pilot.mmd"),
+        ("dot", "northwind-pilot.dot"),
+    ],
+)
+def test_pilot_exports_match_their_goldens(
+    to: str, name: str, in_repo: None, update_goldens: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["export", "examples/northwind-pilot/blueprint.yaml", "--to", to])
     out = capsys.readouterr().out
     assert code == 0
@@ -289,7 +345,9 @@ def test_flagship_structurizr_matches_its_golden(flagship: Blueprint, update_gol
     assert "autolayout lr" in text
 
 
-def test_import_of_a_generic_calm_architecture_matches_its_golden(update_goldens: bool, tmp_path: Path) -> None:
+def test_import_of_a_generic_calm_architecture_matches_its_golden(
+    update_goldens: bool, tmp_path: Path
+) -> None:
     name = "tests/fixtures/interop/calm-payments.json"
     draft, errors = import_calm((REPO / name).read_bytes(), name, RULES)
     assert errors == [] and draft is not None
@@ -305,8 +363,13 @@ def test_import_of_a_generic_calm_architecture_matches_its_golden(update_goldens
     gateway = next(i for i in blueprint.integrations if i.id == "gateway-to-payments")
     assert (gateway.protocol, gateway.auth) == ("mtls", "mtls")
     notes = "\n".join(str(n) for n in draft.notes)
-    for lost in ("`flows` not imported", "`controls` not imported", "`interfaces` not imported",
-                 "node-type 'ai-model' has no cadee kind", "imported as 'payments-service'"):
+    for lost in (
+        "`flows` not imported",
+        "`controls` not imported",
+        "`interfaces` not imported",
+        "node-type 'ai-model' has no cadee kind",
+        "imported as 'payments-service'",
+    ):
         assert lost in notes
     # Every warning is also a comment in the file, next to what it concerns.
     assert text.count("# cadee import: ") == len(draft.notes)
@@ -315,7 +378,9 @@ def test_import_of_a_generic_calm_architecture_matches_its_golden(update_goldens
     assert {"OWN001", "OWN002", "IAM001", "IAM003", "EVD001"} <= rules
 
 
-def test_import_of_a_generic_backstage_catalog_matches_its_golden(update_goldens: bool, tmp_path: Path) -> None:
+def test_import_of_a_generic_backstage_catalog_matches_its_golden(
+    update_goldens: bool, tmp_path: Path
+) -> None:
     files = [f"tests/fixtures/interop/backstage-{name}.yaml" for name in ("catalog", "org")]
     draft, errors = import_backstage([(f, (REPO / f).read_bytes()) for f in files], RULES)
     assert errors == [] and draft is not None
@@ -323,17 +388,26 @@ def test_import_of_a_generic_backstage_catalog_matches_its_golden(update_goldens
     golden("import-backstage-catalog.yaml", text, update_goldens)
     blueprint = reimport(draft, tmp_path)
     assert [o.id for o in blueprint.owners] == ["payments-team", "jane"]
-    assert [(o.kind, o.contact) for o in blueprint.owners] == [("team", "payments@bank.example"), ("person", None)]
+    assert [(o.kind, o.contact) for o in blueprint.owners] == [
+        ("team", "payments@bank.example"),
+        ("person", None),
+    ]
     systems = {s.id: s for s in blueprint.systems}
     assert list(systems) == ["payments-web", "payments-service", "payments-db", "finance.ledger"]
     assert systems["payments-web"].kind == "channel" and systems["payments-db"].kind == "data-store"
     assert systems["finance.ledger"].owner == "jane"
     assert {s.boundary for s in blueprint.systems} == {"payments", None}
     assert systems["payments-service"].observability is not None
-    assert systems["payments-service"].observability.runbook == "https://runbooks.bank.example/payments"
+    assert (
+        systems["payments-service"].observability.runbook
+        == "https://runbooks.bank.example/payments"
+    )
     pairs = [(i.from_, i.to, i.protocol) for i in blueprint.integrations]
-    assert pairs == [("payments-service", "payments-db", None), ("payments-service", "finance.ledger", None),
-                     ("payments-web", "payments-service", "https")]
+    assert pairs == [
+        ("payments-service", "payments-db", None),
+        ("payments-service", "finance.ledger", None),
+        ("payments-web", "payments-service", "https"),
+    ]
     assert text.count("# cadee import: ") == len(draft.notes)
 
 
@@ -346,13 +420,26 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize(("fixture", "expected"), [
-    ("calm-bad-json.json", "calm-bad-json.json:8:5: error invalid JSON: Expecting property name enclosed in double quotes"),
-    ("calm-missing-unique-id.json", "calm-missing-unique-id.json:4:5: error node has no unique-id (CALM requires one) [nodes[1]]"),
-    ("calm-unknown-node.json", "calm-unknown-node.json:9:67: error destination node names unknown node 'api'"),
-])
-def test_malformed_calm_gives_located_errors_and_exit_2(fixture: str, expected: str, in_repo: None,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        (
+            "calm-bad-json.json",
+            "calm-bad-json.json:8:5: error invalid JSON: Expecting property name enclosed in double quotes",
+        ),
+        (
+            "calm-missing-unique-id.json",
+            "calm-missing-unique-id.json:4:5: error node has no unique-id (CALM requires one) [nodes[1]]",
+        ),
+        (
+            "calm-unknown-node.json",
+            "calm-unknown-node.json:9:67: error destination node names unknown node 'api'",
+        ),
+    ],
+)
+def test_malformed_calm_gives_located_errors_and_exit_2(
+    fixture: str, expected: str, in_repo: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "import", "calm", f"tests/fixtures/interop/{fixture}")
     assert code == 2
     assert out == ""
@@ -361,21 +448,37 @@ def test_malformed_calm_gives_located_errors_and_exit_2(fixture: str, expected: 
     assert err.rstrip().endswith("cadee: nothing imported: 1 error")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('[1, 2]', "1:1: a CALM architecture is a JSON object with `nodes`"),
-    ('{"relationships": []}', "1:1: no `nodes` list: this is not a CALM architecture"),
-    ('{"nodes": {}}', "1:1: `nodes` must be a list of node objects"),
-    ('{"nodes": [\n  {"unique-id": "a"},\n  {"unique-id": "a"}\n]}', "3:3: unique-id 'a' is already used at line 2, column 3"),
-    ('{"nodes": [{"unique-id": "a"}],\n "relationships": [\n  {"unique-id": "r", "relationship-type": '
-     '{"connects": {"source": {"node": "a"}, "destination": {"node": "a"}}, "interacts": {}}}]}',
-     "3:43: relationship-type must hold exactly one of"),
-    ('{"nodes": [{"unique-id": "a"}],\n "relationships": [{"relationship-type": {"connects": {}}}]}',
-     "2:20: relationship has no unique-id"),
-    ('{"nodes": [{"unique-id": "a"}], "relationships": [{"unique-id": "r", "relationship-type": '
-     '{"deployed-in": {"container": "a", "nodes": ["a", "ghost"]}}}]}', "deployed-in nodes names unknown node 'ghost'"),
-    ('{"nodes": [{"unique-id": 7}]}', "1:12: node has a unique-id that is not a non-empty string"),
-    ('{"nodes": [], "x": NaN', "1:23: invalid JSON: Expecting ',' delimiter"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[1, 2]", "1:1: a CALM architecture is a JSON object with `nodes`"),
+        ('{"relationships": []}', "1:1: no `nodes` list: this is not a CALM architecture"),
+        ('{"nodes": {}}', "1:1: `nodes` must be a list of node objects"),
+        (
+            '{"nodes": [\n  {"unique-id": "a"},\n  {"unique-id": "a"}\n]}',
+            "3:3: unique-id 'a' is already used at line 2, column 3",
+        ),
+        (
+            '{"nodes": [{"unique-id": "a"}],\n "relationships": [\n  {"unique-id": "r", "relationship-type": '
+            '{"connects": {"source": {"node": "a"}, "destination": {"node": "a"}}, "interacts": {}}}]}',
+            "3:43: relationship-type must hold exactly one of",
+        ),
+        (
+            '{"nodes": [{"unique-id": "a"}],\n "relationships": [{"relationship-type": {"connects": {}}}]}',
+            "2:20: relationship has no unique-id",
+        ),
+        (
+            '{"nodes": [{"unique-id": "a"}], "relationships": [{"unique-id": "r", "relationship-type": '
+            '{"deployed-in": {"container": "a", "nodes": ["a", "ghost"]}}}]}',
+            "deployed-in nodes names unknown node 'ghost'",
+        ),
+        (
+            '{"nodes": [{"unique-id": 7}]}',
+            "1:12: node has a unique-id that is not a non-empty string",
+        ),
+        ('{"nodes": [], "x": NaN', "1:23: invalid JSON: Expecting ',' delimiter"),
+    ],
+)
 def test_calm_structure_errors_are_located(text: str, expected: str) -> None:
     draft, errors = import_calm(text.encode(), "a.json", RULES)
     assert draft is None
@@ -388,16 +491,32 @@ def test_calm_that_is_not_utf8_is_an_error_with_its_position() -> None:
 
 
 def test_partial_calm_imports_with_warnings_and_loads(tmp_path: Path) -> None:
-    text = json.dumps({"nodes": [
-        {"unique-id": "web", "node-type": "webclient"},
-        {"unique-id": "api"},
-        {"unique-id": "store", "node-type": "database", "name": "Store",
-         "metadata": {"cadee": {"kind": "warehouse", "owner": "nobody", "redundancy": "two"}}},
-    ], "relationships": [
-        {"unique-id": "web->api", "relationship-type": {"connects": {"source": {"node": "web"}, "destination": {"node": "api"}}},
-         "protocol": "WebSocket"},
-        {"unique-id": "opt", "relationship-type": {"options": []}},
-    ]})
+    text = json.dumps(
+        {
+            "nodes": [
+                {"unique-id": "web", "node-type": "webclient"},
+                {"unique-id": "api"},
+                {
+                    "unique-id": "store",
+                    "node-type": "database",
+                    "name": "Store",
+                    "metadata": {
+                        "cadee": {"kind": "warehouse", "owner": "nobody", "redundancy": "two"}
+                    },
+                },
+            ],
+            "relationships": [
+                {
+                    "unique-id": "web->api",
+                    "relationship-type": {
+                        "connects": {"source": {"node": "web"}, "destination": {"node": "api"}}
+                    },
+                    "protocol": "WebSocket",
+                },
+                {"unique-id": "opt", "relationship-type": {"options": []}},
+            ],
+        }
+    )
     draft, errors = import_calm(text.encode(), "partial.json", RULES)
     assert errors == [] and draft is not None
     notes = [n.message for n in draft.notes]
@@ -408,48 +527,89 @@ def test_partial_calm_imports_with_warnings_and_loads(tmp_path: Path) -> None:
     assert any("redundancy 'two' is not valid; dropped" in n for n in notes)
     assert any("`options` relationships" in n for n in notes)
     blueprint = reimport(draft, tmp_path)
-    assert [(s.id, s.kind) for s in blueprint.systems] == [("web", "channel"), ("api", "service"), ("store", "data-store")]
+    assert [(s.id, s.kind) for s in blueprint.systems] == [
+        ("web", "channel"),
+        ("api", "service"),
+        ("store", "data-store"),
+    ]
     assert [(i.id, i.protocol) for i in blueprint.integrations] == [("web->api", "websocket")]
 
 
-def test_backstage_yaml_errors_keep_the_file_line_numbers(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "import", "backstage", "tests/fixtures/interop/backstage-bad-yaml.yaml")
+def test_backstage_yaml_errors_keep_the_file_line_numbers(
+    in_repo: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "import", "backstage", "tests/fixtures/interop/backstage-bad-yaml.yaml"
+    )
     assert code == 2 and out == ""
     # Line 14 of the file is in its second document.
     assert "tests/fixtures/interop/backstage-bad-yaml.yaml:14:5: error YAML syntax error" in err
 
 
-def test_backstage_entities_without_kind_or_name_are_errors(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "import", "backstage", "tests/fixtures/interop/backstage-no-kind.yaml")
+def test_backstage_entities_without_kind_or_name_are_errors(
+    in_repo: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys, "import", "backstage", "tests/fixtures/interop/backstage-no-kind.yaml"
+    )
     assert code == 2
     assert "backstage-no-kind.yaml:9:1: error entity has no `kind` (e.g. Component, Group)" in err
-    assert "backstage-no-kind.yaml:18:3: error Component entity has no `metadata.name` [metadata.name]" in err
+    assert (
+        "backstage-no-kind.yaml:18:3: error Component entity has no `metadata.name` [metadata.name]"
+        in err
+    )
     assert "cadee: nothing imported: 2 errors" in err
 
 
-def test_backstage_dangling_references_are_errors(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "import", "backstage", "tests/fixtures/interop/backstage-dangling.yaml")
+def test_backstage_dangling_references_are_errors(
+    in_repo: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys, "import", "backstage", "tests/fixtures/interop/backstage-dangling.yaml"
+    )
     assert code == 2
-    assert ("backstage-dangling.yaml:8:10: error component:orphan: spec.owner refers to 'group:ghosts', "
-            "which is not in the given catalog files") in err
-    assert "backstage-dangling.yaml:10:7: error component:orphan: spec.dependsOn[0] refers to 'component:nowhere'" in err
+    assert (
+        "backstage-dangling.yaml:8:10: error component:orphan: spec.owner refers to 'group:ghosts', "
+        "which is not in the given catalog files"
+    ) in err
+    assert (
+        "backstage-dangling.yaml:10:7: error component:orphan: spec.dependsOn[0] refers to 'component:nowhere'"
+        in err
+    )
     # The same catalog without the file that declares the owners.
-    code, _, err = run(capsys, "import", "backstage", "tests/fixtures/interop/backstage-catalog.yaml")
+    code, _, err = run(
+        capsys, "import", "backstage", "tests/fixtures/interop/backstage-catalog.yaml"
+    )
     assert code == 2 and "spec.owner refers to 'group:payments-team'" in err
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("kind: Group\nmetadata: {name: a}\n---\nkind: Group\nmetadata: {name: A}\n",
-     "c.yaml:4:1: group:A is declared twice (first at c.yaml:1)"),
-    ("- just\n- a list\n", "c.yaml:1:1: a catalog entity is a mapping"),
-    ("kind: Component\nmetadata: {name: a}\nspec: [1]\n", "c.yaml:3:7: component:a: `spec` must be a mapping"),
-    ("kind: Component\nmetadata: {name: a}\nspec: {dependsOn: component:b}\n",
-     "component:a: spec.dependsOn must be a list of references"),
-    ("kind: Component\nmetadata: {name: ''}\n", "c.yaml:2:18: Component entity's `metadata.name` must be a non-empty string"),
-    ("# only a comment\n", "c.yaml:1:1: no catalog entities found"),
-    ("kind: Group\nmetadata: {name: a}\n---\n--- {kind: Group, metadata: {name: b}, spec: {x: *nope}}\n",
-     "c.yaml:4:50: alias *nope has no anchor"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "kind: Group\nmetadata: {name: a}\n---\nkind: Group\nmetadata: {name: A}\n",
+            "c.yaml:4:1: group:A is declared twice (first at c.yaml:1)",
+        ),
+        ("- just\n- a list\n", "c.yaml:1:1: a catalog entity is a mapping"),
+        (
+            "kind: Component\nmetadata: {name: a}\nspec: [1]\n",
+            "c.yaml:3:7: component:a: `spec` must be a mapping",
+        ),
+        (
+            "kind: Component\nmetadata: {name: a}\nspec: {dependsOn: component:b}\n",
+            "component:a: spec.dependsOn must be a list of references",
+        ),
+        (
+            "kind: Component\nmetadata: {name: ''}\n",
+            "c.yaml:2:18: Component entity's `metadata.name` must be a non-empty string",
+        ),
+        ("# only a comment\n", "c.yaml:1:1: no catalog entities found"),
+        (
+            "kind: Group\nmetadata: {name: a}\n---\n--- {kind: Group, metadata: {name: b}, spec: {x: *nope}}\n",
+            "c.yaml:4:50: alias *nope has no anchor",
+        ),
+    ],
+)
 def test_backstage_structure_errors_are_located(text: str, expected: str) -> None:
     draft, errors = import_backstage([("c.yaml", text.encode())], RULES)
     assert draft is None
@@ -467,25 +627,45 @@ def test_split_documents_keeps_line_and_column_numbers() -> None:
 # -- the command line ----------------------------------------------------------------------------
 
 
-def test_export_to_a_file_and_stdout_are_the_same(in_repo: None, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_to_a_file_and_stdout_are_the_same(
+    in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "out" / "arch.json"
-    code, out, err = run(capsys, "export", "examples/northwind-pilot/blueprint.yaml", "--to", "calm", "-o", str(target))
+    code, out, err = run(
+        capsys,
+        "export",
+        "examples/northwind-pilot/blueprint.yaml",
+        "--to",
+        "calm",
+        "-o",
+        str(target),
+    )
     assert (code, out, err) == (0, "", "")
     code, out, _ = run(capsys, "export", "examples/northwind-pilot/blueprint.yaml", "--to", "calm")
     assert code == 0 and out == target.read_text(encoding="utf-8")
 
 
-def test_export_says_what_the_format_cannot_hold(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "export", "examples/northwind-pilot/blueprint.yaml", "--to", "backstage")
+def test_export_says_what_the_format_cannot_hold(
+    in_repo: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "export", "examples/northwind-pilot/blueprint.yaml", "--to", "backstage"
+    )
     assert code == 0 and out.startswith("# Backstage catalog entities")
-    assert "cadee: note: a Backstage catalog has no place for 2 evidence entries, 3 KPIs, 3 gates, 2 waivers" in err
+    assert (
+        "cadee: note: a Backstage catalog has no place for 2 evidence entries, 3 KPIs, 3 gates, 2 waivers"
+        in err
+    )
 
 
 def test_export_of_an_invalid_blueprint_prints_stage_1_errors_and_exits_2(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("cadee: 1\nblueprint: {id: b, title: T}\nsystems: [{id: s, kind: robot}]\n", encoding="utf-8")
+    path.write_text(
+        "cadee: 1\nblueprint: {id: b, title: T}\nsystems: [{id: s, kind: robot}]\n",
+        encoding="utf-8",
+    )
     code, out, _ = run(capsys, "export", str(path), "--to", "mermaid")
     assert code == 2
     assert "bad.yaml:3:25: error" in out and "[systems[0].kind]" in out
@@ -498,26 +678,40 @@ def test_export_usage_errors_exit_2(in_repo: None, capsys: pytest.CaptureFixture
     assert run(capsys, "export", "examples/northwind-pilot/blueprint.yaml", "--to", "visio")[0] == 2
 
 
-def test_import_writes_a_new_file_and_never_overwrites(in_repo: None, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_writes_a_new_file_and_never_overwrites(
+    in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "imported.yaml"
-    code, out, err = run(capsys, "import", "calm", "tests/fixtures/interop/calm-payments.json", "-o", str(target))
+    code, out, err = run(
+        capsys, "import", "calm", "tests/fixtures/interop/calm-payments.json", "-o", str(target)
+    )
     assert code == 0 and out == ""
     assert "tests/fixtures/interop/calm-payments.json:1:1: warning: `flows` not imported" in err
-    assert f"cadee: imported 0 owners, 2 boundaries, 7 systems, 6 integrations from CALM architecture " \
-           f"calm-payments.json with 17 warnings; wrote {target}" in err
+    assert (
+        f"cadee: imported 0 owners, 2 boundaries, 7 systems, 6 integrations from CALM architecture "
+        f"calm-payments.json with 17 warnings; wrote {target}" in err
+    )
     written = target.read_text(encoding="utf-8")
     assert load(target).id == "calm-payments"
-    code, _, err = run(capsys, "import", "calm", "tests/fixtures/interop/calm-payments.json", "-o", str(target))
+    code, _, err = run(
+        capsys, "import", "calm", "tests/fixtures/interop/calm-payments.json", "-o", str(target)
+    )
     assert code == 2 and "already exists; cadee import never overwrites" in err
     assert target.read_text(encoding="utf-8") == written
     code, _, err = run(capsys, "validate", str(target))
     assert code == 1  # valid, with findings for what CALM did not capture
 
 
-def test_import_to_stdout_and_usage_errors(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "import", "backstage", "tests/fixtures/interop/backstage-catalog.yaml",
-                       "tests/fixtures/interop/backstage-org.yaml")
+def test_import_to_stdout_and_usage_errors(
+    in_repo: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "import",
+        "backstage",
+        "tests/fixtures/interop/backstage-catalog.yaml",
+        "tests/fixtures/interop/backstage-org.yaml",
+    )
     assert code == 0 and out.startswith("# Imported by `cadee import backstage`")
     code, _, err = run(capsys, "import", "calm", "a.json", "b.json")
     assert code == 2 and "takes exactly one architecture file" in err
@@ -552,7 +746,9 @@ def nasty(tmp_path: Path) -> Blueprint:
     return load(path)
 
 
-def test_hostile_strings_survive_calm_and_backstage_round_trips(nasty: Blueprint, tmp_path: Path) -> None:
+def test_hostile_strings_survive_calm_and_backstage_round_trips(
+    nasty: Blueprint, tmp_path: Path
+) -> None:
     calm_text = render_calm(nasty)
     json.loads(calm_text)
     if CALM_SCHEMAS.is_dir():
@@ -621,29 +817,59 @@ def test_hostile_strings_stay_well_formed_in_mermaid(nasty: Blueprint) -> None:
     text = render_mermaid(nasty)
     for line in text.splitlines()[1:]:
         for label in re.findall(r'"([^"]*)"', line):
-            assert not set(label) & set('<>`|\n'), label
+            assert not set(label) & set("<>`|\n"), label
             assert re.sub(r"#(\w+|\d+);", "", label).count("#") == 0
         assert line.count('"') % 2 == 0
     # cadee.text.mermaid: everything but letters, digits and plain punctuation is a numeric entity.
-    assert ("#34;hi#34; #92; #60;b#62;#38;amp#59;#60;/b#62; #35;1#59; #96;x#96; #124; #123;y#125; "
-            "second line #92;") in text
+    assert (
+        "#34;hi#34; #92; #60;b#62;#38;amp#59;#60;/b#62; #35;1#59; #96;x#96; #124; #123;y#125; "
+        "second line #92;"
+    ) in text
 
 
 def test_hostile_strings_stay_well_formed_in_dot(nasty: Blueprint, tmp_path: Path) -> None:
     text = render_dot(nasty)
     if shutil.which("dot") is None:
         pytest.skip("Graphviz `dot` is not installed")
-    svg = subprocess.run(["dot", "-Tsvg"], input=text.encode(), capture_output=True, check=True).stdout.decode()
+    svg = subprocess.run(
+        ["dot", "-Tsvg"], input=text.encode(), capture_output=True, check=True
+    ).stdout.decode()
     assert "Say &quot;hi&quot; \\ &lt;b&gt;&amp;amp;&lt;/b&gt;" in svg
 
 
 def test_written_blueprints_quote_what_yaml_1_1_would_misread(tmp_path: Path) -> None:
-    tricky = ["yes", "on", "No", "1.0", "2026-01-01", "null", "~", "0x1F", "1_000", "1:30", "<<", "=", "-", "",
-              "# not a comment", "a: b", " lead", "trail ", "multi\nline", "two\n\n", "\u2028sep", "tab\tx", "é"]
-    draft = Draft(source="test", meta={"id": "t", "title": "T", "version": "1.0"}, origin=Location("t", 1, 1))
+    tricky = [
+        "yes",
+        "on",
+        "No",
+        "1.0",
+        "2026-01-01",
+        "null",
+        "~",
+        "0x1F",
+        "1_000",
+        "1:30",
+        "<<",
+        "=",
+        "-",
+        "",
+        "# not a comment",
+        "a: b",
+        " lead",
+        "trail ",
+        "multi\nline",
+        "two\n\n",
+        "\u2028sep",
+        "tab\tx",
+        "é",
+    ]
+    draft = Draft(
+        source="test", meta={"id": "t", "title": "T", "version": "1.0"}, origin=Location("t", 1, 1)
+    )
     for index, text in enumerate(tricky):
-        draft.add("owners", {"id": f"o{index}", "name": text, "contact": text},
-                  draft.origin).comments.append(f"comment with {text!r}")
+        draft.add(
+            "owners", {"id": f"o{index}", "name": text, "contact": text}, draft.origin
+        ).comments.append(f"comment with {text!r}")
     path = tmp_path / "tricky.yaml"
     path.write_text(render_blueprint(draft, "test"), encoding="utf-8")
     blueprint = load(path)
@@ -690,16 +916,27 @@ def test_backstage_entities_with_the_same_name_get_distinct_ids(tmp_path: Path) 
     assert errors == [] and draft is not None
     blueprint = reimport(draft, tmp_path)
     assert [o.id for o in blueprint.owners] == ["payments"]
-    assert [s.id for s in blueprint.systems] == ["payments-component", "payments-resource", "other.payments"]
+    assert [s.id for s in blueprint.systems] == [
+        "payments-component",
+        "payments-resource",
+        "other.payments",
+    ]
     assert [(i.from_, i.to) for i in blueprint.integrations] == [
-        ("payments-component", "payments-resource"), ("other.payments", "payments-component")]
+        ("payments-component", "payments-resource"),
+        ("other.payments", "payments-component"),
+    ]
 
 
 # -- any text at all ----------------------------------------------------------------------------
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(texts=st.lists(st.text(min_size=1, max_size=40), min_size=6, max_size=6))
-def test_any_text_survives_every_export_and_both_round_trips(texts: list[str], tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_any_text_survives_every_export_and_both_round_trips(
+    texts: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     title, owner, boundary, name, description, protocol = texts
     folder = tmp_path_factory.mktemp("any")
     document = {
@@ -707,17 +944,31 @@ def test_any_text_survives_every_export_and_both_round_trips(texts: list[str], t
         "blueprint": {"id": "any", "title": title, "owner": "o"},
         "owners": [{"id": "o", "name": owner, "contact": description}],
         "boundaries": [{"id": "z", "name": boundary, "trust": "internal"}],
-        "systems": [{"id": "a", "name": name, "kind": "agent", "description": description, "boundary": "z",
-                     "owner": "o", "vendor": protocol, "fallback": ["b"]},
-                    {"id": "b", "name": name, "kind": "human-desk", "owner": "o"}],
-        "integrations": [{"from": "a", "to": "b", "description": description, "protocol": protocol},
-                         {"id": "again", "from": "a", "to": "b", "description": description}],
+        "systems": [
+            {
+                "id": "a",
+                "name": name,
+                "kind": "agent",
+                "description": description,
+                "boundary": "z",
+                "owner": "o",
+                "vendor": protocol,
+                "fallback": ["b"],
+            },
+            {"id": "b", "name": name, "kind": "human-desk", "owner": "o"},
+        ],
+        "integrations": [
+            {"from": "a", "to": "b", "description": description, "protocol": protocol},
+            {"id": "again", "from": "a", "to": "b", "description": description},
+        ],
     }
     source = folder / "any.yaml"
     source.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     blueprint = load(source)
-    for text, importer in ((render_calm(blueprint), lambda t: import_calm(t, "a.json", RULES)),
-                           (render_backstage(blueprint), lambda t: import_backstage([("c.yaml", t)], RULES))):
+    for text, importer in (
+        (render_calm(blueprint), lambda t: import_calm(t, "a.json", RULES)),
+        (render_backstage(blueprint), lambda t: import_backstage([("c.yaml", t)], RULES)),
+    ):
         draft, errors = importer(text.encode())
         assert errors == [] and draft is not None and draft.notes == []
         again = reimport(draft, folder)
@@ -727,6 +978,10 @@ def test_any_text_survives_every_export_and_both_round_trips(texts: list[str], t
     for line in render_structurizr(blueprint).split("\n"):
         structurizr_tokens(line)
     for line in render_mermaid(blueprint).splitlines()[1:]:
-        assert line.count('"') % 2 == 0 and not set("".join(re.findall(r'"([^"]*)"', line))) & set("<>`|\n")
+        assert line.count('"') % 2 == 0 and not set("".join(re.findall(r'"([^"]*)"', line))) & set(
+            "<>`|\n"
+        )
     if shutil.which("dot") is not None:
-        subprocess.run(["dot", "-Tsvg"], input=render_dot(blueprint).encode(), capture_output=True, check=True)
+        subprocess.run(
+            ["dot", "-Tsvg"], input=render_dot(blueprint).encode(), capture_output=True, check=True
+        )

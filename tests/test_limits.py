@@ -32,18 +32,28 @@ def project(tmp_path: Path, limit: str, value: int, files: dict[str, str]) -> Pa
     return tmp_path / "blueprint.yaml"
 
 
-def assert_limit_error(errors: list[dict[str, object]], limit: str, file: str, line: int, column: int) -> None:
+def assert_limit_error(
+    errors: list[dict[str, object]], limit: str, file: str, line: int, column: int
+) -> None:
     matching = [e for e in errors if f"limits.{limit}" in str(e["message"])]
     assert matching, f"no error names limits.{limit}: {errors}"
     error = matching[0]
-    assert (Path(str(error["file"])).name, error["line"], error["column"]) == (file, line, column), error
+    assert (Path(str(error["file"])).name, error["line"], error["column"]) == (
+        file,
+        line,
+        column,
+    ), error
 
 
 def test_defaults_are_documented_values() -> None:
     # docs/security.md lists these; a change here must change the table there.
     assert Limits() == Limits(
-        max_file_bytes=128 * 1024 * 1024, max_depth=64, max_scalar_chars=1_000_000,
-        max_alias_nodes=1_000_000, max_include_files=1_000, max_include_depth=32,
+        max_file_bytes=128 * 1024 * 1024,
+        max_depth=64,
+        max_scalar_chars=1_000_000,
+        max_alias_nodes=1_000_000,
+        max_include_files=1_000,
+        max_include_depth=32,
     )
 
 
@@ -53,7 +63,9 @@ def test_file_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, errors = validate(capsys, path)
     assert code == 2
     assert_limit_error(errors, "max_file_bytes", "blueprint.yaml", 1, 1)
-    assert f"file is {len(text.encode()):,} bytes, above the limit of 500" in str(errors[0]["message"])
+    assert f"file is {len(text.encode()):,} bytes, above the limit of 500" in str(
+        errors[0]["message"]
+    )
     project(tmp_path, "max_file_bytes", 10_000, {})
     assert validate(capsys, path)[1] == []
 
@@ -68,7 +80,9 @@ def test_nesting_depth(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert_limit_error(errors, "max_depth", "blueprint.yaml", 3, 17)
     project(tmp_path, "max_depth", 20, {})
     code, errors = validate(capsys, path)
-    assert not any("limits.max_depth" in str(e["message"]) for e in errors)  # now a type error, not a limit
+    assert not any(
+        "limits.max_depth" in str(e["message"]) for e in errors
+    )  # now a type error, not a limit
 
 
 def test_alias_expansion_budget(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,7 +103,9 @@ def test_alias_expansion_budget(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert {e["path"] for e in errors} == {"x-a", "x-b", "x-c"}  # unknown keys, reported normally
 
 
-def test_default_alias_budget_stops_a_billion_laughs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_alias_budget_stops_a_billion_laughs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     levels = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
     path = tmp_path / "blueprint.yaml"
@@ -143,8 +159,12 @@ def test_number_of_included_files(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert validate(capsys, path)[1] == []
 
 
-def test_pyproject_tool_cadee_limits_work_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.cadee.limits]\nmax_scalar_chars = 10\n", encoding="utf-8")
+def test_pyproject_tool_cadee_limits_work_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.cadee.limits]\nmax_scalar_chars = 10\n", encoding="utf-8"
+    )
     path = tmp_path / "blueprint.yaml"
     path.write_text(HEADER, encoding="utf-8")
     assert validate(capsys, path)[1] == []
@@ -157,7 +177,9 @@ def test_pyproject_tool_cadee_limits_work_too(tmp_path: Path, capsys: pytest.Cap
 def test_a_bad_limit_value_is_a_located_configuration_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str
 ) -> None:
-    (tmp_path / "cadee.toml").write_text(f"# limits\n[limits]\nmax_depth = {bad}\n", encoding="utf-8")
+    (tmp_path / "cadee.toml").write_text(
+        f"# limits\n[limits]\nmax_depth = {bad}\n", encoding="utf-8"
+    )
     path = tmp_path / "blueprint.yaml"
     path.write_text(HEADER, encoding="utf-8")
     capsys.readouterr()

@@ -57,7 +57,9 @@ def where(error: LoadError) -> tuple[str, int, int, str]:
 
 
 def test_unknown_key_points_at_the_key_with_a_suggestion(tmp_path: Path) -> None:
-    path = write(tmp_path, "bp.yaml", HEAD + "systems:\n  - id: a\n    kind: channel\n    ownr: ops\n")
+    path = write(
+        tmp_path, "bp.yaml", HEAD + "systems:\n  - id: a\n    kind: channel\n    ownr: ops\n"
+    )
     [error] = errors_of(path)
     assert where(error) == ("bp.yaml", 8, 5, "systems[0].ownr")
     assert "unknown key 'ownr'" in error.message
@@ -150,7 +152,9 @@ def test_include_cycle(tmp_path: Path) -> None:
 
 
 def test_duplicate_mapping_key_names_both_lines(tmp_path: Path) -> None:
-    path = write(tmp_path, "bp.yaml", HEAD + "systems:\n  - id: a\n    kind: channel\n    kind: model\n")
+    path = write(
+        tmp_path, "bp.yaml", HEAD + "systems:\n  - id: a\n    kind: channel\n    kind: model\n"
+    )
     [error] = errors_of(path)
     assert where(error)[:3] == ("bp.yaml", 8, 5)
     assert "first defined at line 7, again at line 8" in error.message
@@ -232,7 +236,11 @@ def test_waiver_rule_must_exist_but_target_is_free_text(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("expires", "fragment"),
-    [("2026-02-30", "not a calendar date"), ("2026-01-01 10:00:00", "not a timestamp"), ("soon", "a date")],
+    [
+        ("2026-02-30", "not a calendar date"),
+        ("2026-01-01 10:00:00", "not a timestamp"),
+        ("soon", "a date"),
+    ],
 )
 def test_waiver_dates(tmp_path: Path, expires: str, fragment: str) -> None:
     text = HEAD + textwrap.dedent(f"""\
@@ -246,14 +254,20 @@ def test_waiver_dates(tmp_path: Path, expires: str, fragment: str) -> None:
 
 
 def test_quoted_date_is_accepted(tmp_path: Path) -> None:
-    text = HEAD + "owners: [{id: o, name: O}]\nwaivers:\n  - {rule: FBK001, target: x, reason: r, approved_by: o, expires: '2030-01-31'}\n"
+    text = (
+        HEAD
+        + "owners: [{id: o, name: O}]\nwaivers:\n  - {rule: FBK001, target: x, reason: r, approved_by: o, expires: '2030-01-31'}\n"
+    )
     result = load_blueprint(write(tmp_path, "bp.yaml", text))
     assert result.blueprint is not None
     assert result.blueprint.waivers[0].expires == dt.date(2030, 1, 31)
 
 
 def test_absent_and_empty_differ(tmp_path: Path) -> None:
-    text = HEAD + "  approvers: []\nsystems:\n  - {id: a, kind: model, fallback: []}\n  - {id: b, kind: model}\n"
+    text = (
+        HEAD
+        + "  approvers: []\nsystems:\n  - {id: a, kind: model, fallback: []}\n  - {id: b, kind: model}\n"
+    )
     result = load_blueprint(write(tmp_path, "bp.yaml", text))
     assert result.blueprint is not None
     assert result.blueprint.meta.approvers == []
@@ -262,19 +276,33 @@ def test_absent_and_empty_differ(tmp_path: Path) -> None:
 
 
 def test_defaults(tmp_path: Path) -> None:
-    text = HEAD + "systems:\n  - {id: a, kind: channel}\n  - {id: b, kind: gateway}\nintegrations:\n  - {from: a, to: b}\n"
+    text = (
+        HEAD
+        + "systems:\n  - {id: a, kind: channel}\n  - {id: b, kind: gateway}\nintegrations:\n  - {from: a, to: b}\n"
+    )
     result = load_blueprint(write(tmp_path, "bp.yaml", text))
     assert result.blueprint is not None
     system = result.blueprint.systems[0]
     assert (system.name, system.environment, system.criticality, system.redundancy) == (
-        "a", "production", "tier-2", 1)
+        "a",
+        "production",
+        "tier-2",
+        1,
+    )
     integration = result.blueprint.integrations[0]
     assert (integration.id, integration.mode, integration.identity, integration.data) == (
-        "a->b", "sync", "service", "internal")
+        "a->b",
+        "sync",
+        "service",
+        "internal",
+    )
 
 
 def test_explicit_integration_id_cannot_use_the_arrow(tmp_path: Path) -> None:
-    text = HEAD + "systems:\n  - {id: a, kind: channel}\nintegrations:\n  - {id: a->a, from: a, to: a}\n"
+    text = (
+        HEAD
+        + "systems:\n  - {id: a, kind: channel}\nintegrations:\n  - {id: a->a, from: a, to: a}\n"
+    )
     [error] = errors_of(write(tmp_path, "bp.yaml", text))
     assert error.location.path == "integrations[0].id"
     assert "invalid id" in error.message
@@ -283,16 +311,32 @@ def test_explicit_integration_id_cannot_use_the_arrow(tmp_path: Path) -> None:
 class TestIncludes:
     def test_merge_order_and_item_locations(self, tmp_path: Path) -> None:
         write(tmp_path, "shared.yaml", "cadee: 1\nsystems:\n  - {id: s, kind: service}\n")
-        write(tmp_path, "a.yaml", "cadee: 1\ninclude: [shared.yaml]\nsystems:\n  - {id: a, kind: service}\n")
-        write(tmp_path, "b.yaml", "cadee: 1\ninclude: [shared.yaml]\nsystems:\n  - {id: b, kind: service}\n")
-        path = write(tmp_path, "bp.yaml", HEAD + "include: [a.yaml, b.yaml]\nsystems:\n  - {id: top, kind: service}\n")
+        write(
+            tmp_path,
+            "a.yaml",
+            "cadee: 1\ninclude: [shared.yaml]\nsystems:\n  - {id: a, kind: service}\n",
+        )
+        write(
+            tmp_path,
+            "b.yaml",
+            "cadee: 1\ninclude: [shared.yaml]\nsystems:\n  - {id: b, kind: service}\n",
+        )
+        path = write(
+            tmp_path,
+            "bp.yaml",
+            HEAD + "include: [a.yaml, b.yaml]\nsystems:\n  - {id: top, kind: service}\n",
+        )
         result = load_blueprint(path)
         assert result.blueprint is not None, result.errors
         # Own items first, then includes depth-first; the diamond is read once, at its first place.
         assert [s.id for s in result.blueprint.systems] == ["top", "a", "s", "b"]
         shared = result.blueprint.systems[2].location
         assert (Path(shared.file).name, shared.line, shared.column, shared.path) == (
-            "shared.yaml", 3, 5, "systems[0]")
+            "shared.yaml",
+            3,
+            5,
+            "systems[0]",
+        )
         assert len(result.blueprint.files) == 4
 
     def test_included_blueprint_block_is_ignored(self, tmp_path: Path) -> None:
@@ -350,7 +394,11 @@ class TestIncludes:
 
 class TestHostileYaml:
     def test_python_tags_are_refused(self, tmp_path: Path) -> None:
-        path = write(tmp_path, "bp.yaml", HEAD + "  description: !!python/object/apply:os.system ['touch pwned']\n")
+        path = write(
+            tmp_path,
+            "bp.yaml",
+            HEAD + "  description: !!python/object/apply:os.system ['touch pwned']\n",
+        )
         errors = errors_of(path)
         assert any("not allowed" in e.message for e in errors)
         assert not (tmp_path / "pwned").exists()
@@ -360,7 +408,11 @@ class TestHostileYaml:
         assert where(error)[:3] == ("bp.yaml", 5, 16)
 
     def test_alias_bomb_is_refused_quickly(self, tmp_path: Path) -> None:
-        lines = ["cadee: 1", "blueprint: {id: bp, title: T}", 'a: &a ["x","x","x","x","x","x","x","x","x"]']
+        lines = [
+            "cadee: 1",
+            "blueprint: {id: bp, title: T}",
+            'a: &a ["x","x","x","x","x","x","x","x","x"]',
+        ]
         for level in range(1, 10):
             prev, cur = chr(96 + level), chr(97 + level)
             lines.append(f"{cur}: &{cur} [{','.join(['*' + prev] * 9)}]")
@@ -379,7 +431,10 @@ class TestHostileYaml:
             """)
         result = load_blueprint(write(tmp_path, "bp.yaml", text))
         assert result.blueprint is not None, result.errors
-        assert [(s.id, s.criticality) for s in result.blueprint.systems] == [("a", "tier-3"), ("b", "tier-3")]
+        assert [(s.id, s.criticality) for s in result.blueprint.systems] == [
+            ("a", "tier-3"),
+            ("b", "tier-3"),
+        ]
 
     def test_second_document(self, tmp_path: Path) -> None:
         [error] = errors_of(write(tmp_path, "bp.yaml", HEAD + "---\ncadee: 1\n"))
@@ -411,7 +466,9 @@ class TestHostileYaml:
 
     def test_huge_values_are_not_echoed(self, tmp_path: Path) -> None:
         huge = "x" * 50_000
-        errors = errors_of(write(tmp_path, "bp.yaml", HEAD + f"systems:\n  - {{id: a, kind: {huge}}}\n"))
+        errors = errors_of(
+            write(tmp_path, "bp.yaml", HEAD + f"systems:\n  - {{id: a, kind: {huge}}}\n")
+        )
         assert all(len(e.message) < 600 for e in errors)
 
 
@@ -436,16 +493,25 @@ class TestEveryErrorInOneRun:
         assert where(error) == ("bp.yaml", 7, 11, "systems[0].kind")
 
     def test_references_of_a_broken_item_are_still_checked(self, tmp_path: Path) -> None:
-        text = HEAD + "systems:\n  - {id: bot, kind: model, fallback: [desk, {to: crm, when: [timeout, errors]}]}\n"
+        text = (
+            HEAD
+            + "systems:\n  - {id: bot, kind: model, fallback: [desk, {to: crm, when: [timeout, errors]}]}\n"
+        )
         errors = errors_of(write(tmp_path, "bp.yaml", text))
         assert [(e.location.path, e.message.split(";")[0]) for e in errors] == [
             ("systems[0].fallback[0]", "unknown system 'desk'"),
             ("systems[0].fallback[1]", "unknown system 'crm'"),
-            ("systems[0].fallback[1].when[1]", "`when[1]` must be one of: timeout, error, low-confidence, policy-block, outage, got 'errors'"),
+            (
+                "systems[0].fallback[1].when[1]",
+                "`when[1]` must be one of: timeout, error, low-confidence, policy-block, outage, got 'errors'",
+            ),
         ]
 
     def test_unknown_key_does_not_hide_a_bad_rule(self, tmp_path: Path) -> None:
-        text = HEAD + "owners: [{id: o, name: O}]\nwaivers:\n  - {id: w1, rule: ARC099, target: x, reason: r, approved_by: o, expires: 2030-01-01}\n"
+        text = (
+            HEAD
+            + "owners: [{id: o, name: O}]\nwaivers:\n  - {id: w1, rule: ARC099, target: x, reason: r, approved_by: o, expires: 2030-01-01}\n"
+        )
         paths = [e.location.path for e in errors_of(write(tmp_path, "bp.yaml", text))]
         assert paths == ["waivers[0].id", "waivers[0].rule"]
 
@@ -460,15 +526,26 @@ class TestEveryErrorInOneRun:
         write(tmp_path, "c.yaml", "cadee: 1\n")
         path = write(tmp_path, "bp.yaml", HEAD + "include: [a.yaml, b.yaml]\n")
         assert load_blueprint(path, limits=Limits(max_include_files=3)).blueprint is not None
-        assert any("more than 2" in e.message for e in errors_of(path, limits=Limits(max_include_files=2)))
+        assert any(
+            "more than 2" in e.message for e in errors_of(path, limits=Limits(max_include_files=2))
+        )
 
     def test_explicit_empty_name_is_kept(self, tmp_path: Path) -> None:
-        result = load_blueprint(write(tmp_path, "bp.yaml", HEAD + "systems:\n  - {id: a, kind: channel, name: ''}\n  - {id: b, kind: channel}\n"))
+        result = load_blueprint(
+            write(
+                tmp_path,
+                "bp.yaml",
+                HEAD
+                + "systems:\n  - {id: a, kind: channel, name: ''}\n  - {id: b, kind: channel}\n",
+            )
+        )
         assert result.blueprint is not None
         assert [s.name for s in result.blueprint.systems] == ["", "b"]
 
 
-@pytest.mark.parametrize("text", ["!!bool maybe", "!!timestamp hello", "!!int ''", "!!float ''", "!!int 12x"])
+@pytest.mark.parametrize(
+    "text", ["!!bool maybe", "!!timestamp hello", "!!int ''", "!!float ''", "!!int 12x"]
+)
 def test_explicit_tags_with_text_that_does_not_fit(text: str, tmp_path: Path) -> None:
     [error] = errors_of(write(tmp_path, "bp.yaml", HEAD + f"  description: {text}\n"))
     assert (error.location.line, error.location.path) == (5, "blueprint.description")
@@ -480,7 +557,9 @@ def test_a_file_source_replaces_the_disk_and_the_parser(tmp_path: Path) -> None:
     from cadee.load import FileSource
 
     top = tmp_path / "blueprint.yaml"
-    top.write_text("cadee: 1\nblueprint: {id: bp, title: T}\ninclude: [catalog.yaml]\n", encoding="utf-8")
+    top.write_text(
+        "cadee: 1\nblueprint: {id: bp, title: T}\ninclude: [catalog.yaml]\n", encoding="utf-8"
+    )
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text("cadee: 1\nowners: [{id: ops, name: Ops}]\n", encoding="utf-8")
     buffers = {catalog.resolve(): b"cadee: 1\nowners: [{id: ops, nme: Ops}]\n"}
@@ -492,7 +571,9 @@ def test_a_file_source_replaces_the_disk_and_the_parser(tmp_path: Path) -> None:
 
     source = FileSource(read=lambda path: buffers.get(path) or path.read_bytes(), parse=parse)
     result = load_blueprint(top, source=source)
-    messages = [(e.location.file.rsplit("/", 1)[-1], e.location.line, e.message) for e in result.errors]
+    messages = [
+        (e.location.file.rsplit("/", 1)[-1], e.location.line, e.message) for e in result.errors
+    ]
     assert ("catalog.yaml", 2, "unknown key 'nme'; did you mean 'name'?") in messages
     assert [p.rsplit("/", 1)[-1] for p in parsed] == ["blueprint.yaml", "catalog.yaml"]
     assert load_blueprint(top).valid  # the disk itself is fine
@@ -516,33 +597,53 @@ def test_needs_and_services_are_checked_in_stage_1(tmp_path: Path) -> None:
         """)
     errors = {where(e)[1:]: e.message for e in errors_of(write(tmp_path, "bp.yaml", text))}
     assert errors == {
-        (8, 39, "systems[0].needs[0]"): "system 'chat' needs itself; list only the other systems it cannot work without",
+        (
+            8,
+            39,
+            "systems[0].needs[0]",
+        ): "system 'chat' needs itself; list only the other systems it cannot work without",
         (8, 50, "systems[0].needs[2]"): "unknown system 'idpp'; did you mean 'idp'?",
         (9, 58, "systems[1].recovery_minutes"): "`recovery_minutes` must be >= 1",
-        (12, 34, "services[0].channels[0]"):
-            "'core' is a system of kind core-banking; a service's channels must be systems of kind channel",
+        (
+            12,
+            34,
+            "services[0].channels[0]",
+        ): "'core' is a system of kind core-banking; a service's channels must be systems of kind channel",
         (12, 40, "services[0].channels[1]"): "unknown channel 'chatt'; did you mean 'chat'?",
         (12, 59, "services[0].requires[0]"): "unknown system 'coer'; did you mean 'core'?",
         (12, 73, "services[0].owner"): "unknown owner 'opz'; did you mean 'ops'?",
         (13, 33, "services[1].channels"): "`channels` must hold at least 1 item",
-        (14, 5, "services[2].id"): "duplicate id 'core': already defined at bp.yaml:10 (systems[2])",
+        (
+            14,
+            5,
+            "services[2].id",
+        ): "duplicate id 'core': already defined at bp.yaml:10 (systems[2])",
     }
 
 
 def test_included_files_may_hold_services(tmp_path: Path) -> None:
-    write(tmp_path, "services.yaml", """\
+    write(
+        tmp_path,
+        "services.yaml",
+        """\
         cadee: 1
         services:
           - {id: enquiry, name: Enquiry, channels: [chat], critical: true, tolerance_minutes: 60}
-        """)
-    path = write(tmp_path, "bp.yaml", HEAD + textwrap.dedent("""\
+        """,
+    )
+    path = write(
+        tmp_path,
+        "bp.yaml",
+        HEAD
+        + textwrap.dedent("""\
         include: [services.yaml]
         systems:
           - {id: chat, kind: channel, needs: [idp], recovery_minutes: 30}
           - {id: idp, kind: identity-provider}
         services:
           - {id: block, name: Card block, channels: [chat]}
-        """))
+        """),
+    )
     result = load_blueprint(path)
     assert result.errors == []
     assert result.blueprint is not None

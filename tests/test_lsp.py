@@ -79,7 +79,7 @@ blueprint: {id: emoji, title: Emoji}
 owners:
   - {id: ops, name: Ops}
 systems:
-  - {id: bot, name: "\U0001F916 bot", kind: agent, owner: opps}
+  - {id: bot, name: "\U0001f916 bot", kind: agent, owner: opps}
 """
 
 
@@ -94,6 +94,7 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
     @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
     def register(params: lsp.RegistrationParams) -> None:
         lsp_client.registrations = params.registrations  # type: ignore[attr-defined]
+
     params = lsp.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
         workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="ws")],
@@ -104,8 +105,12 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
     await lsp_client.shutdown_session()
 
 
-async def _until(client: LanguageClient, uri: str, test: Callable[[Sequence[lsp.Diagnostic]], bool],
-                 timeout: float = 15.0) -> Sequence[lsp.Diagnostic]:
+async def _until(
+    client: LanguageClient,
+    uri: str,
+    test: Callable[[Sequence[lsp.Diagnostic]], bool],
+    timeout: float = 15.0,
+) -> Sequence[lsp.Diagnostic]:
     """The diagnostics of ``uri`` once ``test`` holds for them."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -124,17 +129,26 @@ def _codes(diagnostics: Sequence[lsp.Diagnostic]) -> set[str]:
 
 def _open(client: LanguageClient, path: Path, text: str | None = None) -> str:
     uri = path.as_uri()
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
-        uri=uri, language_id="yaml", version=1, text=path.read_text(encoding="utf-8") if text is None else text,
-    )))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(
+                uri=uri,
+                language_id="yaml",
+                version=1,
+                text=path.read_text(encoding="utf-8") if text is None else text,
+            )
+        )
+    )
     return uri
 
 
 def _replace_all(client: LanguageClient, uri: str, text: str, version: int) -> None:
-    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
-    ))
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
 
 
 def _position(text: str, needle: str, offset: int = 0) -> lsp.Position:
@@ -154,7 +168,9 @@ async def test_pilot_findings_on_their_ranges(client: LanguageClient) -> None:
     own002 = by_code["OWN002"]
     start = _position(text, "id: northwind-ai-cs-pilot")
     assert own002.range.start == start
-    assert own002.range.end == lsp.Position(start.line, start.character + len("id: northwind-ai-cs-pilot"))
+    assert own002.range.end == lsp.Position(
+        start.line, start.character + len("id: northwind-ai-cs-pilot")
+    )
     assert own002.severity == lsp.DiagnosticSeverity.Error
     assert own002.source == "cadee"
     assert own002.code_description is not None
@@ -182,7 +198,9 @@ async def test_active_waiver_is_a_hint_with_its_reason(client: LanguageClient) -
     _replace_all(client, uri, text.replace("expires: 2025-01-31", "expires: 2099-01-31"), 4)
 
     def waived(ds: Sequence[lsp.Diagnostic]) -> bool:
-        return any(d.severity == lsp.DiagnosticSeverity.Hint and str(d.code) == "FBK001" for d in ds)
+        return any(
+            d.severity == lsp.DiagnosticSeverity.Hint and str(d.code) == "FBK001" for d in ds
+        )
 
     diagnostics = await _until(client, uri, waived)
     hint = next(d for d in diagnostics if d.severity == lsp.DiagnosticSeverity.Hint)
@@ -206,16 +224,21 @@ async def test_broken_include_is_located_in_the_included_file(client: LanguageCl
     assert error.range.start == start
     assert error.range.end == lsp.Position(start.line, start.character + len("human-dsk"))
     # The quick fix replaces the value.
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=lsp.TextDocumentIdentifier(uri=catalog_uri), range=error.range,
-        context=lsp.CodeActionContext(diagnostics=[error]),
-    ))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=catalog_uri),
+            range=error.range,
+            context=lsp.CodeActionContext(diagnostics=[error]),
+        )
+    )
     assert actions
     fix = actions[0]
     assert isinstance(fix, lsp.CodeAction) and fix.edit is not None and fix.edit.changes is not None
     assert fix.edit.changes[catalog_uri][0].new_text == "human-desk"
     # Repaired (and closed: the disk's version is the good one), the error goes.
-    client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=catalog_uri)))
+    client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=catalog_uri))
+    )
     await _until(client, catalog_uri, lambda ds: "CADEE000" not in _codes(ds))
 
 
@@ -226,11 +249,17 @@ async def test_saving_an_include_revalidates_its_blueprint(client: LanguageClien
     catalog = folder / "catalog.yaml"
     catalog_uri = _open(client, catalog)
     # The desk goes: the agent's fallback now names an unknown system, in the top file.
-    changed = CATALOG.replace("  - id: desk\n    name: Human desk\n    kind: human-desk\n    owner: ops\n", "")
+    changed = CATALOG.replace(
+        "  - id: desk\n    name: Human desk\n    kind: human-desk\n    owner: ops\n", ""
+    )
     catalog.write_text(changed, encoding="utf-8")
     _replace_all(client, catalog_uri, changed, 2)
-    client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri=catalog_uri)))
-    diagnostics = await _until(client, top_uri, lambda ds: any("unknown system 'desk'" in d.message for d in ds))
+    client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri=catalog_uri))
+    )
+    diagnostics = await _until(
+        client, top_uri, lambda ds: any("unknown system 'desk'" in d.message for d in ds)
+    )
     error = next(d for d in diagnostics if "unknown system" in d.message)
     assert error.range.start == _position(TOP, "- desk", 2)
 
@@ -240,28 +269,40 @@ async def test_hover_definition_references(client: LanguageClient) -> None:
     uri = _open(client, folder / "blueprint.yaml")
     await _until(client, uri, lambda ds: True)
     # Hover on a reference: the referenced system's summary (defined in the include).
-    hover = await client.text_document_hover_async(lsp.HoverParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), position=_position(TOP, "- desk", 3),
-    ))
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=_position(TOP, "- desk", 3),
+        )
+    )
     assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
     assert "`desk`: Human desk" in hover.contents.value and "human-desk" in hover.contents.value
     # Definition across the include.
-    found = await client.text_document_definition_async(lsp.DefinitionParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), position=_position(TOP, "owner: ops", 8),
-    ))
+    found = await client.text_document_definition_async(
+        lsp.DefinitionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=_position(TOP, "owner: ops", 8),
+        )
+    )
     assert isinstance(found, list) and len(found) == 1
     target = found[0]
     assert isinstance(target, lsp.Location)
     assert target.uri == (folder / "catalog.yaml").as_uri()
     assert target.range.start == _position(CATALOG, "id: ops", 4)
     # References of `ops`: its definition and every use, in both files.
-    refs = await client.text_document_references_async(lsp.ReferenceParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), position=_position(TOP, "owner: ops", 8),
-        context=lsp.ReferenceContext(include_declaration=True),
-    ))
+    refs = await client.text_document_references_async(
+        lsp.ReferenceParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=_position(TOP, "owner: ops", 8),
+            context=lsp.ReferenceContext(include_declaration=True),
+        )
+    )
     assert refs is not None
     assert sorted((r.uri.rsplit("/", 1)[-1], r.range.start.line) for r in refs) == [
-        ("blueprint.yaml", 4), ("blueprint.yaml", 10), ("catalog.yaml", 2), ("catalog.yaml", 12),
+        ("blueprint.yaml", 4),
+        ("blueprint.yaml", 10),
+        ("catalog.yaml", 2),
+        ("catalog.yaml", 12),
     ]
 
 
@@ -270,15 +311,21 @@ async def test_hover_on_a_finding_shows_the_rule(client: LanguageClient) -> None
     text = path.read_text(encoding="utf-8")
     uri = path.as_uri()
     await _until(client, uri, lambda ds: "IAM003" in _codes(ds))
-    hover = await client.text_document_hover_async(lsp.HoverParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), position=_position(text, "id: pilot-lab", 1),
-    ))
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=_position(text, "id: pilot-lab", 1),
+        )
+    )
     assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
     assert "# IAM003" in hover.contents.value and "## How to fix" in hover.contents.value
     # A rule ID a waiver names.
-    hover = await client.text_document_hover_async(lsp.HoverParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), position=_position(text, "rule: ARC005", 7),
-    ))
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=_position(text, "rule: ARC005", 7),
+        )
+    )
     assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
     assert "# ARC005" in hover.contents.value
 
@@ -291,9 +338,12 @@ async def test_completion(client: LanguageClient) -> None:
     lines = edited.splitlines()
 
     async def labels(line: int, character: int) -> set[str]:
-        result = await client.text_document_completion_async(lsp.CompletionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line, character),
-        ))
+        result = await client.text_document_completion_async(
+            lsp.CompletionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                position=lsp.Position(line, character),
+            )
+        )
         assert isinstance(result, lsp.CompletionList)
         return {item.label for item in result.items}
 
@@ -303,9 +353,12 @@ async def test_completion(client: LanguageClient) -> None:
     assert await labels(kind_line + 1, len("    owner: ")) == {"ops", "risk-office"}
     keys = await labels(kind_line + 2, 4)
     assert {"boundary", "criticality", "fallback", "observability"} <= keys
-    result = await client.text_document_completion_async(lsp.CompletionParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(kind_line + 2, 4),
-    ))
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=lsp.Position(kind_line + 2, 4),
+        )
+    )
     assert isinstance(result, lsp.CompletionList)
     described = {i.label: i for i in result.items}["owner"]
     assert isinstance(described.documentation, lsp.MarkupContent)
@@ -319,27 +372,46 @@ async def test_add_a_waiver_action(client: LanguageClient) -> None:
     uri = path.as_uri()
     diagnostics = await _until(client, uri, lambda ds: "IAM003" in _codes(ds))
     finding = next(d for d in diagnostics if d.code == "IAM003")
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), range=finding.range,
-        context=lsp.CodeActionContext(diagnostics=[finding]),
-    ))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=finding.range,
+            context=lsp.CodeActionContext(diagnostics=[finding]),
+        )
+    )
     assert actions is not None
-    waiver = next(a for a in actions if isinstance(a, lsp.CodeAction) and a.title.startswith("Add a waiver"))
+    waiver = next(
+        a for a in actions if isinstance(a, lsp.CodeAction) and a.title.startswith("Add a waiver")
+    )
     assert waiver.edit is not None and waiver.edit.changes is not None
     edit = waiver.edit.changes[uri][0]
     # Inserted as the first entry of the existing waivers list.
     assert edit.range.start == lsp.Position(_position(text, "  - rule: FBK001").line, 0)
-    assert edit.new_text.startswith("  - rule: IAM003\n    target: pilot-lab\n    reason: \"TODO")
+    assert edit.new_text.startswith('  - rule: IAM003\n    target: pilot-lab\n    reason: "TODO')
     assert "approved_by: pilot-compliance" in edit.new_text
     # Applied, the blueprint stays valid and the finding is waived.
     lines = text.splitlines(keepends=True)
-    applied = "".join(lines[: edit.range.start.line]) + edit.new_text + "".join(lines[edit.range.start.line :])
+    applied = (
+        "".join(lines[: edit.range.start.line])
+        + edit.new_text
+        + "".join(lines[edit.range.start.line :])
+    )
     _replace_all(client, uri, applied, 10)
-    await _until(client, uri, lambda ds: any(d.code == "IAM003" and d.severity == lsp.DiagnosticSeverity.Hint
-                                             for d in ds))
+    await _until(
+        client,
+        uri,
+        lambda ds: any(
+            d.code == "IAM003" and d.severity == lsp.DiagnosticSeverity.Hint for d in ds
+        ),
+    )
     _replace_all(client, uri, text, 11)
-    await _until(client, uri, lambda ds: any(d.code == "IAM003" and d.severity == lsp.DiagnosticSeverity.Warning
-                                             for d in ds))
+    await _until(
+        client,
+        uri,
+        lambda ds: any(
+            d.code == "IAM003" and d.severity == lsp.DiagnosticSeverity.Warning for d in ds
+        ),
+    )
 
 
 async def test_ranges_count_the_clients_units(client: LanguageClient) -> None:
@@ -354,11 +426,16 @@ async def test_ranges_count_the_clients_units(client: LanguageClient) -> None:
     assert utf16 == line.index("opps") + 1
     assert error.range == lsp.Range(lsp.Position(5, utf16), lsp.Position(5, utf16 + len("opps")))
     # Back from the client's units: the fix is found at that range and edits it.
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), range=error.range,
-        context=lsp.CodeActionContext(diagnostics=[error]),
-    ))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=error.range,
+            context=lsp.CodeActionContext(diagnostics=[error]),
+        )
+    )
     assert actions is not None
-    fix = next(a for a in actions if isinstance(a, lsp.CodeAction) and a.title == "Replace with 'ops'")
+    fix = next(
+        a for a in actions if isinstance(a, lsp.CodeAction) and a.title == "Replace with 'ops'"
+    )
     assert fix.edit is not None and fix.edit.changes is not None
     assert fix.edit.changes[uri][0].range == error.range

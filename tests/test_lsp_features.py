@@ -70,7 +70,12 @@ def _at(text: str, needle: str, offset: int = 0) -> tuple[int, int]:
 
 
 def test_token_spans() -> None:
-    lines = ["  owner: pilot-ops  # comment", "  name: 'It''s here'", "  when: [timeout, error]", "key:"]
+    lines = [
+        "  owner: pilot-ops  # comment",
+        "  name: 'It''s here'",
+        "  when: [timeout, error]",
+        "key:",
+    ]
     assert token_span(lines, 0, 9) == Span(0, 9, 0, 18)
     assert token_span(lines, 0, 2) == Span(0, 2, 0, 7)  # a key stops at its colon
     assert token_span(lines, 1, 8) == Span(1, 8, 1, 20)  # a quoted scalar, quotes included
@@ -133,7 +138,9 @@ def test_unknown_reference_suggests_the_known_id(project: Path) -> None:
     assert action.title == "Replace with 'desk'"
 
 
-def test_internal_errors_become_a_located_diagnostic(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_errors_become_a_located_diagnostic(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import cadee.check
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -168,7 +175,11 @@ def test_waiver_action_without_a_waivers_list_appends_one(project: Path) -> None
     # Applied, the blueprint loads and the finding is waived.
     ws.open(top, TOP + edit.new_text)
     after = ws.validate(top).problems
-    assert any(p.code == rule and p.level == "hint" for p in after if p.finding and p.finding.target == "bot")
+    assert any(
+        p.code == rule and p.level == "hint"
+        for p in after
+        if p.finding and p.finding.target == "bot"
+    )
 
 
 def test_definition_and_references_across_includes(project: Path) -> None:
@@ -179,7 +190,11 @@ def test_definition_and_references_across_includes(project: Path) -> None:
     [found] = features.definition(ws, top, line, char)
     assert found.uri == catalog.as_uri() and found.range.start.line == 2
     refs = features.references(ws, top, line, char, include_declaration=False)
-    assert sorted((r.uri == top.as_uri(), r.range.start.line) for r in refs) == [(False, 12), (True, 4), (True, 10)]
+    assert sorted((r.uri == top.as_uri(), r.range.start.line) for r in refs) == [
+        (False, 12),
+        (True, 4),
+        (True, 10),
+    ]
     # On an include path: the included file.
     line, char = _at(TOP, "catalog.yaml", 2)
     [found] = features.definition(ws, top, line, char)
@@ -218,13 +233,25 @@ def test_hover_on_a_rule_id_in_a_comment(project: Path) -> None:
 
 
 def test_cadee_lsp_without_the_extra_says_how_to_install_it() -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     code = "import sys; sys.modules['pygls'] = None; from cadee.cli import main; sys.exit(main(['lsp']))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                            cwd=REPO, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.strip().splitlines() == ["cadee: error: cadee lsp needs the lsp extra: pip install 'cadee[lsp]'"]
+    assert result.stderr.strip().splitlines() == [
+        "cadee: error: cadee lsp needs the lsp extra: pip install 'cadee[lsp]'"
+    ]
 
 
 def test_pack_rules_are_picked_up(project: Path) -> None:
@@ -264,12 +291,24 @@ def test_broken_buffers_never_break_the_features() -> None:
     top = (FLAGSHIP / "blueprint.yaml").resolve()
     files = list(ws.validate(top).files)
     rnd = random.Random(23)
-    pieces = [":", "- ", "\t", "'", "{", "é", "\U0001F916", "\n  x: 1\n", "*a", "&a ", "include:\n  - ../../x\n"]
+    pieces = [
+        ":",
+        "- ",
+        "\t",
+        "'",
+        "{",
+        "é",
+        "\U0001f916",
+        "\n  x: 1\n",
+        "*a",
+        "&a ",
+        "include:\n  - ../../x\n",
+    ]
     for _ in range(40):
         path = rnd.choice(files)
         text = path.read_text(encoding="utf-8")
         at = rnd.randrange(len(text))
-        text = text[:at] + rnd.choice(pieces) + text[at + rnd.randrange(0, 8):]
+        text = text[:at] + rnd.choice(pieces) + text[at + rnd.randrange(0, 8) :]
         ws.open(path, text)
         problems = ws.validate(top).problems
         assert not any("internal error" in p.message for p in problems)
@@ -281,5 +320,7 @@ def test_broken_buffers_never_break_the_features() -> None:
             features.definition(ws, path, line, char)
             features.references(ws, path, line, char)
             features.completion(ws, path, line, char)
-            features.code_actions(ws, path, lsp.Range(lsp.Position(line, char), lsp.Position(line, char + 5)))
+            features.code_actions(
+                ws, path, lsp.Range(lsp.Position(line, char), lsp.Position(line, char + 5))
+            )
         ws.close(path)

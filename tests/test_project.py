@@ -75,7 +75,11 @@ def test_walk_up_starts_at_the_folder_of_a_file(tmp_path: Path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "f.yaml").write_text("x", encoding="utf-8")
     folders = list(walk_up(tmp_path / "a" / "b" / "f.yaml"))
-    assert folders[:3] == [(tmp_path / "a" / "b").resolve(), (tmp_path / "a").resolve(), tmp_path.resolve()]
+    assert folders[:3] == [
+        (tmp_path / "a" / "b").resolve(),
+        (tmp_path / "a").resolve(),
+        tmp_path.resolve(),
+    ]
     assert folders[-1] == Path("/")
     assert list(walk_up(tmp_path / "a")) == folders[1:]
 
@@ -85,9 +89,10 @@ def test_project_root_is_the_work_tree_else_the_folder(tmp_path: Path) -> None:
     (tmp_path / "repo" / "sub").mkdir()
     assert project_root(tmp_path / "repo" / "sub" / "bp.yaml") == (tmp_path / "repo").resolve()
     (tmp_path / "plain").mkdir()
-    assert project_root(tmp_path / "plain" / "bp.yaml") in ((tmp_path / "plain").resolve(),
-                                                            *[p for p in (tmp_path / "plain").resolve().parents
-                                                              if (p / ".git").exists()])
+    assert project_root(tmp_path / "plain" / "bp.yaml") in (
+        (tmp_path / "plain").resolve(),
+        *[p for p in (tmp_path / "plain").resolve().parents if (p / ".git").exists()],
+    )
 
 
 def test_confine_resolves_links_first(repo: Path) -> None:
@@ -121,8 +126,11 @@ def test_read_regular_refuses_devices_fifos_and_large_files(tmp_path: Path) -> N
 
 
 def test_project_resolves_configuration_packs_and_limits_once(repo: Path) -> None:
-    (repo / "cadee.toml").write_text('fail-on = "warning"\nrule-packs = ["policy/acme.yaml"]\n'
-                                     "[limits]\nmax_file_bytes = 100000\n", encoding="utf-8")
+    (repo / "cadee.toml").write_text(
+        'fail-on = "warning"\nrule-packs = ["policy/acme.yaml"]\n'
+        "[limits]\nmax_file_bytes = 100000\n",
+        encoding="utf-8",
+    )
     (repo / "policy").mkdir()
     (repo / "policy" / "acme.yaml").write_text(PACK, encoding="utf-8")
     project = Project.resolve(repo / "bp.yaml")
@@ -142,7 +150,9 @@ def test_projects_resolve_each_project_once(repo: Path) -> None:
 
 
 def test_config_errors_come_first_then_rule_errors(repo: Path) -> None:
-    (repo / "cadee.toml").write_text('select = ["NOPE"]\nrule-packs = ["missing.yaml"]\n', encoding="utf-8")
+    (repo / "cadee.toml").write_text(
+        'select = ["NOPE"]\nrule-packs = ["missing.yaml"]\n', encoding="utf-8"
+    )
     project = Project.resolve(repo / "bp.yaml")
     assert [e.message for e in project.errors] == [
         "`select`: 'NOPE' matches no rule",
@@ -152,8 +162,12 @@ def test_config_errors_come_first_then_rule_errors(repo: Path) -> None:
 
 
 def _git(folder: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=folder, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -163,7 +177,9 @@ def git_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _git(root, "init", "-q")
     (root / "bank").mkdir()
     (root / "bank" / "bp.yaml").write_text(CLEAN, encoding="utf-8")
-    (root / "cadee.toml").write_text('fail-on = "info"\nrule-packs = ["policy/acme.yaml"]\n', encoding="utf-8")
+    (root / "cadee.toml").write_text(
+        'fail-on = "info"\nrule-packs = ["policy/acme.yaml"]\n', encoding="utf-8"
+    )
     (root / "policy").mkdir()
     (root / "policy" / "acme.yaml").write_text(PACK, encoding="utf-8")
     _git(root, "add", "-A")
@@ -187,8 +203,9 @@ def test_project_at_a_revision_reads_configuration_and_packs_through_git(git_rep
 
 
 def test_project_at_a_revision_reports_errors_as_rev_path(git_repo: Path) -> None:
-    (git_repo / "cadee.toml").write_text('fail-on = "sometimes"\nrule-packs = ["../../etc/passwd"]\n',
-                                         encoding="utf-8")
+    (git_repo / "cadee.toml").write_text(
+        'fail-on = "sometimes"\nrule-packs = ["../../etc/passwd"]\n', encoding="utf-8"
+    )
     _git(git_repo, "commit", "-q", "-am", "two")
     project = Project.at_revision("HEAD", "bank/bp.yaml")
     files = {e.location.file for e in project.errors}
@@ -209,7 +226,9 @@ def test_project_at_an_unknown_revision_is_a_source_error(git_repo: Path) -> Non
 # -- issue 16 item 3: rule-pack paths are confined like includes ------------------------------
 
 
-@pytest.mark.parametrize("entry", ["/etc/passwd", "../../../../proc/self/environ", "../outside/creds.json"])
+@pytest.mark.parametrize(
+    "entry", ["/etc/passwd", "../../../../proc/self/environ", "../outside/creds.json"]
+)
 def test_rule_pack_paths_outside_the_work_tree_are_not_read(
     repo: Path, entry: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -218,7 +237,11 @@ def test_rule_pack_paths_outside_the_work_tree_are_not_read(
     code, out, err = run(capsys, "validate", "bp.yaml")
     assert code == 2
     assert "cadee.toml:1:1: error `rule-packs`" in out
-    assert ("not absolute" in out) if entry.startswith("/") else ("resolves outside the project root" in out)
+    assert (
+        ("not absolute" in out)
+        if entry.startswith("/")
+        else ("resolves outside the project root" in out)
+    )
     for leaked in ("root:", "AKIA", "hunter2", "aws_secret", "PATH=", "HOME="):
         assert leaked not in out + err
 
@@ -229,11 +252,16 @@ def test_a_rule_pack_that_links_out_of_the_work_tree_is_not_read(
     (repo / "cadee-rules.yaml").symlink_to(repo.parent / "outside" / "creds.json")
     (repo / "bp.yaml").write_text(CLEAN, encoding="utf-8")
     code, out, err = run(capsys, "validate", "bp.yaml")
-    assert code == 2 and "cadee-rules.yaml:1:1: error the rule pack resolves outside the project root" in out
+    assert (
+        code == 2
+        and "cadee-rules.yaml:1:1: error the rule pack resolves outside the project root" in out
+    )
     assert "AKIA" not in out + err and "aws_secret" not in out + err
 
 
-def test_a_file_that_is_not_a_rule_pack_is_never_echoed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_that_is_not_a_rule_pack_is_never_echoed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (repo / "creds.json").write_text(SECRET, encoding="utf-8")
     (repo / "cadee.toml").write_text('rule-packs = ["creds.json"]\n', encoding="utf-8")
     (repo / "bp.yaml").write_text(CLEAN, encoding="utf-8")
@@ -244,14 +272,22 @@ def test_a_file_that_is_not_a_rule_pack_is_never_echoed(repo: Path, capsys: pyte
         assert leaked not in out + err
 
 
-def test_a_rule_pack_that_is_a_fifo_is_refused(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_rule_pack_that_is_a_fifo_is_refused(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     os.mkfifo(repo / "cadee-rules.yaml")
     (repo / "bp.yaml").write_text(CLEAN, encoding="utf-8")
     code, out, _ = run(capsys, "validate", "bp.yaml")  # would block forever if opened for reading
-    assert code == 2 and "cadee-rules.yaml:1:1: error is a FIFO, not a regular file; a rule pack is a regular file" in out
+    assert (
+        code == 2
+        and "cadee-rules.yaml:1:1: error is a FIFO, not a regular file; a rule pack is a regular file"
+        in out
+    )
 
 
-def test_rule_pack_given_as_a_fifo_to_rules_is_refused(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rule_pack_given_as_a_fifo_to_rules_is_refused(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     os.mkfifo(repo / "pack.yaml")
     code, out, _ = run(capsys, "rules", "--pack", "pack.yaml")
     assert code == 2 and "pack.yaml:1:1: error is a FIFO, not a regular file" in out
@@ -260,10 +296,15 @@ def test_rule_pack_given_as_a_fifo_to_rules_is_refused(repo: Path, capsys: pytes
 # -- issue 16 item 5: only regular files, inside the work tree ----------------------------------
 
 
-def test_a_blueprint_linked_to_dev_zero_is_refused_unread(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_blueprint_linked_to_dev_zero_is_refused_unread(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (repo / "bp.yaml").symlink_to("/dev/zero")
     code, out, _ = run(capsys, "validate", "bp.yaml")
-    assert code == 2 and "bp.yaml:1:1: error the blueprint path resolves outside the project root" in out
+    assert (
+        code == 2
+        and "bp.yaml:1:1: error the blueprint path resolves outside the project root" in out
+    )
 
 
 def test_a_device_inside_the_work_tree_is_not_read(repo: Path) -> None:
@@ -272,13 +313,19 @@ def test_a_device_inside_the_work_tree_is_not_read(repo: Path) -> None:
     # As the loader meets it once the path is confined: a device, even of size 0, is never read.
     result = load_blueprint(Path("/dev/zero"))
     assert result.blueprint is None
-    assert [e.message for e in result.errors] == ["is a device, not a regular file; a blueprint is a regular file"]
+    assert [e.message for e in result.errors] == [
+        "is a device, not a regular file; a blueprint is a regular file"
+    ]
 
 
-def test_a_blueprint_that_is_a_fifo_does_not_hang(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_blueprint_that_is_a_fifo_does_not_hang(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     os.mkfifo(repo / "bp.yaml")
     outcome: list[int] = []
-    worker = threading.Thread(target=lambda: outcome.append(main(["validate", "bp.yaml"])), daemon=True)
+    worker = threading.Thread(
+        target=lambda: outcome.append(main(["validate", "bp.yaml"])), daemon=True
+    )
     worker.start()
     worker.join(timeout=30)
     if worker.is_alive():  # unblock the reader, then fail
@@ -286,10 +333,15 @@ def test_a_blueprint_that_is_a_fifo_does_not_hang(repo: Path, capsys: pytest.Cap
             pass
         pytest.fail("validate blocked on a FIFO")
     assert outcome == [2]
-    assert "bp.yaml:1:1: error is a FIFO, not a regular file; a blueprint is a regular file" in capsys.readouterr().out
+    assert (
+        "bp.yaml:1:1: error is a FIFO, not a regular file; a blueprint is a regular file"
+        in capsys.readouterr().out
+    )
 
 
-def test_a_folder_walk_reports_a_link_out_of_the_work_tree(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_folder_walk_reports_a_link_out_of_the_work_tree(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (repo / "arch").mkdir()
     (repo / "arch" / "ok.yaml").write_text(CLEAN, encoding="utf-8")
     (repo / "arch" / "stolen.yaml").symlink_to(repo.parent / "outside" / "creds.json")
@@ -302,11 +354,17 @@ def test_a_folder_walk_reports_a_link_out_of_the_work_tree(repo: Path, capsys: p
     assert "arch/ok.yaml: no findings" in out and "pipe.yaml" not in out
 
 
-def test_a_configuration_that_is_a_fifo_is_a_located_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_configuration_that_is_a_fifo_is_a_located_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     os.mkfifo(repo / "cadee.toml")
     (repo / "bp.yaml").write_text(CLEAN, encoding="utf-8")
     code, out, _ = run(capsys, "validate", "bp.yaml")
-    assert code == 2 and "cadee.toml:1:1: error is a FIFO, not a regular file; the configuration is a regular file" in out
+    assert (
+        code == 2
+        and "cadee.toml:1:1: error is a FIFO, not a regular file; the configuration is a regular file"
+        in out
+    )
 
 
 def test_a_configuration_linked_out_of_the_work_tree_is_not_read(
@@ -315,14 +373,23 @@ def test_a_configuration_linked_out_of_the_work_tree_is_not_read(
     (repo / "cadee.toml").symlink_to(repo.parent / "outside" / "creds.json")
     (repo / "bp.yaml").write_text(CLEAN, encoding="utf-8")
     code, out, err = run(capsys, "validate", "bp.yaml")
-    assert code == 2 and "cadee.toml:1:1: error the configuration file resolves outside the project root" in out
+    assert (
+        code == 2
+        and "cadee.toml:1:1: error the configuration file resolves outside the project root" in out
+    )
     assert "AKIA" not in out + err
 
 
-def test_import_refuses_a_fifo_instead_of_blocking(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_refuses_a_fifo_instead_of_blocking(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     os.mkfifo(repo / "calm.json")
     code, _, err = run(capsys, "import", "calm", "calm.json")
-    assert code == 2 and "calm.json:1:1: error cannot read the file: calm.json is a FIFO, not a regular file" in err
+    assert (
+        code == 2
+        and "calm.json:1:1: error cannot read the file: calm.json is a FIFO, not a regular file"
+        in err
+    )
 
 
 def test_project_at_a_revision_follows_a_pack_link_inside_the_repository(git_repo: Path) -> None:
@@ -330,8 +397,9 @@ def test_project_at_a_revision_follows_a_pack_link_inside_the_repository(git_rep
     (git_repo / "policy" / "acme.yaml").rename(git_repo / "shared" / "acme.yaml")
     (git_repo / "policy" / "acme.yaml").symlink_to("../shared/acme.yaml")
     (git_repo / "policy" / "evil.yaml").symlink_to("/etc/passwd")
-    (git_repo / "cadee.toml").write_text('rule-packs = ["policy/acme.yaml", "policy/evil.yaml"]\n',
-                                         encoding="utf-8")
+    (git_repo / "cadee.toml").write_text(
+        'rule-packs = ["policy/acme.yaml", "policy/evil.yaml"]\n', encoding="utf-8"
+    )
     _git(git_repo, "add", "-A")
     _git(git_repo, "commit", "-q", "-m", "links")
     project = Project.at_revision("HEAD", "bank/bp.yaml")

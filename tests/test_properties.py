@@ -31,7 +31,11 @@ RULE_IDS = ["FBK001", "ARC007", "OWN001", "IAM001", "OBS001", "WVR002"]
 def blueprints(draw: st.DrawFn) -> dict[str, Any]:
     n_owners = draw(st.integers(0, 4))
     owners = [
-        {"id": f"o{i}", "name": f"Owner {i}", **({"function": draw(st.sampled_from(FUNCTIONS))} if draw(st.booleans()) else {})}
+        {
+            "id": f"o{i}",
+            "name": f"Owner {i}",
+            **({"function": draw(st.sampled_from(FUNCTIONS))} if draw(st.booleans()) else {}),
+        }
         for i in range(n_owners)
     ]
     owner_ids = [o["id"] for o in owners]
@@ -67,18 +71,31 @@ def blueprints(draw: st.DrawFn) -> dict[str, Any]:
             system["approvers"] = draw(st.lists(st.sampled_from(owner_ids), max_size=2))
         if draw(st.booleans()):
             system["observability"] = {
-                "logs": draw(st.booleans()), "metrics": True, "traces": draw(st.booleans()),
-                "slo": "99.9%", "runbook": draw(st.sampled_from(["", "https://runbook"])),
+                "logs": draw(st.booleans()),
+                "metrics": True,
+                "traces": draw(st.booleans()),
+                "slo": "99.9%",
+                "runbook": draw(st.sampled_from(["", "https://runbook"])),
             }
         systems.append(system)
-    pairs = draw(st.lists(st.tuples(st.sampled_from(system_ids), st.sampled_from(system_ids)), max_size=20, unique=True))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(system_ids), st.sampled_from(system_ids)),
+            max_size=20,
+            unique=True,
+        )
+    )
     integrations = []
     for index, (source, target) in enumerate(pairs):
         integration: dict[str, Any] = {"from": source, "to": target}
         if draw(st.booleans()):
             integration["id"] = f"i{index}"
-        for key, values in (("auth", AUTH), ("data", DATA), ("mode", ["sync", "async", "batch"]),
-                            ("identity", ["service", "end-user"])):
+        for key, values in (
+            ("auth", AUTH),
+            ("data", DATA),
+            ("mode", ["sync", "async", "batch"]),
+            ("identity", ["service", "end-user"]),
+        ):
             if draw(st.booleans()):
                 integration[key] = draw(st.sampled_from(values))
         if draw(st.booleans()):
@@ -96,14 +113,32 @@ def blueprints(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             document["blueprint"]["owner"] = draw(st.sampled_from(owner_ids))
         if draw(st.booleans()):
-            document["blueprint"]["approvers"] = draw(st.lists(st.sampled_from(owner_ids), max_size=2))
-        document["kpis"] = [{"id": "k1", "name": "FCR", **({"baseline": 0} if draw(st.booleans()) else {})}]
-        document["gates"] = [{"id": "g1", "action": draw(st.sampled_from(["pause", "scale"])), "when": "x",
-                              **({"decided_by": owner_ids[0]} if draw(st.booleans()) else {})}]
+            document["blueprint"]["approvers"] = draw(
+                st.lists(st.sampled_from(owner_ids), max_size=2)
+            )
+        document["kpis"] = [
+            {"id": "k1", "name": "FCR", **({"baseline": 0} if draw(st.booleans()) else {})}
+        ]
+        document["gates"] = [
+            {
+                "id": "g1",
+                "action": draw(st.sampled_from(["pause", "scale"])),
+                "when": "x",
+                **({"decided_by": owner_ids[0]} if draw(st.booleans()) else {}),
+            }
+        ]
         document["waivers"] = [
-            {"rule": draw(st.sampled_from(RULE_IDS)), "target": draw(st.sampled_from([*system_ids, "bp", "x"])),
-             "reason": "accepted", "approved_by": owner_ids[0],
-             "expires": draw(st.sampled_from([dt.date(2026, 5, 31), dt.date(2026, 6, 1), dt.date(2027, 1, 1)]))}
+            {
+                "rule": draw(st.sampled_from(RULE_IDS)),
+                "target": draw(st.sampled_from([*system_ids, "bp", "x"])),
+                "reason": "accepted",
+                "approved_by": owner_ids[0],
+                "expires": draw(
+                    st.sampled_from(
+                        [dt.date(2026, 5, 31), dt.date(2026, 6, 1), dt.date(2027, 1, 1)]
+                    )
+                ),
+            }
             for _ in range(draw(st.integers(0, 2)))
         ]
     return document
@@ -116,7 +151,12 @@ def _definitions(blueprint: Blueprint) -> dict[str, list[Location]]:
             where.setdefault(item.id, []).append(item.location)
     for waiver in blueprint.waivers:
         where.setdefault(waiver.key, []).append(waiver.location)
-    for target in (blueprint.id, "integration-map", "identity-access-fallback", "runtime-observability"):
+    for target in (
+        blueprint.id,
+        "integration-map",
+        "identity-access-fallback",
+        "runtime-observability",
+    ):
         where.setdefault(target, []).append(blueprint.location)
     return where
 
@@ -126,7 +166,9 @@ def _definitions(blueprint: Blueprint) -> dict[str, list[Location]]:
 def test_random_valid_blueprints(document: dict[str, Any], flow: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bp.yaml"
-        path.write_text(yaml.safe_dump(document, sort_keys=False, default_flow_style=flow), encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(document, sort_keys=False, default_flow_style=flow), encoding="utf-8"
+        )
         loaded = load_blueprint(path)
         assert loaded.blueprint is not None, [str(e) for e in loaded.errors]
         first = check(loaded.blueprint, CheckOptions(as_of=AS_OF))
@@ -136,10 +178,28 @@ def test_random_valid_blueprints(document: dict[str, Any], flow: bool) -> None:
         assert first.findings == second.findings
 
         data = json.loads(json.dumps(result_to_dict(BlueprintResult(loaded.path, [], first))))
-        assert list(data) == ["blueprint", "valid", "errors", "findings", "summary", "kpis", "gates"]
+        assert list(data) == [
+            "blueprint",
+            "valid",
+            "errors",
+            "findings",
+            "summary",
+            "kpis",
+            "gates",
+        ]
         assert data["valid"] is True and data["errors"] == []
         for finding in data["findings"]:
-            assert list(finding) == ["rule", "name", "severity", "target", "message", "file", "line", "column", "waived"]
+            assert list(finding) == [
+                "rule",
+                "name",
+                "severity",
+                "target",
+                "message",
+                "file",
+                "line",
+                "column",
+                "waived",
+            ]
             assert finding["severity"] in ("error", "warning", "info")
             assert finding["line"] >= 1 and finding["column"] >= 1
         summary = data["summary"]
@@ -149,4 +209,6 @@ def test_random_valid_blueprints(document: dict[str, Any], flow: bool) -> None:
         for finding in first.findings:
             assert finding.target in definitions, finding
             here = (finding.location.file, finding.location.line, finding.location.column)
-            assert here in {(d.file, d.line, d.column) for d in definitions[finding.target]}, finding
+            assert here in {(d.file, d.line, d.column) for d in definitions[finding.target]}, (
+                finding
+            )

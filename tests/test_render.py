@@ -34,14 +34,22 @@ from tests.conftest import AS_OF, REPO
 from tests.layout import normalise_html, svg_structure
 
 GOLDENS = REPO / "tests" / "goldens" / "render"
-EXAMPLES = {"northwind-bank": "examples/northwind-bank/blueprint.yaml",
-            "northwind-pilot": "examples/northwind-pilot/blueprint.yaml"}
+EXAMPLES = {
+    "northwind-bank": "examples/northwind-bank/blueprint.yaml",
+    "northwind-pilot": "examples/northwind-pilot/blueprint.yaml",
+}
 COMMITTED = REPO / "examples" / "northwind-bank" / "rendered"
-DOCUMENTS = ("brief", "integration-map", "identity-access-fallback", "runtime-observability", "ownership-plan")
+DOCUMENTS = (
+    "brief",
+    "integration-map",
+    "identity-access-fallback",
+    "runtime-observability",
+    "ownership-plan",
+)
 HAVE_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz's dot is not installed")
 
-NASTY = r'''
+NASTY = r"""
 cadee: 1
 blueprint:
   id: nasty
@@ -79,22 +87,32 @@ gates:
   - {id: g1, action: pause, when: "x < 3 & y > 4 | z # $ * _ @ \\", kpi: k1, threshold: 3, decided_by: comp}
 waivers:
   - {rule: IAM001, target: "gw->desk", reason: "Reason <b>bold</b> & | # $ * _ @ \\ done", approved_by: comp, expires: 2030-01-01}
-'''
+"""
 #: Names from NASTY and the documents that show each of them (whitespace-normalised).
 NASTY_TEXTS = {
-    "Chat <img src=x onerror=alert(1)> & \"q\"": DOCUMENTS[1:],
+    'Chat <img src=x onerror=alert(1)> & "q"': DOCUMENTS[1:],
     "Gate|way #1 $5 *bold* _it_ @gw \\n": DOCUMENTS[1:],
     "LLM second line": DOCUMENTS[1:],
     "Desk -- ... 'smart' \"quotes\" // not /* a comment */": DOCUMENTS[1:],
     "- list? 1. numbered? > quote? = heading?": DOCUMENTS[1:],
-    "Ops <script>alert(1)</script> & co": ("brief", "integration-map", "runtime-observability", "ownership-plan"),
-    "Comp | pipe #hash $dollar$ *star* _under_ @at \\slash": ("brief", "integration-map", "runtime-observability", "ownership-plan"),
+    "Ops <script>alert(1)</script> & co": (
+        "brief",
+        "integration-map",
+        "runtime-observability",
+        "ownership-plan",
+    ),
+    "Comp | pipe #hash $dollar$ *star* _under_ @at \\slash": (
+        "brief",
+        "integration-map",
+        "runtime-observability",
+        "ownership-plan",
+    ),
     "Edge \"quoted\" 'single' <zone>": ("integration-map", "identity-access-fallback"),
-    "Nasty <b>&amp; \"title\" | # $x$ *y* _z_ @team \\ back": DOCUMENTS,
+    'Nasty <b>&amp; "title" | # $x$ *y* _z_ @team \\ back': DOCUMENTS,
     "x < 3 & y > 4 | z # $ * _ @ \\": ("brief",),
     "Reason <b>bold</b> & | # $ * _ @ \\ done": ("brief",),
     "FCR <%> & | #1": ("brief", "runtime-observability", "ownership-plan"),
-    "99.9% <p95> & \"x\"": ("runtime-observability", "ownership-plan"),
+    '99.9% <p95> & "x"': ("runtime-observability", "ownership-plan"),
 }
 
 
@@ -233,7 +251,11 @@ def test_goldens(example: str, update_goldens: bool) -> None:
     assert any(name.endswith(".svg.txt") for name in files)
     for name, text in files.items():
         _golden(GOLDENS / example / name, text, update_goldens)
-    stale = {p.relative_to(GOLDENS / example).as_posix() for p in (GOLDENS / example).rglob("*") if p.is_file()}
+    stale = {
+        p.relative_to(GOLDENS / example).as_posix()
+        for p in (GOLDENS / example).rglob("*")
+        if p.is_file()
+    }
     assert stale <= set(files), f"goldens without output: {sorted(stale - set(files))}"
 
 
@@ -250,8 +272,15 @@ def _move_everything(svg: bytes) -> bytes:
     def geometry(match: re.Match[bytes]) -> bytes:
         return match.group(1) + _NUMBER.sub(shift, match.group(2)) + b'"'
 
-    return head + sep + re.sub(rb'(\b(?:x|y|cx|cy|rx|ry|width|height|viewBox|points|d|transform)=")([^"]*)"',
-                               geometry, body)
+    return (
+        head
+        + sep
+        + re.sub(
+            rb'(\b(?:x|y|cx|cy|rx|ry|width|height|viewBox|points|d|transform)=")([^"]*)"',
+            geometry,
+            body,
+        )
+    )
 
 
 @needs_dot
@@ -278,7 +307,11 @@ def test_goldens_ignore_layout_but_fail_on_any_label_change() -> None:
     for mutated, golden, normalise in (
         (svg.replace(label, b">Web chat (pilot widgets)<", 1), golden_svg, svg_structure),
         (html.replace(label, b">Web chat (pilot widgets)<", 1), golden_html, normalise_html),
-        (svg.replace(label, b">Web chat &amp;lt;pilot widget&amp;gt;<", 1), golden_svg, svg_structure),
+        (
+            svg.replace(label, b">Web chat &amp;lt;pilot widget&amp;gt;<", 1),
+            golden_svg,
+            svg_structure,
+        ),
         (svg.replace(b'stroke="#c81e1e"', b'stroke="#1f2933"', 1), golden_svg, svg_structure),
     ):
         assert mutated != (svg if normalise is svg_structure else html)
@@ -332,7 +365,9 @@ def test_large_blueprints_get_an_overview_and_detail_maps(tmp_path: Path) -> Non
     systems = "\n".join(
         f"  - {{id: s{i}, kind: service, owner: ops, boundary: b{i % 3}}}" for i in range(count)
     )
-    integrations = "\n".join(f"  - {{from: s{i}, to: s{i + 1}, auth: mtls}}" for i in range(count - 1))
+    integrations = "\n".join(
+        f"  - {{from: s{i}, to: s{i + 1}, auth: mtls}}" for i in range(count - 1)
+    )
     path = tmp_path / "big.yaml"
     path.write_text(
         "cadee: 1\nblueprint: {id: big, title: Big, owner: ops}\n"
@@ -344,7 +379,9 @@ def test_large_blueprints_get_an_overview_and_detail_maps(tmp_path: Path) -> Non
     blueprint, report = _load(path)
     files = render_pack(blueprint, report, formats=("md", "dot", "mmd"), as_of=AS_OF)  # type: ignore[arg-type]
     assert "maps/full.dot" not in files
-    assert {"maps/overview.dot", "maps/full/b0.dot", "maps/full/b1.dot", "maps/full/b2.dot"} <= set(files)
+    assert {"maps/overview.dot", "maps/full/b0.dot", "maps/full/b1.dot", "maps/full/b2.dot"} <= set(
+        files
+    )
     overview = files["maps/overview.dot"].decode()
     assert "54 systems" in overview and "integrations" in overview
     assert "one detail map per boundary" in files["integration-map.md"].decode()
@@ -370,10 +407,17 @@ def test_pdfs_hold_every_heading_and_system_and_page_one_of_the_brief_answers() 
             assert system.name in text, (doc, system.name)
     assert _pdf_pages(files["brief.pdf"]) <= 4
     first = _pdf_page_text(files["brief.pdf"], 0)
-    for expected in ("Recommended decision: continue", "Architecture ready for production",
-                     "1. Who approves changes once live?", "Version 2.3 is signed off by 3 of 3 approvers",
-                     "2. Is architecture still the limiting factor?", "3 of 3 evidence documents approved",
-                     "3. How do resolution, handle time and service quality compare?", "67.5% (13)", "73.1% (13)"):
+    for expected in (
+        "Recommended decision: continue",
+        "Architecture ready for production",
+        "1. Who approves changes once live?",
+        "Version 2.3 is signed off by 3 of 3 approvers",
+        "2. Is architecture still the limiting factor?",
+        "3 of 3 evidence documents approved",
+        "3. How do resolution, handle time and service quality compare?",
+        "67.5% (13)",
+        "73.1% (13)",
+    ):
         assert _norm(expected) in first, expected
     assert _pdf_pages(files["integration-map.pdf"]) >= 3
 
@@ -383,10 +427,18 @@ def test_documents_answer_the_leadership_questions() -> None:
     for expected in (
         "Who approves changes once live?",
         "Is architecture still the limiting factor?",
-        "First-contact resolution", "67.5% (13)", "73.1% (13)", "+5.60 pp", "78.0%",
-        "Recommended decision: continue", "Version 2.3 is signed off by 3 of 3 approvers",
-        "Pause, scale and redesign gates", "Open waivers", "IAM002",
-        "Control coverage", "DORA (Regulation (EU) 2022/2554) Art. 11, response and recovery",
+        "First-contact resolution",
+        "67.5% (13)",
+        "73.1% (13)",
+        "+5.60 pp",
+        "78.0%",
+        "Recommended decision: continue",
+        "Version 2.3 is signed off by 3 of 3 approvers",
+        "Pause, scale and redesign gates",
+        "Open waivers",
+        "IAM002",
+        "Control coverage",
+        "DORA (Regulation (EU) 2022/2554) Art. 11, response and recovery",
         "Architecture ready for production",
     ):
         assert expected in brief.replace("\\", ""), expected
@@ -405,7 +457,10 @@ def test_every_document_carries_provenance() -> None:
 
     provenance = provenance_of(blueprint, "2026-06-01")
     assert len(provenance.files) == 15  # 10 YAML files and 5 measurements files
-    assert ("catalog/identity.yaml", next(f.sha256 for f in blueprint.files if f.path.endswith("identity.yaml"))) in provenance.files
+    assert (
+        "catalog/identity.yaml",
+        next(f.sha256 for f in blueprint.files if f.path.endswith("identity.yaml")),
+    ) in provenance.files
     for name in DOCUMENTS:
         text = files[f"{name}.md"].decode()
         assert provenance.blueprint_sha256 in text
@@ -458,7 +513,10 @@ def test_nasty_names_render_literally(nasty: dict[str, bytes], fmt: str) -> None
             text = _pdf_text(data)
         else:
             text, tags = (_html_text if fmt == "html" else _markdown_text)(data.decode("utf-8"))
-            assert "script" not in tags and "img" not in tags and "b" not in tags, (document, set(tags))
+            assert "script" not in tags and "img" not in tags and "b" not in tags, (
+                document,
+                set(tags),
+            )
         for name, documents in NASTY_TEXTS.items():
             if document in documents:
                 assert _norm(name) in text, (fmt, document, name)
@@ -472,22 +530,32 @@ def test_nasty_names_render_literally(nasty: dict[str, bytes], fmt: str) -> None
 def test_nasty_names_in_maps(nasty: dict[str, bytes]) -> None:
     svg = nasty["maps/full.svg"]
     text = _norm(" ".join(ET.fromstring(svg).itertext()))
-    for name in ("Chat <img src=x onerror=alert(1)> & \"q\"", "Gate|way #1 $5 *bold* _it_ @gw \\n",
-                 "Edge \"quoted\" 'single' <zone>", "https<&> · oidc · end-user"):
+    for name in (
+        'Chat <img src=x onerror=alert(1)> & "q"',
+        "Gate|way #1 $5 *bold* _it_ @gw \\n",
+        "Edge \"quoted\" 'single' <zone>",
+        "https<&> · oidc · end-user",
+    ):
         assert _norm(name) in text, name
     mermaid = nasty["maps/full.mmd"].decode()
     decoded = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), mermaid).replace("<br>", " ")
-    assert "Chat <img src=x onerror=alert(1)> & \"q\"" in decoded
+    assert 'Chat <img src=x onerror=alert(1)> & "q"' in decoded
     assert "<img" not in mermaid and '"q"' not in mermaid
-    assert all(re.fullmatch(r"[a-z]\d+", ident) for ident in re.findall(r"^\s+(\w+)[\[({]", mermaid, re.MULTILINE))
+    assert all(
+        re.fullmatch(r"[a-z]\d+", ident)
+        for ident in re.findall(r"^\s+(\w+)[\[({]", mermaid, re.MULTILINE)
+    )
 
 
 def test_mermaid_labels_are_entity_encoded() -> None:
     from cadee.render.maps import Diagram, Edge, Node
 
-    diagram = Diagram("t", 'Title "x"', nodes=[Node("n0", 'a"b|c', "kind", "service"),
-                                               Node("n1", "end", "", "human-desk")],
-                      edges=[Edge("n0", "n1", "x|y")])
+    diagram = Diagram(
+        "t",
+        'Title "x"',
+        nodes=[Node("n0", 'a"b|c', "kind", "service"), Node("n1", "end", "", "human-desk")],
+        edges=[Edge("n0", "n1", "x|y")],
+    )
     text = to_mermaid(diagram)
     assert 'n0["a#34;b#124;c<br>kind"]' in text
     assert 'n0 -->|"x#124;y"| n1' in text
@@ -503,13 +571,27 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-def test_cli_writes_the_pack_and_exits_0_with_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_the_pack_and_exits_0_with_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "pack"
-    code, stdout, err = _run(capsys, str(REPO / EXAMPLES["northwind-pilot"]), "--out", str(out),
-                             "--format", "md,dot", "--as-of", "2026-06-01")
+    code, stdout, err = _run(
+        capsys,
+        str(REPO / EXAMPLES["northwind-pilot"]),
+        "--out",
+        str(out),
+        "--format",
+        "md,dot",
+        "--as-of",
+        "2026-06-01",
+    )
     assert code == 0, err
     assert "23 errors" in stdout and "brief.md" in stdout
     assert {"brief.md", "README.md", "maps/full.dot", ".cadee-render"} <= set(_snapshot(out))
@@ -519,8 +601,16 @@ def test_cli_writes_the_pack_and_exits_0_with_findings(tmp_path: Path, capsys: p
 
 def test_cli_views_select_maps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "pack"
-    code, _, err = _run(capsys, str(REPO / EXAMPLES["northwind-bank"]), "-o", str(out), "-f", "dot,mmd",
-                        "--view", "identity")
+    code, _, err = _run(
+        capsys,
+        str(REPO / EXAMPLES["northwind-bank"]),
+        "-o",
+        str(out),
+        "-f",
+        "dot,mmd",
+        "--view",
+        "identity",
+    )
     assert code == 0, err
     assert sorted(_snapshot(out)) == [".cadee-render", "maps/identity.dot", "maps/identity.mmd"]
 
@@ -541,16 +631,23 @@ def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert (foreign / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_cli_invalid_blueprint_exits_2_with_locations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_invalid_blueprint_exits_2_with_locations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("cadee: 1\nblueprint: {id: b, title: T}\nsystems:\n  - {id: a, kind: robot}\n", encoding="utf-8")
+    path.write_text(
+        "cadee: 1\nblueprint: {id: b, title: T}\nsystems:\n  - {id: a, kind: robot}\n",
+        encoding="utf-8",
+    )
     code, out, err = _run(capsys, str(path), "--out", str(tmp_path / "out"))
     assert code == 2 and err == ""  # the report of an invalid blueprint is on standard output
     assert re.search(r"bad\.yaml:4:\d+: error", out)
     assert not (tmp_path / "out").exists()
 
 
-def test_cli_failed_render_leaves_earlier_output_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_failed_render_leaves_earlier_output_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "pack"
     blueprint = str(REPO / EXAMPLES["northwind-pilot"])
     assert _run(capsys, blueprint, "-o", str(out), "-f", "md,dot")[0] == 0
@@ -558,26 +655,40 @@ def test_cli_failed_render_leaves_earlier_output_untouched(tmp_path: Path, capsy
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "document.md.j2").write_text("{% for x in %}broken", encoding="utf-8")
-    code, _, err = _run(capsys, blueprint, "-o", str(out), "-f", "md,dot", "--templates", str(templates))
+    code, _, err = _run(
+        capsys, blueprint, "-o", str(out), "-f", "md,dot", "--templates", str(templates)
+    )
     assert code == 2 and "template document.md.j2:1" in err
     assert _snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pack", "templates"]
 
 
-def test_cli_templates_override_and_sandbox(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_templates_override_and_sandbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blueprint = str(REPO / EXAMPLES["northwind-bank"])
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "style.css").write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
-    (templates / "index.md.j2").write_text("# Pack of {{ pack.title }} <{{ pack.documents|length }}> {{ '|*' }}\n", encoding="utf-8")
+    (templates / "index.md.j2").write_text(
+        "# Pack of {{ pack.title }} <{{ pack.documents|length }}> {{ '|*' }}\n", encoding="utf-8"
+    )
     out = tmp_path / "pack"
-    code, _, err = _run(capsys, blueprint, "-o", str(out), "-f", "md", "--templates", str(templates))
+    code, _, err = _run(
+        capsys, blueprint, "-o", str(out), "-f", "md", "--templates", str(templates)
+    )
     assert code == 0, err
-    assert (out / "README.md").read_text(encoding="utf-8") == "# Pack of Northwind Bank AI customer service <5> \\|\\*\n"
-    assert "Leadership brief" in (out / "brief.md").read_text(encoding="utf-8")  # built-in template still used
+    assert (out / "README.md").read_text(
+        encoding="utf-8"
+    ) == "# Pack of Northwind Bank AI customer service <5> \\|\\*\n"
+    assert "Leadership brief" in (out / "brief.md").read_text(
+        encoding="utf-8"
+    )  # built-in template still used
 
     (templates / "index.md.j2").write_text("{{ ''.__class__.__mro__ }}\n", encoding="utf-8")
-    code, _, err = _run(capsys, blueprint, "-o", str(out), "-f", "md", "--templates", str(templates))
+    code, _, err = _run(
+        capsys, blueprint, "-o", str(out), "-f", "md", "--templates", str(templates)
+    )
     assert code == 2
     assert "template" in err and "unsafe" in err
     assert (out / "README.md").read_text(encoding="utf-8").startswith("# Pack of")  # untouched
@@ -589,14 +700,25 @@ def test_cli_html_override_is_used(tmp_path: Path, capsys: pytest.CaptureFixture
     templates.mkdir()
     (templates / "style.css").write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
     out = tmp_path / "pack"
-    code, _, err = _run(capsys, str(REPO / EXAMPLES["northwind-pilot"]), "-o", str(out), "-f", "html",
-                        "--view", "fallback", "--templates", str(templates))
+    code, _, err = _run(
+        capsys,
+        str(REPO / EXAMPLES["northwind-pilot"]),
+        "-o",
+        str(out),
+        "-f",
+        "html",
+        "--view",
+        "fallback",
+        "--templates",
+        str(templates),
+    )
     assert code == 0, err
     assert "rebeccapurple" in (out / "brief.html").read_text(encoding="utf-8")
 
 
-def test_cli_without_dot_renders_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_without_dot_renders_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
@@ -607,8 +729,11 @@ def test_cli_without_dot_renders_the_rest(tmp_path: Path, capsys: pytest.Capture
     written = _snapshot(out)
     assert "brief.md" in written and "maps/full.dot" in written and "maps/full.mmd" in written
     # KPI charts are matplotlib's, not Graphviz's: they are written without dot.
-    assert not [name for name in written if name.endswith((".html", ".pdf", ".svg", ".png"))
-                and not name.startswith("charts/")]
+    assert not [
+        name
+        for name in written
+        if name.endswith((".html", ".pdf", ".svg", ".png")) and not name.startswith("charts/")
+    ]
 
 
 def test_library_reports_missing_dot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -650,7 +775,9 @@ def test_committed_example_pack_is_current() -> None:
             text = "".join(_pdf_text(data).split())
             markdown = committed[name.replace(".pdf", ".md")].decode()
             for heading in re.findall(r"^#{1,3} (.+)$", markdown, re.MULTILINE):
-                assert "".join(heading.replace("\\", "").split()) in text, f"{name}: {heading!r} {hint}"
+                assert "".join(heading.replace("\\", "").split()) in text, (
+                    f"{name}: {heading!r} {hint}"
+                )
 
 
 def test_render_reuses_the_graph_the_rules_ran_on(
@@ -669,7 +796,18 @@ def test_render_reuses_the_graph_the_rules_ran_on(
     monkeypatch.setattr(cadee.graph, "build_graph", counting)
     monkeypatch.setattr(cadee.check, "build_graph", counting)
     flagship = REPO / "examples" / "northwind-bank" / "blueprint.yaml"
-    code = main(["render", str(flagship), "--out", str(tmp_path / "pack"), "-f", "md,mmd", "--as-of", AS_OF.isoformat()])
+    code = main(
+        [
+            "render",
+            str(flagship),
+            "--out",
+            str(tmp_path / "pack"),
+            "-f",
+            "md,mmd",
+            "--as-of",
+            AS_OF.isoformat(),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     assert (tmp_path / "pack" / "brief.md").is_file()
     assert built == [1]
@@ -685,6 +823,12 @@ def test_render_reuses_the_graph_the_rules_ran_on(
 @needs_dot
 def test_page_one_of_the_pilot_brief_says_pause_and_why() -> None:
     first = _pdf_page_text(_pack(EXAMPLES["northwind-pilot"], ("pdf",))["brief.pdf"], 0)
-    for expected in ("Recommended decision: pause", "CSAT below 3.8", "3.74, 3.70",
-                     "Version 0.3 is signed off by 0 of 2 approvers", "signature:", "worse"):
+    for expected in (
+        "Recommended decision: pause",
+        "CSAT below 3.8",
+        "3.74, 3.70",
+        "Version 0.3 is signed off by 0 of 2 approvers",
+        "signature:",
+        "worse",
+    ):
         assert _norm(expected) in first, expected

@@ -53,11 +53,15 @@ def test_rule_contract(rule: Rule) -> None:
 
 def _spec_catalog(spec: Path = SPEC) -> list[tuple[str, str, str]]:
     text = spec.read_text(encoding="utf-8")
-    rows = re.findall(r"^\| ([A-Z]{3}\d{3}) \| ([a-z0-9-]+) \| (error|warning|info) \|", text, re.MULTILINE)
+    rows = re.findall(
+        r"^\| ([A-Z]{3}\d{3}) \| ([a-z0-9-]+) \| (error|warning|info) \|", text, re.MULTILINE
+    )
     return rows
 
 
-@pytest.mark.skipif(not SPEC.exists() or not SPEC_1_1.exists(), reason="../shared/spec is not beside this checkout")
+@pytest.mark.skipif(
+    not SPEC.exists() or not SPEC_1_1.exists(), reason="../shared/spec is not beside this checkout"
+)
 def test_catalog_matches_the_spec() -> None:
     v1 = _spec_catalog()
     assert len(v1) == 26

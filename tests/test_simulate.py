@@ -101,14 +101,15 @@ def small(tmp_path: Path) -> Blueprint:
     return load(tmp_path, SMALL_BANK, "small-bank.yaml")
 
 
-
 # -- the fallback lookup ------------------------------------------------------------------
 
 
 class TestFallbackLookup:
     def test_first_fallback_also_failed_takes_the_next_one_up(self, tmp_path: Path) -> None:
-        bp = load(tmp_path, blueprint(
-            """
+        bp = load(
+            tmp_path,
+            blueprint(
+                """
             - {id: ch, kind: channel}
             - {id: gw, kind: gateway}
             - {id: llm, kind: model, fallback: [backup-llm, small-llm, desk]}
@@ -116,11 +117,12 @@ class TestFallbackLookup:
             - {id: small-llm, kind: model}
             - {id: desk, kind: human-desk}
             """,
-            """
+                """
             - {from: ch, to: gw}
             - {from: gw, to: llm}
             """,
-        ))
+            ),
+        )
         outcome = simulate(bp, {"llm", "backup-llm"}).outcome("ch")
         assert outcome.status == "served"
         assert outcome.path_text == "ch -> gw -> llm ~> small-llm"
@@ -134,11 +136,15 @@ class TestFallbackLookup:
         assert outcome.path == ()
         assert outcome.unrecovered == ("llm",)
 
-    def test_all_fallbacks_failed_goes_depth_first_through_their_lists(self, tmp_path: Path) -> None:
+    def test_all_fallbacks_failed_goes_depth_first_through_their_lists(
+        self, tmp_path: Path
+    ) -> None:
         # v's fallbacks a and b are both down. Depth first: a's list, and the
         # lists below it, before b's list.
-        bp = load(tmp_path, blueprint(
-            """
+        bp = load(
+            tmp_path,
+            blueprint(
+                """
             - {id: ch, kind: channel}
             - {id: v, kind: agent, fallback: [a, b]}
             - {id: a, kind: agent, fallback: [x]}
@@ -147,8 +153,9 @@ class TestFallbackLookup:
             - {id: z, kind: model}
             - {id: w-desk, kind: human-desk}
             """,
-            "- {from: ch, to: v}",
-        ))
+                "- {from: ch, to: v}",
+            ),
+        )
         outcome = simulate(bp, {"v", "a", "b", "x"}).outcome("ch")
         assert outcome.status == "served"
         assert outcome.path_text == "ch -> v ~> a ~> x ~> z"
@@ -159,11 +166,15 @@ class TestFallbackLookup:
         assert outcome.status == "degraded"
         assert outcome.path_text == "ch -> v ~> b ~> w-desk"
 
-    def test_a_failed_fallbacks_own_list_is_checked_before_going_deeper(self, tmp_path: Path) -> None:
+    def test_a_failed_fallbacks_own_list_is_checked_before_going_deeper(
+        self, tmp_path: Path
+    ) -> None:
         # The same rule at every level: the first system in a's list that is
         # up (y) wins over one found deeper below a's first entry (z).
-        bp = load(tmp_path, blueprint(
-            """
+        bp = load(
+            tmp_path,
+            blueprint(
+                """
             - {id: ch, kind: channel}
             - {id: v, kind: agent, fallback: [a]}
             - {id: a, kind: agent, fallback: [x, y]}
@@ -171,15 +182,18 @@ class TestFallbackLookup:
             - {id: y, kind: human-desk}
             - {id: z, kind: model}
             """,
-            "- {from: ch, to: v}",
-        ))
+                "- {from: ch, to: v}",
+            ),
+        )
         outcome = simulate(bp, {"v", "a", "x"}).outcome("ch")
         assert outcome.path_text == "ch -> v ~> a ~> y"
         assert outcome.status == "degraded"
 
     def test_fallback_cycles_terminate(self, tmp_path: Path) -> None:
-        bp = load(tmp_path, blueprint(
-            """
+        bp = load(
+            tmp_path,
+            blueprint(
+                """
             - {id: ch, kind: channel}
             - {id: a, kind: agent, fallback: [b]}
             - {id: b, kind: agent, fallback: [a, c]}
@@ -187,11 +201,12 @@ class TestFallbackLookup:
             - {id: self, kind: model, fallback: [self]}
             - {id: desk, kind: human-desk}
             """,
-            """
+                """
             - {from: ch, to: a}
             - {from: ch, to: self}
             """,
-        ))
+            ),
+        )
         scenario = simulate(bp, {"a", "b", "self"})
         assert scenario.outcome("ch").status == "served"
         assert scenario.outcome("ch").path_text == "ch -> a ~> b ~> c"
@@ -208,19 +223,22 @@ class TestFallbackLookup:
 
     def test_traversal_continues_from_a_fallback(self, tmp_path: Path) -> None:
         # The replacement is a service; the AI component sits behind it.
-        bp = load(tmp_path, blueprint(
-            """
+        bp = load(
+            tmp_path,
+            blueprint(
+                """
             - {id: ch, kind: channel}
             - {id: router, kind: service, fallback: [spare-router]}
             - {id: spare-router, kind: service}
             - {id: agent, kind: agent}
             """,
-            """
+                """
             - {from: ch, to: router}
             - {from: router, to: agent}
             - {from: spare-router, to: agent}
             """,
-        ))
+            ),
+        )
         outcome = simulate(bp, {"router"}).outcome("ch")
         assert outcome.status == "served"
         assert outcome.path_text == "ch -> router ~> spare-router -> agent"
@@ -247,13 +265,20 @@ class TestStatuses:
         assert web.status == "degraded"
         assert web.path_text == "web-chat -> ai-gateway -> cs-agent ~> agent-desk"
         assert [(s.system, s.via) for s in web.path] == [
-            ("web-chat", ""), ("ai-gateway", "->"), ("cs-agent", "->"), ("agent-desk", "~>"),
+            ("web-chat", ""),
+            ("ai-gateway", "->"),
+            ("cs-agent", "->"),
+            ("agent-desk", "~>"),
         ]
         assert web.serving == "agent-desk"
         assert [e.text() for e in web.fallbacks_engaged] == ["cs-agent ~> agent-desk"]
         # voice meets the desk directly (ivr -> agent-desk) before the fallback.
         assert scenario.outcome("voice").path_text == "voice -> ivr -> agent-desk"
-        assert statuses(scenario) == {"web-chat": "degraded", "voice": "degraded", "email": "degraded"}
+        assert statuses(scenario) == {
+            "web-chat": "degraded",
+            "voice": "degraded",
+            "email": "degraded",
+        }
         assert scenario.failed == ("cs-agent", "backup-agent")
         assert scenario.score == Score(pairs=3, not_lost=3, served=0)
 
@@ -286,17 +311,20 @@ class TestStatuses:
         assert [e.text() for e in outcome.fallbacks_engaged] == ["llm ~> onprem-llm"]
 
     def test_integrations_of_every_mode_count(self, tmp_path: Path) -> None:
-        bp = load(tmp_path, blueprint(
-            """
+        bp = load(
+            tmp_path,
+            blueprint(
+                """
             - {id: ch, kind: channel}
             - {id: queue, kind: data-store}
             - {id: desk, kind: human-desk}
             """,
-            """
+                """
             - {from: ch, to: queue, mode: batch}
             - {from: queue, to: desk, mode: async}
             """,
-        ))
+            ),
+        )
         assert statuses(simulate(bp, ())) == {"ch": "degraded"}
 
     def test_unknown_systems_raise(self, small: Blueprint) -> None:
@@ -319,7 +347,14 @@ class TestAnalyses:
     def test_n_minus_1_skips_redundant_systems(self, small: Blueprint) -> None:
         analysis = n_minus_1(small)
         assert analysis.candidates == (
-            "web-chat", "voice", "email", "ivr", "email-ingest", "cs-agent", "backup-agent", "llm",
+            "web-chat",
+            "voice",
+            "email",
+            "ivr",
+            "email-ingest",
+            "cs-agent",
+            "backup-agent",
+            "llm",
         )
         assert analysis.skipped_redundant == ("ai-gateway", "onprem-llm", "agent-desk")
         assert analysis.scenarios == 8
@@ -401,18 +436,21 @@ class TestAnalyses:
     def test_table_is_relative_to_nothing_failed(self, tmp_path: Path) -> None:
         # 'kiosk' reaches only a desk with nothing failed: it is degraded in
         # every scenario, so it only shows in a row where it gets worse.
-        bp = load(tmp_path, blueprint(
-            """
+        bp = load(
+            tmp_path,
+            blueprint(
+                """
             - {id: kiosk, kind: channel}
             - {id: desk, kind: human-desk}
             - {id: chat, kind: channel}
             - {id: agent, kind: agent}
             """,
-            """
+                """
             - {from: kiosk, to: desk}
             - {from: chat, to: agent}
             """,
-        ))
+            ),
+        )
         analysis = n_minus_1(bp)
         assert analysis.baseline.degraded == ("kiosk",)
         assert table(analysis) == [
@@ -426,14 +464,17 @@ class TestAnalyses:
 
     def test_a_failure_can_engage_a_better_fallback(self, tmp_path: Path) -> None:
         # Failing 'legacy' sends its callers to an agent: the channel improves.
-        bp = load(tmp_path, blueprint(
-            """
+        bp = load(
+            tmp_path,
+            blueprint(
+                """
             - {id: ch, kind: channel}
             - {id: legacy, kind: service, fallback: [agent]}
             - {id: agent, kind: agent}
             """,
-            "- {from: ch, to: legacy}",
-        ))
+                "- {from: ch, to: legacy}",
+            ),
+        )
         assert statuses(simulate(bp, ())) == {"ch": "lost"}
         assert statuses(simulate(bp, ["legacy"])) == {"ch": "served"}
         analysis = n_minus_1(bp)
@@ -456,10 +497,21 @@ def random_blueprint(rng: random.Random, size: int) -> Blueprint:
     kinds: list[SystemKind] = ["channel", "gateway", "model", "agent", "human-desk", "service"]
     systems = [
         System.model_construct(
-            id=f"s{i}", name=f"s{i}", kind=rng.choice(kinds),
-            fallback=[FallbackStep(to=f"s{rng.randrange(size)}") for _ in range(rng.choice((0, 0, 1, 2, 3)))] or None,
-            redundancy=rng.choice((1, 1, 2)), criticality=rng.choice(("tier-1", "tier-2")),
-            needs=[f"s{j}" for j in {rng.randrange(size) for _ in range(rng.choice((0, 0, 0, 1, 2)))} - {i}] or None,
+            id=f"s{i}",
+            name=f"s{i}",
+            kind=rng.choice(kinds),
+            fallback=[
+                FallbackStep(to=f"s{rng.randrange(size)}")
+                for _ in range(rng.choice((0, 0, 1, 2, 3)))
+            ]
+            or None,
+            redundancy=rng.choice((1, 1, 2)),
+            criticality=rng.choice(("tier-1", "tier-2")),
+            needs=[
+                f"s{j}"
+                for j in {rng.randrange(size) for _ in range(rng.choice((0, 0, 0, 1, 2)))} - {i}
+            ]
+            or None,
             recovery_minutes=rng.choice((None, 30, 60, 240)),
         )
         for i in range(size)
@@ -467,19 +519,28 @@ def random_blueprint(rng: random.Random, size: int) -> Blueprint:
     integrations = []
     for _ in range(rng.randrange(2 * size + 1)):
         a, b = rng.randrange(size), rng.randrange(size)
-        integrations.append(Integration.model_construct(id=f"s{a}->s{b}", from_=f"s{a}", to=f"s{b}"))
+        integrations.append(
+            Integration.model_construct(id=f"s{a}->s{b}", from_=f"s{a}", to=f"s{b}")
+        )
     channels = [s.id for s in systems if s.kind == "channel"]
     services = [
         Service.model_construct(
-            id=f"v{k}", name=f"v{k}", channels=rng.sample(channels, rng.randrange(1, len(channels) + 1)),
+            id=f"v{k}",
+            name=f"v{k}",
+            channels=rng.sample(channels, rng.randrange(1, len(channels) + 1)),
             requires=[f"s{rng.randrange(size)}" for _ in range(rng.choice((0, 1, 2)))] or None,
-            critical=rng.choice((True, False)), tolerance_minutes=rng.choice((None, 60, 120)),
+            critical=rng.choice((True, False)),
+            tolerance_minutes=rng.choice((None, 60, 120)),
         )
         for k in range(rng.randrange(3) if channels else 0)
     ]
     return Blueprint(
-        meta=BlueprintMeta.model_construct(id="r", title="r"), path="r", location=Location("r", 1, 1),
-        systems=systems, integrations=integrations, services=services,
+        meta=BlueprintMeta.model_construct(id="r", title="r"),
+        path="r",
+        location=Location("r", 1, 1),
+        systems=systems,
+        integrations=integrations,
+        services=services,
     )
 
 
@@ -516,9 +577,19 @@ def brute_force(bp: Blueprint, analysis: Analysis) -> tuple[Score, ServiceScore,
                 continue
         lost = tuple(c for c, s in now.items() if s == "lost" and base[c] != "lost")
         degraded = tuple(c for c, s in now.items() if s == "degraded" and base[c] == "served")
-        disrupted = tuple(s.service for s in scenario.services if not s.delivered and base_delivered[s.service])
+        disrupted = tuple(
+            s.service for s in scenario.services if not s.delivered and base_delivered[s.service]
+        )
         if lost or degraded or disrupted:
-            rows.append((-len(lost), -len(degraded), -len(disrupted), ordinal, (" + ".join(failed), lost, degraded, disrupted)))
+            rows.append(
+                (
+                    -len(lost),
+                    -len(degraded),
+                    -len(disrupted),
+                    ordinal,
+                    (" + ".join(failed), lost, degraded, disrupted),
+                )
+            )
     rows.sort(key=lambda r: r[:4])
     scenarios = sum(1 for _ in itertools.combinations(analysis.candidates, size))
     return (
@@ -538,7 +609,11 @@ def test_analyses_match_brute_force_on_random_blueprints(force_backward: bool) -
         simulator = Simulator(bp)
         if force_backward:
             simulator.budget = 0
-        for analysis in (simulator.n_minus_1(), simulator.n_minus_1(True), simulator.n_minus_2_tier1()):
+        for analysis in (
+            simulator.n_minus_1(),
+            simulator.n_minus_1(True),
+            simulator.n_minus_2_tier1(),
+        ):
             score, service_score, rows = brute_force(bp, analysis)
             assert analysis.score == score
             assert analysis.service_score == service_score
@@ -557,49 +632,84 @@ def small_path(tmp_path: Path) -> str:
 
 class TestCommand:
     def test_fail_scenario_text(self, small_path: str, capsys: pytest.CaptureFixture[str]) -> None:
-        code, out, err = run(capsys, "simulate", small_path, "--fail", "cs-agent", "--fail", "backup-agent")
+        code, out, err = run(
+            capsys, "simulate", small_path, "--fail", "cs-agent", "--fail", "backup-agent"
+        )
         assert code == 0 and err == ""
         assert "degraded  web-chat  web-chat -> ai-gateway -> cs-agent ~> agent-desk" in out
         assert "fallbacks engaged: cs-agent ~> agent-desk" in out
         assert "0 served, 3 degraded, 0 lost of 3 channels" in out
-        assert "resilience score: 100.0% not lost (1.000, 3 of 3 channels); 0.0% served (0.000, 0 of 3)" in out
+        assert (
+            "resilience score: 100.0% not lost (1.000, 3 of 3 channels); 0.0% served (0.000, 0 of 3)"
+            in out
+        )
 
-    def test_comma_separated_fail_ids(self, small_path: str, capsys: pytest.CaptureFixture[str]) -> None:
-        _, one, _ = run(capsys, "simulate", small_path, "--fail", "cs-agent,backup-agent", "-f", "json")
-        _, two, _ = run(capsys, "simulate", small_path, "--fail", "backup-agent", "--fail", "cs-agent", "-f", "json")
+    def test_comma_separated_fail_ids(
+        self, small_path: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        _, one, _ = run(
+            capsys, "simulate", small_path, "--fail", "cs-agent,backup-agent", "-f", "json"
+        )
+        _, two, _ = run(
+            capsys,
+            "simulate",
+            small_path,
+            "--fail",
+            "backup-agent",
+            "--fail",
+            "cs-agent",
+            "-f",
+            "json",
+        )
         assert one == two
         assert json.loads(one)["failed"] == ["cs-agent", "backup-agent"]
 
     @pytest.mark.parametrize(
         ("threshold", "code"),
         [
-            ("0.79", 0), ("79", 0), ("79%", 0), ("0.7916", 0),
-            ("0.8", 1), ("80", 1), ("80%", 1), (" 79.2 % ", 1), ("1", 1), ("100", 1),
-            ("0", 0), ("0%", 0),
+            ("0.79", 0),
+            ("79", 0),
+            ("79%", 0),
+            ("0.7916", 0),
+            ("0.8", 1),
+            ("80", 1),
+            ("80%", 1),
+            (" 79.2 % ", 1),
+            ("1", 1),
+            ("100", 1),
+            ("0", 0),
+            ("0%", 0),
         ],
     )
-    def test_fail_under(self, small_path: str, threshold: str, code: int, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_fail_under(
+        self, small_path: str, threshold: str, code: int, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         # N-1 score of the small bank: 19 of 24 = 0.7917.
         result, out, err = run(capsys, "simulate", small_path, "--all", "--fail-under", threshold)
         assert result == code
         assert "79.2% not lost" in out
         assert ("is below --fail-under" in err) == (code == 1)
 
-    def test_fail_under_equal_score_passes(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_fail_under_equal_score_passes(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         # N-1 with redundant systems: 2 of 4 (failure, channel) pairs not lost = 0.5 exactly.
         path = tmp_path / "gw.yaml"
-        path.write_text(blueprint(
-            """
+        path.write_text(
+            blueprint(
+                """
             - {id: ch, kind: channel}
             - {id: gw, kind: gateway}
             - {id: agent, kind: agent, fallback: [desk]}
             - {id: desk, kind: human-desk}
             """,
-            """
+                """
             - {from: ch, to: gw}
             - {from: gw, to: agent}
             """,
-        ), encoding="utf-8")
+            ),
+            encoding="utf-8",
+        )
         args = ("simulate", str(path), "--all", "--fail-under")
         assert run(capsys, *args, "0.5")[0] == 0
         assert run(capsys, *args, "50%")[0] == 0
@@ -623,13 +733,17 @@ class TestCommand:
             ["--all", "--format", "xml"],
         ],
     )
-    def test_usage_errors_exit_2(self, small_path: str, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    def test_usage_errors_exit_2(
+        self, small_path: str, args: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
         code, out, err = run(capsys, "simulate", small_path, *args)
         assert code == 2
         assert out == ""
         assert "Traceback" not in err
 
-    def test_unknown_fail_id_suggests_a_system(self, small_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_unknown_fail_id_suggests_a_system(
+        self, small_path: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         code, out, err = run(capsys, "simulate", small_path, "--fail", "ai-gatewy")
         assert code == 2 and out == ""
         assert err.startswith("cadee: error: --fail 'ai-gatewy' is not a system of ")
@@ -637,14 +751,18 @@ class TestCommand:
         code, _, err = run(capsys, "simulate", small_path, "--fail", "zzzzzz")
         assert code == 2 and "did you mean" not in err
 
-    def test_invalid_blueprint_prints_errors_like_validate(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_invalid_blueprint_prints_errors_like_validate(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         path = tmp_path / "bad.yaml"
         path.write_text(SMALL_BANK.replace("kind: service}", "kind: servise}", 1), encoding="utf-8")
         code, out, _ = run(capsys, "simulate", str(path), "--all")
         assert code == 2
         _, validate_out, _ = run(capsys, "validate", str(path))
         assert out == validate_out
-        assert re.search(r"bad\.yaml:7:\d+: error `kind` must be one of: .*\[systems\[3\]\.kind\]", out)
+        assert re.search(
+            r"bad\.yaml:7:\d+: error `kind` must be one of: .*\[systems\[3\]\.kind\]", out
+        )
         code, out, _ = run(capsys, "simulate", str(path), "--all", "--format", "json")
         assert code == 2
         data = json.loads(out)
@@ -657,8 +775,17 @@ class TestCommand:
         _, out, _ = run(capsys, "simulate", small_path, "--fail", "ai-gateway", "--format", "json")
         data = json.loads(out)
         assert list(data) == [
-            "blueprint", "valid", "mode", "failed", "redundant_failed", "down", "channels", "summary", "score",
-            "services", "service_score",
+            "blueprint",
+            "valid",
+            "mode",
+            "failed",
+            "redundant_failed",
+            "down",
+            "channels",
+            "summary",
+            "score",
+            "services",
+            "service_score",
         ]
         assert data["mode"] == "scenario" and data["failed"] == ["ai-gateway"]
         voice = data["channels"][1]
@@ -678,21 +805,40 @@ class TestCommand:
         }
         assert data["summary"] == {"channels": 3, "served": 0, "degraded": 1, "lost": 2}
         assert data["score"] == {
-            "pairs": 3, "not_lost": 1, "served": 0,
-            "resilience": 1 / 3, "resilience_percent": 100 / 3,
-            "served_share": 0.0, "served_percent": 0.0,
+            "pairs": 3,
+            "not_lost": 1,
+            "served": 0,
+            "resilience": 1 / 3,
+            "resilience_percent": 100 / 3,
+            "served_share": 0.0,
+            "served_percent": 0.0,
         }
         _, out, _ = run(capsys, "simulate", small_path, "--all", "--format", "json")
         data = json.loads(out)
         assert list(data) == [
-            "blueprint", "valid", "mode", "include_redundant", "candidates", "skipped_redundant",
-            "scenarios", "channels", "baseline", "impacts", "score", "services", "service_score",
+            "blueprint",
+            "valid",
+            "mode",
+            "include_redundant",
+            "candidates",
+            "skipped_redundant",
+            "scenarios",
+            "channels",
+            "baseline",
+            "impacts",
+            "score",
+            "services",
+            "service_score",
         ]
         assert data["mode"] == "n-1" and data["scenarios"] == 8
         assert data["impacts"][3] == {
-            "failed": ["ivr"], "lost": ["voice"], "degraded": [],
+            "failed": ["ivr"],
+            "lost": ["voice"],
+            "degraded": [],
             "summary": {"served": 2, "degraded": 0, "lost": 1},
-            "services": [], "breached": [], "expected_minutes": None,
+            "services": [],
+            "breached": [],
+            "expected_minutes": None,
         }
         assert (data["score"]["not_lost"], data["score"]["pairs"]) == (19, 24)
 
@@ -707,8 +853,13 @@ class TestCommand:
         ],
     )
     def test_small_bank_goldens(
-        self, name: str, args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        update_goldens: bool, monkeypatch: pytest.MonkeyPatch,
+        self,
+        name: str,
+        args: list[str],
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        update_goldens: bool,
+        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         (tmp_path / "small-bank.yaml").write_text(SMALL_BANK, encoding="utf-8")
         monkeypatch.chdir(tmp_path)
@@ -721,12 +872,20 @@ class TestCommand:
         [
             ("northwind-gateway.txt", ["--fail", "nw-ai-gateway"]),
             ("northwind-all.txt", ["--all"]),
-            ("northwind-all-redundant.md", ["--all", "--include-redundant", "--format", "markdown"]),
+            (
+                "northwind-all-redundant.md",
+                ["--all", "--include-redundant", "--format", "markdown"],
+            ),
             ("northwind-pairs.json", ["--pairs", "--format", "json"]),
         ],
     )
     def test_northwind_goldens(
-        self, name: str, args: list[str], in_repo: None, capsys: pytest.CaptureFixture[str], update_goldens: bool,
+        self,
+        name: str,
+        args: list[str],
+        in_repo: None,
+        capsys: pytest.CaptureFixture[str],
+        update_goldens: bool,
     ) -> None:
         code, out, _ = run(capsys, "simulate", FLAGSHIP, *args)
         assert code == 0
@@ -737,8 +896,21 @@ class TestCommand:
         for seed in ("0", "1", "4242"):
             env = {**os.environ, "PYTHONHASHSEED": seed, "NO_COLOR": "1"}
             proc = subprocess.run(
-                [sys.executable, "-m", "cadee", "simulate", FLAGSHIP, "--pairs", "--format", "json"],
-                cwd=REPO, env=env, capture_output=True, text=True, check=False,
+                [
+                    sys.executable,
+                    "-m",
+                    "cadee",
+                    "simulate",
+                    FLAGSHIP,
+                    "--pairs",
+                    "--format",
+                    "json",
+                ],
+                cwd=REPO,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             assert proc.returncode == 0, proc.stderr
             outputs.add(proc.stdout)
@@ -750,7 +922,9 @@ class TestCommand:
             "heavy = {'networkx', 'pydantic', 'rich', 'yaml'} & set(sys.modules); "
             "print(sorted(heavy))"
         )
-        proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+        )
         assert proc.stdout.strip() == "[]"
 
 
@@ -767,9 +941,13 @@ def check_golden(name: str, text: str, update: bool) -> None:
 
 class TestRendering:
     def test_markdown_escapes_user_text(self, tmp_path: Path) -> None:
-        bp = load(tmp_path, SMALL_BANK.replace(
-            "title: Small Bank AI customer service", 'title: "Bank *bold* | <b>x</b> [link](http://x)"'
-        ))
+        bp = load(
+            tmp_path,
+            SMALL_BANK.replace(
+                "title: Small Bank AI customer service",
+                'title: "Bank *bold* | <b>x</b> [link](http://x)"',
+            ),
+        )
         text = render_markdown("a`b.yaml", simulate(bp, ["ivr"]), bp.meta.title)
         assert r"(Bank \*bold\* \| \<b\>x\</b\> \[link\](http:/&#8203;/x))" in text
         assert "Blueprint ``a`b.yaml``" in text
@@ -788,13 +966,16 @@ class TestRendering:
         )
 
     def test_impact_table_without_impacts(self, tmp_path: Path) -> None:
-        bp = load(tmp_path, blueprint(
-            """
+        bp = load(
+            tmp_path,
+            blueprint(
+                """
             - {id: ch, kind: channel, redundancy: 2}
             - {id: agent, kind: agent, redundancy: 2}
             """,
-            "- {from: ch, to: agent}",
-        ))
+                "- {from: ch, to: agent}",
+            ),
+        )
         assert impact_table_markdown(n_minus_1(bp)) == (
             "No single-system failure leaves a channel worse off than with nothing failed.\n"
         )
@@ -804,7 +985,9 @@ class TestRendering:
 
 
 def test_docs_example_is_the_tested_blueprint_and_outputs_are_real(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     doc = DOC.read_text(encoding="utf-8")
     assert f"```yaml\n# small-bank.yaml\n{SMALL_BANK}```" in doc
@@ -842,11 +1025,21 @@ def estate(units: int) -> str:
             f"  - {{id: {p}-llm2, kind: model, fallback: [{p}-desk]}}",
             f"  - {{id: {p}-desk, kind: human-desk, criticality: tier-1}}",
         ] + [f"  - {{id: {p}-svc{i}, kind: service}}" for i in range(10)]
-        integrations += [
-            f"{p}-chat -> {p}-gw", f"{p}-app -> {p}-gw", f"{p}-voice -> {p}-ivr", f"{p}-ivr -> {p}-gw",
-            f"{p}-ivr -> {p}-desk", f"{p}-gw -> {p}-agent", f"{p}-agent -> {p}-llm", f"{p}-agent -> {p}-desk",
-            f"{p}-gw -> {p}-svc0",
-        ] + [f"{p}-svc{i} -> {p}-svc{i + 1}" for i in range(9)] + [f"{p}-svc9 -> u{(u + 1) % units}-gw"]
+        integrations += (
+            [
+                f"{p}-chat -> {p}-gw",
+                f"{p}-app -> {p}-gw",
+                f"{p}-voice -> {p}-ivr",
+                f"{p}-ivr -> {p}-gw",
+                f"{p}-ivr -> {p}-desk",
+                f"{p}-gw -> {p}-agent",
+                f"{p}-agent -> {p}-llm",
+                f"{p}-agent -> {p}-desk",
+                f"{p}-gw -> {p}-svc0",
+            ]
+            + [f"{p}-svc{i} -> {p}-svc{i + 1}" for i in range(9)]
+            + [f"{p}-svc9 -> u{(u + 1) % units}-gw"]
+        )
     lines.append("integrations:")
     lines += [f"  - {{from: {a}, to: {b}}}" for a, _, b in (i.split() for i in integrations)]
     return "\n".join(lines) + "\n"
@@ -856,7 +1049,9 @@ def test_all_on_a_1000_system_blueprint(tmp_path: Path, capsys: pytest.CaptureFi
     # Its speed is a target of `python -m benchmarks` (simulate --all 1k), not a wall clock here.
     path = tmp_path / "estate.yaml"
     path.write_text(estate(50), encoding="utf-8")
-    code, out, _ = run(capsys, "simulate", str(path), "--all", "--include-redundant", "--format", "json")
+    code, out, _ = run(
+        capsys, "simulate", str(path), "--all", "--include-redundant", "--format", "json"
+    )
     data = json.loads(out)
     assert code == 0
     assert data["scenarios"] == 1000 and len(data["channels"]) == 150
@@ -870,25 +1065,35 @@ def test_many_channels_behind_one_long_chain_stay_linear() -> None:
 
     def system(sid: str, kind: SystemKind, fallback: str | None = None) -> System:
         steps = [FallbackStep(to=fallback)] if fallback else None
-        return System.model_construct(id=sid, name=sid, kind=kind, fallback=steps, redundancy=1, criticality="tier-2")
+        return System.model_construct(
+            id=sid, name=sid, kind=kind, fallback=steps, redundancy=1, criticality="tier-2"
+        )
 
     def link(a: str, b: str) -> Integration:
         return Integration.model_construct(id=f"{a}->{b}", from_=a, to=b)
 
     chain = [f"s{i}" for i in range(797)]
     systems = [system(f"ch{i}", "channel") for i in range(200)] + [system("gw", "gateway")]
-    systems += [system(s, "service", "desk") for s in chain] + [system("agent", "agent"), system("desk", "human-desk")]
+    systems += [system(s, "service", "desk") for s in chain] + [
+        system("agent", "agent"),
+        system("desk", "human-desk"),
+    ]
     links = [link(f"ch{i}", "gw") for i in range(200)] + [link("gw", chain[0])]
     links += [link(a, b) for a, b in itertools.pairwise(chain)] + [link(chain[-1], "agent")]
     bp = Blueprint(
-        meta=BlueprintMeta.model_construct(id="c", title="c"), path="c", location=Location("c", 1, 1),
-        systems=systems, integrations=links,
+        meta=BlueprintMeta.model_construct(id="c", title="c"),
+        path="c",
+        location=Location("c", 1, 1),
+        systems=systems,
+        integrations=links,
     )
     # Speed is measured by `python -m benchmarks` (simulate --all), not by a wall clock here.
     analysis = n_minus_1(bp)
     assert analysis.scenarios == 1000
     # Each chain service falls back to the desk: 200 channels degraded in 797 scenarios.
-    assert analysis.score == Score(pairs=200_000, not_lost=200_000 - 200 * 3, served=200_000 - 200 * 3 - 200 * 797)
+    assert analysis.score == Score(
+        pairs=200_000, not_lost=200_000 - 200 * 3, served=200_000 - 200 * 3 - 200 * 797
+    )
 
 
 # -- hard dependencies and business services (spec 1.1 C2) ---------------------------------
@@ -921,7 +1126,9 @@ services:
 
 
 def services(scenario: Scenario) -> dict[str, tuple[bool, str | None, int | None, bool]]:
-    return {s.service: (s.delivered, s.channel, s.expected_minutes, s.breach) for s in scenario.services}
+    return {
+        s.service: (s.delivered, s.channel, s.expected_minutes, s.breach) for s in scenario.services
+    }
 
 
 class TestServices:
@@ -933,23 +1140,51 @@ class TestServices:
         code, out, err = run(capsys, "simulate", str(path), "--fail", "token")
         assert code == 0
         assert "down through needs: gw, idp" in out
-        assert "disrupted  block    every channel lost; expected disruption unknown, tolerance 240 min: breach" in out
+        assert (
+            "disrupted  block    every channel lost; expected disruption unknown, tolerance 240 min: breach"
+            in out
+        )
         assert "1 delivered, 2 disrupted of 3 services; 2 tolerance breaches" in out
-        code, out, err = run(capsys, "simulate", str(path), "--all", "--fail-under", "services=0.6", "-f", "json")
+        code, out, err = run(
+            capsys, "simulate", str(path), "--all", "--fail-under", "services=0.6", "-f", "json"
+        )
         assert code == 0 and err == ""
         data = json.loads(out)
-        assert data["service_score"] == {"pairs": 27, "delivered": 17, "share": 17 / 27, "percent": 1700 / 27}
-        assert data["services"][0] == {
-            "service": "balance", "critical": True, "tolerance_minutes": 60, "baseline_delivered": True,
-            "disrupted_by": [["core"]], "breached_by": [["core"]],
+        assert data["service_score"] == {
+            "pairs": 27,
+            "delivered": 17,
+            "share": 17 / 27,
+            "percent": 1700 / 27,
         }
-        code, _, err = run(capsys, "simulate", str(path), "--all", "--fail-under", "services=1", "--fail-under", "0")
+        assert data["services"][0] == {
+            "service": "balance",
+            "critical": True,
+            "tolerance_minutes": 60,
+            "baseline_delivered": True,
+            "disrupted_by": [["core"]],
+            "breached_by": [["core"]],
+        }
+        code, _, err = run(
+            capsys,
+            "simulate",
+            str(path),
+            "--all",
+            "--fail-under",
+            "services=1",
+            "--fail-under",
+            "0",
+        )
         assert code == 1
-        assert err.strip() == "cadee: service score 63.0% delivered is below --fail-under services=100.0%"
+        assert (
+            err.strip()
+            == "cadee: service score 63.0% delivered is below --fail-under services=100.0%"
+        )
         code, out, _ = run(capsys, "simulate", str(path), "--pairs", "-f", "markdown")
-        assert "| `gw` + `desk` | 2 | 0 | `web`, `app` | — | `balance` (breach), `block` (breach), `faq` (breach) |" in out
+        assert (
+            "| `gw` + `desk` | 2 | 0 | `web`, `app` | — | `balance` (breach), `block` (breach), `faq` (breach) |"
+            in out
+        )
         assert "| `balance` | yes | 60 min | 3 |" in out
-
 
     @pytest.fixture
     def bank(self, tmp_path: Path) -> Blueprint:
@@ -989,13 +1224,15 @@ class TestServices:
         scenario = simulate(bank, ["core"])
         assert statuses(scenario) == {"web": "served", "app": "served"}
         assert services(scenario) == {
-            "balance": (False, None, 240, True),   # 240 > 60
-            "block": (False, None, 240, False),    # 240 is not above 240
+            "balance": (False, None, 240, True),  # 240 > 60
+            "block": (False, None, 240, False),  # 240 is not above 240
             "faq": (True, "web", None, False),
         }
         assert scenario.services[0].unreached == ("core",)
 
-    def test_expected_disruption_is_the_largest_recovery_of_the_failed_systems(self, bank: Blueprint) -> None:
+    def test_expected_disruption_is_the_largest_recovery_of_the_failed_systems(
+        self, bank: Blueprint
+    ) -> None:
         # gw (30) and guard (15) failed; idp is not failed, so its 60 does not count.
         scenario = simulate(bank, ["gw", "guard"])
         assert services(scenario)["faq"] == (False, None, 30, True)  # no tolerance: always a breach
@@ -1020,4 +1257,6 @@ class TestServices:
         # gw + desk: app is lost (degraded with gw alone, served with desk alone),
         # and balance is disrupted though each failure alone leaves it delivered.
         # gw + core and desk + core are no worse than their worst single failure.
-        assert full_table(analysis) == [("gw + desk", ("web", "app"), (), ("balance", "block", "faq"))]
+        assert full_table(analysis) == [
+            ("gw + desk", ("web", "app"), (), ("balance", "block", "faq"))
+        ]

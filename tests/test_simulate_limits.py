@@ -17,10 +17,18 @@ from cadee.simulate import MAX_PAIRS, Simulator, TooManyScenarios
 
 def estate(tier1: int) -> str:
     """A channel behind a chain of ``tier1`` tier-1 services, with a desk fallback."""
-    lines = ["cadee: 1", "blueprint: {id: t, title: T}", "systems:",
-             "  - {id: web, kind: channel}", "  - {id: desk, kind: human-desk}",
-             "  - {id: bot, kind: agent}"]
-    lines += [f"  - {{id: s{i}, kind: service, criticality: tier-1, fallback: [desk]}}" for i in range(tier1)]
+    lines = [
+        "cadee: 1",
+        "blueprint: {id: t, title: T}",
+        "systems:",
+        "  - {id: web, kind: channel}",
+        "  - {id: desk, kind: human-desk}",
+        "  - {id: bot, kind: agent}",
+    ]
+    lines += [
+        f"  - {{id: s{i}, kind: service, criticality: tier-1, fallback: [desk]}}"
+        for i in range(tier1)
+    ]
     lines += ["integrations:", "  - {from: web, to: s0}"]
     lines += [f"  - {{from: s{i}, to: s{i + 1}}}" for i in range(tier1 - 1)]
     lines += [f"  - {{from: s{tier1 - 1}, to: bot}}"]
@@ -37,8 +45,13 @@ def test_the_issue_reproduction_is_refused_at_once(tmp_path: Path) -> None:
     """2,000 tier-1 systems (2 million pairs) took 312 s and 1.7 GB; now refused in seconds."""
     path = write(tmp_path, 2000)
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "cadee", "simulate", str(path), "--pairs"],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "cadee", "simulate", str(path), "--pairs"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 2, done.stderr
     assert "1,999,000 pairs of 2,000 tier-1 systems" in done.stderr
     assert "above the limit of 100,000" in done.stderr and "--max-pairs 1999000" in done.stderr
@@ -46,7 +59,9 @@ def test_the_issue_reproduction_is_refused_at_once(tmp_path: Path) -> None:
     assert time.monotonic() - started < 60
 
 
-def test_max_pairs_raises_and_lowers_the_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_max_pairs_raises_and_lowers_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, 30)  # 435 pairs
     assert main(["simulate", str(path), "--pairs", "--max-pairs", "434"]) == 2
     assert "435 pairs of 30 tier-1 systems, above the limit of 434" in capsys.readouterr().err
@@ -79,8 +94,13 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     path = write(tmp_path, 205)  # 20,910 pairs: above the progress threshold
     leader, follower = os.openpty()
     try:
-        done = subprocess.run([sys.executable, "-m", "cadee", "simulate", str(path), "--pairs", "-f", "json"],
-                              stdout=subprocess.PIPE, stderr=follower, timeout=300, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "cadee", "simulate", str(path), "--pairs", "-f", "json"],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=300,
+            check=False,
+        )
         os.close(follower)
         chunks = []
         while True:
@@ -96,6 +116,10 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert b"simulating pairs" in b"".join(chunks)
     assert b"simulating" not in done.stdout
-    piped = subprocess.run([sys.executable, "-m", "cadee", "simulate", str(path), "--pairs", "-f", "json"],
-                           capture_output=True, timeout=300, check=False)
+    piped = subprocess.run(
+        [sys.executable, "-m", "cadee", "simulate", str(path), "--pairs", "-f", "json"],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     assert piped.returncode == 0 and piped.stderr == b""

@@ -22,18 +22,42 @@ from .conftest import CLEAN
 TIMEOUT = 120
 
 
-def render(tmp_path: Path, templates: dict[str, str], fmt: str = "md", **env: str) -> subprocess.CompletedProcess[str]:
+def render(
+    tmp_path: Path, templates: dict[str, str], fmt: str = "md", **env: str
+) -> subprocess.CompletedProcess[str]:
     folder = tmp_path / "tpls"
     folder.mkdir(exist_ok=True)
     for name, text in templates.items():
         (folder / name).write_text(text, encoding="utf-8")
     blueprint = tmp_path / "bp.yaml"
     blueprint.write_text(CLEAN, encoding="utf-8")
-    environ = {**os.environ, "SECRET_TOKEN": "hunter2-secret", "CADEE_TEMPLATE_CPU_SECONDS": "20", **env}
+    environ = {
+        **os.environ,
+        "SECRET_TOKEN": "hunter2-secret",
+        "CADEE_TEMPLATE_CPU_SECONDS": "20",
+        **env,
+    }
     return subprocess.run(
-        [sys.executable, "-m", "cadee", "render", str(blueprint), "--out", str(tmp_path / "out"), "-f", fmt,
-         "--templates", str(folder), "--as-of", "2026-06-01"],
-        capture_output=True, text=True, timeout=TIMEOUT, env=environ, check=False,
+        [
+            sys.executable,
+            "-m",
+            "cadee",
+            "render",
+            str(blueprint),
+            "--out",
+            str(tmp_path / "out"),
+            "-f",
+            fmt,
+            "--templates",
+            str(folder),
+            "--as-of",
+            "2026-06-01",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=environ,
+        check=False,
     )
 
 
@@ -79,7 +103,11 @@ def test_typst_may_read_a_regular_file_of_the_templates_folder(tmp_path: Path) -
     (tmp_path / "tpls" / "parts").mkdir(parents=True)
     (tmp_path / "tpls" / "parts" / "note.txt").write_text("a note", encoding="utf-8")
     (tmp_path / "tpls" / "alias.txt").symlink_to(tmp_path / "tpls" / "parts" / "note.txt")
-    done = render(tmp_path, {"document.typ.j2": '#raw(read("parts/note.txt")) #raw(read("/alias.txt"))\n'}, fmt="pdf")
+    done = render(
+        tmp_path,
+        {"document.typ.j2": '#raw(read("parts/note.txt")) #raw(read("/alias.txt"))\n'},
+        fmt="pdf",
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "brief.pdf").read_bytes().startswith(b"%PDF")
 
@@ -113,21 +141,27 @@ def test_a_three_gigabyte_string_is_refused_before_it_is_built(tmp_path: Path) -
 
 
 def test_nested_range_loops_stop_at_the_cpu_budget_with_the_line(tmp_path: Path) -> None:
-    template = "x\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
+    template = (
+        "x\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
+    )
     done = render(tmp_path, {"document.md.j2": template}, CADEE_TEMPLATE_CPU_SECONDS="2")
     refused(done, tmp_path, "document.md.j2:2", "CPU time")
 
 
 def test_exponential_string_growth_stops_at_the_memory_budget(tmp_path: Path) -> None:
-    template = ("{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s|length }}{% endif %}{% endmacro %}\n"
-                "{{ d('ab', 40) }}\n")
+    template = (
+        "{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s|length }}{% endif %}{% endmacro %}\n"
+        "{{ d('ab', 40) }}\n"
+    )
     done = render(tmp_path, {"document.md.j2": template}, CADEE_TEMPLATE_MEMORY_MB="1024")
     refused(done, tmp_path, "document.md.j2:1", "memory")
 
 
 def test_an_endless_typst_loop_stops_at_the_cpu_budget(tmp_path: Path) -> None:
     template = "#let x = 0\n#for i in range(100000) { for j in range(100000) { x += 1 } }\n#x\n"
-    done = render(tmp_path, {"document.typ.j2": template}, fmt="pdf", CADEE_TEMPLATE_CPU_SECONDS="2")
+    done = render(
+        tmp_path, {"document.typ.j2": template}, fmt="pdf", CADEE_TEMPLATE_CPU_SECONDS="2"
+    )
     refused(done, tmp_path, "CPU time")
 
 
@@ -143,7 +177,9 @@ def test_an_endless_typst_loop_stops_at_the_cpu_budget(tmp_path: Path) -> None:
         "999999999 * 'ab'",
     ],
 )
-def test_cheap_caps_refuse_huge_results_before_computing_them(tmp_path: Path, expression: str) -> None:
+def test_cheap_caps_refuse_huge_results_before_computing_them(
+    tmp_path: Path, expression: str
+) -> None:
     (tmp_path / "document.md.j2").write_text("x\n{{ " + expression + " }}\n", encoding="utf-8")
     env = environment("md", tmp_path)
     started = time.monotonic()
@@ -153,13 +189,19 @@ def test_cheap_caps_refuse_huge_results_before_computing_them(tmp_path: Path, ex
 
 
 def test_output_is_cut_at_the_limit_with_the_line(tmp_path: Path) -> None:
-    (tmp_path / "document.md.j2").write_text("x\n{% for i in range(1000) %}\n{{ 'y' * 100 }}\n{% endfor %}\n", encoding="utf-8")
+    (tmp_path / "document.md.j2").write_text(
+        "x\n{% for i in range(1000) %}\n{{ 'y' * 100 }}\n{% endfor %}\n", encoding="utf-8"
+    )
     env = environment("md", tmp_path, TemplateLimits(max_output_chars=10_000))
     with pytest.raises(TemplateRefused, match=r"document\.md\.j2:3: output is larger than 10,000"):
         env.get_template("document.md.j2").render()
 
 
 def test_small_results_still_work(tmp_path: Path) -> None:
-    (tmp_path / "document.md.j2").write_text("{{ 'ab' * 3 }} {{ 2 ** 10 }} {{ '%05d' % 7 }} {{ 'x'|center(5) }}|\n",
-                                             encoding="utf-8")
-    assert environment("md", tmp_path).get_template("document.md.j2").render() == "ababab 1024 00007   x  |\n"
+    (tmp_path / "document.md.j2").write_text(
+        "{{ 'ab' * 3 }} {{ 2 ** 10 }} {{ '%05d' % 7 }} {{ 'x'|center(5) }}|\n", encoding="utf-8"
+    )
+    assert (
+        environment("md", tmp_path).get_template("document.md.j2").render()
+        == "ababab 1024 00007   x  |\n"
+    )

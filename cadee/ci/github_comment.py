@@ -48,8 +48,10 @@ MAX_PAGES = 30
 TIMEOUT = 30
 #: Largest report file read, in bytes (the report itself stays far below).
 MAX_FILE = 4 * 1024 * 1024
-_FORK_NOTE = ("> cadee could not comment on the pull request (the token is read-only, as for pull requests "
-              "from forks); the architecture diff is below.\n\n")
+_FORK_NOTE = (
+    "> cadee could not comment on the pull request (the token is read-only, as for pull requests "
+    "from forks); the architecture diff is below.\n\n"
+)
 
 
 class ApiError(Exception):
@@ -79,13 +81,18 @@ class GitHub:
 
     def request(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode("utf-8") if body is not None else None
-        request = urllib.request.Request(f"{self.api}{path}", data=data, method=method, headers={
-            "Accept": "application/vnd.github+json",
-            "Authorization": f"Bearer {self.token}",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": "cadee-diff-comment",
-            **({"Content-Type": "application/json"} if data is not None else {}),
-        })
+        request = urllib.request.Request(
+            f"{self.api}{path}",
+            data=data,
+            method=method,
+            headers={
+                "Accept": "application/vnd.github+json",
+                "Authorization": f"Bearer {self.token}",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "User-Agent": "cadee-diff-comment",
+                **({"Content-Type": "application/json"} if data is not None else {}),
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
                 text = response.read(MAX_FILE).decode("utf-8", "replace")
@@ -98,13 +105,17 @@ class GitHub:
     def find(self, number: int, author: str) -> int | None:
         """The id of the author's comment that starts with the marker, if any."""
         for page in range(1, MAX_PAGES + 1):
-            comments = self.request("GET", f"/repos/{self.repository}/issues/{number}/comments"
-                                           f"?per_page=100&page={page}")
+            comments = self.request(
+                "GET", f"/repos/{self.repository}/issues/{number}/comments?per_page=100&page={page}"
+            )
             if not isinstance(comments, list):
                 return None
             for comment in comments:
-                if (isinstance(comment, dict) and str(comment.get("body", "")).startswith(MARKER)
-                        and (comment.get("user") or {}).get("login") == author):
+                if (
+                    isinstance(comment, dict)
+                    and str(comment.get("body", "")).startswith(MARKER)
+                    and (comment.get("user") or {}).get("login") == author
+                ):
                     return int(comment["id"])
             if len(comments) < 100:
                 return None
@@ -128,8 +139,16 @@ def _summary(body: str, note: str, summary_file: str | None) -> None:
         out.write(note + body + ("\n" if not body.endswith("\n") else ""))
 
 
-def post_or_update(body: str, *, api: str, repository: str, token: str, number: int | None,
-                   author: str = "github-actions[bot]", summary_file: str | None = None) -> Outcome:
+def post_or_update(
+    body: str,
+    *,
+    api: str,
+    repository: str,
+    token: str,
+    number: int | None,
+    author: str = "github-actions[bot]",
+    summary_file: str | None = None,
+) -> Outcome:
     """Create or update the sticky comment; fall back to the job summary (see the module docstring)."""
     body = fit(body)
     if not token or number is None or not repository:
@@ -140,15 +159,24 @@ def post_or_update(body: str, *, api: str, repository: str, token: str, number: 
     try:
         existing = github.find(number, author)
         if existing is not None:
-            github.request("PATCH", f"/repos/{repository}/issues/comments/{existing}", {"body": body})
+            github.request(
+                "PATCH", f"/repos/{repository}/issues/comments/{existing}", {"body": body}
+            )
             return Outcome("updated", existing)
-        created = github.request("POST", f"/repos/{repository}/issues/{number}/comments", {"body": body})
-        return Outcome("created", int(created["id"]) if isinstance(created, dict) and "id" in created else None)
+        created = github.request(
+            "POST", f"/repos/{repository}/issues/{number}/comments", {"body": body}
+        )
+        return Outcome(
+            "created", int(created["id"]) if isinstance(created, dict) and "id" in created else None
+        )
     except ApiError as exc:
         if exc.status in (403, 404):
             _summary(body, _FORK_NOTE, summary_file)
-            return Outcome("summary", message=f"{exc}: read-only token (a pull request from a fork?); "
-                                              "the report is in the job summary")
+            return Outcome(
+                "summary",
+                message=f"{exc}: read-only token (a pull request from a fork?); "
+                "the report is in the job summary",
+            )
         _summary(body, "", summary_file)
         return Outcome("failed", message=f"{exc}; the report is in the job summary")
 
@@ -175,11 +203,19 @@ def _pull_request(event_path: str | None) -> int | None:
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     env = os.environ if environ is None else environ
-    parser = argparse.ArgumentParser(prog="python -m cadee.ci.github_comment",
-                                     description="Post or update the cadee diff comment on a pull request.")
-    parser.add_argument("--body", required=True, help="the Markdown report (cadee diff --format markdown --output)")
-    parser.add_argument("--pr", type=int, default=None, help="pull request number (default: from the event)")
-    parser.add_argument("--author", default="github-actions[bot]", help="login whose comment is updated")
+    parser = argparse.ArgumentParser(
+        prog="python -m cadee.ci.github_comment",
+        description="Post or update the cadee diff comment on a pull request.",
+    )
+    parser.add_argument(
+        "--body", required=True, help="the Markdown report (cadee diff --format markdown --output)"
+    )
+    parser.add_argument(
+        "--pr", type=int, default=None, help="pull request number (default: from the event)"
+    )
+    parser.add_argument(
+        "--author", default="github-actions[bot]", help="login whose comment is updated"
+    )
     args = parser.parse_args(argv)
     try:
         data = Path(args.body).read_bytes()[:MAX_FILE]
@@ -192,11 +228,19 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return 2
     number = args.pr if args.pr is not None else _pull_request(env.get("GITHUB_EVENT_PATH"))
     outcome = post_or_update(
-        data.decode("utf-8", "replace"), api=api, repository=env.get("GITHUB_REPOSITORY", ""),
-        token=env.get("GITHUB_TOKEN", ""), number=number, author=args.author,
-        summary_file=env.get("GITHUB_STEP_SUMMARY") or None)
+        data.decode("utf-8", "replace"),
+        api=api,
+        repository=env.get("GITHUB_REPOSITORY", ""),
+        token=env.get("GITHUB_TOKEN", ""),
+        number=number,
+        author=args.author,
+        summary_file=env.get("GITHUB_STEP_SUMMARY") or None,
+    )
     where = f" (comment {outcome.comment_id})" if outcome.comment_id is not None else ""
-    print(f"cadee: {outcome.action}{where}{': ' + outcome.message if outcome.message else ''}", file=sys.stderr)
+    print(
+        f"cadee: {outcome.action}{where}{': ' + outcome.message if outcome.message else ''}",
+        file=sys.stderr,
+    )
     return 1 if outcome.action == "failed" else 0
 
 

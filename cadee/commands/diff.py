@@ -44,12 +44,16 @@ def _sides(arguments: Sequence[str], base: str | None) -> tuple[Side, Side]:
 
     if base is not None:
         if len(arguments) != 1:
-            raise _usage_error("with --base REV give exactly one blueprint: cadee diff --base REV PATH")
+            raise _usage_error(
+                "with --base REV give exactly one blueprint: cadee diff --base REV PATH"
+            )
         old = find_rename(base_side(base, arguments[0]))
         return old, parse_side(arguments[0])
     if len(arguments) != 2:
-        raise _usage_error("give two blueprints (cadee diff OLD NEW, each a file or REV:PATH) "
-                           "or one with --base REV")
+        raise _usage_error(
+            "give two blueprints (cadee diff OLD NEW, each a file or REV:PATH) "
+            "or one with --base REV"
+        )
     return parse_side(arguments[0]), parse_side(arguments[1])
 
 
@@ -66,9 +70,12 @@ def _project(side: Side) -> Project:
 def command(
     first: Annotated[
         str,
-        typer.Argument(metavar="OLD", show_default=False,
-                       help="The old side: a file, or REV:PATH read through git (origin/main:bank/blueprint.yaml). "
-                            "With --base: the file to compare."),
+        typer.Argument(
+            metavar="OLD",
+            show_default=False,
+            help="The old side: a file, or REV:PATH read through git (origin/main:bank/blueprint.yaml). "
+            "With --base: the file to compare.",
+        ),
     ],
     second: Annotated[
         str | None,
@@ -76,19 +83,32 @@ def command(
     ] = None,
     base: Annotated[
         str | None,
-        typer.Option("--base", metavar="REV", show_default=False,
-                     help="Compare PATH with itself at this git revision (cadee diff --base origin/main PATH)."),
+        typer.Option(
+            "--base",
+            metavar="REV",
+            show_default=False,
+            help="Compare PATH with itself at this git revision (cadee diff --base origin/main PATH).",
+        ),
     ] = None,
-    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Report format.")] = DiffFormat.text,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = DiffFormat.text,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", metavar="YYYY-MM-DD", show_default=False,
-                     help="Judge waivers on both sides as of this date (default: today)."),
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            show_default=False,
+            help="Judge waivers on both sides as of this date (default: today).",
+        ),
     ] = None,
     fail_on_new: Annotated[
         FailOnNew | None,
-        typer.Option("--fail-on-new", show_default=False,
-                     help="Exit 1 when the change introduces unwaived findings at this level or above."),
+        typer.Option(
+            "--fail-on-new",
+            show_default=False,
+            help="Exit 1 when the change introduces unwaived findings at this level or above.",
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -101,8 +121,14 @@ def command(
     return _compare(arguments, base, output_format, date, fail_on_new, output)
 
 
-def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, date: dt.date | None,
-             fail_on_new: FailOnNew | None, output: Path | None) -> int:
+def _compare(
+    arguments: list[str],
+    base: str | None,
+    output_format: DiffFormat,
+    date: dt.date | None,
+    fail_on_new: FailOnNew | None,
+    output: Path | None,
+) -> int:
     from cadee.diff.sources import SourceError, load_side
 
     try:
@@ -119,10 +145,14 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
     except SourceError as exc:
         raise _usage_error(str(exc)) from None
 
-    invalid = [(role, side.label, result.errors)
-               for role, side, result in zip(("old", "new"), (old, new), loaded, strict=True)]
-    if any(errors or result.blueprint is None
-           for (_, _, errors), result in zip(invalid, loaded, strict=True)):
+    invalid = [
+        (role, side.label, result.errors)
+        for role, side, result in zip(("old", "new"), (old, new), loaded, strict=True)
+    ]
+    if any(
+        errors or result.blueprint is None
+        for (_, _, errors), result in zip(invalid, loaded, strict=True)
+    ):
         from cadee.report import diff as report
 
         if output_format is DiffFormat.json:
@@ -142,7 +172,9 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
     old_blueprint, new_blueprint = loaded[0].blueprint, loaded[1].blueprint
     assert old_blueprint is not None and new_blueprint is not None
     old_rules, new_rules = (RuleSet(p.config, p.rules, p.config.path) for p in projects)
-    diff = diff_blueprints(old_blueprint, new_blueprint, date, old_rules=old_rules, new_rules=new_rules)
+    diff = diff_blueprints(
+        old_blueprint, new_blueprint, date, old_rules=old_rules, new_rules=new_rules
+    )
     if output_format is DiffFormat.json:
         _emit(report.render_json(diff), output)
     elif output_format is DiffFormat.markdown:
@@ -166,7 +198,8 @@ def _compare(arguments: list[str], base: str | None, output_format: DiffFormat, 
                 parts.append(f"hides {len(hidden)} {word} by configuration")
             _console(stderr=True).print(
                 f"cadee: the change {' and '.join(parts)} at --fail-on-new {fail_on_new.value} or above",
-                markup=False, highlight=False)
+                markup=False,
+                highlight=False,
+            )
             code = 1
     return code
-

@@ -46,15 +46,27 @@ def render(blueprint: Blueprint, to: ExportFormat) -> tuple[str, list[str]]:
 
 
 def command(
-    blueprint: Annotated[Path, typer.Argument(metavar="BLUEPRINT", help="The blueprint file.", show_default=False)],
+    blueprint: Annotated[
+        Path, typer.Argument(metavar="BLUEPRINT", help="The blueprint file.", show_default=False)
+    ],
     to: Annotated[
         ExportFormat,
-        typer.Option("--to", "-t", help="Target: calm (FINOS CALM 1.2 JSON), backstage (catalog-info.yaml), "
-                     "structurizr (DSL workspace), mermaid or dot (plain graphs).", show_default=False),
+        typer.Option(
+            "--to",
+            "-t",
+            help="Target: calm (FINOS CALM 1.2 JSON), backstage (catalog-info.yaml), "
+            "structurizr (DSL workspace), mermaid or dot (plain graphs).",
+            show_default=False,
+        ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of standard output.", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file instead of standard output.",
+            show_default=False,
+        ),
     ] = None,
 ) -> int:
     """Export a blueprint. Exit 0: written, 2: invalid blueprint or usage error."""

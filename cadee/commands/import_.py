@@ -43,25 +43,38 @@ def _invalid(errors: list[LoadError]) -> int:
 def command(
     source: Annotated[
         ImportSource,
-        typer.Argument(metavar="SOURCE", help="calm (a CALM 1.2 architecture JSON) or backstage (catalog YAML files).",
-                       show_default=False),
+        typer.Argument(
+            metavar="SOURCE",
+            help="calm (a CALM 1.2 architecture JSON) or backstage (catalog YAML files).",
+            show_default=False,
+        ),
     ],
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE", help="The CALM architecture, or the Backstage catalog files.",
-                       show_default=False),
+        typer.Argument(
+            metavar="FILE",
+            help="The CALM architecture, or the Backstage catalog files.",
+            show_default=False,
+        ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the blueprint to this new file (never overwritten) "
-                     "instead of standard output.", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the blueprint to this new file (never overwritten) "
+            "instead of standard output.",
+            show_default=False,
+        ),
     ] = None,
 ) -> int:
     """Import a blueprint. Exit 0: imported (warnings list what did not map), 2: malformed input or usage error."""
     if source is ImportSource.calm and len(files) != 1:
         raise _usage_error("cadee import calm takes exactly one architecture file")
     if output is not None and output.exists():
-        raise _usage_error(f"{output} already exists; cadee import never overwrites (choose another path)")
+        raise _usage_error(
+            f"{output} already exists; cadee import never overwrites (choose another path)"
+        )
 
     from cadee.diagnostics import LoadError, Location
     from cadee.files import read_regular
@@ -79,7 +92,9 @@ def command(
         try:
             inputs.append((shown, read_regular(path)))  # a FIFO or device is refused, never read
         except OSError as exc:
-            errors.append(LoadError(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}"))
+            errors.append(
+                LoadError(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}")
+            )
     if errors:
         return _invalid(errors)
     if source is ImportSource.calm:
@@ -98,10 +113,16 @@ def command(
     emit(text, output, overwrite=False, command="cadee import")
     counts = ", ".join(
         f"{len(draft.sections[key])} {key if len(draft.sections[key]) != 1 else one}"
-        for key, one in (("owners", "owner"), ("boundaries", "boundary"), ("systems", "system"),
-                         ("integrations", "integration"))
+        for key, one in (
+            ("owners", "owner"),
+            ("boundaries", "boundary"),
+            ("systems", "system"),
+            ("integrations", "integration"),
+        )
     )
     warnings = len(draft.notes)
     target = f"; wrote {output}; next: cadee validate {output}" if output is not None else ""
-    _print(f"cadee: imported {counts} from {draft.source} with {warnings} warning{'s' if warnings != 1 else ''}{target}")
+    _print(
+        f"cadee: imported {counts} from {draft.source} with {warnings} warning{'s' if warnings != 1 else ''}{target}"
+    )
     return 0

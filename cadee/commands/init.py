@@ -25,9 +25,15 @@ def target_file(dest: str) -> Path:
 
 
 def command(
-    dest: Annotated[str, typer.Argument(help="File (or folder, ending with /) to create.")] = "blueprint.yaml",
-    pattern: Annotated[str, typer.Option("--pattern", "-p", help="Starter pattern (see --list).")] = "financial-services",
-    list_patterns: Annotated[bool, typer.Option("--list", help="List the available patterns and exit.")] = False,
+    dest: Annotated[
+        str, typer.Argument(help="File (or folder, ending with /) to create.")
+    ] = "blueprint.yaml",
+    pattern: Annotated[
+        str, typer.Option("--pattern", "-p", help="Starter pattern (see --list).")
+    ] = "financial-services",
+    list_patterns: Annotated[
+        bool, typer.Option("--list", help="List the available patterns and exit.")
+    ] = False,
 ) -> int:
     """Write a starter blueprint from a reusable pattern; never overwrites."""
     from cadee.patterns import find_pattern, patterns
@@ -42,7 +48,9 @@ def command(
         raise usage_error(f"unknown pattern {pattern[:40]!r}; available: {', '.join(available)}")
     target = target_file(dest)
     if target.exists():
-        raise usage_error(f"{target} already exists; cadee init never overwrites (choose another path)")
+        raise usage_error(
+            f"{target} already exists; cadee init never overwrites (choose another path)"
+        )
     emit(source.read_text(encoding="utf-8"), target, overwrite=False, command="cadee init")
     typer.echo(f"wrote {target} from pattern {pattern}; next: cadee validate {target}")
     return 0

@@ -30,7 +30,9 @@ HELP = (
     "leadership brief (Markdown, HTML, PDF, SVG, PNG, DOT, Mermaid). Exit 0: rendered, whatever the "
     "findings; 1: some formats could not be rendered; 2: invalid blueprint, template or usage."
 )
-FORMAT_HELP = "Formats, comma-separated or repeated: md, html, pdf, svg, png, dot, mmd (default: all)."
+FORMAT_HELP = (
+    "Formats, comma-separated or repeated: md, html, pdf, svg, png, dot, mmd (default: all)."
+)
 VIEW_HELP = "Map views, comma-separated or repeated: full, identity, fallback (default: all)."
 
 
@@ -40,7 +42,9 @@ def _choices(option: str, values: list[str] | None, allowed: tuple[str, ...]) ->
     chosen = [value.lower() for value in split_values(values)]
     for value in chosen:
         if value not in allowed:
-            raise usage_error(f"{option}: unknown value {value[:40]!r} (choose from {', '.join(allowed)})")
+            raise usage_error(
+                f"{option}: unknown value {value[:40]!r} (choose from {', '.join(allowed)})"
+            )
     return [a for a in allowed if a in chosen]
 
 
@@ -70,7 +74,8 @@ def write_pack(out: Path, files: dict[str, bytes], marker: str) -> None:
         # mkdtemp makes a private folder; the pack gets the usual permissions.
         os.chmod(staging, 0o777 & ~_umask())
         (staging / marker).write_text(
-            "Written by `cadee render`; the whole folder is replaced on every render.\n", encoding="utf-8"
+            "Written by `cadee render`; the whole folder is replaced on every render.\n",
+            encoding="utf-8",
         )
         for name, data in files.items():
             target = staging / name
@@ -112,18 +117,65 @@ def _since(revision: str, blueprint: Path, project: Project, report: Report) -> 
         print_invalid([BlueprintResult(side.label, old.errors, None)])
         return 2
     config = project.config
-    options = CheckOptions(select=config.select, ignore=config.ignore, severity=config.severity, as_of=report.as_of)
-    return since_decision(revision, old.blueprint, report.blueprint, report.as_of, options, project.rules)
+    options = CheckOptions(
+        select=config.select, ignore=config.ignore, severity=config.severity, as_of=report.as_of
+    )
+    return since_decision(
+        revision, old.blueprint, report.blueprint, report.as_of, options, project.rules
+    )
 
 
 def command(
-    blueprint: Annotated[Path, typer.Argument(metavar="BLUEPRINT", help="The blueprint file to render.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the pack into (replaced as a whole).")] = Path("cadee-out"),
-    formats: Annotated[list[str] | None, typer.Option("--format", "-f", metavar="FORMATS", help=FORMAT_HELP, show_default=False)] = None,
-    templates: Annotated[Path | None, typer.Option("--templates", metavar="DIR", help="Folder of templates that override the built-in ones (same file name wins).", show_default=False)] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge waivers and date the documents as of this day (default: today).", show_default=False)] = None,
-    views: Annotated[list[str] | None, typer.Option("--view", metavar="VIEWS", help=VIEW_HELP, show_default=False)] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="REV", help="Add what changed since the last decision, the blueprint at this git revision (e.g. a tag), to the brief.", show_default=False)] = None,
+    blueprint: Annotated[
+        Path,
+        typer.Argument(
+            metavar="BLUEPRINT", help="The blueprint file to render.", show_default=False
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Folder to write the pack into (replaced as a whole).",
+        ),
+    ] = Path("cadee-out"),
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", metavar="FORMATS", help=FORMAT_HELP, show_default=False),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            metavar="DIR",
+            help="Folder of templates that override the built-in ones (same file name wins).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Judge waivers and date the documents as of this day (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    views: Annotated[
+        list[str] | None,
+        typer.Option("--view", metavar="VIEWS", help=VIEW_HELP, show_default=False),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="REV",
+            help="Add what changed since the last decision, the blueprint at this git revision (e.g. a tag), to the brief.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
     """Render the evidence pack (see HELP)."""
     from cadee.render import FORMATS, MARKER, VIEWS, TemplateProblem, build_pack
@@ -150,7 +202,9 @@ def command(
     if isinstance(change, int):
         return change
     try:
-        pack = build_pack(report.blueprint, report, chosen_formats, chosen_views, date, templates, change)
+        pack = build_pack(
+            report.blueprint, report, chosen_formats, chosen_views, date, templates, change
+        )
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     write_pack(out, pack.files, MARKER)

@@ -74,8 +74,13 @@ def _rules(packs: Sequence[Path] | None) -> Project:
 @as_typer
 def catalog(
     ctx: typer.Context,
-    output_format: Annotated[CatalogFormat, typer.Option("--format", "-f", help="Catalog format.")] = CatalogFormat.text,
-    packs: Annotated[list[Path] | None, typer.Option("--pack", metavar="FILE", help=_PACK_HELP, show_default=False)] = None,
+    output_format: Annotated[
+        CatalogFormat, typer.Option("--format", "-f", help="Catalog format.")
+    ] = CatalogFormat.text,
+    packs: Annotated[
+        list[Path] | None,
+        typer.Option("--pack", metavar="FILE", help=_PACK_HELP, show_default=False),
+    ] = None,
 ) -> int | None:
     """List the rules: built-in, from installed plugins and from the project's rule packs."""
     if ctx.invoked_subcommand is not None:
@@ -96,7 +101,14 @@ def catalog(
 @app.command("test", help=TEST_HELP)
 @as_typer
 def test(
-    packs: Annotated[list[Path] | None, typer.Argument(metavar="PACK", help="Rule-pack files; default: the project's packs.", show_default=False)] = None,
+    packs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="PACK",
+            help="Rule-pack files; default: the project's packs.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
     """Run every pack rule's failing and passing examples (and those of installed plugin rules)."""
     from cadee.packs.testing import run_examples
@@ -114,8 +126,10 @@ def test(
             by_source.setdefault(plugin_rule.source, []).append((plugin_rule, None, ""))
         groups.extend(by_source.items())
     if not groups:
-        raise _usage_error("no rule pack given or found (write cadee-rules.yaml, or list packs under "
-                           "rule-packs in cadee.toml)")
+        raise _usage_error(
+            "no rule pack given or found (write cadee-rules.yaml, or list packs under "
+            "rule-packs in cadee.toml)"
+        )
     out: list[str] = []
     rules = examples = failed_rules = failed_examples = 0
     for heading, members in groups:
@@ -137,15 +151,22 @@ def test(
                 out.append(f"    {where}{result.message}")
                 out.extend(f"      {error}" for error in result.errors)
     passed = rules - failed_rules
-    out.append(f"{plural(rules, 'rule')} tested ({examples} examples): {passed} passed, "
-               f"{failed_rules} failed")
+    out.append(
+        f"{plural(rules, 'rule')} tested ({examples} examples): {passed} passed, "
+        f"{failed_rules} failed"
+    )
     sys.stdout.write(terminal("\n".join(out), keep="\n") + "\n")
     return 1 if failed_rules else 0
 
 
 def explain(
-    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule ID such as FBK001 or ACME001, or its name.")],
-    packs: Annotated[list[Path] | None, typer.Option("--pack", metavar="FILE", help=_PACK_HELP, show_default=False)] = None,
+    rule_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A rule ID such as FBK001 or ACME001, or its name.")
+    ],
+    packs: Annotated[
+        list[Path] | None,
+        typer.Option("--pack", metavar="FILE", help=_PACK_HELP, show_default=False),
+    ] = None,
 ) -> int:
     """Print one rule's full documentation (built-in, plugin or pack rule)."""
     from cadee.catalog import explain_markdown, find_rule
@@ -155,7 +176,9 @@ def explain(
     if rule is None:
         from cadee.errors import did_you_mean
 
-        hint = did_you_mean(rule_id.strip().upper(), rules) or did_you_mean(rule_id.strip(), [r.name for r in rules.values()])
+        hint = did_you_mean(rule_id.strip().upper(), rules) or did_you_mean(
+            rule_id.strip(), [r.name for r in rules.values()]
+        )
         raise _usage_error(f"unknown rule {rule_id[:40]!r}{hint} (see `cadee rules`)")
     # A pack's summary, rationale, fix and references are user text: no terminal sequences.
     text = terminal(explain_markdown(rule), keep="\n")

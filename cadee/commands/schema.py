@@ -15,7 +15,10 @@ HELP = "Print the blueprint's JSON Schema (for editors and yaml-language-server)
 
 
 def command(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file.", show_default=False)] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the schema to this file.", show_default=False),
+    ] = None,
 ) -> int:
     """Print the blueprint's JSON Schema (for editors and yaml-language-server)."""
     from cadee.schema import schema_json

@@ -51,7 +51,9 @@ def parse_threshold(value: str) -> Fraction:
     if percent or number > 1:
         number /= 100
     if not 0 <= number <= 1:
-        raise _usage_error(f"--fail-under must lie between 0 and 1 (or 0% and 100%), got {value[:40]!r}")
+        raise _usage_error(
+            f"--fail-under must lie between 0 and 1 (or 0% and 100%), got {value[:40]!r}"
+        )
     return number
 
 
@@ -109,31 +111,59 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
         TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("simulating pairs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=_console(stderr=True), transient=True) as bar:
+    with Progress(
+        TextColumn("simulating pairs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=_console(stderr=True),
+        transient=True,
+    ) as bar:
         task = bar.add_task("pairs", total=total)
         yield lambda done, _total: bar.update(task, completed=done)
 
 
 def command(
-    blueprint: Annotated[Path, typer.Argument(metavar="BLUEPRINT", help="The blueprint file.", show_default=False)],
+    blueprint: Annotated[
+        Path, typer.Argument(metavar="BLUEPRINT", help="The blueprint file.", show_default=False)
+    ],
     fail: Annotated[
         list[str] | None,
-        typer.Option("--fail", metavar="ID", help="Fail this system (repeatable, or comma-separated).", show_default=False),
+        typer.Option(
+            "--fail",
+            metavar="ID",
+            help="Fail this system (repeatable, or comma-separated).",
+            show_default=False,
+        ),
     ] = None,
     all_systems: Annotated[
-        bool, typer.Option("--all", help="N-1: fail every system in turn (systems with redundancy >= 2 skipped).")
+        bool,
+        typer.Option(
+            "--all", help="N-1: fail every system in turn (systems with redundancy >= 2 skipped)."
+        ),
     ] = False,
     include_redundant: Annotated[
-        bool, typer.Option("--include-redundant", help="With --all: fail systems with redundancy >= 2 too.")
+        bool,
+        typer.Option(
+            "--include-redundant", help="With --all: fail systems with redundancy >= 2 too."
+        ),
     ] = False,
-    pairs: Annotated[bool, typer.Option("--pairs", help="N-2: fail every pair of tier-1 systems.")] = False,
+    pairs: Annotated[
+        bool, typer.Option("--pairs", help="N-2: fail every pair of tier-1 systems.")
+    ] = False,
     max_pairs: Annotated[
         int | None,
-        typer.Option("--max-pairs", metavar="N", min=1, show_default=False,
-                     help="With --pairs: refuse more than N pairs (default 100,000)."),
+        typer.Option(
+            "--max-pairs",
+            metavar="N",
+            min=1,
+            show_default=False,
+            help="With --pairs: refuse more than N pairs (default 100,000).",
+        ),
     ] = None,
-    output_format: Annotated[SimulateFormat, typer.Option("--format", "-f", help="Report format.")] = SimulateFormat.text,
+    output_format: Annotated[
+        SimulateFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = SimulateFormat.text,
     fail_under: Annotated[
         list[str] | None,
         typer.Option(
@@ -190,7 +220,9 @@ def command(
     else:
         limit = max_pairs or MAX_PAIRS
         if simulator.pair_count() > limit:
-            raise _usage_error(str(TooManyScenarios(simulator.pair_count(), limit, len(simulator.tier1_ids()))))
+            raise _usage_error(
+                str(TooManyScenarios(simulator.pair_count(), limit, len(simulator.tier1_ids())))
+            )
         with _progress(simulator.pair_count()) as progress:
             result = simulator.n_minus_2_tier1(limit, progress)
 

@@ -12,8 +12,10 @@ import typer
 from cadee.commands.common import console, parse_date, print_invalid
 
 NAME = "status"
-HELP = ("KPIs before and after rollout, gate statuses, sign-off and the recommended decision. "
-        "Exit 0: continue or scale, 1: a pause or redesign gate has fired, 2: invalid blueprint or usage error.")
+HELP = (
+    "KPIs before and after rollout, gate statuses, sign-off and the recommended decision. "
+    "Exit 0: continue or scale, 1: a pause or redesign gate has fired, 2: invalid blueprint or usage error."
+)
 
 
 class StatusFormat(StrEnum):
@@ -22,13 +24,21 @@ class StatusFormat(StrEnum):
 
 
 def command(
-    blueprint: Annotated[Path, typer.Argument(metavar="BLUEPRINT", help="The blueprint file.", show_default=False)],
+    blueprint: Annotated[
+        Path, typer.Argument(metavar="BLUEPRINT", help="The blueprint file.", show_default=False)
+    ],
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", metavar="YYYY-MM-DD", help="Evaluate as of this date (default: today).",
-                     show_default=False),
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Evaluate as of this date (default: today).",
+            show_default=False,
+        ),
     ] = None,
-    output_format: Annotated[StatusFormat, typer.Option("--format", "-f", help="Report format.")] = StatusFormat.text,
+    output_format: Annotated[
+        StatusFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = StatusFormat.text,
 ) -> int:
     import datetime as dt
 
@@ -47,12 +57,20 @@ def command(
 
         from cadee.report.json import decision_loop
 
-        data = {"blueprint": loaded.path, "as_of": date.isoformat(), **decision_loop(evaluation),
-                "decision": decision.action}
+        data = {
+            "blueprint": loaded.path,
+            "as_of": date.isoformat(),
+            **decision_loop(evaluation),
+            "decision": decision.action,
+        }
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         from cadee.report.status import render_status
 
-        console().print(render_status(loaded.path, loaded.blueprint, evaluation, decision), end="",
-                        markup=False, highlight=False)
+        console().print(
+            render_status(loaded.path, loaded.blueprint, evaluation, decision),
+            end="",
+            markup=False,
+            highlight=False,
+        )
     return 1 if decision.action in ("pause", "redesign") else 0

@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 
 NAME = "validate"
 POSITION = 0  # where ``cadee --help`` lists it
-HELP = ("Check blueprints against the CADEE rules. Exit 0: pass, 1: findings at or above the fail level, "
-        "2: invalid blueprint or usage error.")
+HELP = (
+    "Check blueprints against the CADEE rules. Exit 0: pass, 1: findings at or above the fail level, "
+    "2: invalid blueprint or usage error."
+)
 
 
 class OutputFormat(StrEnum):
@@ -48,12 +50,16 @@ def _extra_reports(reports: Sequence[str]) -> list[tuple[OutputFormat, Path]]:
     for spec in reports:
         name, sep, file = spec.partition("=")
         if not sep or not file or name.strip().lower() not in known:
-            raise usage_error(f"--report expects FORMAT=FILE with FORMAT one of {', '.join(known)}, got {spec[:60]!r}")
+            raise usage_error(
+                f"--report expects FORMAT=FILE with FORMAT one of {', '.join(known)}, got {spec[:60]!r}"
+            )
         extra.append((OutputFormat(name.strip().lower()), Path(file)))
     return extra
 
 
-def render(fmt: OutputFormat, results: list[BlueprintResult], missing: list[LoadError], files: list[Path]) -> str:
+def render(
+    fmt: OutputFormat, results: list[BlueprintResult], missing: list[LoadError], files: list[Path]
+) -> str:
     """The report of a run in one format (plain text for ``text``)."""
     from cadee.validate import BlueprintResult
 
@@ -86,14 +92,69 @@ def render(fmt: OutputFormat, results: list[BlueprintResult], missing: list[Load
 
 
 def command(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Blueprint files, or folders to search for blueprints.", show_default=False)],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format: text, json, sarif (code scanning), junit (test reports), gitlab (Code Quality), github (workflow annotations).")] = OutputFormat.text,
-    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Lowest severity that fails the run (default: error, or the project's fail-on).", show_default=False)] = None,
-    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule IDs or prefixes (comma-separated, repeatable).", show_default=False)] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule IDs or prefixes.", show_default=False)] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge waivers as of this date (default: today).", show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of the terminal.", show_default=False)] = None,
-    reports: Annotated[list[str] | None, typer.Option("--report", metavar="FORMAT=FILE", help="Also write a report in FORMAT to FILE (repeatable), e.g. --report sarif=cadee.sarif --report junit=cadee.xml.", show_default=False)] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PATH",
+            help="Blueprint files, or folders to search for blueprints.",
+            show_default=False,
+        ),
+    ],
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Report format: text, json, sarif (code scanning), junit (test reports), gitlab (Code Quality), github (workflow annotations).",
+        ),
+    ] = OutputFormat.text,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Lowest severity that fails the run (default: error, or the project's fail-on).",
+            show_default=False,
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="Only these rule IDs or prefixes (comma-separated, repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rule IDs or prefixes.", show_default=False),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Judge waivers as of this date (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file instead of the terminal.",
+            show_default=False,
+        ),
+    ] = None,
+    reports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            metavar="FORMAT=FILE",
+            help="Also write a report in FORMAT to FILE (repeatable), e.g. --report sarif=cadee.sarif --report junit=cadee.xml.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
     """Check blueprints against the CADEE rules. Exit 0: pass, 1: findings at or above the fail level, 2: invalid blueprint or usage error."""
     import cadee.validate
@@ -111,7 +172,9 @@ def command(
     )
     files, missing = cadee.validate.discover(paths)
     if not files and not missing:
-        raise usage_error("no blueprint found (a blueprint is a YAML file with top-level `cadee` and `blueprint` keys)")
+        raise usage_error(
+            "no blueprint found (a blueprint is a YAML file with top-level `cadee` and `blueprint` keys)"
+        )
     projects = Projects()  # each project's configuration and rule packs are read once per run
     if selected or ignored:
         # Pack and plugin rules can be selected too: check against every project's rules.
@@ -120,7 +183,9 @@ def command(
             rule_ids.update(projects.of(path).rules)
         _check_selectors("--select", selected or (), sorted(rule_ids))
         _check_selectors("--ignore", ignored or (), sorted(rule_ids))
-    results = [cadee.validate.validate_file(path, overrides, project=projects.of(path)) for path in files]
+    results = [
+        cadee.validate.validate_file(path, overrides, project=projects.of(path)) for path in files
+    ]
     for fmt, target in extra_reports:
         emit(render(fmt, results, missing, files), target)
     if missing and output_format is OutputFormat.json:

@@ -104,7 +104,10 @@ class BlueprintDiff:
     def failing(self, level: str) -> list[Finding]:
         """What ``--fail-on-new LEVEL`` fails on: findings the change introduced, and
         findings the new configuration hides, at ``level`` or above."""
-        return [*self.findings.introduced(level), *(f for f in self.hidden if at_or_above(f.severity, level))]
+        return [
+            *self.findings.introduced(level),
+            *(f for f in self.hidden if at_or_above(f.severity, level)),
+        ]
 
     @property
     def changed(self) -> bool:
@@ -154,7 +157,9 @@ def diff_blueprints(
         controls = control_changes(old_rules, new_rules)
         if controls:
             under_old = check(new, old_options, old_set, graph=new_graph)
-            hidden = _hidden(findings_delta(old_report.findings, under_old.findings), new_report.findings)
+            hidden = _hidden(
+                findings_delta(old_report.findings, under_old.findings), new_report.findings
+            )
     changes = _with_renames(diff_items(old, new), renames, new)
     delta = findings_delta(old_report.findings, new_report.findings)
     highlights = find_highlights(old_graph, new_graph, changes, renames, as_of) if changes else []
@@ -196,10 +201,15 @@ def _fixes(graph: ArchitectureGraph, introduced: list[Finding], hidden: list[Fin
         owners = set(target_owners(graph, target))
         return tuple(p for p in dict.fromkeys(people) if p not in owners)
 
-    return [*(Fix(f, False, approvers(f)) for f in introduced), *(Fix(f, True, approvers(f)) for f in hidden)]
+    return [
+        *(Fix(f, False, approvers(f)) for f in introduced),
+        *(Fix(f, True, approvers(f)) for f in hidden),
+    ]
 
 
-def _with_renames(changes: list[EntityChange], renames: list[Rename], new: Blueprint) -> list[EntityChange]:
+def _with_renames(
+    changes: list[EntityChange], renames: list[Rename], new: Blueprint
+) -> list[EntityChange]:
     """Each renamed system as a change of its ``id`` (with its other changed fields)."""
     if not renames:
         return changes
@@ -210,12 +220,19 @@ def _with_renames(changes: list[EntityChange], renames: list[Rename], new: Bluep
     for change in changes:
         found = by_new.get(change.id) if change.collection == "systems" else None
         if found is not None:
-            change = replace(change, fields=(FieldChange("id", found.old, found.new), *change.fields))
+            change = replace(
+                change, fields=(FieldChange("id", found.old, found.new), *change.fields)
+            )
             done.add(found.new)
         out.append(change)
     first = next((i for i, c in enumerate(out) if c.collection == "systems"), len(out))
-    extra = [EntityChange("systems", r.new, "changed", (FieldChange("id", r.old, r.new),), dump(systems[r.new]))
-             for r in renames if r.new not in done]
+    extra = [
+        EntityChange(
+            "systems", r.new, "changed", (FieldChange("id", r.old, r.new),), dump(systems[r.new])
+        )
+        for r in renames
+        if r.new not in done
+    ]
     return [*out[:first], *extra, *out[first:]]
 
 
@@ -228,5 +245,8 @@ def _hidden(under_old: FindingsDelta, new: list[Finding]) -> list[Finding]:
         if not finding.waived:
             key = (finding.rule, finding.target)
             shown[key] = min(shown.get(key, never), SEVERITY_RANK[finding.severity])
-    return [f for f in under_old.introduced("info")
-            if shown.get((f.rule, f.target), never) > SEVERITY_RANK[f.severity]]
+    return [
+        f
+        for f in under_old.introduced("info")
+        if shown.get((f.rule, f.target), never) > SEVERITY_RANK[f.severity]
+    ]

@@ -70,7 +70,9 @@ def _targets(value: Any) -> list[str]:
     """Fallback targets from a dumped ``fallback`` list (order kept, repeats dropped)."""
     if not isinstance(value, list):
         return []
-    return list(dict.fromkeys(step["to"] for step in value if isinstance(step, dict) and "to" in step))
+    return list(
+        dict.fromkeys(step["to"] for step in value if isinstance(step, dict) and "to" in step)
+    )
 
 
 def _moved(old: Sequence[str], new: Sequence[str]) -> list[str]:
@@ -118,7 +120,10 @@ def required_approvers(
                 for target in _targets(item.get("fallback")):
                     touch(target, f"fallback of '{change.id}' {change.change}")
         elif change.collection == "integrations":
-            for side, graph in ((old_integrations.get(change.id), old), (new_integrations.get(change.id), new)):
+            for side, graph in (
+                (old_integrations.get(change.id), old),
+                (new_integrations.get(change.id), new),
+            ):
                 if side is not None:
                     touch(side.from_, f"integration '{change.id}' {change.change}")
                     touch(side.to, f"integration '{change.id}' {change.change}")
@@ -162,8 +167,11 @@ def required_approvers(
             approves.setdefault(owner, []).append(entry.system)
     default: list[str] = []
     if blueprint_level:
-        default = list(dict.fromkeys([*(old.blueprint.meta.approvers or []),
-                                      *(new.blueprint.meta.approvers or [])]))
+        default = list(
+            dict.fromkeys(
+                [*(old.blueprint.meta.approvers or []), *(new.blueprint.meta.approvers or [])]
+            )
+        )
         for owner in default:
             approves.setdefault(owner, [])
     groups = [
@@ -173,8 +181,9 @@ def required_approvers(
     return Approvals(touched, groups, unapproved, blueprint_level)
 
 
-def _owner_order(approves: Mapping[str, list[str]], new: ArchitectureGraph,
-                 old: ArchitectureGraph) -> list[str]:
+def _owner_order(
+    approves: Mapping[str, list[str]], new: ArchitectureGraph, old: ArchitectureGraph
+) -> list[str]:
     order = {oid: i for i, oid in enumerate(new.owners)}
     offset = len(order)
     for i, oid in enumerate(old.owners):
@@ -183,9 +192,16 @@ def _owner_order(approves: Mapping[str, list[str]], new: ArchitectureGraph,
     return sorted(approves, key=lambda oid: (order.get(oid, last), oid))
 
 
-def _group(owner_id: str, systems: list[str], blueprint: bool,
-           new_owners: Mapping[str, Owner], old_owners: Mapping[str, Owner]) -> ApproverGroup:
+def _group(
+    owner_id: str,
+    systems: list[str],
+    blueprint: bool,
+    new_owners: Mapping[str, Owner],
+    old_owners: Mapping[str, Owner],
+) -> ApproverGroup:
     owner = new_owners.get(owner_id) or old_owners.get(owner_id)
     if owner is None:
         return ApproverGroup(owner_id, None, None, None, tuple(systems), blueprint)
-    return ApproverGroup(owner_id, owner.name, owner.function, owner.contact, tuple(systems), blueprint)
+    return ApproverGroup(
+        owner_id, owner.name, owner.function, owner.contact, tuple(systems), blueprint
+    )

@@ -47,9 +47,13 @@ class RuleSet:
     def options(self, as_of: dt.date | None) -> CheckOptions:
         """The check options of this side (the configuration's select, ignore, severity,
         max-waiver-days)."""
-        return CheckOptions(select=self.config.select, ignore=self.config.ignore,
-                            severity=self.config.severity, as_of=as_of,
-                            max_waiver_days=self.config.max_waiver_days)
+        return CheckOptions(
+            select=self.config.select,
+            ignore=self.config.ignore,
+            severity=self.config.severity,
+            as_of=as_of,
+            max_waiver_days=self.config.max_waiver_days,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,45 +83,81 @@ def _rules(old: RuleSet, new: RuleSet) -> Iterator[ControlChange]:
     new_active = select_rules(new.rules, new.config.select, new.config.ignore)
     for rule_id, rule in old_active.items():
         if rule_id not in new_active:
-            yield ControlChange("rule", rule_id, "runs", "off", True,
-                                f"rule {rule_id} ({rule.name}) no longer runs: "
-                                f"{_why_not_running(rule_id, new.config, new.rules)}")
+            yield ControlChange(
+                "rule",
+                rule_id,
+                "runs",
+                "off",
+                True,
+                f"rule {rule_id} ({rule.name}) no longer runs: "
+                f"{_why_not_running(rule_id, new.config, new.rules)}",
+            )
             continue
         after = new_active[rule_id]
         before_level = severity_for(rule, old.config.severity)
         after_level = severity_for(after, new.config.severity)
         if before_level != after_level:
             lowered = _RANK[after_level] < _RANK[before_level]
-            yield ControlChange("severity", rule_id, before_level, after_level, lowered,
-                                f"rule {rule_id} severity {'lowered' if lowered else 'raised'}: "
-                                f"{before_level} -> {after_level}")
+            yield ControlChange(
+                "severity",
+                rule_id,
+                before_level,
+                after_level,
+                lowered,
+                f"rule {rule_id} severity {'lowered' if lowered else 'raised'}: "
+                f"{before_level} -> {after_level}",
+            )
         if rule.condition != after.condition:
-            yield ControlChange("condition", rule_id, rule.condition, after.condition, True,
-                                f"pack rule {rule_id} ({after.name}) checks something else: its condition changed")
+            yield ControlChange(
+                "condition",
+                rule_id,
+                rule.condition,
+                after.condition,
+                True,
+                f"pack rule {rule_id} ({after.name}) checks something else: its condition changed",
+            )
     for rule_id, rule in new_active.items():
         if rule_id not in old_active:
-            yield ControlChange("rule", rule_id, "off", "runs", False,
-                                f"rule {rule_id} ({rule.name}) now runs")
+            yield ControlChange(
+                "rule", rule_id, "off", "runs", False, f"rule {rule_id} ({rule.name}) now runs"
+            )
 
 
 def _settings(old: Config, new: Config) -> Iterator[ControlChange]:
     before, after = old.fail_on or "error", new.fail_on or "error"
     if before != after:
         raised = _RANK[after] > _RANK[before]
-        yield ControlChange("fail-on", "fail-on", before, after, raised,
-                            f"fail-on {'raised' if raised else 'lowered'}: {before} -> {after}")
+        yield ControlChange(
+            "fail-on",
+            "fail-on",
+            before,
+            after,
+            raised,
+            f"fail-on {'raised' if raised else 'lowered'}: {before} -> {after}",
+        )
     for spec in dataclasses.fields(old.limits):
         a, b = getattr(old.limits, spec.name), getattr(new.limits, spec.name)
         if a != b:
             raised = b > a
-            yield ControlChange("limits", spec.name, str(a), str(b), raised,
-                                f"limit {spec.name} {'raised' if raised else 'lowered'}: {a:,} -> {b:,}")
+            yield ControlChange(
+                "limits",
+                spec.name,
+                str(a),
+                str(b),
+                raised,
+                f"limit {spec.name} {'raised' if raised else 'lowered'}: {a:,} -> {b:,}",
+            )
     if old.max_waiver_days != new.max_waiver_days:
         longer = new.max_waiver_days > old.max_waiver_days
-        yield ControlChange("max-waiver-days", "max-waiver-days", str(old.max_waiver_days),
-                            str(new.max_waiver_days), longer,
-                            f"max-waiver-days {'increased' if longer else 'decreased'}: "
-                            f"{old.max_waiver_days} -> {new.max_waiver_days}")
+        yield ControlChange(
+            "max-waiver-days",
+            "max-waiver-days",
+            str(old.max_waiver_days),
+            str(new.max_waiver_days),
+            longer,
+            f"max-waiver-days {'increased' if longer else 'decreased'}: "
+            f"{old.max_waiver_days} -> {new.max_waiver_days}",
+        )
 
 
 def control_changes(old: RuleSet, new: RuleSet) -> list[ControlChange]:

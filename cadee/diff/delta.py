@@ -36,8 +36,12 @@ class FindingChange:
     @property
     def unwaived(self) -> bool:
         """Waived before, active now."""
-        return (self.status == "unchanged" and self.previous is not None
-                and self.previous.waived and not self.finding.waived)
+        return (
+            self.status == "unchanged"
+            and self.previous is not None
+            and self.previous.waived
+            and not self.finding.waived
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +57,8 @@ class FindingsDelta:
             c.finding
             for c in (*self.new, *self.unchanged)
             if (c.status == "new" or c.unwaived)
-            and not c.finding.waived and at_or_above(c.finding.severity, level)
+            and not c.finding.waived
+            and at_or_above(c.finding.severity, level)
         ]
 
 

@@ -124,8 +124,9 @@ def _chain(system: System) -> list[str]:
 class _Sides:
     """Both graphs, and which items the change touched (so checks skip the rest)."""
 
-    def __init__(self, old: ArchitectureGraph, new: ArchitectureGraph,
-                 changes: Iterable[EntityChange]) -> None:
+    def __init__(
+        self, old: ArchitectureGraph, new: ArchitectureGraph, changes: Iterable[EntityChange]
+    ) -> None:
         self.old = old
         self.new = new
         self.systems: set[str] = set()  # added or changed
@@ -143,7 +144,9 @@ class _Sides:
 
     def both_systems(self) -> Iterator[tuple[System, System]]:
         """Systems changed on both sides, in the new side's declaration order."""
-        for sid in sorted((s for s in self.systems if s in self.old.systems), key=self.new.order.__getitem__):
+        for sid in sorted(
+            (s for s in self.systems if s in self.old.systems), key=self.new.order.__getitem__
+        ):
             yield self.old.systems[sid], self.new.systems[sid]
 
     def old_integrations(self) -> dict[str, Integration]:
@@ -191,18 +194,28 @@ def _fallbacks(sides: _Sides) -> Iterator[Highlight]:
                 suffix = " (a human desk)" if desk is not None and desk.kind == "human-desk" else ""
                 parts.append(f"{_q(target)}{suffix}")
             reason = f"{kind} {_q(after.id)} no longer falls back to {', '.join(parts)}"
-            if after.is_ai and _reaches_human(sides.old, after.id) and not _reaches_human(sides.new, after.id):
+            if (
+                after.is_ai
+                and _reaches_human(sides.old, after.id)
+                and not _reaches_human(sides.new, after.id)
+            ):
                 reason += "; it no longer reaches any human desk"
             chain = " -> ".join(new_chain) if new_chain else "(empty)"
-            removed_out.append(Highlight("fallback-removed", after.id, f"{reason}; chain now: {chain}"))
+            removed_out.append(
+                Highlight("fallback-removed", after.id, f"{reason}; chain now: {chain}")
+            )
         old_human = _first_human(old_chain, sides.old)
         new_human = _first_human(new_chain, sides.new)
         if old_human is not None and new_human is not None and new_human[0] > old_human[0]:
             ahead = ", ".join(_q(t) for t in new_chain[: new_human[0]])
-            reordered_out.append(Highlight(
-                "fallback-reordered", after.id,
-                f"{kind} {_q(after.id)} now tries {ahead} before human desk {_q(new_human[1])} "
-                f"(position {old_human[0] + 1} -> {new_human[0] + 1})"))
+            reordered_out.append(
+                Highlight(
+                    "fallback-reordered",
+                    after.id,
+                    f"{kind} {_q(after.id)} now tries {ahead} before human desk {_q(new_human[1])} "
+                    f"(position {old_human[0] + 1} -> {new_human[0] + 1})",
+                )
+            )
     yield from removed_out
     yield from reordered_out
 
@@ -218,15 +231,21 @@ def _first_human(chain: list[str], graph: ArchitectureGraph) -> tuple[int, str] 
 def _integrations(sides: _Sides) -> Iterator[Highlight]:
     old_by_id = sides.old_integrations()
     old, new = sides.old, sides.new
-    moved = {sid for sid in sides.systems
-             if sid not in old.systems or old.systems[sid].boundary != new.systems[sid].boundary}
+    moved = {
+        sid
+        for sid in sides.systems
+        if sid not in old.systems or old.systems[sid].boundary != new.systems[sid].boundary
+    }
     weakened: list[Highlight] = []
     crossings: list[Highlight] = []
     raised_out: list[Highlight] = []
     for integration in new.blueprint.integrations:
         before = old_by_id.get(integration.id)
-        if (integration.id not in sides.integrations and integration.from_ not in moved
-                and integration.to not in moved):
+        if (
+            integration.id not in sides.integrations
+            and integration.from_ not in moved
+            and integration.to not in moved
+        ):
             continue  # nothing about this integration or its endpoints' boundaries changed
         crossing = _crossing(new, integration)
         caller, callee = new.systems[integration.from_], new.systems[integration.to]
@@ -236,17 +255,25 @@ def _integrations(sides: _Sides) -> Iterator[Highlight]:
             old_crossing = _crossing(old, before) if before is not None else None
             if before is not None and AUTH_RANK[integration.auth] < AUTH_RANK[before.auth]:
                 verb = "removed" if AUTH_RANK[integration.auth] == 0 else "weakened"
-                weakened.append(Highlight(
-                    "auth-weakened", integration.id,
-                    f"authentication {verb} on {_q(integration.id)} crossing {where}: "
-                    f"{before.auth or 'none'} -> {auth}"))
+                weakened.append(
+                    Highlight(
+                        "auth-weakened",
+                        integration.id,
+                        f"authentication {verb} on {_q(integration.id)} crossing {where}: "
+                        f"{before.auth or 'none'} -> {auth}",
+                    )
+                )
             if old_crossing != crossing:
                 what = "new integration" if before is None else "integration"
                 verb = "crosses" if before is None else "now crosses"
-                crossings.append(Highlight(
-                    "new-crossing", integration.id,
-                    f"{what} {_q(integration.id)} {verb} {where} "
-                    f"(auth {auth}, data {integration.data}, identity {integration.identity})"))
+                crossings.append(
+                    Highlight(
+                        "new-crossing",
+                        integration.id,
+                        f"{what} {_q(integration.id)} {verb} {where} "
+                        f"(auth {auth}, data {integration.data}, identity {integration.identity})",
+                    )
+                )
         boundary = new.boundary_of(callee)
         external = boundary is not None and boundary.trust == "external"
         raised = before is not None and DATA_RANK[integration.data] > DATA_RANK[before.data]
@@ -257,26 +284,38 @@ def _integrations(sides: _Sides) -> Iterator[Highlight]:
             assert boundary is not None
             raised = not was_there and (
                 DATA_RANK[integration.data] >= DATA_RANK["confidential"]
-                or DATA_RANK[integration.data] > DATA_RANK[boundary.clearance])
+                or DATA_RANK[integration.data] > DATA_RANK[boundary.clearance]
+            )
         if raised:
             if before is not None and DATA_RANK[integration.data] > DATA_RANK[before.data]:
-                reason = f"{_q(integration.id)} now carries {integration.data} data (was {before.data})"
+                reason = (
+                    f"{_q(integration.id)} now carries {integration.data} data (was {before.data})"
+                )
             else:
                 reason = f"{_q(integration.id)} now sends {integration.data} data"
             if external:
                 assert boundary is not None
                 above = DATA_RANK[integration.data] > DATA_RANK[boundary.clearance]
-                reason += (f" into external boundary {_q(boundary.id)}, cleared for {boundary.clearance}"
-                           + ("; above its clearance" if above else ""))
+                reason += (
+                    f" into external boundary {_q(boundary.id)}, cleared for {boundary.clearance}"
+                    + ("; above its clearance" if above else "")
+                )
             raised_out.append(Highlight("data-raised", integration.id, reason))
     for boundary in new.blueprint.boundaries:
         previous = old.boundaries.get(boundary.id)
-        if (previous is not None and boundary.trust == "external"
-                and DATA_RANK[boundary.clearance] > DATA_RANK[previous.clearance]):
-            raised_out.append(Highlight(
-                "data-raised", boundary.id,
-                f"external boundary {_q(boundary.id)} is now cleared for {boundary.clearance} data "
-                f"(was {previous.clearance})"))
+        if (
+            previous is not None
+            and boundary.trust == "external"
+            and DATA_RANK[boundary.clearance] > DATA_RANK[previous.clearance]
+        ):
+            raised_out.append(
+                Highlight(
+                    "data-raised",
+                    boundary.id,
+                    f"external boundary {_q(boundary.id)} is now cleared for {boundary.clearance} data "
+                    f"(was {previous.clearance})",
+                )
+            )
     yield from weakened
     yield from crossings
     yield from raised_out
@@ -289,29 +328,45 @@ def _people(sides: _Sides) -> Iterator[Highlight]:
     old, new = sides.old, sides.new
     pairs = list(sides.both_systems())
     if sides.meta_approvers:  # blueprint.approvers apply to every system without its own
-        pairs = [(old.systems[sid], system) for sid, system in new.systems.items()
-                 if sid in old.systems and (sid in sides.systems or system.approvers is None)]
+        pairs = [
+            (old.systems[sid], system)
+            for sid, system in new.systems.items()
+            if sid in old.systems and (sid in sides.systems or system.approvers is None)
+        ]
     for before, after in pairs:
         if "tier-1" not in (before.criticality, after.criticality):
             continue
         if before.owner != after.owner:
-            owners.append(Highlight(
-                "owner-changed", after.id,
-                f"tier-1 {after.kind} {_q(after.id)}: owner {before.owner or '(none)'} -> "
-                f"{after.owner or '(none)'}"))
+            owners.append(
+                Highlight(
+                    "owner-changed",
+                    after.id,
+                    f"tier-1 {after.kind} {_q(after.id)}: owner {before.owner or '(none)'} -> "
+                    f"{after.owner or '(none)'}",
+                )
+            )
         old_set, new_set = old.effective_approvers(before), new.effective_approvers(after)
         if set(old_set) != set(new_set):
             if before.approvers is None and after.approvers is None:
                 by_default.append(after.id)  # one highlight for the blueprint default below
                 continue
-            approvers.append(Highlight(
-                "approvers-changed", after.id,
-                f"tier-1 {after.kind} {_q(after.id)}: approvers {_list(old_set)} -> {_list(new_set)}"))
+            approvers.append(
+                Highlight(
+                    "approvers-changed",
+                    after.id,
+                    f"tier-1 {after.kind} {_q(after.id)}: approvers {_list(old_set)} -> {_list(new_set)}",
+                )
+            )
     if by_default:
-        approvers.insert(0, Highlight(
-            "approvers-changed", new.blueprint.meta.id,
-            f"default approvers (blueprint.approvers) {_list(old.blueprint.meta.approvers or [])} -> "
-            f"{_list(new.blueprint.meta.approvers or [])} for tier-1 systems {_names(by_default)}"))
+        approvers.insert(
+            0,
+            Highlight(
+                "approvers-changed",
+                new.blueprint.meta.id,
+                f"default approvers (blueprint.approvers) {_list(old.blueprint.meta.approvers or [])} -> "
+                f"{_list(new.blueprint.meta.approvers or [])} for tier-1 systems {_names(by_default)}",
+            ),
+        )
     yield from owners
     yield from approvers
 
@@ -323,10 +378,17 @@ def _list(ids: Iterable[str]) -> str:
 def _criticality(sides: _Sides) -> Iterator[Highlight]:
     for before, after in sides.both_systems():
         if _CRITICALITY_RANK[after.criticality] > _CRITICALITY_RANK[before.criticality]:
-            note = f"; tier-1 rules ({_TIER1_RULES}) no longer apply" if before.criticality == "tier-1" else ""
-            yield Highlight("criticality-lowered", after.id,
-                            f"{after.kind} {_q(after.id)}: criticality {before.criticality} -> "
-                            f"{after.criticality}{note}")
+            note = (
+                f"; tier-1 rules ({_TIER1_RULES}) no longer apply"
+                if before.criticality == "tier-1"
+                else ""
+            )
+            yield Highlight(
+                "criticality-lowered",
+                after.id,
+                f"{after.kind} {_q(after.id)}: criticality {before.criticality} -> "
+                f"{after.criticality}{note}",
+            )
 
 
 def _new_ai(sides: _Sides) -> Iterator[Highlight]:
@@ -340,13 +402,21 @@ def _new_ai(sides: _Sides) -> Iterator[Highlight]:
         vendor = f" from {shorten(system.vendor, 60)}" if system.vendor else ""
         chain = _chain(system)
         fallback = f"falls back to {' -> '.join(chain)}" if chain else "declares no fallback"
-        what = (f"new {system.kind} {_q(system.id)}" if before is None
-                else f"{_q(system.id)} is now a {system.kind} (was {before.kind})")
-        yield Highlight("new-ai-component", system.id,
-                        f"{what}{vendor} in {_boundary_label(new, system)}, {fallback}")
+        what = (
+            f"new {system.kind} {_q(system.id)}"
+            if before is None
+            else f"{_q(system.id)} is now a {system.kind} (was {before.kind})"
+        )
+        yield Highlight(
+            "new-ai-component",
+            system.id,
+            f"{what}{vendor} in {_boundary_label(new, system)}, {fallback}",
+        )
 
 
-def _adjacency(graph: ArchitectureGraph, bypass_gateways: bool, scope: set[str]) -> dict[str, list[str]]:
+def _adjacency(
+    graph: ArchitectureGraph, bypass_gateways: bool, scope: set[str]
+) -> dict[str, list[str]]:
     """Integration successors as plain lists, for the systems in ``scope`` (closed under
     successors); without edges into gateways for ``bypass_gateways``."""
     systems = graph.systems
@@ -354,16 +424,23 @@ def _adjacency(graph: ArchitectureGraph, bypass_gateways: bool, scope: set[str])
     seen: set[tuple[str, str]] = set()
     for integration in graph.blueprint.integrations:
         edge = (integration.from_, integration.to)
-        if (edge[0] not in scope or edge in seen
-                or (bypass_gateways and systems[edge[1]].kind == "gateway")):
+        if (
+            edge[0] not in scope
+            or edge in seen
+            or (bypass_gateways and systems[edge[1]].kind == "gateway")
+        ):
             continue
         seen.add(edge)
         adjacency[edge[0]].append(edge[1])
     return adjacency
 
 
-def _reach_bits(graph: ArchitectureGraph, bit: Callable[[str], int], scope: set[str],
-                bypass_gateways: bool = False) -> dict[str, int]:
+def _reach_bits(
+    graph: ArchitectureGraph,
+    bit: Callable[[str], int],
+    scope: set[str],
+    bypass_gateways: bool = False,
+) -> dict[str, int]:
     """For every system in ``scope``, the bitset of marked systems reachable over one
     or more integration edges (never entering a gateway with ``bypass_gateways``):
     one pass over the condensation, linear in the scope."""
@@ -396,10 +473,16 @@ def _channel_paths(sides: _Sides) -> Iterator[Highlight]:
     # A new pair needs a new path, and a new path passes a changed point: the caller of a
     # new edge, or a system that is new or changed kind (a new channel or record, a
     # gateway no more). Only channels upstream of one can gain a system of record.
-    points = [i.from_ for i in new.blueprint.integrations
-              if i.id in sides.integrations and not old.integrations.has_edge(i.from_, i.to)]
-    points += [sid for sid in sides.systems
-               if sid not in old.systems or old.systems[sid].kind != new.systems[sid].kind]
+    points = [
+        i.from_
+        for i in new.blueprint.integrations
+        if i.id in sides.integrations and not old.integrations.has_edge(i.from_, i.to)
+    ]
+    points += [
+        sid
+        for sid in sides.systems
+        if sid not in old.systems or old.systems[sid].kind != new.systems[sid].kind
+    ]
     if not points:
         return
     upstream = set(points) | set(reach(new.integrations.predecessors, points))
@@ -419,6 +502,7 @@ def _channel_paths(sides: _Sides) -> Iterator[Highlight]:
                 return 0
             system = graph.systems.get(sid)
             return 1 << position if system is not None and system.is_system_of_record else 0
+
         return bit
 
     def gained(bypass: bool) -> dict[str, list[str]]:
@@ -454,16 +538,22 @@ def _channel_paths(sides: _Sides) -> Iterator[Highlight]:
         if sources:
             gateways = [s for s in path.split(" -> ")[1:-1] if new.systems[s].kind == "gateway"]
             through = f"through gateway {_q(gateways[0])}" if gateways else "through no gateway"
-            reason = (f"{kind} {_q(record)} is newly reachable from channel {_names(sources)}: "
-                      f"{path} ({through})")
+            reason = (
+                f"{kind} {_q(record)} is newly reachable from channel {_names(sources)}: "
+                f"{path} ({through})"
+            )
         else:
             assert direct is not None
-            reason = (f"{kind} {_q(record)} is now reachable from channel {_names(direct)} "
-                      f"through no gateway: {path}")
+            reason = (
+                f"{kind} {_q(record)} is now reachable from channel {_names(direct)} "
+                f"through no gateway: {path}"
+            )
         yield Highlight("new-channel-path", record, reason)
 
 
-def _waivers(old: Blueprint, new: Blueprint, stale: Collection[str], as_of: dt.date | None) -> Iterator[Highlight]:
+def _waivers(
+    old: Blueprint, new: Blueprint, stale: Collection[str], as_of: dt.date | None
+) -> Iterator[Highlight]:
     before = {w.key: w for w in old.waivers}
     added: list[Highlight] = []
     extended: list[Highlight] = []
@@ -475,17 +565,29 @@ def _waivers(old: Blueprint, new: Blueprint, stale: Collection[str], as_of: dt.d
             lifetime = ""
             if as_of is not None:
                 days = (waiver.expires - as_of).days
-                lifetime = f" ({days} days from {as_of.isoformat()})" if days >= 0 else " (already expired)"
-            added.append(Highlight(
-                "waiver-added", waiver.key,
-                f"new waiver of {waiver.rule} for {_q(waiver.target)} approved by {waiver.approved_by} "
-                f"until {waiver.expires.isoformat()}{lifetime}: {shorten(' '.join(waiver.reason.split()), 100)}"))
+                lifetime = (
+                    f" ({days} days from {as_of.isoformat()})"
+                    if days >= 0
+                    else " (already expired)"
+                )
+            added.append(
+                Highlight(
+                    "waiver-added",
+                    waiver.key,
+                    f"new waiver of {waiver.rule} for {_q(waiver.target)} approved by {waiver.approved_by} "
+                    f"until {waiver.expires.isoformat()}{lifetime}: {shorten(' '.join(waiver.reason.split()), 100)}",
+                )
+            )
         elif waiver.expires > previous.expires:
-            extended.append(Highlight(
-                "waiver-extended", waiver.key,
-                f"waiver of {waiver.rule} for {_q(waiver.target)} extended from "
-                f"{previous.expires.isoformat()} to {waiver.expires.isoformat()} "
-                f"(approved by {waiver.approved_by})"))
+            extended.append(
+                Highlight(
+                    "waiver-extended",
+                    waiver.key,
+                    f"waiver of {waiver.rule} for {_q(waiver.target)} extended from "
+                    f"{previous.expires.isoformat()} to {waiver.expires.isoformat()} "
+                    f"(approved by {waiver.approved_by})",
+                )
+            )
     yield from added
     yield from extended
 
@@ -494,14 +596,21 @@ def _stale(new: Blueprint, renames: Sequence[Rename]) -> Iterator[Highlight]:
     waivers = {w.key: w for w in new.waivers}
     for key, rename in stale_waivers(new, list(renames)):
         waiver = waivers[key]
-        yield Highlight("waiver-stale", key,
-                        f"waiver of {waiver.rule} for {_q(waiver.target)} still names {_q(rename.old)}, "
-                        f"renamed to {_q(rename.new)}; it no longer covers anything")
+        yield Highlight(
+            "waiver-stale",
+            key,
+            f"waiver of {waiver.rule} for {_q(waiver.target)} still names {_q(rename.old)}, "
+            f"renamed to {_q(rename.new)}; it no longer covers anything",
+        )
 
 
-def find_highlights(old: ArchitectureGraph, new: ArchitectureGraph,
-                    changes: Iterable[EntityChange], renames: Sequence[Rename] = (),
-                    as_of: dt.date | None = None) -> list[Highlight]:
+def find_highlights(
+    old: ArchitectureGraph,
+    new: ArchitectureGraph,
+    changes: Iterable[EntityChange],
+    renames: Sequence[Rename] = (),
+    as_of: dt.date | None = None,
+) -> list[Highlight]:
     """Every risk highlight of ``changes`` (from :func:`~cadee.diff.semantic.diff_items`),
     grouped by kind in :data:`HIGHLIGHT_KINDS` order, each kind in the new side's
     declaration order."""
@@ -513,8 +622,12 @@ def find_highlights(old: ArchitectureGraph, new: ArchitectureGraph,
         *_criticality(sides),
         *_new_ai(sides),
         *_channel_paths(sides),
-        *_waivers(old.blueprint, new.blueprint, {key for key, _ in stale_waivers(new.blueprint, list(renames))},
-                  as_of),
+        *_waivers(
+            old.blueprint,
+            new.blueprint,
+            {key for key, _ in stale_waivers(new.blueprint, list(renames))},
+            as_of,
+        ),
         *_stale(new.blueprint, renames),
     ]
     order = {kind: position for position, kind in enumerate(HIGHLIGHT_KINDS)}

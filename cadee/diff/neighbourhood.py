@@ -66,8 +66,9 @@ def _chain(system: System | None) -> list[str]:
     return list(dict.fromkeys(step.to for step in system.fallback or []))
 
 
-def neighbourhood(changes: Sequence[EntityChange], old: ArchitectureGraph,
-                  new: ArchitectureGraph) -> Neighbourhood:
+def neighbourhood(
+    changes: Sequence[EntityChange], old: ArchitectureGraph, new: ArchitectureGraph
+) -> Neighbourhood:
     status: dict[str, Status] = {}
     for change in changes:
         if change.collection == "systems":
@@ -78,15 +79,31 @@ def neighbourhood(changes: Sequence[EntityChange], old: ArchitectureGraph,
     for change in changes:
         if change.collection == "integrations":
             before, after = old_integrations.get(change.id), new_integrations.get(change.id)
-            if before is not None and after is not None and (before.from_, before.to) == (after.from_, after.to):
+            if (
+                before is not None
+                and after is not None
+                and (before.from_, before.to) == (after.from_, after.to)
+            ):
                 moved = [f for f in change.fields if f.path in _EDGE_FIELDS]
                 label = "; ".join(f"{f.path} {_value(f.old)} -> {_value(f.new)}" for f in moved[:3])
-                edges.append(Edge(after.from_, after.to, "integration", "changed", label or "changed"))
+                edges.append(
+                    Edge(after.from_, after.to, "integration", "changed", label or "changed")
+                )
                 continue
             if before is not None:
-                edges.append(Edge(before.from_, before.to, "integration", "removed", _integration_label(before)))
+                edges.append(
+                    Edge(
+                        before.from_,
+                        before.to,
+                        "integration",
+                        "removed",
+                        _integration_label(before),
+                    )
+                )
             if after is not None:
-                edges.append(Edge(after.from_, after.to, "integration", "added", _integration_label(after)))
+                edges.append(
+                    Edge(after.from_, after.to, "integration", "added", _integration_label(after))
+                )
         elif change.collection == "systems":
             old_chain = _chain(old.systems.get(change.id))
             new_chain = _chain(new.systems.get(change.id))
@@ -96,15 +113,28 @@ def neighbourhood(changes: Sequence[EntityChange], old: ArchitectureGraph,
             for position, target in enumerate(new_chain):
                 was = old_at.get(target)
                 if was is None:
-                    edges.append(Edge(change.id, target, "fallback", "added", f"fallback {position + 1}"))
+                    edges.append(
+                        Edge(change.id, target, "fallback", "added", f"fallback {position + 1}")
+                    )
                 elif was != position:
-                    edges.append(Edge(change.id, target, "fallback", "changed",
-                                      f"fallback {was + 1} -> {position + 1}"))
+                    edges.append(
+                        Edge(
+                            change.id,
+                            target,
+                            "fallback",
+                            "changed",
+                            f"fallback {was + 1} -> {position + 1}",
+                        )
+                    )
                 else:
-                    edges.append(Edge(change.id, target, "fallback", "context", f"fallback {position + 1}"))
+                    edges.append(
+                        Edge(change.id, target, "fallback", "context", f"fallback {position + 1}")
+                    )
             for position, target in enumerate(old_chain):
                 if target not in new_chain:
-                    edges.append(Edge(change.id, target, "fallback", "removed", f"fallback {position + 1}"))
+                    edges.append(
+                        Edge(change.id, target, "fallback", "removed", f"fallback {position + 1}")
+                    )
     order = _order(new, old)
     primary = sorted(status, key=order)
     endpoints = [e for edge in edges for e in (edge.source, edge.target) if e not in status]
@@ -115,7 +145,9 @@ def neighbourhood(changes: Sequence[EntityChange], old: ArchitectureGraph,
     changed_edges = [e for e in edges if e.source in shown_set and e.target in shown_set]
     context = list(_context(shown, shown_set, changed_edges, new))
     kept = (changed_edges + context)[:MAX_EDGES]
-    omitted_edges = len(edges) - len(changed_edges) + max(0, len(changed_edges) + len(context) - MAX_EDGES)
+    omitted_edges = (
+        len(edges) - len(changed_edges) + max(0, len(changed_edges) + len(context) - MAX_EDGES)
+    )
     return Neighbourhood(nodes, tuple(kept), len(candidates) - len(shown), omitted_edges)
 
 
@@ -137,8 +169,9 @@ def _node(sid: str, status: Status, new: ArchitectureGraph, old: ArchitectureGra
     return Node(sid, system.name, system.kind, status)
 
 
-def _context(shown: Iterable[str], shown_set: set[str], changed: Sequence[Edge],
-             new: ArchitectureGraph) -> Iterable[Edge]:
+def _context(
+    shown: Iterable[str], shown_set: set[str], changed: Sequence[Edge], new: ArchitectureGraph
+) -> Iterable[Edge]:
     """Unchanged integrations and fallbacks between shown nodes, on the new side."""
     taken = {(e.source, e.target, e.kind) for e in changed}
     for sid in shown:
@@ -147,7 +180,9 @@ def _context(shown: Iterable[str], shown_set: set[str], changed: Sequence[Edge],
         for _, target, data in new.integrations.out_edges(sid, data=True):
             if target in shown_set and (sid, target, "integration") not in taken:
                 taken.add((sid, target, "integration"))
-                yield Edge(sid, target, "integration", "context", _integration_label(data["integration"]))
+                yield Edge(
+                    sid, target, "integration", "context", _integration_label(data["integration"])
+                )
         for position, target in enumerate(_chain(new.systems[sid])):
             if target in shown_set and (sid, target, "fallback") not in taken:
                 taken.add((sid, target, "fallback"))

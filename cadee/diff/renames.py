@@ -98,7 +98,11 @@ def find_renames(old: Blueprint, new: Blueprint) -> list[Rename]:
     for position, after in enumerate(added):
         new_edges: set[tuple[str, str]] | None = None
         for before in removed:
-            if (before.kind, before.boundary, before.owner) != (after.kind, after.boundary, after.owner):
+            if (before.kind, before.boundary, before.owner) != (
+                after.kind,
+                after.boundary,
+                after.owner,
+            ):
                 continue
             if new_edges is None:
                 new_edges = _edges(new, after, {})
@@ -106,7 +110,9 @@ def find_renames(old: Blueprint, new: Blueprint) -> list[Rename]:
             union = len(old_edges | new_edges)
             shared = len(old_edges & new_edges)
             found = Rename(before.id, after.id, shared, union)
-            if (union and found.similarity >= MIN_SIMILARITY) or (not union and before.name == after.name):
+            if (union and found.similarity >= MIN_SIMILARITY) or (
+                not union and before.name == after.name
+            ):
                 candidates.append((found.similarity, position, found))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     taken_old: set[str] = set()
@@ -153,8 +159,10 @@ def _system(system: System, ids: Mapping[str, str]) -> System:
     if system.needs and any(sid in ids for sid in system.needs):
         update["needs"] = [ids.get(sid, sid) for sid in system.needs]
     if system.fallback and any(step.to in ids for step in system.fallback):
-        update["fallback"] = [step.model_copy(update={"to": ids[step.to]}) if step.to in ids else step
-                              for step in system.fallback]
+        update["fallback"] = [
+            step.model_copy(update={"to": ids[step.to]}) if step.to in ids else step
+            for step in system.fallback
+        ]
     return _copy(system, update) if update else system
 
 
@@ -167,13 +175,32 @@ def apply_renames(old: Blueprint, renames: list[Rename]) -> Blueprint:
         old,
         systems=[_system(s, ids) for s in old.systems],
         integrations=[_integration(i, ids) for i in old.integrations],
-        boundaries=[_copy(b, {"identity_provider": ids[b.identity_provider]})
-                    if b.identity_provider in ids else b for b in old.boundaries],
-        waivers=[_copy(w, {"target": _target(w.target, ids)}) if _target(w.target, ids) != w.target
-                 else w for w in old.waivers],
-        services=[_copy(s, {"channels": [ids.get(c, c) for c in s.channels],
-                            "requires": [ids.get(r, r) for r in s.requires] if s.requires is not None else None})
-                  if any(c in ids for c in (*s.channels, *(s.requires or ()))) else s for s in old.services],
+        boundaries=[
+            _copy(b, {"identity_provider": ids[b.identity_provider]})
+            if b.identity_provider in ids
+            else b
+            for b in old.boundaries
+        ],
+        waivers=[
+            _copy(w, {"target": _target(w.target, ids)})
+            if _target(w.target, ids) != w.target
+            else w
+            for w in old.waivers
+        ],
+        services=[
+            _copy(
+                s,
+                {
+                    "channels": [ids.get(c, c) for c in s.channels],
+                    "requires": [ids.get(r, r) for r in s.requires]
+                    if s.requires is not None
+                    else None,
+                },
+            )
+            if any(c in ids for c in (*s.channels, *(s.requires or ())))
+            else s
+            for s in old.services
+        ],
     )
 
 

@@ -97,8 +97,9 @@ def _comparable(key: str, value: Any) -> Any:
     return value
 
 
-def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None,
-                  prefix: str = "") -> Iterator[FieldChange]:
+def field_changes(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, prefix: str = ""
+) -> Iterator[FieldChange]:
     """Differences between two dumps; nested mappings by dotted path, lists whole."""
     old = old or {}
     new = new or {}
@@ -113,7 +114,9 @@ def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None,
             yield FieldChange(path, a, b)
 
 
-def _diff_list(collection: str, old_items: Sequence[Item], new_items: Sequence[Item]) -> Iterator[EntityChange]:
+def _diff_list(
+    collection: str, old_items: Sequence[Item], new_items: Sequence[Item]
+) -> Iterator[EntityChange]:
     old = _keyed(collection, old_items)
     new = _keyed(collection, new_items)
     for key, item in new.items():

@@ -44,13 +44,27 @@ class SinceDecision:
 
     @property
     def empty(self) -> bool:
-        return not any((self.findings_new, self.findings_resolved, self.systems_added, self.systems_removed,
-                        self.integrations_added, self.integrations_removed, self.gates, self.approvals_added))
+        return not any(
+            (
+                self.findings_new,
+                self.findings_resolved,
+                self.systems_added,
+                self.systems_removed,
+                self.integrations_added,
+                self.integrations_removed,
+                self.gates,
+                self.approvals_added,
+            )
+        )
 
 
 def since_decision(
-    revision: str, old: Blueprint, new: Blueprint, as_of: dt.date,
-    options: CheckOptions, rules: Mapping[str, Rule],
+    revision: str,
+    old: Blueprint,
+    new: Blueprint,
+    as_of: dt.date,
+    options: CheckOptions,
+    rules: Mapping[str, Rule],
 ) -> SinceDecision:
     """Compare ``old`` (the blueprint at ``revision``) with ``new``, both as of ``as_of``."""
     from cadee.diff import diff_blueprints
@@ -63,7 +77,8 @@ def since_decision(
     before = {g.gate.id: g.status for g in evaluate(old, as_of).gates}
     gates = tuple(
         GateChange(g.gate.id, before.get(g.gate.id), g.status)
-        for g in evaluate(new, as_of).gates if before.get(g.gate.id) != g.status
+        for g in evaluate(new, as_of).gates
+        if before.get(g.gate.id) != g.status
     )
     old_approvals = {(a.by, a.version, a.date, a.decision) for a in old.approvals}
     return SinceDecision(
@@ -75,5 +90,7 @@ def since_decision(
         integrations_added=ids("integrations", "added"),
         integrations_removed=ids("integrations", "removed"),
         gates=gates,
-        approvals_added=tuple(a for a in new.approvals if (a.by, a.version, a.date, a.decision) not in old_approvals),
+        approvals_added=tuple(
+            a for a in new.approvals if (a.by, a.version, a.date, a.decision) not in old_approvals
+        ),
     )

@@ -84,7 +84,9 @@ def parse_side(text: str) -> Side:
     if not revision:
         raise SourceError(f"{text[:80]!r}: name a revision before the colon (e.g. HEAD:{path})")
     if not path:
-        raise SourceError(f"{text[:80]!r}: name a file after the colon (e.g. {revision}:blueprint.yaml)")
+        raise SourceError(
+            f"{text[:80]!r}: name a file after the colon (e.g. {revision}:blueprint.yaml)"
+        )
     return Side(label=text, path=path, revision=revision)
 
 
@@ -105,8 +107,12 @@ def base_side(revision: str, path: str) -> Side:
             inside = (absolute.parent.resolve() / absolute.name).relative_to(top.resolve())
         except ValueError:
             raise SourceError(f"{path} is outside the git repository at {top}") from None
-    return Side(label=f"{revision}:{inside.as_posix()}", path=inside.as_posix(),
-                revision=revision, git_dir=str(top))
+    return Side(
+        label=f"{revision}:{inside.as_posix()}",
+        path=inside.as_posix(),
+        revision=revision,
+        git_dir=str(top),
+    )
 
 
 # -- git --------------------------------------------------------------------------------
@@ -131,8 +137,10 @@ def _git(args: Sequence[str], cwd: Path | str, *, what: str, data: bytes | None 
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         first = message[0] if message else f"git exited with {done.returncode}"
         if "not a git repository" in first:
-            raise SourceError(f"{what}: not inside a git repository (a REV:PATH side is read "
-                              "from git history; run cadee in a git work tree or give a file path)")
+            raise SourceError(
+                f"{what}: not inside a git repository (a REV:PATH side is read "
+                "from git history; run cadee in a git work tree or give a file path)"
+            )
         raise SourceError(f"{what}: git failed: {first.removeprefix('fatal: ')}")
     return done.stdout
 
@@ -157,14 +165,19 @@ def _resolve(side: Side) -> _Revision:
     top = Path(_git(["rev-parse", "--show-toplevel"], where, what=what).decode().strip())
     prefix = _git(["rev-parse", "--show-prefix"], where, what=what).decode().strip()
     try:
-        out = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{side.revision}^{{commit}}"],
-                   where, what=what)
+        out = _git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{side.revision}^{{commit}}"],
+            where,
+            what=what,
+        )
     except SourceError:
         out = b""
     commit = out.decode().strip()
     if not commit:
-        raise SourceError(f"{what}: unknown revision {side.revision!r} "
-                          "(fetch it first, e.g. `git fetch origin` or actions/checkout with fetch-depth: 0)")
+        raise SourceError(
+            f"{what}: unknown revision {side.revision!r} "
+            "(fetch it first, e.g. `git fetch origin` or actions/checkout with fetch-depth: 0)"
+        )
     return _Revision(side.revision, commit, top, prefix)
 
 
@@ -179,11 +192,15 @@ def _repo_path(side: Side, revision: _Revision) -> str:
     return normal
 
 
-def _entries(revision: _Revision, paths: Sequence[str], what: str) -> dict[str, tuple[str, str, str]]:
+def _entries(
+    revision: _Revision, paths: Sequence[str], what: str
+) -> dict[str, tuple[str, str, str]]:
     """path -> (mode, type, object id) for the paths that exist at the revision."""
     if not paths:
         return {}
-    out = _git(["ls-tree", "-z", "--full-tree", revision.commit, "--", *paths], revision.top, what=what)
+    out = _git(
+        ["ls-tree", "-z", "--full-tree", revision.commit, "--", *paths], revision.top, what=what
+    )
     found: dict[str, tuple[str, str, str]] = {}
     for record in out.split(b"\0"):
         if not record:
@@ -198,7 +215,12 @@ def _blobs(revision: _Revision, oids: Sequence[str], what: str) -> dict[str, byt
     """Blob contents by object id, all in one ``git cat-file --batch``."""
     if not oids:
         return {}
-    out = _git(["cat-file", "--batch"], revision.top, what=what, data="".join(f"{o}\n" for o in oids).encode())
+    out = _git(
+        ["cat-file", "--batch"],
+        revision.top,
+        what=what,
+        data="".join(f"{o}\n" for o in oids).encode(),
+    )
     blobs: dict[str, bytes] = {}
     position = 0
     for oid in oids:
@@ -223,9 +245,17 @@ def _includes(data: bytes, shown: str, limits: Limits) -> tuple[list[str], list[
         return [], []
     includes = raw.get("include")
     kpis = raw.get("kpis")
-    files = [kpi.get("measurements_file") for kpi in kpis if isinstance(kpi, YMap)] if isinstance(kpis, YSeq) else []
-    return ([target for target in includes if isinstance(target, str)] if isinstance(includes, YSeq) else [],
-            [target for target in files if isinstance(target, str)])
+    files = (
+        [kpi.get("measurements_file") for kpi in kpis if isinstance(kpi, YMap)]
+        if isinstance(kpis, YSeq)
+        else []
+    )
+    return (
+        [target for target in includes if isinstance(target, str)]
+        if isinstance(includes, YSeq)
+        else [],
+        [target for target in files if isinstance(target, str)],
+    )
 
 
 def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits, what: str) -> None:
@@ -238,7 +268,9 @@ def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits,
         pending = []
         seen.update(batch)
         entries = _entries(revision, batch, what)
-        contents = _blobs(revision, sorted({oid for mode, kind, oid in entries.values() if kind == "blob"}), what)
+        contents = _blobs(
+            revision, sorted({oid for mode, kind, oid in entries.values() if kind == "blob"}), what
+        )
         for path in batch:
             entry = entries.get(path)
             if entry is None:
@@ -256,7 +288,11 @@ def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits,
                 link = os.fsdecode(data)
                 os.symlink(link, target)
                 followed = posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
-                if not posixpath.isabs(link) and not followed.startswith("../") and followed != "..":
+                if (
+                    not posixpath.isabs(link)
+                    and not followed.startswith("../")
+                    and followed != ".."
+                ):
                     pending.append(followed)
                 continue
             target.write_bytes(data)
@@ -291,16 +327,32 @@ def checkout_files(side: Side, paths: Sequence[str], root: Path) -> list[str]:
     pending = list(paths)
     written: list[str] = []
     for _ in range(8):  # links to links, a few deep
-        wanted = [p for p in dict.fromkeys(pending) if p and p != ".." and not p.startswith("../")
-                  and not posixpath.isabs(p) and p not in written]
+        wanted = [
+            p
+            for p in dict.fromkeys(pending)
+            if p
+            and p != ".."
+            and not p.startswith("../")
+            and not posixpath.isabs(p)
+            and p not in written
+        ]
         if not wanted:
             break
         pending = []
         entries = _entries(revision, wanted, side.label)
-        contents = _blobs(revision, sorted({oid for _, kind, oid in entries.values() if kind == "blob"}), side.label)
+        contents = _blobs(
+            revision,
+            sorted({oid for _, kind, oid in entries.values() if kind == "blob"}),
+            side.label,
+        )
         for path in wanted:
             entry = entries.get(path)
-            if entry is None or entry[1] != "blob" or entry[0] == _GITLINK or os.path.lexists(root / path):
+            if (
+                entry is None
+                or entry[1] != "blob"
+                or entry[0] == _GITLINK
+                or os.path.lexists(root / path)
+            ):
                 continue
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -309,7 +361,9 @@ def checkout_files(side: Side, paths: Sequence[str], root: Path) -> list[str]:
                 link = os.fsdecode(data)
                 os.symlink(link, target)  # the reader's confinement judges where it points
                 if not posixpath.isabs(link):
-                    pending.append(posixpath.normpath(posixpath.join(posixpath.dirname(path), link)))
+                    pending.append(
+                        posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+                    )
             else:
                 target.write_bytes(data)
             written.append(path)
@@ -347,8 +401,10 @@ def load_side(
 
 
 def _missing_message(side: Side, revision: _Revision, path: str) -> str:
-    return (f"{side.label}: {path!r} does not exist at revision {side.revision} "
-            f"(renamed since? name the path it had then: {side.revision}:OLD-PATH)")
+    return (
+        f"{side.label}: {path!r} does not exist at revision {side.revision} "
+        f"(renamed since? name the path it had then: {side.revision}:OLD-PATH)"
+    )
 
 
 def find_rename(side: Side) -> Side:
@@ -358,8 +414,11 @@ def find_rename(side: Side) -> Side:
     path = _repo_path(side, revision)
     if path in _entries(revision, [path], side.label):
         return side
-    out = _git(["diff", "--find-renames", "--name-status", "-z", revision.commit],
-               revision.top, what=side.label)
+    out = _git(
+        ["diff", "--find-renames", "--name-status", "-z", revision.commit],
+        revision.top,
+        what=side.label,
+    )
     fields = out.split(b"\0")
     index = 0
     while index < len(fields) and fields[index]:
@@ -367,7 +426,9 @@ def find_rename(side: Side) -> Side:
         if status.startswith(("R", "C")):
             old, new = os.fsdecode(fields[index + 1]), os.fsdecode(fields[index + 2])
             if new == path and status.startswith("R"):
-                return dataclasses.replace(side, path=old, label=f"{side.revision}:{old}", renamed_from=old)
+                return dataclasses.replace(
+                    side, path=old, label=f"{side.revision}:{old}", renamed_from=old
+                )
             index += 3
         else:
             index += 2
@@ -384,10 +445,12 @@ def _relabel(result: LoadResult, shown_root: str, revision: str) -> LoadResult:
     root_name = revision
 
     def name(text: str) -> str:
-        return replacement + text[len(prefix):] if text.startswith(prefix) else text
+        return replacement + text[len(prefix) :] if text.startswith(prefix) else text
 
     def message(text: str) -> str:
-        return text.replace(prefix, replacement).replace(shown_root, f"the repository root at {root_name}")
+        return text.replace(prefix, replacement).replace(
+            shown_root, f"the repository root at {root_name}"
+        )
 
     def location(loc: Location) -> Location:
         return Location(name(loc.file), loc.line, loc.column, loc.path)

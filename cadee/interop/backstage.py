@@ -94,7 +94,11 @@ class _Names:
         self.taken: set[str] = set()
 
     def add(self, cadee_id: str) -> str:
-        base = cadee_id if _NAME_RE.match(cadee_id) and len(cadee_id) <= _MAX_NAME else _backstage_name(cadee_id)
+        base = (
+            cadee_id
+            if _NAME_RE.match(cadee_id) and len(cadee_id) <= _MAX_NAME
+            else _backstage_name(cadee_id)
+        )
         name, number = base, 2
         while name.lower() in self.taken:
             suffix = f"-{number}"
@@ -121,8 +125,9 @@ def _fits_backstage(key: str, value: str) -> bool:
     return bool(_BACKSTAGE_NAME.fullmatch(name)) and bool(_BACKSTAGE_NAME.fullmatch(value))
 
 
-def _labelled(labels: dict[str, str] | None, metadata: dict[str, Any],
-              annotations: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+def _labelled(
+    labels: dict[str, str] | None, metadata: dict[str, Any], annotations: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Labels (spec 1.1 D) as Backstage ``metadata.labels``; when one does not fit Backstage's
     syntax, all of them also travel in the ``cadee.dev/labels`` annotation (JSON)."""
     if not labels:
@@ -155,7 +160,9 @@ def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _strict_int(digits: str) -> int:
     limit = sys.get_int_max_str_digits()
     if limit and len(digits.lstrip("-")) > limit:
-        raise json.JSONDecodeError(f"integer of {len(digits.lstrip('-')):,} digits is too large", "", 0)
+        raise json.JSONDecodeError(
+            f"integer of {len(digits.lstrip('-')):,} digits is too large", "", 0
+        )
     return int(digits)
 
 
@@ -182,8 +189,11 @@ def _contact(contact: str | None) -> tuple[str | None, str | None, str | None]:
 def to_backstage(blueprint: Blueprint) -> list[dict[str, Any]]:
     """The blueprint as Backstage entities, in declaration order."""
     names = _Names()
-    for cadee_id in [*(o.id for o in blueprint.owners), *(b.id for b in blueprint.boundaries),
-                     *(s.id for s in blueprint.systems)]:
+    for cadee_id in [
+        *(o.id for o in blueprint.owners),
+        *(b.id for b in blueprint.boundaries),
+        *(s.id for s in blueprint.systems),
+    ]:
         names.add(cadee_id)
     owners = {o.id: o for o in blueprint.owners}
     systems = {s.id: s for s in blueprint.systems}
@@ -192,12 +202,20 @@ def to_backstage(blueprint: Blueprint) -> list[dict[str, Any]]:
     domain_owner = owners.get(meta.owner) if meta.owner else None
     entities: list[dict[str, Any]] = []
 
-    def envelope(kind: str, cadee_id: str, metadata: dict[str, Any], annotations: dict[str, str],
-                 spec: dict[str, Any]) -> dict[str, Any]:
+    def envelope(
+        kind: str,
+        cadee_id: str,
+        metadata: dict[str, Any],
+        annotations: dict[str, str],
+        spec: dict[str, Any],
+    ) -> dict[str, Any]:
         name = names.names.get(cadee_id, cadee_id)
         if name != cadee_id:
             annotations = {PREFIX + "id": cadee_id, **annotations}
-        data: dict[str, Any] = {"name": name, **{k: v for k, v in metadata.items() if v is not None}}
+        data: dict[str, Any] = {
+            "name": name,
+            **{k: v for k, v in metadata.items() if v is not None},
+        }
         if annotations:
             data["annotations"] = annotations
         if "links" in data:
@@ -205,24 +223,31 @@ def to_backstage(blueprint: Blueprint) -> list[dict[str, Any]]:
         return {"apiVersion": API_VERSION, "kind": kind, "metadata": data, "spec": spec}
 
     meta_fields = meta.model_dump(exclude_unset=True)
-    domain_annotations = _annotations({
-        "blueprint": meta.id,
-        "industry": meta_fields.get("industry"),
-        "use-case": meta_fields.get("use_case"),
-        "version": meta_fields.get("version"),
-        "status": meta_fields.get("status"),
-        "live-since": meta.live_since.isoformat() if meta.live_since is not None else None,
-        "approvers": ", ".join(meta.approvers) if meta.approvers is not None else None,
-        "unowned": "true" if domain_owner is None else None,
-    })
-    entities.append({
-        "apiVersion": API_VERSION,
-        "kind": "Domain",
-        "metadata": {"name": domain, "title": meta.title,
-                     **({"description": meta.description} if meta.description else {}),
-                     "annotations": domain_annotations},
-        "spec": {"owner": _owner_ref(domain_owner, names)},
-    })
+    domain_annotations = _annotations(
+        {
+            "blueprint": meta.id,
+            "industry": meta_fields.get("industry"),
+            "use-case": meta_fields.get("use_case"),
+            "version": meta_fields.get("version"),
+            "status": meta_fields.get("status"),
+            "live-since": meta.live_since.isoformat() if meta.live_since is not None else None,
+            "approvers": ", ".join(meta.approvers) if meta.approvers is not None else None,
+            "unowned": "true" if domain_owner is None else None,
+        }
+    )
+    entities.append(
+        {
+            "apiVersion": API_VERSION,
+            "kind": "Domain",
+            "metadata": {
+                "name": domain,
+                "title": meta.title,
+                **({"description": meta.description} if meta.description else {}),
+                "annotations": domain_annotations,
+            },
+            "spec": {"owner": _owner_ref(domain_owner, names)},
+        }
+    )
     for owner in blueprint.owners:
         email, link, other = _contact(owner.contact)
         profile: dict[str, Any] = {"displayName": owner.name}
@@ -232,34 +257,61 @@ def to_backstage(blueprint: Blueprint) -> list[dict[str, Any]]:
         metadata: dict[str, Any] = {"links": [{"url": link, "title": "Contact"}] if link else None}
         metadata, annotations = _labelled(owner.labels, metadata, annotations)
         if owner.kind == "person":
-            entities.append(envelope("User", owner.id, metadata, annotations,
-                                     {"profile": profile, "memberOf": []}))
+            entities.append(
+                envelope(
+                    "User", owner.id, metadata, annotations, {"profile": profile, "memberOf": []}
+                )
+            )
         else:
-            entities.append(envelope("Group", owner.id, metadata, annotations,
-                                     {"type": owner.kind, "profile": profile, "children": []}))
+            entities.append(
+                envelope(
+                    "Group",
+                    owner.id,
+                    metadata,
+                    annotations,
+                    {"type": owner.kind, "profile": profile, "children": []},
+                )
+            )
     for boundary in blueprint.boundaries:
         fields = boundary.model_dump(exclude_unset=True)
-        annotations = _annotations({
-            "trust": boundary.trust,
-            "clearance": fields.get("clearance"),
-            "identity-provider": boundary.identity_provider,
-            "unowned": "true" if domain_owner is None else None,
-        })
-        boundary_metadata, annotations = _labelled(boundary.labels, {"title": boundary.name}, annotations)
-        entities.append(envelope("System", boundary.id, boundary_metadata, annotations,
-                                 {"owner": _owner_ref(domain_owner, names), "domain": domain,
-                                  "type": BOUNDARY_TYPE}))
+        annotations = _annotations(
+            {
+                "trust": boundary.trust,
+                "clearance": fields.get("clearance"),
+                "identity-provider": boundary.identity_provider,
+                "unowned": "true" if domain_owner is None else None,
+            }
+        )
+        boundary_metadata, annotations = _labelled(
+            boundary.labels, {"title": boundary.name}, annotations
+        )
+        entities.append(
+            envelope(
+                "System",
+                boundary.id,
+                boundary_metadata,
+                annotations,
+                {"owner": _owner_ref(domain_owner, names), "domain": domain, "type": BOUNDARY_TYPE},
+            )
+        )
     calls: dict[str, list[Integration]] = {}
     for integration in blueprint.integrations:
         calls.setdefault(integration.from_, []).append(integration)
     for system in blueprint.systems:
-        entities.append(_system_entity(system, calls.get(system.id, []), systems, owners, names, envelope))
+        entities.append(
+            _system_entity(system, calls.get(system.id, []), systems, owners, names, envelope)
+        )
     return entities
 
 
-def _system_entity(system: System, calls: list[Integration], systems: dict[str, System],
-                   owners: dict[str, Owner], names: _Names,
-                   envelope: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+def _system_entity(
+    system: System,
+    calls: list[Integration],
+    systems: dict[str, System],
+    owners: dict[str, Owner],
+    names: _Names,
+    envelope: Callable[..., dict[str, Any]],
+) -> dict[str, Any]:
     fields = system.model_dump(exclude_unset=True, mode="json")
     owner = owners.get(system.owner) if system.owner else None
     lines = []
@@ -267,24 +319,30 @@ def _system_entity(system: System, calls: list[Integration], systems: dict[str, 
         entry = integration.model_dump(exclude_unset=True, by_alias=True, mode="json")
         entry.pop("from")
         lines.append(_json({"to": entry.pop("to"), **entry}))
-    annotations = _annotations({
-        "kind": system.kind,
-        "environment": fields.get("environment"),
-        "criticality": fields.get("criticality"),
-        "redundancy": str(system.redundancy) if "redundancy" in fields else None,
-        "vendor": system.vendor,
-        "approvers": ", ".join(system.approvers) if system.approvers is not None else None,
-        "fallback": _json(fields["fallback"]) if "fallback" in fields else None,
-        "observability": _json(fields["observability"]) if "observability" in fields else None,
-        "needs": ", ".join(system.needs) if system.needs is not None else None,
-        "recovery-minutes": str(system.recovery_minutes) if system.recovery_minutes is not None else None,
-        "integrations": "".join(f"{line}\n" for line in lines) or None,
-        "unowned": "true" if owner is None else None,
-    })
+    annotations = _annotations(
+        {
+            "kind": system.kind,
+            "environment": fields.get("environment"),
+            "criticality": fields.get("criticality"),
+            "redundancy": str(system.redundancy) if "redundancy" in fields else None,
+            "vendor": system.vendor,
+            "approvers": ", ".join(system.approvers) if system.approvers is not None else None,
+            "fallback": _json(fields["fallback"]) if "fallback" in fields else None,
+            "observability": _json(fields["observability"]) if "observability" in fields else None,
+            "needs": ", ".join(system.needs) if system.needs is not None else None,
+            "recovery-minutes": str(system.recovery_minutes)
+            if system.recovery_minutes is not None
+            else None,
+            "integrations": "".join(f"{line}\n" for line in lines) or None,
+            "unowned": "true" if owner is None else None,
+        }
+    )
     links = []
     observability = system.observability
-    for title, url in (("Runbook", observability and observability.runbook),
-                       ("Dashboard", observability and observability.dashboard)):
+    for title, url in (
+        ("Runbook", observability and observability.runbook),
+        ("Dashboard", observability and observability.dashboard),
+    ):
         if url and re.match(r"https?://\S+$", url):
             links.append({"url": url, "title": title})
     metadata = {
@@ -294,7 +352,9 @@ def _system_entity(system: System, calls: list[Integration], systems: dict[str, 
     }
     metadata, annotations = _labelled(system.labels, metadata, annotations)
     is_resource = system.kind == "data-store"
-    spec: dict[str, Any] = {"type": "database" if is_resource else "website" if system.kind == "channel" else "service"}
+    spec: dict[str, Any] = {
+        "type": "database" if is_resource else "website" if system.kind == "channel" else "service"
+    }
     if not is_resource:
         spec["lifecycle"] = "production" if system.environment == "production" else "experimental"
     spec["owner"] = _owner_ref(owner, names)
@@ -305,27 +365,37 @@ def _system_entity(system: System, calls: list[Integration], systems: dict[str, 
     # the cadee.dev/integrations annotation tells them apart on import.
     for target_id in [i.to for i in calls] + list(system.needs or ()):
         target = systems[target_id]
-        ref = f"{'resource' if target.kind == 'data-store' else 'component'}:{names.names[target.id]}"
+        ref = (
+            f"{'resource' if target.kind == 'data-store' else 'component'}:{names.names[target.id]}"
+        )
         if ref not in targets:
             targets.append(ref)
     if targets:
         spec["dependsOn"] = targets
-    return envelope("Resource" if is_resource else "Component", system.id, metadata, annotations, spec)
+    return envelope(
+        "Resource" if is_resource else "Component", system.id, metadata, annotations, spec
+    )
 
 
 def render_backstage(blueprint: Blueprint) -> str:
     """``catalog-info.yaml``: one YAML document per entity."""
-    header = (f"# Backstage catalog entities for blueprint {blueprint.id}, "
-              "written by `cadee export --to backstage`.\n")
+    header = (
+        f"# Backstage catalog entities for blueprint {blueprint.id}, "
+        "written by `cadee export --to backstage`.\n"
+    )
     return header + "---\n".join(dump_yaml(entity) for entity in to_backstage(blueprint))
 
 
 def not_exported(blueprint: Blueprint) -> list[str]:
     """What a Backstage catalog has no place for (told to the user on stderr)."""
-    counts = [(len(blueprint.evidence), "evidence entry", "evidence entries"), (len(blueprint.kpis), "KPI", "KPIs"),
-              (len(blueprint.gates), "gate", "gates"), (len(blueprint.waivers), "waiver", "waivers"),
-              (len(blueprint.approvals), "approval", "approvals"),
-              (len(blueprint.services), "business service", "business services")]
+    counts = [
+        (len(blueprint.evidence), "evidence entry", "evidence entries"),
+        (len(blueprint.kpis), "KPI", "KPIs"),
+        (len(blueprint.gates), "gate", "gates"),
+        (len(blueprint.waivers), "waiver", "waivers"),
+        (len(blueprint.approvals), "approval", "approvals"),
+        (len(blueprint.services), "business service", "business services"),
+    ]
     lost = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
     if not lost:
         return []
@@ -414,7 +484,10 @@ class _Catalog:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.error(Location(file, *byte_position(data, exc.start)), "cannot read the file: not UTF-8 text")
+            self.error(
+                Location(file, *byte_position(data, exc.start)),
+                "cannot read the file: not UTF-8 text",
+            )
             return
         for start, document in split_documents(text):
             raw, errors = load_yaml(document, file)
@@ -422,8 +495,10 @@ class _Catalog:
             if raw is None:
                 continue
             if not isinstance(raw, YMap):
-                self.error(Location(file, start + 1, 1), "a catalog entity is a mapping with "
-                           "apiVersion, kind, metadata and spec")
+                self.error(
+                    Location(file, start + 1, 1),
+                    "a catalog entity is a mapping with apiVersion, kind, metadata and spec",
+                )
                 continue
             self.entity(file, raw)
 
@@ -432,8 +507,12 @@ class _Catalog:
         kind = raw.get("kind")
         metadata = raw.get("metadata")
         if not isinstance(kind, str) or not kind.strip():
-            self.error(here, "entity has no `kind` (e.g. Component, Group)" if kind is None
-                       else "entity `kind` must be a string")
+            self.error(
+                here,
+                "entity has no `kind` (e.g. Component, Group)"
+                if kind is None
+                else "entity `kind` must be a string",
+            )
             return
         if not isinstance(metadata, YMap):
             self.error(here, f"{kind} entity has no `metadata` mapping with a `name`")
@@ -443,9 +522,12 @@ class _Catalog:
             line, column = metadata.line, metadata.column
             if "name" in metadata:
                 line, column = metadata.key_marks["name"][2:]
-            self.error(Location(file, line, column, "metadata.name"),
-                       f"{kind} entity has no `metadata.name`" if name is None
-                       else f"{kind} entity's `metadata.name` must be a non-empty string")
+            self.error(
+                Location(file, line, column, "metadata.name"),
+                f"{kind} entity has no `metadata.name`"
+                if name is None
+                else f"{kind} entity's `metadata.name` must be a non-empty string",
+            )
             return
         namespace = metadata.get("namespace", "default")
         if not isinstance(namespace, str) or not namespace.strip():
@@ -453,7 +535,9 @@ class _Catalog:
         entity = _Entity(kind, namespace, name, raw, file, len(self.entities))
         if entity.key in self.by_key:
             first = self.by_key[entity.key]
-            self.error(here, f"{entity.ref} is declared twice (first at {first.file}:{first.raw.line})")
+            self.error(
+                here, f"{entity.ref} is declared twice (first at {first.file}:{first.raw.line})"
+            )
             return
         spec = raw.get("spec")
         if spec is not None and not isinstance(spec, YMap):
@@ -471,8 +555,14 @@ class _Catalog:
             space, name = namespace, rest
         return kind.strip().lower(), space.strip().lower(), name.strip().lower()
 
-    def resolve(self, entity: _Entity, path: Sequence[str], value: Any, kinds: Sequence[str],
-                index: int | None = None) -> _Entity | None:
+    def resolve(
+        self,
+        entity: _Entity,
+        path: Sequence[str],
+        value: Any,
+        kinds: Sequence[str],
+        index: int | None = None,
+    ) -> _Entity | None:
         """The entity ``value`` refers to; an error (dangling reference) when none."""
         where = entity.at(*path)
         shown = ".".join(path) + (f"[{index}]" if index is not None else "")
@@ -490,8 +580,11 @@ class _Catalog:
             found = self.by_key.get((candidate, space, name))
             if found is not None:
                 return found
-        self.error(where, f"{entity.ref}: {shown} refers to {shorten(value)!r}, which is not in the "
-                   "given catalog files (pass the file that declares it too)")
+        self.error(
+            where,
+            f"{entity.ref}: {shown} refers to {shorten(value)!r}, which is not in the "
+            "given catalog files (pass the file that declares it too)",
+        )
         return None
 
     def refs(self, entity: _Entity, key: str, kinds: Sequence[str]) -> list[_Entity]:
@@ -499,7 +592,9 @@ class _Catalog:
         if values is None:
             return []
         if not isinstance(values, YSeq):
-            self.error(entity.at("spec", key), f"{entity.ref}: spec.{key} must be a list of references")
+            self.error(
+                entity.at("spec", key), f"{entity.ref}: spec.{key} must be a list of references"
+            )
             return []
         found = [self.resolve(entity, ("spec", key), v, kinds, i) for i, v in enumerate(values)]
         return [f for f in found if f is not None]
@@ -519,14 +614,19 @@ class _Importer:
         self.ids = IdAllocator()
         first = catalog.entities[0].raw if catalog.entities else None
         names = ", ".join(PurePath(f).name for f in files)
-        self.draft = Draft(source=f"Backstage catalog {names}", meta={},
-                           origin=Location(files[0], first.line if first else 1, first.column if first else 1))
+        self.draft = Draft(
+            source=f"Backstage catalog {names}",
+            meta={},
+            origin=Location(files[0], first.line if first else 1, first.column if first else 1),
+        )
         self.items: dict[tuple[str, str, str], DraftItem] = {}
 
     def of(self, *kinds: str) -> list[_Entity]:
         return [e for e in self.catalog.entities if e.kind.lower() in kinds]
 
-    def warn(self, entity: _Entity, message: str, item: DraftItem | None = None, *path: str) -> None:
+    def warn(
+        self, entity: _Entity, message: str, item: DraftItem | None = None, *path: str
+    ) -> None:
         self.draft.warn(entity.at(*path), f"{entity.ref}: {message}", item)
 
     def text(self, entity: _Entity, *path: str) -> str | None:
@@ -545,7 +645,11 @@ class _Importer:
             if isinstance(wanted, str) and self.ids.reserve(wanted):
                 entity.cadee_id = wanted
                 continue
-            base = entity.name if entity.namespace.lower() == "default" else f"{entity.namespace}.{entity.name}"
+            base = (
+                entity.name
+                if entity.namespace.lower() == "default"
+                else f"{entity.namespace}.{entity.name}"
+            )
             entity.cadee_id = self.ids.claim(base, entity.kind.lower())
             if entity.cadee_id != base:
                 self.warn(entity, f"imported with id {entity.cadee_id!r}")
@@ -576,19 +680,28 @@ class _Importer:
         stem = PurePath(self.files[0]).stem
         if chosen is None:
             meta["id"] = to_id(stem, "imported-backstage")
-            meta["title"] = f"Imported from Backstage catalog {', '.join(PurePath(f).name for f in self.files)}"
+            meta["title"] = (
+                f"Imported from Backstage catalog {', '.join(PurePath(f).name for f in self.files)}"
+            )
             self.draft.meta = meta
             return
         if not marked:
             self.warn(chosen, "the only Domain: taken as the blueprint's metadata")
         wanted = chosen.annotation("blueprint")
-        meta["id"] = wanted if isinstance(wanted, str) and to_id(wanted) == wanted else to_id(chosen.name)
+        meta["id"] = (
+            wanted if isinstance(wanted, str) and to_id(wanted) == wanted else to_id(chosen.name)
+        )
         meta["title"] = self.text(chosen, "metadata", "title") or chosen.name
         description = self.text(chosen, "metadata", "description")
         if description:
             meta["description"] = description
-        for key, name in (("industry", "industry"), ("use_case", "use-case"), ("version", "version"),
-                          ("status", "status"), ("live_since", "live-since")):
+        for key, name in (
+            ("industry", "industry"),
+            ("use_case", "use-case"),
+            ("version", "version"),
+            ("status", "status"),
+            ("live_since", "live-since"),
+        ):
             value = chosen.annotation(name)
             if value is not None:
                 meta[key] = str(value)
@@ -611,7 +724,13 @@ class _Importer:
         if found is None:
             return None
         if found.kind.lower() not in _OWNER_KINDS:
-            self.warn(entity, f"owner {found.ref} is not a Group or User; not imported", None, "spec", "owner")
+            self.warn(
+                entity,
+                f"owner {found.ref} is not a Group or User; not imported",
+                None,
+                "spec",
+                "owner",
+            )
             return None
         return found.cadee_id
 
@@ -628,15 +747,20 @@ class _Importer:
         if not isinstance(labels, dict):
             labels = entity.get("metadata", "labels")
         if isinstance(labels, dict) and labels:
-            fields["labels"] = {str(key): value if isinstance(value, str) else str(value)
-                                for key, value in labels.items()}
+            fields["labels"] = {
+                str(key): value if isinstance(value, str) else str(value)
+                for key, value in labels.items()
+            }
 
     def owner(self, entity: _Entity) -> None:
         fields: dict[str, Any] = {"id": entity.cadee_id}
         item = self.draft.add("owners", fields, entity.at())
         self.labels(entity, fields)
-        fields["name"] = (self.text(entity, "spec", "profile", "displayName")
-                          or self.text(entity, "metadata", "title") or entity.name)
+        fields["name"] = (
+            self.text(entity, "spec", "profile", "displayName")
+            or self.text(entity, "metadata", "title")
+            or entity.name
+        )
         is_user = entity.kind.lower() == "user"
         group_type = entity.get("spec", "type")
         fields["kind"] = "person" if is_user else "role" if group_type == "role" else "team"
@@ -652,9 +776,17 @@ class _Importer:
             fields["contact"] = str(contact)
         if is_user:
             if entity.get("spec", "memberOf"):
-                self.warn(entity, "memberOf (group membership) not imported", item, "spec", "memberOf")
-        elif entity.get("spec", "parent") or entity.get("spec", "children") or entity.get("spec", "members"):
-            self.warn(entity, "group hierarchy (parent, children, members) not imported", item, "spec")
+                self.warn(
+                    entity, "memberOf (group membership) not imported", item, "spec", "memberOf"
+                )
+        elif (
+            entity.get("spec", "parent")
+            or entity.get("spec", "children")
+            or entity.get("spec", "members")
+        ):
+            self.warn(
+                entity, "group hierarchy (parent, children, members) not imported", item, "spec"
+            )
 
     def boundary(self, entity: _Entity) -> None:
         fields: dict[str, Any] = {"id": entity.cadee_id}
@@ -665,8 +797,12 @@ class _Importer:
             fields["name"] = title
         trust = entity.annotation("trust")
         if trust is None:
-            self.warn(entity, f"Backstage has no trust level: boundary {entity.cadee_id!r} set to "
-                      "`trust: internal`; review it", item)
+            self.warn(
+                entity,
+                f"Backstage has no trust level: boundary {entity.cadee_id!r} set to "
+                "`trust: internal`; review it",
+                item,
+            )
             trust = "internal"
         fields["trust"] = trust
         for key, name in (("clearance", "clearance"), ("identity_provider", "identity-provider")):
@@ -674,7 +810,13 @@ class _Importer:
             if value is not None:
                 fields[key] = value
         if entity.get("metadata", "description"):
-            self.warn(entity, "a boundary has no description; not imported", item, "metadata", "description")
+            self.warn(
+                entity,
+                "a boundary has no description; not imported",
+                item,
+                "metadata",
+                "description",
+            )
 
     def system(self, entity: _Entity) -> None:
         fields: dict[str, Any] = {"id": entity.cadee_id}
@@ -712,8 +854,14 @@ class _Importer:
             if isinstance(number, str) and number.isdigit():
                 fields[name] = int(number)
             else:
-                self.warn(entity, f"annotation {PREFIX}{key} {shorten(repr(number), 20)} is "
-                          "not a whole number; not imported", item, "metadata", "annotations")
+                self.warn(
+                    entity,
+                    f"annotation {PREFIX}{key} {shorten(repr(number), 20)} is "
+                    "not a whole number; not imported",
+                    item,
+                    "metadata",
+                    "annotations",
+                )
         for key in ("fallback", "observability"):
             value = self.json_annotation(entity, key, item)
             if value is not None:
@@ -723,22 +871,39 @@ class _Importer:
             if links:
                 fields["observability"] = links
         if entity.get("spec", "subcomponentOf") is not None:
-            self.warn(entity, "subcomponentOf not imported (a system has no parts)", item, "spec", "subcomponentOf")
+            self.warn(
+                entity,
+                "subcomponentOf not imported (a system has no parts)",
+                item,
+                "spec",
+                "subcomponentOf",
+            )
 
     def kind(self, entity: _Entity, item: DraftItem) -> str:
         annotated = entity.annotation("kind")
         if isinstance(annotated, str) and annotated in SYSTEM_KINDS:
             return annotated
         if annotated is not None:
-            self.warn(entity, f"annotation {PREFIX}kind {shorten(repr(annotated), 30)} is not a system kind; "
-                      "spec.type decides", item, "metadata", "annotations")
+            self.warn(
+                entity,
+                f"annotation {PREFIX}kind {shorten(repr(annotated), 30)} is not a system kind; "
+                "spec.type decides",
+                item,
+                "metadata",
+                "annotations",
+            )
         spec_type = entity.get("spec", "type")
         table = _RESOURCE_KINDS if entity.kind.lower() == "resource" else _COMPONENT_KINDS
         if isinstance(spec_type, str) and spec_type.lower() in table:
             return table[spec_type.lower()]
         shown = shorten(repr(spec_type), 30) if spec_type is not None else "(none)"
-        self.warn(entity, f"spec.type {shown} has no cadee kind; imported as kind service: review it",
-                  item, "spec", "type")
+        self.warn(
+            entity,
+            f"spec.type {shown} has no cadee kind; imported as kind service: review it",
+            item,
+            "spec",
+            "type",
+        )
         return "service"
 
     def json_annotation(self, entity: _Entity, key: str, item: DraftItem | None) -> Any:
@@ -748,8 +913,13 @@ class _Importer:
         try:
             return _loads(value) if isinstance(value, str) else None
         except json.JSONDecodeError as exc:
-            self.warn(entity, f"annotation {PREFIX}{key} is not valid JSON ({exc.msg}); not imported",
-                      item, "metadata", "annotations")
+            self.warn(
+                entity,
+                f"annotation {PREFIX}{key} is not valid JSON ({exc.msg}); not imported",
+                item,
+                "metadata",
+                "annotations",
+            )
             return None
 
     def observability_links(self, entity: _Entity) -> dict[str, str]:
@@ -773,18 +943,32 @@ class _Importer:
                 if target.kind.lower() in _SYSTEM_ENTITY_KINDS:
                     targets.append(target)
                 else:
-                    self.warn(entity, f"dependsOn {target.ref}, which is not a Component or Resource; "
-                              "not an integration", self.items[entity.key], "spec", "dependsOn")
+                    self.warn(
+                        entity,
+                        f"dependsOn {target.ref}, which is not a Component or Resource; "
+                        "not an integration",
+                        self.items[entity.key],
+                        "spec",
+                        "dependsOn",
+                    )
             self.declared(entity, targets, pairs)
         for entity in systems:
             for source in self.catalog.refs(entity, "dependencyOf", _SYSTEM_ENTITY_KINDS):
-                if source.kind.lower() in _SYSTEM_ENTITY_KINDS and (source.cadee_id, entity.cadee_id) not in pairs:
+                if (
+                    source.kind.lower() in _SYSTEM_ENTITY_KINDS
+                    and (source.cadee_id, entity.cadee_id) not in pairs
+                ):
                     pairs.add((source.cadee_id, entity.cadee_id))
-                    self.draft.add("integrations", {"from": source.cadee_id, "to": entity.cadee_id},
-                                   entity.at("spec", "dependencyOf"))
+                    self.draft.add(
+                        "integrations",
+                        {"from": source.cadee_id, "to": entity.cadee_id},
+                        entity.at("spec", "dependencyOf"),
+                    )
         self.api_integrations(systems, pairs)
 
-    def declared(self, entity: _Entity, targets: list[_Entity], pairs: set[tuple[str, str]]) -> None:
+    def declared(
+        self, entity: _Entity, targets: list[_Entity], pairs: set[tuple[str, str]]
+    ) -> None:
         """Integrations from ``dependsOn``, with attributes from the annotation when present."""
         item = self.items[entity.key]
         entries: dict[str, list[dict[str, Any]]] = {}
@@ -802,8 +986,13 @@ class _Importer:
                 else:
                     problem = "expected an object with `to`"
                 if not isinstance(entry, dict) or not isinstance(entry.get("to"), str):
-                    self.warn(entity, f"annotation {PREFIX}integrations line {number}: {problem}; not imported",
-                              item, "metadata", "annotations")
+                    self.warn(
+                        entity,
+                        f"annotation {PREFIX}integrations line {number}: {problem}; not imported",
+                        item,
+                        "metadata",
+                        "annotations",
+                    )
                     continue
                 entries.setdefault(entry["to"], []).append(entry)
         target_ids = [t.cadee_id for t in targets]
@@ -817,8 +1006,14 @@ class _Importer:
             # (the exporter lists every integration in the annotation).
             target_ids = [t for t in target_ids if t in entries or t not in needed]
         for stale in [to for to in entries if to not in target_ids]:
-            self.warn(entity, f"annotation {PREFIX}integrations names {stale!r}, which is not in "
-                      "spec.dependsOn; not imported", item, "metadata", "annotations")
+            self.warn(
+                entity,
+                f"annotation {PREFIX}integrations names {stale!r}, which is not in "
+                "spec.dependsOn; not imported",
+                item,
+                "metadata",
+                "annotations",
+            )
         where = entity.at("spec", "dependsOn")
         for target in dict.fromkeys(target_ids):
             pairs.add((entity.cadee_id, target))
@@ -827,7 +1022,11 @@ class _Importer:
                 explicit = {"id": fields.pop("id")} if "id" in fields else {}
                 if explicit and not self.ids.reserve(str(explicit["id"])):
                     explicit = {"id": self.ids.claim(str(explicit["id"]), "integration")}
-                self.draft.add("integrations", {**explicit, "from": entity.cadee_id, "to": target, **fields}, where)
+                self.draft.add(
+                    "integrations",
+                    {**explicit, "from": entity.cadee_id, "to": target, **fields},
+                    where,
+                )
 
     def api_integrations(self, systems: list[_Entity], pairs: set[tuple[str, str]]) -> None:
         providers: dict[tuple[str, str, str], list[_Entity]] = {}
@@ -837,8 +1036,13 @@ class _Importer:
         for entity in systems:
             for api in self.catalog.refs(entity, "consumesApis", ("api",)):
                 if api.key not in providers:
-                    self.warn(entity, f"consumes {api.ref}, which no given Component provides; "
-                              "no integration", self.items[entity.key], "spec", "consumesApis")
+                    self.warn(
+                        entity,
+                        f"consumes {api.ref}, which no given Component provides; no integration",
+                        self.items[entity.key],
+                        "spec",
+                        "consumesApis",
+                    )
                     continue
                 api_type = api.get("spec", "type")
                 for provider in providers[api.key]:
@@ -846,8 +1050,11 @@ class _Importer:
                     if pair in pairs:
                         continue
                     pairs.add(pair)
-                    fields: dict[str, Any] = {"from": pair[0], "to": pair[1],
-                                              "description": f"Uses API {api.name}"}
+                    fields: dict[str, Any] = {
+                        "from": pair[0],
+                        "to": pair[1],
+                        "description": f"Uses API {api.name}",
+                    }
                     if isinstance(api_type, str) and api_type.lower() in _API_PROTOCOLS:
                         fields["protocol"] = _API_PROTOCOLS[api_type.lower()]
                     elif api_type == "asyncapi":
@@ -860,7 +1067,9 @@ class _Importer:
         for entity in self.catalog.entities:
             kind = entity.kind.lower()
             if kind == "location":
-                self.warn(entity, "Location entities are not followed: pass the catalog files they list")
+                self.warn(
+                    entity, "Location entities are not followed: pass the catalog files they list"
+                )
             elif kind == "domain":
                 if entity.annotation("blueprint") is None and len(self.of("domain")) > 1:
                     self.warn(entity, "Domain not imported (a blueprint describes one workflow)")
@@ -868,22 +1077,34 @@ class _Importer:
                 skipped[entity.kind] = skipped.get(entity.kind, 0) + 1
             metadata = entity.get("metadata")
             annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
-            foreign = [k for k in annotations if not str(k).startswith(PREFIX)] if isinstance(annotations, dict) else []
+            foreign = (
+                [k for k in annotations if not str(k).startswith(PREFIX)]
+                if isinstance(annotations, dict)
+                else []
+            )
             if foreign or (isinstance(metadata, dict) and metadata.get("tags")):
                 extras += 1
         for kind, count in skipped.items():
-            self.draft.warn(self.draft.origin, f"{count} {kind} entit{'y' if count == 1 else 'ies'} not imported "
-                            "(no blueprint counterpart)")
+            self.draft.warn(
+                self.draft.origin,
+                f"{count} {kind} entit{'y' if count == 1 else 'ies'} not imported "
+                "(no blueprint counterpart)",
+            )
         if extras:
-            self.draft.warn(self.draft.origin, f"tags and non-cadee annotations of {extras} "
-                            f"entit{'y' if extras == 1 else 'ies'} not imported (Backstage plugin settings)")
+            self.draft.warn(
+                self.draft.origin,
+                f"tags and non-cadee annotations of {extras} "
+                f"entit{'y' if extras == 1 else 'ies'} not imported (Backstage plugin settings)",
+            )
 
 
 def _id_list(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
-def import_backstage(files: Sequence[tuple[str, bytes]], known_rules: Iterable[str]) -> tuple[Draft | None, list[LoadError]]:
+def import_backstage(
+    files: Sequence[tuple[str, bytes]], known_rules: Iterable[str]
+) -> tuple[Draft | None, list[LoadError]]:
     """A draft blueprint from Backstage catalog files, or the errors that prevent one.
 
     ``files`` are (name shown in locations, content) pairs, read in order.

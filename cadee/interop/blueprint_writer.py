@@ -69,7 +69,9 @@ def _item_fields(section: str, fields: dict[str, Any]) -> dict[str, Any]:
     if section == "systems" and "fallback" in fields:
         # `- to: x` with nothing else reads better as `- x` (spec 5 allows both).
         fields = dict(fields)
-        fields["fallback"] = [step["to"] if set(step) == {"to"} else step for step in fields["fallback"]]
+        fields["fallback"] = [
+            step["to"] if set(step) == {"to"} else step for step in fields["fallback"]
+        ]
     return fields
 
 
@@ -81,9 +83,14 @@ def render_blueprint(draft: Draft, command: str) -> str:
     ]
     if draft.notes:
         count = len(draft.notes)
-        out.append(_comment(f"{count} warning{'s' if count != 1 else ''}: what the source says that "
-                            "this blueprint does not keep is listed next to the item concerned "
-                            "(lines starting `# cadee import:`).", ""))
+        out.append(
+            _comment(
+                f"{count} warning{'s' if count != 1 else ''}: what the source says that "
+                "this blueprint does not keep is listed next to the item concerned "
+                "(lines starting `# cadee import:`).",
+                "",
+            )
+        )
     out.append("\ncadee: 1\n\n")
     out.append("blueprint:\n")
     for text in draft.comments:

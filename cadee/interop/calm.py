@@ -68,20 +68,47 @@ _KINDS: dict[str, tuple[str, str]] = {
     "database": ("data-store", ""),
     "data-asset": ("data-store", ""),
     "ldap": ("identity-provider", ""),
-    "actor": ("human-desk", "a CALM actor is a person or role: cadee models staff as a "
-              "human-desk and customers through a channel"),
+    "actor": (
+        "human-desk",
+        "a CALM actor is a person or role: cadee models staff as a "
+        "human-desk and customers through a channel",
+    ),
     "ecosystem": ("external", "a CALM ecosystem is a collection of systems outside this one"),
     "network": ("service", "a network that contains no nodes"),
 }
 
 #: The CALM 1.2 relationship protocol enum.
-CALM_PROTOCOLS = ("HTTP", "HTTPS", "FTP", "SFTP", "JDBC", "WebSocket", "SocketIO", "LDAP", "AMQP",
-                  "TLS", "mTLS", "TCP")
+CALM_PROTOCOLS = (
+    "HTTP",
+    "HTTPS",
+    "FTP",
+    "SFTP",
+    "JDBC",
+    "WebSocket",
+    "SocketIO",
+    "LDAP",
+    "AMQP",
+    "TLS",
+    "mTLS",
+    "TCP",
+)
 _PROTOCOL_BY_NAME = {p.lower(): p for p in CALM_PROTOCOLS}
 
 _RELATIONSHIP_TYPES = ("interacts", "connects", "deployed-in", "composed-of", "options")
-_SYSTEM_KEYS = ("kind", "owner", "approvers", "environment", "criticality", "redundancy", "vendor",
-                "fallback", "observability", "needs", "recovery_minutes", "labels")
+_SYSTEM_KEYS = (
+    "kind",
+    "owner",
+    "approvers",
+    "environment",
+    "criticality",
+    "redundancy",
+    "vendor",
+    "fallback",
+    "observability",
+    "needs",
+    "recovery_minutes",
+    "labels",
+)
 _BOUNDARY_KEYS = ("trust", "identity_provider", "clearance", "labels")
 _INTEGRATION_KEYS = ("protocol", "mode", "auth", "identity", "data", "timeout_ms", "labels")
 _META_LISTS = ("owners", "evidence", "kpis", "gates", "waivers", "approvals", "services")
@@ -107,35 +134,48 @@ def to_calm(blueprint: Blueprint) -> dict[str, Any]:
     nodes: list[dict[str, Any]] = []
     relationships: list[dict[str, Any]] = []
     for boundary in blueprint.boundaries:
-        nodes.append({
-            "unique-id": boundary.id,
-            "node-type": BOUNDARY_NODE_TYPE,
-            "name": boundary.name or boundary.id,
-            "description": "",
-            "metadata": {"cadee": {"element": "boundary", **_set_fields(boundary, ("id", "name"))}},
-        })
+        nodes.append(
+            {
+                "unique-id": boundary.id,
+                "node-type": BOUNDARY_NODE_TYPE,
+                "name": boundary.name or boundary.id,
+                "description": "",
+                "metadata": {
+                    "cadee": {"element": "boundary", **_set_fields(boundary, ("id", "name"))}
+                },
+            }
+        )
     for system in blueprint.systems:
         extra = _set_fields(system, ("id", "name", "description", "kind", "boundary"))
-        nodes.append({
-            "unique-id": system.id,
-            "node-type": NODE_TYPES[system.kind],
-            "name": system.name,
-            "description": system.description or "",
-            "metadata": {"cadee": {"element": "system", "kind": system.kind, **extra}},
-        })
+        nodes.append(
+            {
+                "unique-id": system.id,
+                "node-type": NODE_TYPES[system.kind],
+                "name": system.name,
+                "description": system.description or "",
+                "metadata": {"cadee": {"element": "system", "kind": system.kind, **extra}},
+            }
+        )
     for boundary in blueprint.boundaries:
         members = [s.id for s in blueprint.systems if s.boundary == boundary.id]
         if members:
-            relationships.append({
-                "unique-id": f"deployed-in:{boundary.id}",
-                "relationship-type": {"deployed-in": {"container": boundary.id, "nodes": members}},
-            })
+            relationships.append(
+                {
+                    "unique-id": f"deployed-in:{boundary.id}",
+                    "relationship-type": {
+                        "deployed-in": {"container": boundary.id, "nodes": members}
+                    },
+                }
+            )
     for integration in blueprint.integrations:
         relationship: dict[str, Any] = {"unique-id": integration.id}
         if integration.description is not None:
             relationship["description"] = integration.description
         relationship["relationship-type"] = {
-            "connects": {"source": {"node": integration.from_}, "destination": {"node": integration.to}}
+            "connects": {
+                "source": {"node": integration.from_},
+                "destination": {"node": integration.to},
+            }
         }
         protocol = calm_protocol(integration.protocol)
         if protocol is not None:
@@ -144,7 +184,11 @@ def to_calm(blueprint: Blueprint) -> dict[str, Any]:
         if extra:
             relationship["metadata"] = {"cadee": extra}
         relationships.append(relationship)
-    document: dict[str, Any] = {"$schema": CALM_SCHEMA, "nodes": nodes, "relationships": relationships}
+    document: dict[str, Any] = {
+        "$schema": CALM_SCHEMA,
+        "nodes": nodes,
+        "relationships": relationships,
+    }
     carried: dict[str, Any] = {"format": 1, "blueprint": _set_fields(blueprint.meta)}
     for key in _META_LISTS:
         items = getattr(blueprint, key)
@@ -157,7 +201,12 @@ def to_calm(blueprint: Blueprint) -> dict[str, Any]:
         kpi.pop("measurements", None)
         if points:
             kpi["measurements"] = [
-                {"date": p.date.isoformat(), "value": p.value, **({"note": p.note} if p.note else {})} for p in points
+                {
+                    "date": p.date.isoformat(),
+                    "value": p.value,
+                    **({"note": p.note} if p.note else {}),
+                }
+                for p in points
             ]
     document["metadata"] = {"cadee": carried}
     return document
@@ -221,8 +270,14 @@ def _parse(text: str) -> Any:
     json_array = decoder_module.JSONArray
     scanstring = decoder_module.scanstring
 
-    def parse_object(s_and_end: tuple[str, int], strict: bool, scan_once: Any, object_hook: Any,
-                     object_pairs_hook: Any, memo: Any = None) -> tuple[_JObject, int]:
+    def parse_object(
+        s_and_end: tuple[str, int],
+        strict: bool,
+        scan_once: Any,
+        object_hook: Any,
+        object_pairs_hook: Any,
+        memo: Any = None,
+    ) -> tuple[_JObject, int]:
         pairs, end = json_object(s_and_end, strict, scan_once, None, list, memo)
         result = _JObject(pairs)
         result.offset = s_and_end[1] - 1
@@ -231,7 +286,10 @@ def _parse(text: str) -> Any:
             for key, _ in pairs:
                 if key in seen:
                     where = _key_offset(text, result.offset, end, key)
-                    raise _Refused(f"duplicate key {shorten(repr(key), 40)}: each key may appear once in an object", where)
+                    raise _Refused(
+                        f"duplicate key {shorten(repr(key), 40)}: each key may appear once in an object",
+                        where,
+                    )
                 seen.add(key)
         return result, end
 
@@ -248,8 +306,10 @@ def _parse(text: str) -> Any:
     def parse_int(digits: str) -> int:
         limit = sys.get_int_max_str_digits()
         if limit and len(digits.lstrip("-")) > limit:
-            raise _Refused(f"integer of {len(digits.lstrip('-')):,} digits is too large (at most {limit:,})",
-                           max(text.find(digits), 0))
+            raise _Refused(
+                f"integer of {len(digits.lstrip('-')):,} digits is too large (at most {limit:,})",
+                max(text.find(digits), 0),
+            )
         return int(digits)
 
     hooks: Any = decoder
@@ -318,13 +378,21 @@ class _Importer:
     def unique_id(self, obj: _JObject, path: str, what: str) -> str | None:
         value = obj.get("unique-id")
         if not isinstance(value, str) or not value.strip():
-            problem = "has no unique-id" if value is None else "has a unique-id that is not a non-empty string"
+            problem = (
+                "has no unique-id"
+                if value is None
+                else "has a unique-id that is not a non-empty string"
+            )
             self.error(obj, path, f"{what} {problem} (CALM requires one)")
             return None
         if value in self.seen:
             first = self.seen[value]
-            self.error(obj, path, f"unique-id {shorten(value)!r} is already used at line "
-                       f"{first.line}, column {first.column}")
+            self.error(
+                obj,
+                path,
+                f"unique-id {shorten(value)!r} is already used at line "
+                f"{first.line}, column {first.column}",
+            )
             return None
         self.seen[value] = self.source.at(obj, path)
         return value
@@ -365,7 +433,9 @@ class _Importer:
     def read_relationships(self, root: _JObject) -> None:
         relationships = root.get("relationships", _JArray())
         if not isinstance(relationships, _JArray):
-            self.error(root, "relationships", "`relationships` must be a list of relationship objects")
+            self.error(
+                root, "relationships", "`relationships` must be a list of relationship objects"
+            )
             return
         for index, relationship in enumerate(relationships):
             path = f"relationships[{index}]"
@@ -379,9 +449,12 @@ class _Importer:
                 continue
             present = [k for k in kinds if k in _RELATIONSHIP_TYPES]
             if len(present) != 1:
-                self.error(kinds, f"{path}.relationship-type",
-                           "relationship-type must hold exactly one of "
-                           f"{', '.join(_RELATIONSHIP_TYPES)}; found {', '.join(sorted(kinds)) or 'none'}")
+                self.error(
+                    kinds,
+                    f"{path}.relationship-type",
+                    "relationship-type must hold exactly one of "
+                    f"{', '.join(_RELATIONSHIP_TYPES)}; found {', '.join(sorted(kinds)) or 'none'}",
+                )
                 continue
             kind = present[0]
             body = kinds[kind]
@@ -397,19 +470,31 @@ class _Importer:
                 for end in ("source", "destination"):
                     value = body.get(end)
                     if not isinstance(value, _JObject):
-                        self.error(body, f"{where}.{end}", f"connects needs a {end} object with a `node`")
+                        self.error(
+                            body, f"{where}.{end}", f"connects needs a {end} object with a `node`"
+                        )
                         ends.append(None)
                         continue
-                    ends.append(self.node_ref(value, f"{where}.{end}.node", value.get("node"), f"{end} node"))
+                    ends.append(
+                        self.node_ref(
+                            value, f"{where}.{end}.node", value.get("node"), f"{end} node"
+                        )
+                    )
                 parsed = ends if None not in ends else None
             elif kind == "interacts":
                 actor = self.node_ref(body, f"{where}.actor", body.get("actor"), "actor")
-                members = self.node_list(body, f"{where}.nodes", body.get("nodes"), "interacts nodes")
+                members = self.node_list(
+                    body, f"{where}.nodes", body.get("nodes"), "interacts nodes"
+                )
                 parsed = (actor, members) if actor is not None and members is not None else None
             else:
-                container = self.node_ref(body, f"{where}.container", body.get("container"), "container")
+                container = self.node_ref(
+                    body, f"{where}.container", body.get("container"), "container"
+                )
                 members = self.node_list(body, f"{where}.nodes", body.get("nodes"), f"{kind} nodes")
-                parsed = (container, members) if container is not None and members is not None else None
+                parsed = (
+                    (container, members) if container is not None and members is not None else None
+                )
                 if container is not None:
                     self.nodes[container].boundary = True
             if parsed is not None and unique_id is not None:
@@ -442,14 +527,22 @@ class _Importer:
         if extra:
             self.warn(obj, path, f"{_names(extra)} not imported (no blueprint field)", item)
 
-    def cadee_fields(self, carried: dict[str, Any], keys: Iterable[str], obj: _JObject, path: str,
-                     item: DraftItem) -> None:
+    def cadee_fields(
+        self,
+        carried: dict[str, Any],
+        keys: Iterable[str],
+        obj: _JObject,
+        path: str,
+        item: DraftItem,
+    ) -> None:
         keys = tuple(keys)
         for key, value in carried.items():
             if key in keys:
                 item.fields[key] = value
             elif key != "element":
-                self.warn(obj, path, f"metadata cadee.{key} is not a field here; not imported", item)
+                self.warn(
+                    obj, path, f"metadata cadee.{key} is not a field here; not imported", item
+                )
 
     def build(self, root: _JObject, name: str) -> Draft:
         carried_top = self.top_metadata(root)
@@ -469,13 +562,17 @@ class _Importer:
             if isinstance(entry, dict):
                 if isinstance(entry.get("id"), str):
                     self.ids.reserve(entry["id"])
-                draft.add("owners", dict(entry), self.source.at(entry, f"metadata.cadee.owners[{index}]"))
+                draft.add(
+                    "owners", dict(entry), self.source.at(entry, f"metadata.cadee.owners[{index}]")
+                )
         self.convert_nodes()
         self.convert_relationships()
         for key in _META_LISTS[1:]:
             for index, entry in enumerate(carried_lists[key]):
                 if isinstance(entry, dict):
-                    draft.add(key, dict(entry), self.source.at(entry, f"metadata.cadee.{key}[{index}]"))
+                    draft.add(
+                        key, dict(entry), self.source.at(entry, f"metadata.cadee.{key}[{index}]")
+                    )
         finalise(draft, self.known_rules)
         return draft
 
@@ -512,10 +609,21 @@ class _Importer:
             if self.ids.reserve(node.unique_id):
                 node.cadee_id = node.unique_id
             else:
-                node.cadee_id = self.ids.claim(node.unique_id, "boundary" if node.boundary else "system")
-                problem = "is already used" if to_id(node.unique_id) == node.unique_id else "is not a valid cadee id"
-                self.warn(data, path, f"unique-id {shorten(node.unique_id)!r} {problem}; "
-                          f"imported as {node.cadee_id!r}", item)
+                node.cadee_id = self.ids.claim(
+                    node.unique_id, "boundary" if node.boundary else "system"
+                )
+                problem = (
+                    "is already used"
+                    if to_id(node.unique_id) == node.unique_id
+                    else "is not a valid cadee id"
+                )
+                self.warn(
+                    data,
+                    path,
+                    f"unique-id {shorten(node.unique_id)!r} {problem}; "
+                    f"imported as {node.cadee_id!r}",
+                    item,
+                )
             item.fields["id"] = node.cadee_id
             name = data.get("name")
             if isinstance(name, str) and name and name != node.cadee_id:
@@ -526,10 +634,20 @@ class _Importer:
             node_type = data.get("node-type")
             if node.boundary:
                 if isinstance(data.get("description"), str) and data["description"]:
-                    self.warn(data, path, "a boundary has no description; node description not imported", item)
+                    self.warn(
+                        data,
+                        path,
+                        "a boundary has no description; node description not imported",
+                        item,
+                    )
                 if "trust" not in carried:
-                    self.warn(data, path, f"CALM has no trust level: boundary {node.cadee_id!r} set to "
-                              "`trust: internal`; review it", item)
+                    self.warn(
+                        data,
+                        path,
+                        f"CALM has no trust level: boundary {node.cadee_id!r} set to "
+                        "`trust: internal`; review it",
+                        item,
+                    )
                     item.fields["trust"] = "internal"
                 self.cadee_fields(carried, _BOUNDARY_KEYS, data, path, item)
             else:
@@ -539,12 +657,19 @@ class _Importer:
                 kind = carried.pop("kind", None)
                 if not isinstance(kind, str) or kind not in NODE_TYPES:
                     if kind is not None:
-                        self.warn(data, path, f"metadata cadee.kind {shorten(repr(kind), 40)} is not a "
-                                  "system kind; the node-type decides", item)
+                        self.warn(
+                            data,
+                            path,
+                            f"metadata cadee.kind {shorten(repr(kind), 40)} is not a "
+                            "system kind; the node-type decides",
+                            item,
+                        )
                     kind = self.kind_of(node_type, data, path, item)
                 item.fields["kind"] = kind
                 self.cadee_fields(carried, _SYSTEM_KEYS, data, path, item)
-            self.unused(data, path, ("unique-id", "node-type", "name", "description", "metadata"), item)
+            self.unused(
+                data, path, ("unique-id", "node-type", "name", "description", "metadata"), item
+            )
 
     def kind_of(self, node_type: Any, data: _JObject, path: str, item: DraftItem) -> str:
         if not isinstance(node_type, str):
@@ -567,44 +692,75 @@ class _Importer:
                 for member in members:
                     node = self.nodes[member]
                     if node.boundary:
-                        self.warn(relationship, path, f"node {member!r} contains nodes and is inside "
-                                  f"{container!r}: boundaries do not nest; the nesting is not kept")
+                        self.warn(
+                            relationship,
+                            path,
+                            f"node {member!r} contains nodes and is inside "
+                            f"{container!r}: boundaries do not nest; the nesting is not kept",
+                        )
                     elif member in placed and placed[member] != container:
-                        self.warn(relationship, path, f"node {member!r} is already in {placed[member]!r}; "
-                                  f"a system has one boundary, so {kind} {container!r} is not kept")
+                        self.warn(
+                            relationship,
+                            path,
+                            f"node {member!r} is already in {placed[member]!r}; "
+                            f"a system has one boundary, so {kind} {container!r} is not kept",
+                        )
                     else:
                         placed[member] = container
-                extra = [k for k in relationship if k not in ("unique-id", "relationship-type", "description")]
+                extra = [
+                    k
+                    for k in relationship
+                    if k not in ("unique-id", "relationship-type", "description")
+                ]
                 if extra:
-                    self.warn(relationship, path, f"{_names(extra)} of a {kind} relationship not imported")
+                    self.warn(
+                        relationship, path, f"{_names(extra)} of a {kind} relationship not imported"
+                    )
                 continue
             if kind == "options":
-                self.warn(relationship, path, "`options` relationships (pattern decisions) are not imported")
+                self.warn(
+                    relationship,
+                    path,
+                    "`options` relationships (pattern decisions) are not imported",
+                )
                 continue
             pairs = [tuple(parsed)] if kind == "connects" else [(parsed[0], m) for m in parsed[1]]
             for source, destination in pairs:
                 item = self.integration(relationship, path, source, destination, len(pairs) == 1)
                 if kind == "interacts" and item is not None:
-                    self.warn(relationship, path, f"`interacts` (actor {source!r} uses {destination!r}) "
-                              "imported as an integration", item)
+                    self.warn(
+                        relationship,
+                        path,
+                        f"`interacts` (actor {source!r} uses {destination!r}) "
+                        "imported as an integration",
+                        item,
+                    )
         systems = {item.fields["id"]: item for item in draft.sections["systems"]}
         for member, container in placed.items():
             systems[self.nodes[member].cadee_id].fields["boundary"] = self.nodes[container].cadee_id
 
-    def integration(self, relationship: _JObject, path: str, source: str, destination: str,
-                    keep_id: bool) -> DraftItem | None:
+    def integration(
+        self, relationship: _JObject, path: str, source: str, destination: str, keep_id: bool
+    ) -> DraftItem | None:
         draft = self.draft
         assert draft is not None
         ends = [self.nodes[source], self.nodes[destination]]
         if any(n.boundary for n in ends):
-            self.warn(relationship, path, "a relationship with a container node (a boundary) is not "
-                      "an integration between systems; not imported")
+            self.warn(
+                relationship,
+                path,
+                "a relationship with a container node (a boundary) is not "
+                "an integration between systems; not imported",
+            )
             return None
         item = draft.add("integrations", {}, self.source.at(relationship, path))
         unique_id = relationship["unique-id"]
         if keep_id and unique_id != f"{source}->{destination}":
-            item.fields["id"] = (unique_id if self.ids.reserve(unique_id)
-                                 else self.ids.claim(unique_id, "integration"))
+            item.fields["id"] = (
+                unique_id
+                if self.ids.reserve(unique_id)
+                else self.ids.claim(unique_id, "integration")
+            )
         item.fields["from"] = ends[0].cadee_id
         item.fields["to"] = ends[1].cadee_id
         description = relationship.get("description")
@@ -616,30 +772,47 @@ class _Importer:
             if "protocol" not in carried:
                 item.fields["protocol"] = protocol.lower()
             elif calm_protocol(str(carried["protocol"])) != protocol:
-                self.warn(relationship, path, f"protocol {shorten(protocol, 20)!r} differs from metadata "
-                          f"cadee.protocol {shorten(str(carried['protocol']), 20)!r}; the metadata is kept", item)
+                self.warn(
+                    relationship,
+                    path,
+                    f"protocol {shorten(protocol, 20)!r} differs from metadata "
+                    f"cadee.protocol {shorten(str(carried['protocol']), 20)!r}; the metadata is kept",
+                    item,
+                )
             if protocol == "mTLS" and "auth" not in carried:
                 item.fields["auth"] = "mtls"
         self.cadee_fields(carried, _INTEGRATION_KEYS, relationship, path, item)
         connects = relationship["relationship-type"].get("connects")
         if isinstance(connects, dict) and any(
-            isinstance(connects.get(end), dict) and connects[end].get("interfaces") for end in ("source", "destination")
+            isinstance(connects.get(end), dict) and connects[end].get("interfaces")
+            for end in ("source", "destination")
         ):
-            self.warn(relationship, path, "interfaces on the relationship's ends not imported", item)
-        self.unused(relationship, path, ("unique-id", "description", "relationship-type", "protocol", "metadata"), item)
+            self.warn(
+                relationship, path, "interfaces on the relationship's ends not imported", item
+            )
+        self.unused(
+            relationship,
+            path,
+            ("unique-id", "description", "relationship-type", "protocol", "metadata"),
+            item,
+        )
         return item
 
 
 def _names(keys: Iterable[str]) -> str:
     shown = [shorten(str(k), 40) for k in keys]
-    return ", ".join(f"`{k}`" for k in shown[:8]) + (f" and {len(shown) - 8} more" if len(shown) > 8 else "")
+    return ", ".join(f"`{k}`" for k in shown[:8]) + (
+        f" and {len(shown) - 8} more" if len(shown) > 8 else ""
+    )
 
 
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
-def import_calm(data: bytes, file: str, known_rules: Iterable[str]) -> tuple[Draft | None, list[LoadError]]:
+def import_calm(
+    data: bytes, file: str, known_rules: Iterable[str]
+) -> tuple[Draft | None, list[LoadError]]:
     """A draft blueprint from a CALM architecture's bytes, or the errors that prevent one.
 
     ``file`` names the input in locations and in the blueprint header.
@@ -647,7 +820,12 @@ def import_calm(data: bytes, file: str, known_rules: Iterable[str]) -> tuple[Dra
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [LoadError(Location(file, *byte_position(data, exc.start)), "cannot read the file: not UTF-8 text")]
+        return None, [
+            LoadError(
+                Location(file, *byte_position(data, exc.start)),
+                "cannot read the file: not UTF-8 text",
+            )
+        ]
     try:
         root = _parse(text)
     except json.JSONDecodeError as exc:
@@ -655,9 +833,13 @@ def import_calm(data: bytes, file: str, known_rules: Iterable[str]) -> tuple[Dra
     except RecursionError:
         return None, [LoadError(Location(file, 1, 1), "invalid JSON: nested too deeply")]
     except _Refused as exc:
-        return None, [LoadError(_Source(file, text).at(_Offset(exc.offset)), f"invalid JSON: {exc}")]
+        return None, [
+            LoadError(_Source(file, text).at(_Offset(exc.offset)), f"invalid JSON: {exc}")
+        ]
     if not isinstance(root, _JObject):
-        return None, [LoadError(Location(file, 1, 1), "a CALM architecture is a JSON object with `nodes`")]
+        return None, [
+            LoadError(Location(file, 1, 1), "a CALM architecture is a JSON object with `nodes`")
+        ]
     importer = _Importer(_Source(file, text), known_rules)
     importer.read_nodes(root)
     importer.read_relationships(root)

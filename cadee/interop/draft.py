@@ -21,8 +21,18 @@ __all__ = ["SECTIONS", "Draft", "DraftItem", "IdAllocator", "Note", "finalise", 
 
 
 #: Blueprint lists in the order a file declares them.
-SECTIONS = ("owners", "boundaries", "systems", "integrations", "evidence", "kpis", "gates", "waivers", "approvals",
-            "services")
+SECTIONS = (
+    "owners",
+    "boundaries",
+    "systems",
+    "integrations",
+    "evidence",
+    "kpis",
+    "gates",
+    "waivers",
+    "approvals",
+    "services",
+)
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -146,8 +156,11 @@ def finalise(draft: Draft, known_rules: Iterable[str]) -> None:
         draft.meta = BlueprintMeta.model_validate(draft.meta).model_dump(exclude_unset=True)
     except ValidationError as exc:  # importers always set a valid id and title
         for name in sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]} - {"id", "title"}):
-            draft.warn(draft.origin, f"blueprint: {name} {shorten(repr(draft.meta.get(name)), 60)} "
-                       "is not valid; dropped")
+            draft.warn(
+                draft.origin,
+                f"blueprint: {name} {shorten(repr(draft.meta.get(name)), 60)} "
+                "is not valid; dropped",
+            )
             draft.meta.pop(name, None)
         draft.meta = BlueprintMeta.model_validate(draft.meta).model_dump(exclude_unset=True)
     for section, model in LIST_FIELDS.items():
@@ -160,13 +173,20 @@ def finalise(draft: Draft, known_rules: Iterable[str]) -> None:
                 except ValidationError as exc:
                     bad = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
                     if not bad or set(bad) & _REQUIRED[section]:
-                        draft.warn(item.origin, f"{_describe(section, fields)} is not a valid "
-                                   f"{section[:-1] if section != 'evidence' else 'evidence entry'}: "
-                                   f"{_first_error(exc)}; not imported")
+                        draft.warn(
+                            item.origin,
+                            f"{_describe(section, fields)} is not a valid "
+                            f"{section[:-1] if section != 'evidence' else 'evidence entry'}: "
+                            f"{_first_error(exc)}; not imported",
+                        )
                         break
                     for name in bad:
-                        draft.warn(item.origin, f"{_describe(section, fields)}: {name} "
-                                   f"{shorten(repr(fields.get(name)), 60)} is not valid; dropped", item)
+                        draft.warn(
+                            item.origin,
+                            f"{_describe(section, fields)}: {name} "
+                            f"{shorten(repr(fields.get(name)), 60)} is not valid; dropped",
+                            item,
+                        )
                         fields.pop(name, None)
                     continue
                 item.fields = valid.model_dump(exclude_unset=True, by_alias=True)
@@ -205,8 +225,11 @@ def _unique_ids(draft: Draft) -> None:
                 kept.append(item)
                 continue
             if value in seen:
-                draft.warn(item.origin, f"{_describe(section, item.fields)}: the id is already used "
-                           "by another item; not imported")
+                draft.warn(
+                    item.origin,
+                    f"{_describe(section, item.fields)}: the id is already used "
+                    "by another item; not imported",
+                )
                 continue
             seen.add(str(value))
             kept.append(item)
@@ -232,8 +255,14 @@ def _references(draft: Draft, rules: set[str]) -> None:
     kinds = {i.fields["id"]: i.fields["kind"] for i in draft.sections["systems"]}
     kpis = {i.fields["id"] for i in draft.sections["kpis"]}
 
-    def check(item: DraftItem | None, where: str, fields: dict[str, Any], key: str,
-              known: set[str] | dict[str, str], what: str) -> None:
+    def check(
+        item: DraftItem | None,
+        where: str,
+        fields: dict[str, Any],
+        key: str,
+        known: set[str] | dict[str, str],
+        what: str,
+    ) -> None:
         value = fields.get(key)
         if value is None:
             return
@@ -241,12 +270,18 @@ def _references(draft: Draft, rules: set[str]) -> None:
         if isinstance(value, list):
             kept = [v for v in value if v in known]
             for missing in [v for v in value if v not in known]:
-                draft.warn(origin, f"{where}: {key} names {what} {missing!r}, which is not "
-                           "declared; dropped", item)
+                draft.warn(
+                    origin,
+                    f"{where}: {key} names {what} {missing!r}, which is not declared; dropped",
+                    item,
+                )
             fields[key] = kept
         elif value not in known:
-            draft.warn(origin, f"{where}: {key} names {what} {value!r}, which is not declared; "
-                       "dropped", item)
+            draft.warn(
+                origin,
+                f"{where}: {key} names {what} {value!r}, which is not declared; dropped",
+                item,
+            )
             del fields[key]
 
     check(None, "blueprint", draft.meta, "owner", owners, "owner")
@@ -256,8 +291,12 @@ def _references(draft: Draft, rules: set[str]) -> None:
         where = _describe("boundaries", fields)
         idp = fields.get("identity_provider")
         if idp is not None and kinds.get(idp) != "identity-provider":
-            draft.warn(item.origin, f"{where}: identity_provider {idp!r} is not a system of kind "
-                       "identity-provider; dropped", item)
+            draft.warn(
+                item.origin,
+                f"{where}: identity_provider {idp!r} is not a system of kind "
+                "identity-provider; dropped",
+                item,
+            )
             del fields["identity_provider"]
     for item in draft.sections["systems"]:
         fields = item.fields
@@ -273,8 +312,12 @@ def _references(draft: Draft, rules: set[str]) -> None:
                 if step["to"] in kinds:
                     steps.append(step)
                 else:
-                    draft.warn(item.origin, f"{where}: fallback names system {step['to']!r}, "
-                               "which is not declared; dropped", item)
+                    draft.warn(
+                        item.origin,
+                        f"{where}: fallback names system {step['to']!r}, "
+                        "which is not declared; dropped",
+                        item,
+                    )
             fields["fallback"] = steps
         check(item, where, fields, "needs", kinds, "system")
         if fields["id"] in fields.get("needs", ()):
@@ -287,13 +330,19 @@ def _references(draft: Draft, rules: set[str]) -> None:
         fields = item.fields
         missing = [fields[end] for end in ("from", "to") if fields[end] not in kinds]
         if missing:
-            draft.warn(item.origin, f"{_describe('integrations', fields)}: system {missing[0]!r} "
-                       "is not declared; not imported")
+            draft.warn(
+                item.origin,
+                f"{_describe('integrations', fields)}: system {missing[0]!r} "
+                "is not declared; not imported",
+            )
             continue
         kept.append(item)
     draft.sections["integrations"] = kept
-    for section, keys in (("evidence", ("owner", "approved_by")), ("kpis", ("owner",)),
-                          ("gates", ("decided_by",))):
+    for section, keys in (
+        ("evidence", ("owner", "approved_by")),
+        ("kpis", ("owner",)),
+        ("gates", ("decided_by",)),
+    ):
         for item in draft.sections[section]:
             for key in keys:
                 check(item, _describe(section, item.fields), item.fields, key, owners, "owner")
@@ -303,15 +352,21 @@ def _references(draft: Draft, rules: set[str]) -> None:
     for item in draft.sections["waivers"]:
         fields = item.fields
         if fields["rule"] not in rules or fields["approved_by"] not in owners:
-            draft.warn(item.origin, f"{_describe('waivers', fields)}: unknown rule or approver "
-                       "not declared; not imported")
+            draft.warn(
+                item.origin,
+                f"{_describe('waivers', fields)}: unknown rule or approver "
+                "not declared; not imported",
+            )
             continue
         kept.append(item)
     draft.sections["waivers"] = kept
     kept = []
     for item in draft.sections["approvals"]:
         if item.fields["by"] not in owners:
-            draft.warn(item.origin, f"{_describe('approvals', item.fields)}: the owner is not declared; not imported")
+            draft.warn(
+                item.origin,
+                f"{_describe('approvals', item.fields)}: the owner is not declared; not imported",
+            )
             continue
         kept.append(item)
     draft.sections["approvals"] = kept

@@ -25,7 +25,12 @@ _MERMAID_SHAPES = {
     "human-desk": ("([", "])"),
     "channel": ("[/", "/]"),
 }
-_DOT_SHAPES = {"gateway": "hexagon", "data-store": "cylinder", "human-desk": "ellipse", "channel": "parallelogram"}
+_DOT_SHAPES = {
+    "gateway": "hexagon",
+    "data-store": "cylinder",
+    "human-desk": "ellipse",
+    "channel": "parallelogram",
+}
 
 
 def _dot_label(text: str) -> str:
@@ -90,7 +95,9 @@ def render_mermaid(blueprint: Blueprint) -> str:
     for boundary in blueprint.boundaries:
         if not members[boundary.id]:
             continue
-        lines.append(f"    subgraph {boundary_ids[boundary.id]}[{_mermaid_label(boundary.name or boundary.id)}]")
+        lines.append(
+            f"    subgraph {boundary_ids[boundary.id]}[{_mermaid_label(boundary.name or boundary.id)}]"
+        )
         lines += [node(system, " " * 8) for system in members[boundary.id]]
         lines.append("    end")
     lines += [node(system, "    ") for system in loose]
@@ -112,8 +119,12 @@ def render_dot(blueprint: Blueprint) -> str:
     members, loose = _members(blueprint)
     graph = graphviz.Digraph(
         name=graphviz.escape(blueprint.id),
-        graph_attr={"rankdir": "LR", "label": _dot_label(blueprint.meta.title),
-                    "labelloc": "t", "fontname": "Helvetica"},
+        graph_attr={
+            "rankdir": "LR",
+            "label": _dot_label(blueprint.meta.title),
+            "labelloc": "t",
+            "fontname": "Helvetica",
+        },
         node_attr={"shape": "box", "style": "rounded", "fontname": "Helvetica"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
@@ -136,7 +147,12 @@ def render_dot(blueprint: Blueprint) -> str:
         graph.edge(graphviz.escape(integration.from_), graphviz.escape(integration.to), **label)
     for system in blueprint.systems:
         for step in system.fallback or ():
-            graph.edge(graphviz.escape(system.id), graphviz.escape(step.to),
-                       label=_dot_label(_fallback_label(step.when)), style="dashed", color="firebrick")
+            graph.edge(
+                graphviz.escape(system.id),
+                graphviz.escape(step.to),
+                label=_dot_label(_fallback_label(step.when)),
+                style="dashed",
+                color="firebrick",
+            )
     source: str = graph.source
     return source

@@ -21,7 +21,72 @@ from cadee.text import structurizr_string
 __all__ = ["not_exported", "render_structurizr"]
 
 #: DSL keywords (identifiers are case-insensitive): an id equal to one gets a prefix.
-_KEYWORDS = frozenset(["workspace", "model", "views", "styles", "group", "person", "softwaresystem", "container", "component", "deploymentenvironment", "deploymentnode", "infrastructurenode", "softwaresysteminstance", "containerinstance", "element", "relationship", "tags", "tag", "description", "technology", "properties", "perspectives", "url", "this", "enterprise", "configuration", "branding", "theme", "themes", "include", "exclude", "autolayout", "animation", "title", "systemlandscape", "systemcontext", "filtered", "dynamic", "deployment", "custom", "image", "terminology", "users", "scope", "visibility", "healthcheck", "instances", "archetypes", "docs", "adrs", "ref", "extend", "name", "identifiers", "impliedrelationships", "const", "constant", "var", "script", "plugin", "elements", "relationships"])
+_KEYWORDS = frozenset(
+    [
+        "workspace",
+        "model",
+        "views",
+        "styles",
+        "group",
+        "person",
+        "softwaresystem",
+        "container",
+        "component",
+        "deploymentenvironment",
+        "deploymentnode",
+        "infrastructurenode",
+        "softwaresysteminstance",
+        "containerinstance",
+        "element",
+        "relationship",
+        "tags",
+        "tag",
+        "description",
+        "technology",
+        "properties",
+        "perspectives",
+        "url",
+        "this",
+        "enterprise",
+        "configuration",
+        "branding",
+        "theme",
+        "themes",
+        "include",
+        "exclude",
+        "autolayout",
+        "animation",
+        "title",
+        "systemlandscape",
+        "systemcontext",
+        "filtered",
+        "dynamic",
+        "deployment",
+        "custom",
+        "image",
+        "terminology",
+        "users",
+        "scope",
+        "visibility",
+        "healthcheck",
+        "instances",
+        "archetypes",
+        "docs",
+        "adrs",
+        "ref",
+        "extend",
+        "name",
+        "identifiers",
+        "impliedrelationships",
+        "const",
+        "constant",
+        "var",
+        "script",
+        "plugin",
+        "elements",
+        "relationships",
+    ]
+)
 
 _STYLES = """\
         styles {
@@ -81,7 +146,11 @@ def _tags(values: Iterable[str]) -> str:
 
 def _properties(values: dict[str, object], indent: str) -> list[str]:
     lines = [f"{indent}properties {{"]
-    lines += [f"{indent}    {structurizr_string(k)} {structurizr_string(str(v))}" for k, v in values.items() if v is not None]
+    lines += [
+        f"{indent}    {structurizr_string(k)} {structurizr_string(str(v))}"
+        for k, v in values.items()
+        if v is not None
+    ]
     lines.append(f"{indent}}}")
     return lines
 
@@ -112,10 +181,18 @@ def render_structurizr(blueprint: Blueprint) -> str:
         return [
             head + " {",
             f"{indent}    {_tags(tags)}",
-            *_properties({"cadee.id": system.id, "cadee.kind": system.kind, "cadee.owner": system.owner,
-                          "cadee.boundary": system.boundary, "cadee.criticality": system.criticality,
-                          "cadee.environment": system.environment, "cadee.vendor": system.vendor},
-                         indent + "    "),
+            *_properties(
+                {
+                    "cadee.id": system.id,
+                    "cadee.kind": system.kind,
+                    "cadee.owner": system.owner,
+                    "cadee.boundary": system.boundary,
+                    "cadee.criticality": system.criticality,
+                    "cadee.environment": system.environment,
+                    "cadee.vendor": system.vendor,
+                },
+                indent + "    ",
+            ),
             f"{indent}}}",
         ]
 
@@ -153,17 +230,32 @@ def render_structurizr(blueprint: Blueprint) -> str:
             when = f" on {', '.join(step.when)}" if step.when else ""
             text = unique((system.id, step.to), f"Fallback{when}", step.to)
             source, target = identifiers.by_id[system.id], identifiers.by_id[step.to]
-            lines += [f"        {source} -> {target} {structurizr_string(text)} {{", f"            {_tags(['fallback'])}",
-                      "        }"]
-    lines += ["    }", "", "    views {",
-              f"        systemLandscape \"landscape\" {structurizr_string(meta.title)} {{",
-              "            include *", "            autolayout lr", "        }", "",
-              _STYLES.rstrip("\n"), "    }", "}"]
+            lines += [
+                f"        {source} -> {target} {structurizr_string(text)} {{",
+                f"            {_tags(['fallback'])}",
+                "        }",
+            ]
+    lines += [
+        "    }",
+        "",
+        "    views {",
+        f'        systemLandscape "landscape" {structurizr_string(meta.title)} {{',
+        "            include *",
+        "            autolayout lr",
+        "        }",
+        "",
+        _STYLES.rstrip("\n"),
+        "    }",
+        "}",
+    ]
     return "\n".join(lines) + "\n"
 
 
-def _relationship(integration: Integration, identifiers: _Identifiers,
-                  unique: Callable[[tuple[str, str], str, str], str]) -> list[str]:
+def _relationship(
+    integration: Integration,
+    identifiers: _Identifiers,
+    unique: Callable[[tuple[str, str], str, str], str],
+) -> list[str]:
     pair = (integration.from_, integration.to)
     text = unique(pair, integration.description or "", integration.id)
     source, target = identifiers.by_id[integration.from_], identifiers.by_id[integration.to]
@@ -173,10 +265,17 @@ def _relationship(integration: Integration, identifiers: _Identifiers,
     return [
         head + " {",
         f"            {_tags([integration.mode, integration.data])}",
-        *_properties({"cadee.id": integration.id, "cadee.auth": integration.auth,
-                      "cadee.identity": integration.identity, "cadee.data": integration.data,
-                      "cadee.mode": integration.mode, "cadee.timeout_ms": integration.timeout_ms},
-                     " " * 12),
+        *_properties(
+            {
+                "cadee.id": integration.id,
+                "cadee.auth": integration.auth,
+                "cadee.identity": integration.identity,
+                "cadee.data": integration.data,
+                "cadee.mode": integration.mode,
+                "cadee.timeout_ms": integration.timeout_ms,
+            },
+            " " * 12,
+        ),
         "        }",
     ]
 
@@ -188,8 +287,13 @@ def not_exported(blueprint: Blueprint) -> list[str]:
         lost.append(f"{len(blueprint.owners)} owners (systems keep their owner's id as a property)")
     if blueprint.boundaries:
         lost.append("boundary trust, clearance and identity provider (boundaries are groups)")
-    rest = (len(blueprint.evidence) + len(blueprint.kpis) + len(blueprint.gates) + len(blueprint.waivers)
-            + len(blueprint.approvals))
+    rest = (
+        len(blueprint.evidence)
+        + len(blueprint.kpis)
+        + len(blueprint.gates)
+        + len(blueprint.waivers)
+        + len(blueprint.approvals)
+    )
     if rest:
         lost.append(f"{rest} evidence entries, KPIs, gates, waivers and approvals")
     return [f"not in the Structurizr workspace: {'; '.join(lost)}"] if lost else []

@@ -61,7 +61,9 @@ _KIND_NAME = {
 
 
 def to_range(span: Span) -> lsp.Range:
-    return lsp.Range(lsp.Position(span.start_line, span.start_char), lsp.Position(span.end_line, span.end_char))
+    return lsp.Range(
+        lsp.Position(span.start_line, span.start_char), lsp.Position(span.end_line, span.end_char)
+    )
 
 
 def _overlaps(span: Span, rng: lsp.Range) -> bool:
@@ -92,7 +94,9 @@ def diagnostic(problem: Problem) -> lsp.Diagnostic:
         if uri is not None:
             description = lsp.CodeDescription(href=uri)
     elif problem.code == INVALID_BLUEPRINT:
-        description = lsp.CodeDescription(href="https://github.com/cadee-dev/cadee/blob/main/docs/blueprint-format.md")
+        description = lsp.CodeDescription(
+            href="https://github.com/cadee-dev/cadee/blob/main/docs/blueprint-format.md"
+        )
     data: dict[str, str] = {}
     if problem.finding is not None:
         data = {"rule": problem.finding.rule, "target": problem.finding.target}
@@ -181,7 +185,11 @@ def hover(ws: Workspace, path: Path, line: int, char: int) -> lsp.Hover | None:
         span = symbol.span if targets else None
     shown: set[str] = set()
     for problem in ws.problems_by_file().get(path, []):
-        if problem.rule is not None and problem.span.contains(line, char) and problem.rule.id not in shown:
+        if (
+            problem.rule is not None
+            and problem.span.contains(line, char)
+            and problem.rule.id not in shown
+        ):
             shown.add(problem.rule.id)
             parts.append(rule_markdown(problem.rule))
             span = span or problem.span
@@ -210,7 +218,11 @@ def definition(ws: Workspace, path: Path, line: int, char: int) -> list[lsp.Loca
         return []
     for span, target in index.includes:
         if span.contains(line, char) and _confined(ws, path, target):
-            return [lsp.Location(uri=target.as_uri(), range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)))]
+            return [
+                lsp.Location(
+                    uri=target.as_uri(), range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
+                )
+            ]
     symbol = index.symbol_at(line, char)
     if symbol is None or symbol.kind == "rules":
         return []
@@ -367,12 +379,18 @@ def completion(ws: Workspace, path: Path, line: int, char: int) -> lsp.Completio
     return lsp.CompletionList(is_incomplete=False, items=items)
 
 
-def _values(ws: Workspace, path: Path, parents: list[str], key: str | None) -> list[lsp.CompletionItem]:
+def _values(
+    ws: Workspace, path: Path, parents: list[str], key: str | None
+) -> list[lsp.CompletionItem]:
     is_reference, kind = _reference_kind(parents, key)
     if is_reference and kind == "rules":
         return [
-            lsp.CompletionItem(label=rid, kind=lsp.CompletionItemKind.Constant, detail=rule.name,
-                               documentation=rule.summary)
+            lsp.CompletionItem(
+                label=rid,
+                kind=lsp.CompletionItemKind.Constant,
+                detail=rule.name,
+                documentation=rule.summary,
+            )
             for rid, rule in ws.rules_for(path).items()
         ]
     if is_reference:
@@ -384,8 +402,12 @@ def _values(ws: Workspace, path: Path, parents: list[str], key: str | None) -> l
                     seen[symbol.id] = lsp.CompletionItem(
                         label=symbol.id,
                         kind=lsp.CompletionItemKind.Reference,
-                        detail=f"{_KIND_NAME.get(symbol.kind or '', 'item')}: {summary.get('name', '')}".rstrip(": "),
-                        documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=item_markdown(symbol)),
+                        detail=f"{_KIND_NAME.get(symbol.kind or '', 'item')}: {summary.get('name', '')}".rstrip(
+                            ": "
+                        ),
+                        documentation=lsp.MarkupContent(
+                            kind=lsp.MarkupKind.Markdown, value=item_markdown(symbol)
+                        ),
                     )
         return list(seen.values())
     model = _model_for(parents)
@@ -399,7 +421,10 @@ def _values(ws: Workspace, path: Path, parents: list[str], key: str | None) -> l
     info = _field(model, key)
     if info is None:
         return []
-    return [lsp.CompletionItem(label=value, kind=lsp.CompletionItemKind.EnumMember) for value in _literals(info.annotation)]
+    return [
+        lsp.CompletionItem(label=value, kind=lsp.CompletionItemKind.EnumMember)
+        for value in _literals(info.annotation)
+    ]
 
 
 def _keys(parents: list[str]) -> list[lsp.CompletionItem]:
@@ -409,13 +434,17 @@ def _keys(parents: list[str]) -> list[lsp.CompletionItem]:
     items = []
     for name, info in model.model_fields.items():
         label = info.alias or name
-        items.append(lsp.CompletionItem(
-            label=label,
-            kind=lsp.CompletionItemKind.Property,
-            detail="required" if info.is_required() else "optional",
-            documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=_key_doc(parents, label, info)),
-            insert_text=f"{label}: ",
-        ))
+        items.append(
+            lsp.CompletionItem(
+                label=label,
+                kind=lsp.CompletionItemKind.Property,
+                detail="required" if info.is_required() else "optional",
+                documentation=lsp.MarkupContent(
+                    kind=lsp.MarkupKind.Markdown, value=_key_doc(parents, label, info)
+                ),
+                insert_text=f"{label}: ",
+            )
+        )
     return items
 
 
@@ -430,7 +459,11 @@ def _key_doc(parents: list[str], label: str, info: Any) -> str:
     if not is_reference and parents and label in ("approvers", "fallback"):
         is_reference, kind = _reference_kind([*parents, label], None)
     if is_reference:
-        what = "a rule ID" if kind == "rules" else f"the id of {_KIND_NAME.get(kind, 'any item') if kind else 'any item'}"
+        what = (
+            "a rule ID"
+            if kind == "rules"
+            else f"the id of {_KIND_NAME.get(kind, 'any item') if kind else 'any item'}"
+        )
         lines.append(f"Takes {what}{'s' if label in ('approvers', 'fallback') else ''}.")
     values = _literals(info.annotation)
     if values and values != ["true", "false"]:
@@ -483,7 +516,9 @@ def _did_you_mean(ws: Workspace, problem: Problem) -> lsp.CodeAction | None:
         kind=lsp.CodeActionKind.QuickFix,
         diagnostics=[diagnostic(problem)],
         is_preferred=True,
-        edit=lsp.WorkspaceEdit(changes={problem.file.as_uri(): [lsp.TextEdit(range=to_range(span), new_text=new_text)]}),
+        edit=lsp.WorkspaceEdit(
+            changes={problem.file.as_uri(): [lsp.TextEdit(range=to_range(span), new_text=new_text)]}
+        ),
     )
 
 
@@ -491,7 +526,9 @@ def _waiver_action(ws: Workspace, problem: Problem, today: dt.date) -> lsp.CodeA
     finding = problem.finding
     assert finding is not None
     files = ws.scope(problem.file)
-    blueprint = next((bp for bp, state in ws.blueprints.items() if problem.file in state.files), problem.file)
+    blueprint = next(
+        (bp for bp, state in ws.blueprints.items() if problem.file in state.files), problem.file
+    )
     indexes = [i for i in (ws.index(f) for f in files) if i is not None]
     approver = _approver(indexes, finding.target)
     expires = (today + dt.timedelta(days=WAIVER_DAYS)).isoformat()
@@ -516,7 +553,15 @@ def _waiver_action(ws: Workspace, problem: Problem, today: dt.date) -> lsp.CodeA
 
 def _yaml_scalar(text: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", text) and text.lower() not in (
-        "yes", "no", "on", "off", "true", "false", "null", "y", "n",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "true",
+        "false",
+        "null",
+        "y",
+        "n",
     ):
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -531,11 +576,19 @@ def _approver(indexes: Sequence[FileIndex], target: str) -> str:
             if symbol.id == target:
                 target_owner = dict(symbol.summary).get("owner")
         tree = index.tree
-        if isinstance(tree, YMap) and isinstance(tree.get("blueprint"), YMap) and tree["blueprint"].get("id") == target:
+        if (
+            isinstance(tree, YMap)
+            and isinstance(tree.get("blueprint"), YMap)
+            and tree["blueprint"].get("id") == target
+        ):
             owner = tree["blueprint"].get("owner")
             target_owner = owner if isinstance(owner, str) else target_owner
     candidates = [o for o in owners if o.id != target_owner]
-    preferred = [o for o in candidates if dict(o.summary).get("function") in ("compliance", "risk", "security")]
+    preferred = [
+        o
+        for o in candidates
+        if dict(o.summary).get("function") in ("compliance", "risk", "security")
+    ]
     chosen = (preferred or candidates)[:1]
     return chosen[0].id if chosen else "TODO-approver"
 
@@ -554,7 +607,9 @@ def _waiver_edit(
         text = index.lines[line]
         dash = len(text) - len(text.lstrip())
         block = _waiver_block(" " * dash, fields)
-        return index.path.as_uri(), lsp.TextEdit(range=lsp.Range(lsp.Position(line, 0), lsp.Position(line, 0)), new_text=block)
+        return index.path.as_uri(), lsp.TextEdit(
+            range=lsp.Range(lsp.Position(line, 0), lsp.Position(line, 0)), new_text=block
+        )
     top = ws.index(blueprint)
     if top is None:
         return None

@@ -45,7 +45,9 @@ class CadeeServer(LanguageServer):
     """A language server for blueprints; see docs/editors.md."""
 
     def __init__(self, debounce: float = DEBOUNCE_SECONDS) -> None:
-        super().__init__("cadee", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "cadee", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+        )
         self.debounce = debounce
         self.cadee = Workspace()
         self._pending: dict[Path, asyncio.TimerHandle] = {}
@@ -127,10 +129,12 @@ class CadeeServer(LanguageServer):
 
     def action_out(self, path: Path, action: lsp.CodeAction) -> lsp.CodeAction:
         changes = action.edit.changes if action.edit is not None and action.edit.changes else {}
-        edit = lsp.WorkspaceEdit(changes={
-            uri: [attrs.evolve(e, range=self.uri_range_out(uri, e.range)) for e in edits]
-            for uri, edits in changes.items()
-        })
+        edit = lsp.WorkspaceEdit(
+            changes={
+                uri: [attrs.evolve(e, range=self.uri_range_out(uri, e.range)) for e in edits]
+                for uri, edits in changes.items()
+            }
+        )
         diagnostics = [self.diagnostic_out(path, d) for d in action.diagnostics or ()]
         return attrs.evolve(action, edit=edit, diagnostics=diagnostics or None)
 
@@ -144,8 +148,10 @@ class CadeeServer(LanguageServer):
             state = self.cadee.blueprints.get(blueprint)
             files.update(state.files if state is not None else (blueprint,))
         for path in sorted(files):
-            diagnostics = [self.diagnostic_out(path, features.diagnostic(p))
-                           for p in sorted(problems.get(path, []), key=_order)]
+            diagnostics = [
+                self.diagnostic_out(path, features.diagnostic(p))
+                for p in sorted(problems.get(path, []), key=_order)
+            ]
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=path.as_uri(), diagnostics=diagnostics)
             )
@@ -177,21 +183,32 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> CadeeServer:
     @server.feature(lsp.INITIALIZED)
     @_guarded
     def initialized(params: lsp.InitializedParams) -> None:
-        roots = [p for p in (server.path_of(uri) for uri in server.workspace.folders) if p is not None]
+        roots = [
+            p for p in (server.path_of(uri) for uri in server.workspace.folders) if p is not None
+        ]
         if not roots and server.workspace.root_path:
             roots = [Path(server.workspace.root_path)]
         server.start(roots)
         watch = server.client_capabilities.workspace
-        if watch is not None and watch.did_change_watched_files is not None and (
-            watch.did_change_watched_files.dynamic_registration
+        if (
+            watch is not None
+            and watch.did_change_watched_files is not None
+            and (watch.did_change_watched_files.dynamic_registration)
         ):
             options = lsp.DidChangeWatchedFilesRegistrationOptions(
                 watchers=[lsp.FileSystemWatcher(glob_pattern=glob) for glob in _WATCHED]
             )
-            server.client_register_capability(lsp.RegistrationParams(registrations=[
-                lsp.Registration(id="cadee-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                                 register_options=options),
-            ]))
+            server.client_register_capability(
+                lsp.RegistrationParams(
+                    registrations=[
+                        lsp.Registration(
+                            id="cadee-files",
+                            method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=options,
+                        ),
+                    ]
+                )
+            )
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     @_guarded
@@ -218,7 +235,9 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> CadeeServer:
                 server.cadee.open(path, params.text)
             started = time.perf_counter()
             server.revalidate(path)
-            log.debug("validated after saving %s in %.1f ms", path, (time.perf_counter() - started) * 1000)
+            log.debug(
+                "validated after saving %s in %.1f ms", path, (time.perf_counter() - started) * 1000
+            )
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     @_guarded
@@ -263,10 +282,14 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> CadeeServer:
         if path is None:
             return None
         line, character = server.position_in(path, params.position)
-        found = features.references(server.cadee, path, line, character, params.context.include_declaration)
+        found = features.references(
+            server.cadee, path, line, character, params.context.include_declaration
+        )
         return [attrs.evolve(loc, range=server.uri_range_out(loc.uri, loc.range)) for loc in found]
 
-    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":", " ", "-"]))
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":", " ", "-"])
+    )
     @_guarded
     def completion(params: lsp.CompletionParams) -> lsp.CompletionList | None:
         path = server.path_of(params.text_document.uri)
@@ -276,7 +299,8 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> CadeeServer:
         return features.completion(server.cadee, path, *server.position_in(path, params.position))
 
     @server.feature(
-        lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix])
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
     )
     @_guarded
     def code_action(params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
@@ -293,7 +317,9 @@ def serve() -> None:
     """Run the language server on standard input and output until the client exits."""
     # The CLI pauses the cyclic collector for short runs; a long-lived server needs it.
     gc.enable()
-    logging.basicConfig(level=os.environ.get("CADEE_LSP_LOG", "WARNING").upper(), format="cadee lsp: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("CADEE_LSP_LOG", "WARNING").upper(), format="cadee lsp: %(message)s"
+    )
     try:
         build_server().start_io()
     finally:

@@ -236,13 +236,23 @@ def build_index(path: Path, digest: str, lines: list[str], tree: Any) -> FileInd
                 continue
             marks = item.key_marks["id"]
             summary = tuple(
-                (str(k), str(v)) for k, v in item.items()
-                if isinstance(k, str) and k not in _SUMMARY_SKIP and isinstance(v, (str, int, float, bool))
+                (str(k), str(v))
+                for k, v in item.items()
+                if isinstance(k, str)
+                and k not in _SUMMARY_SKIP
+                and isinstance(v, (str, int, float, bool))
             )
-            index.definitions.append(Symbol(
-                item["id"], key, path, token_span(lines, marks[2] - 1, marks[3] - 1),
-                f"{key}[{position}].id", True, summary,
-            ))
+            index.definitions.append(
+                Symbol(
+                    item["id"],
+                    key,
+                    path,
+                    token_span(lines, marks[2] - 1, marks[3] - 1),
+                    f"{key}[{position}].id",
+                    True,
+                    summary,
+                )
+            )
     meta = tree.get("blueprint")
     if isinstance(meta, YMap):
         _references(index, meta, "blueprint", REFERENCES["blueprint"])
@@ -330,7 +340,9 @@ class Workspace:
         #: Open documents: absolute path -> text.
         self.overlay: dict[Path, str] = {}
         self.blueprints: dict[Path, BlueprintState] = {}
-        self._parsed: OrderedDict[tuple[str, str, Limits], tuple[Any, list[LoadError]]] = OrderedDict()
+        self._parsed: OrderedDict[tuple[str, str, Limits], tuple[Any, list[LoadError]]] = (
+            OrderedDict()
+        )
         #: The last content read of each file: absolute path -> (digest, lines, tree).
         self._latest: dict[Path, tuple[str, list[str], Any]] = {}
         self._indexes: dict[Path, FileIndex] = {}
@@ -424,7 +436,10 @@ class Workspace:
         if path not in found and self.is_blueprint(path):
             found.append(path)
         if any(path in state.inputs for state in self.blueprints.values()) or path.name in (
-            "cadee.toml", "pyproject.toml", "cadee-rules.yaml", "cadee-rules.yml",
+            "cadee.toml",
+            "pyproject.toml",
+            "cadee-rules.yaml",
+            "cadee-rules.yml",
         ):
             found.extend(bp for bp in self.blueprints if bp not in found)
         return found
@@ -463,11 +478,14 @@ class Workspace:
             state = self._validate(path)
         except Exception as exc:  # a bug in cadee: log it, tell the user where
             log.exception("cadee could not check %s", path)
-            message = (f"cadee could not check this blueprint: internal error ({type(exc).__name__}); "
-                       "see the language server's log")
+            message = (
+                f"cadee could not check this blueprint: internal error ({type(exc).__name__}); "
+                "see the language server's log"
+            )
             previous = self.blueprints.get(path)
             state = BlueprintState(
-                path, previous.files if previous else (path,),
+                path,
+                previous.files if previous else (path,),
                 [Problem(path, Span(0, 0, 0, 0), "error", message, INVALID_BLUEPRINT)],
                 previous.rules if previous else {},
             )
@@ -488,14 +506,20 @@ class Workspace:
         if errors:
             problems_out = [self._load_problem(error) for error in errors]
             return BlueprintState(path, (path,), problems_out, rules, inputs)
-        loaded = load_blueprint(path, limits=config.limits, known_rules=rules.keys(), source=self.source)
+        loaded = load_blueprint(
+            path, limits=config.limits, known_rules=rules.keys(), source=self.source
+        )
         files = tuple(dict.fromkeys([path, *(self.absolute(s.path) for s in loaded.files)]))
         if loaded.blueprint is None:
-            return BlueprintState(path, files, [self._load_problem(e) for e in loaded.errors], rules, inputs)
+            return BlueprintState(
+                path, files, [self._load_problem(e) for e in loaded.errors], rules, inputs
+            )
         options = CheckOptions(select=config.select, ignore=config.ignore, severity=config.severity)
         report = check(loaded.blueprint, options, rules)
-        found_problems = [self._finding_problem(f, report.rules.get(f.rule) or rules.get(f.rule))
-                          for f in report.findings]
+        found_problems = [
+            self._finding_problem(f, report.rules.get(f.rule) or rules.get(f.rule))
+            for f in report.findings
+        ]
         return BlueprintState(path, files, found_problems, rules, inputs)
 
     def _lines(self, path: Path) -> list[str]:
@@ -532,8 +556,10 @@ class Workspace:
             level = "hint"
             waiver = finding.waiver
             if waiver is not None:
-                message += (f" (waived: {waiver.reason}; approved by {waiver.approved_by}; "
-                            f"expires {waiver.expires.isoformat()})")
+                message += (
+                    f" (waived: {waiver.reason}; approved by {waiver.approved_by}; "
+                    f"expires {waiver.expires.isoformat()})"
+                )
             else:
                 message += " (waived)"
         return Problem(path, span, level, message, finding.rule, rule, finding)

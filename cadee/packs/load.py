@@ -101,15 +101,21 @@ class Pack:
 def id_problem(rule_id: str, builtin: Mapping[str, Rule] = RULES) -> str | None:
     """Why ``rule_id`` cannot name an organisation rule, or ``None`` when it can."""
     if not RULE_ID_RE.match(rule_id):
-        return (f"invalid rule ID {rule_id[:40]!r}: an organisation prefix in capitals and three digits, "
-                "e.g. ACME001")
+        return (
+            f"invalid rule ID {rule_id[:40]!r}: an organisation prefix in capitals and three digits, "
+            "e.g. ACME001"
+        )
     if rule_id in builtin:
-        return (f"rule ID {rule_id} is a built-in rule ({builtin[rule_id].name}); organisation rules "
-                "use their own prefix, e.g. ACME001")
+        return (
+            f"rule ID {rule_id} is a built-in rule ({builtin[rule_id].name}); organisation rules "
+            "use their own prefix, e.g. ACME001"
+        )
     families = {known[:-3] for known in builtin}
     if rule_id[:-3] in families:
-        return (f"rule ID {rule_id} uses the prefix of the built-in {rule_id[:-3]} rules; organisation "
-                "rules use their own prefix, e.g. ACME001")
+        return (
+            f"rule ID {rule_id} uses the prefix of the built-in {rule_id[:-3]} rules; organisation "
+            "rules use their own prefix, e.g. ACME001"
+        )
     return None
 
 
@@ -172,11 +178,26 @@ class _PackLoader:
             rule_id = raw.get("id")
             written = [key for key in TEMPLATE_KEYS if key in raw]
             if not written:
-                label = f"rule {rule_id}" if isinstance(rule_id, str) and RULE_ID_RE.match(rule_id) else "the rule"
-                self.error(raw, None, f"{label} has no template; write one of: {', '.join(TEMPLATE_KEYS)}", where)
+                label = (
+                    f"rule {rule_id}"
+                    if isinstance(rule_id, str) and RULE_ID_RE.match(rule_id)
+                    else "the rule"
+                )
+                self.error(
+                    raw,
+                    None,
+                    f"{label} has no template; write one of: {', '.join(TEMPLATE_KEYS)}",
+                    where,
+                )
             for extra in written[1:]:
-                self.error(raw, extra, f"a rule has exactly one template; `{extra}` is a second one "
-                           f"(first: `{written[0]}`)", f"{where}.{extra}", at_key=True)
+                self.error(
+                    raw,
+                    extra,
+                    f"a rule has exactly one template; `{extra}` is a second one "
+                    f"(first: `{written[0]}`)",
+                    f"{where}.{extra}",
+                    at_key=True,
+                )
             for key, pattern, problem_of, first in (
                 ("id", RULE_ID_RE, id_problem, first_id),
                 ("name", RULE_NAME_RE, name_problem, first_name),
@@ -190,7 +211,11 @@ class _PackLoader:
                     self.errors.append(LoadError(at, problem))
                 elif value in first:
                     what = "rule ID" if key == "id" else "rule name"
-                    self.errors.append(LoadError(at, f"duplicate {what} {value}: already defined at {first[value]}"))
+                    self.errors.append(
+                        LoadError(
+                            at, f"duplicate {what} {value}: already defined at {first[value]}"
+                        )
+                    )
                 else:
                     first[value] = at
 
@@ -199,22 +224,41 @@ class _PackLoader:
         raw: YMap = raw_rule[template]
         subjects = [key for key in _SUBJECTS if key in raw]
         if not subjects:
-            self.error(raw_rule, template, f"`{template}` selects what it checks: write one of "
-                       f"{', '.join(_SUBJECTS)} (e.g. `systems: {{kind: model}}`)", where, at_key=True)
+            self.error(
+                raw_rule,
+                template,
+                f"`{template}` selects what it checks: write one of "
+                f"{', '.join(_SUBJECTS)} (e.g. `systems: {{kind: model}}`)",
+                where,
+                at_key=True,
+            )
             return None
         for extra in subjects[1:]:
-            self.error(raw, extra, f"`{template}` selects one list; `{extra}` is a second one (first: "
-                       f"`{subjects[0]}`)", f"{where}.{extra}", at_key=True)
+            self.error(
+                raw,
+                extra,
+                f"`{template}` selects one list; `{extra}` is a second one (first: "
+                f"`{subjects[0]}`)",
+                f"{where}.{extra}",
+                at_key=True,
+            )
         return subjects[0]
 
     def check_count(self, raw_rule: YMap, where: str) -> None:
         self.check_subject(raw_rule, "count", where)
         raw: YMap = raw_rule["count"]
         if "at-least" not in raw and "at-most" not in raw:
-            self.error(raw_rule, "count", "`count` needs `at-least`, `at-most` or both", where, at_key=True)
+            self.error(
+                raw_rule, "count", "`count` needs `at-least`, `at-most` or both", where, at_key=True
+            )
         elif "at-least" in raw and "at-most" in raw and raw["at-least"] > raw["at-most"]:
-            self.error(raw, "at-most", f"`at-most` ({raw['at-most']}) is below `at-least` ({raw['at-least']}): "
-                       "no count meets both", f"{where}.at-most")
+            self.error(
+                raw,
+                "at-most",
+                f"`at-most` ({raw['at-most']}) is below `at-least` ({raw['at-least']}): "
+                "no count meets both",
+                f"{where}.at-most",
+            )
 
     def check_require(self, raw_rule: YMap, where: str) -> None:
         raw: YMap = raw_rule["require"]
@@ -224,37 +268,71 @@ class _PackLoader:
         specs = FIELDS[subject]
         fields = raw["fields"]
         if not fields:
-            self.error(raw, "fields", f"`fields` names at least one field of {subject} and its condition",
-                       f"{where}.fields")
+            self.error(
+                raw,
+                "fields",
+                f"`fields` names at least one field of {subject} and its condition",
+                f"{where}.fields",
+            )
         for name, condition in fields.items():
             path = f"{where}.fields.{name}"
             spec = field_spec(subject, name)
             if spec is None:
                 labels = ", labels.KEY" if subject in LABELLED else ""
                 hint = did_you_mean(name, specs) or f" (fields: {', '.join(specs)}{labels})"
-                self.error(fields, name, f"unknown field {name[:60]!r} of {subject}{hint}", path, at_key=True)
+                self.error(
+                    fields,
+                    name,
+                    f"unknown field {name[:60]!r} of {subject}{hint}",
+                    path,
+                    at_key=True,
+                )
                 continue
             if not condition:
-                self.error(fields, name, "a condition needs at least one of: present, non-empty, equals, "
-                           "one-of, at-least, at-most, regex", path)
+                self.error(
+                    fields,
+                    name,
+                    "a condition needs at least one of: present, non-empty, equals, "
+                    "one-of, at-least, at-most, regex",
+                    path,
+                )
                 continue
             if condition.get("when-present") is False:
-                self.error(condition, "when-present", "`when-present: false` changes nothing: write "
-                           "`when-present: true` or remove the key", f"{path}.when-present", at_key=True)
+                self.error(
+                    condition,
+                    "when-present",
+                    "`when-present: false` changes nothing: write "
+                    "`when-present: true` or remove the key",
+                    f"{path}.when-present",
+                    at_key=True,
+                )
                 continue
             if set(condition) <= {"when-present"} or (
-                    condition.get("when-present") is True and "present" in condition):
-                self.error(condition, "when-present", "`when-present: true` makes the other conditions apply only "
-                           "when the field is written: write one of non-empty, equals, one-of, at-least, at-most, "
-                           "regex with it (and no `present`)", f"{path}.when-present", at_key=True)
+                condition.get("when-present") is True and "present" in condition
+            ):
+                self.error(
+                    condition,
+                    "when-present",
+                    "`when-present: true` makes the other conditions apply only "
+                    "when the field is written: write one of non-empty, equals, one-of, at-least, at-most, "
+                    "regex with it (and no `present`)",
+                    f"{path}.when-present",
+                    at_key=True,
+                )
                 continue
             allowed = CONDITIONS_FOR[spec.kind]
             for key, value in condition.items():
                 if key == "when-present":
                     continue
                 if key not in allowed:
-                    self.error(condition, key, f"`{key}` does not apply to `{name}` ({_kind_words(spec)}); "
-                               f"use {', '.join(k for k in _ORDER if k in allowed)}", f"{path}.{key}", at_key=True)
+                    self.error(
+                        condition,
+                        key,
+                        f"`{key}` does not apply to `{name}` ({_kind_words(spec)}); "
+                        f"use {', '.join(k for k in _ORDER if k in allowed)}",
+                        f"{path}.{key}",
+                        at_key=True,
+                    )
                 elif key in _VALUE_KEYS:
                     values = value if key == "one-of" else [value]
                     for position, each in enumerate(values):
@@ -344,8 +422,14 @@ _TEMPLATE_FIELDS = {"require", "forbid_integration", "mediated_path", "must_reac
 
 def _condition(rule: PackRule) -> str:
     """The rule's template as canonical JSON: what a diff compares to tell a changed condition."""
-    data = rule.model_dump(mode="json", by_alias=True, exclude_none=True, include=_TEMPLATE_FIELDS, warnings=False,
-                           fallback=lambda value: getattr(value, "pattern", repr(value)))  # Regex: its pattern
+    data = rule.model_dump(
+        mode="json",
+        by_alias=True,
+        exclude_none=True,
+        include=_TEMPLATE_FIELDS,
+        warnings=False,
+        fallback=lambda value: getattr(value, "pattern", repr(value)),
+    )  # Regex: its pattern
     return json.dumps(data, sort_keys=True)
 
 
@@ -357,7 +441,9 @@ def _to_rule(rule: PackRule, source: str) -> Rule:
         layer=rule.layer,
         references=tuple(rule.references),
         doc=parse_doc(_documentation(rule)),
-        check_graph=rule.template.worded(rule.message) if rule.message is not None else rule.template.findings,
+        check_graph=rule.template.worded(rule.message)
+        if rule.message is not None
+        else rule.template.findings,
         source=source,
         condition=_condition(rule),
     )
@@ -399,9 +485,13 @@ def load_pack(
     if raw is None:
         return fail("the file is empty; a rule pack starts with `cadee-rules: 1`")
     if not isinstance(raw, YMap):
-        return fail(f"expected a mapping with `cadee-rules: 1` at the top, got {describe_type(raw)}")
+        return fail(
+            f"expected a mapping with `cadee-rules: 1` at the top, got {describe_type(raw)}"
+        )
     if "cadee" in raw and "cadee-rules" not in raw:
-        return fail("this is a blueprint (`cadee: 1`), not a rule pack; a rule pack starts with `cadee-rules: 1`")
+        return fail(
+            "this is a blueprint (`cadee: 1`), not a rule pack; a rule pack starts with `cadee-rules: 1`"
+        )
     loader = _PackLoader(shown, data.decode("utf-8", errors="replace"), builtin)
     validated = loader.load(raw)
     loader.check_rules(raw.get("rules"))
@@ -415,13 +505,15 @@ def load_pack(
     if not loader.errors:
         for rule, raw_rule, index in validated:
             where = f"rules[{index}]"
-            pack.rules.append(PackRuleInfo(
-                rule=_to_rule(rule, shown),
-                location=Location(shown, raw_rule.line, raw_rule.column, where),
-                id_location=Location(shown, *raw_rule.key_marks["id"][2:], f"{where}.id"),
-                name_location=Location(shown, *raw_rule.key_marks["name"][2:], f"{where}.name"),
-                examples=_examples(raw_rule, shown, loader.lines),
-            ))
+            pack.rules.append(
+                PackRuleInfo(
+                    rule=_to_rule(rule, shown),
+                    location=Location(shown, raw_rule.line, raw_rule.column, where),
+                    id_location=Location(shown, *raw_rule.key_marks["id"][2:], f"{where}.id"),
+                    name_location=Location(shown, *raw_rule.key_marks["name"][2:], f"{where}.name"),
+                    examples=_examples(raw_rule, shown, loader.lines),
+                )
+            )
     pack.errors.extend(sorted(set(loader.errors)))
     return pack
 
@@ -446,10 +538,20 @@ def combine(
         for info in pack.rules:
             rule = info.rule
             if rule.id in where:
-                errors.append(LoadError(info.id_location, f"rule ID {rule.id} is already defined by {where[rule.id]}"))
+                errors.append(
+                    LoadError(
+                        info.id_location,
+                        f"rule ID {rule.id} is already defined by {where[rule.id]}",
+                    )
+                )
                 continue
             if rule.name in names:
-                errors.append(LoadError(info.name_location, f"rule name {rule.name!r} is already used by {names[rule.name]}"))
+                errors.append(
+                    LoadError(
+                        info.name_location,
+                        f"rule name {rule.name!r} is already used by {names[rule.name]}",
+                    )
+                )
                 continue
             rules[rule.id] = rule
             where[rule.id] = names[rule.name] = str(info.id_location)

@@ -88,7 +88,9 @@ def _rule_id(value: Any) -> str:
 
 def _rule_name(value: Any) -> str:
     if not isinstance(value, str):
-        raise PydanticCustomError("rule_name", "expected a rule name such as payments-through-gateway (a string)")
+        raise PydanticCustomError(
+            "rule_name", "expected a rule name such as payments-through-gateway (a string)"
+        )
     if len(value) > 64 or not RULE_NAME_RE.match(value):
         raise PydanticCustomError(
             "rule_name",
@@ -113,7 +115,9 @@ def _text(what: str, one_line: bool = False) -> PlainValidator:
         # The text becomes a section of the rule's Markdown documentation.
         if re.search(r"^#{1,2} ", text, re.MULTILINE) or "```" in text:
             raise PydanticCustomError(
-                "text_markdown", "{what} must not contain '# ', '## ' headings or ``` fences", {"what": what}
+                "text_markdown",
+                "{what} must not contain '# ', '## ' headings or ``` fences",
+                {"what": what},
             )
         return text
 
@@ -124,7 +128,9 @@ def _example(value: Any) -> str:
     if value is None:
         raise PydanticCustomError("null_value", "null value: write a blueprint or remove the key")
     if not isinstance(value, str):
-        raise PydanticCustomError("example_type", "expected a whole blueprint as a YAML string (write `failing: |`)")
+        raise PydanticCustomError(
+            "example_type", "expected a whole blueprint as a YAML string (write `failing: |`)"
+        )
     if not value.strip():
         raise PydanticCustomError("example_empty", "the example is empty")
     if "```" in value:
@@ -135,7 +141,11 @@ def _example(value: Any) -> str:
 def _references(value: Any) -> list[str]:
     if value is None:
         raise PydanticCustomError("null_value", "null value: write a value or remove the key")
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and v.strip() for v in value)
+    ):
         raise PydanticCustomError(
             "references",
             "expected a non-empty list of the requirements the rule supports (policies, articles), as strings",
@@ -166,8 +176,12 @@ class PackRule(Strict):
     fix: Annotated[str, _text("the fix")]
     references: Annotated[list[str], PlainValidator(_references)]
     require: Annotated[Require | None, NotNull] = None
-    forbid_integration: Annotated[ForbidIntegration | None, NotNull] = Field(default=None, alias="forbid-integration")
-    mediated_path: Annotated[MediatedPath | None, NotNull] = Field(default=None, alias="mediated-path")
+    forbid_integration: Annotated[ForbidIntegration | None, NotNull] = Field(
+        default=None, alias="forbid-integration"
+    )
+    mediated_path: Annotated[MediatedPath | None, NotNull] = Field(
+        default=None, alias="mediated-path"
+    )
     must_reach: Annotated[MustReach | None, NotNull] = Field(default=None, alias="must-reach")
     count: Annotated[Count | None, NotNull] = None
     forbid: Annotated[Forbid | None, NotNull] = None
@@ -178,8 +192,14 @@ class PackRule(Strict):
     @property
     def template(self) -> Template:
         """The rule's one template (load.py checks exactly one is written)."""
-        for value in (self.require, self.forbid_integration, self.mediated_path, self.must_reach, self.count,
-                      self.forbid):
+        for value in (
+            self.require,
+            self.forbid_integration,
+            self.mediated_path,
+            self.must_reach,
+            self.count,
+            self.forbid,
+        ):
             if value is not None:
                 return value
         raise ValueError(f"{self.id} has no template")
@@ -198,4 +218,3 @@ class PackFile(Strict):
     @classmethod
     def _supported_version(cls, value: int) -> int:
         return check_version(value, "rule-pack", SUPPORTED_VERSIONS)
-

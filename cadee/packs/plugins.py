@@ -49,7 +49,9 @@ class Plugins:
 def contract_problems(rule: Rule, builtin: Mapping[str, Rule] = RULES) -> list[str]:
     """What keeps ``rule`` from the built-in contract (empty when it meets it)."""
     problems: list[str] = []
-    wrong_id = id_problem(rule.id, builtin) if isinstance(rule.id, str) else "the rule ID is not a string"
+    wrong_id = (
+        id_problem(rule.id, builtin) if isinstance(rule.id, str) else "the rule ID is not a string"
+    )
     if wrong_id:
         problems.append(wrong_id)
     if not isinstance(rule.name, str) or not RULE_NAME_RE.match(rule.name):
@@ -59,22 +61,41 @@ def contract_problems(rule: Rule, builtin: Mapping[str, Rule] = RULES) -> list[s
         if taken:
             problems.append(taken)
     if rule.severity not in SEVERITIES:
-        problems.append(f"severity {str(rule.severity)[:20]!r} is not one of {', '.join(SEVERITIES)}")
+        problems.append(
+            f"severity {str(rule.severity)[:20]!r} is not one of {', '.join(SEVERITIES)}"
+        )
     if rule.layer not in LAYERS:
         problems.append(f"layer {str(rule.layer)[:20]!r} is not one of {', '.join(LAYERS)}")
     references = rule.references
-    if not isinstance(references, tuple) or not references or not all(isinstance(r, str) and r.strip() for r in references):
-        problems.append("`references` must be a non-empty tuple of strings naming the requirements it supports")
+    if (
+        not isinstance(references, tuple)
+        or not references
+        or not all(isinstance(r, str) and r.strip() for r in references)
+    ):
+        problems.append(
+            "`references` must be a non-empty tuple of strings naming the requirements it supports"
+        )
     doc = rule.doc
     if not isinstance(doc, RuleDoc):
-        problems.append("`doc` must be a RuleDoc (use cadee.rules.base.rule(doc=__doc__) or parse_doc)")
+        problems.append(
+            "`doc` must be a RuleDoc (use cadee.rules.base.rule(doc=__doc__) or parse_doc)"
+        )
     else:
-        for label, text in (("summary", doc.summary), ("## What it does", doc.what), ("## Why it matters", doc.why),
-                            ("## How to fix", doc.fix), ("## Failing example", doc.failing_example),
-                            ("## Passing example", doc.passing_example)):
+        for label, text in (
+            ("summary", doc.summary),
+            ("## What it does", doc.what),
+            ("## Why it matters", doc.why),
+            ("## How to fix", doc.fix),
+            ("## Failing example", doc.failing_example),
+            ("## Passing example", doc.passing_example),
+        ):
             if not text.strip():
                 problems.append(f"the documentation's {label} is empty")
-    checks = {"check_graph": rule.check_graph, "check_dated": rule.check_dated, "check_waivers": rule.check_waivers}
+    checks = {
+        "check_graph": rule.check_graph,
+        "check_dated": rule.check_dated,
+        "check_waivers": rule.check_waivers,
+    }
     for name, check in checks.items():
         if check is not None and not callable(check):
             problems.append(f"`{name}` is not callable")
@@ -103,7 +124,9 @@ def _where(entry: Any, rule: Rule | None = None) -> Location:
             file = spec.origin if spec is not None else None
         except (ImportError, ValueError):
             file = None
-    shown = display_path(Path(file)) if file else f"<{GROUP} entry point {entry.name} = {entry.value}>"
+    shown = (
+        display_path(Path(file)) if file else f"<{GROUP} entry point {entry.name} = {entry.value}>"
+    )
     return Location(shown, line, 1, path)
 
 
@@ -114,7 +137,9 @@ def _source(entry: Any) -> str:
     return f"plugin {entry.value}"
 
 
-def load_plugins(builtin: Mapping[str, Rule] = RULES, entries: Iterable[Any] | None = None) -> Plugins:
+def load_plugins(
+    builtin: Mapping[str, Rule] = RULES, entries: Iterable[Any] | None = None
+) -> Plugins:
     """Load every entry point of the group, in name order, and check each rule."""
     found = metadata.entry_points(group=GROUP) if entries is None else entries
     accepted: list[Rule] = []
@@ -126,12 +151,25 @@ def load_plugins(builtin: Mapping[str, Rule] = RULES, entries: Iterable[Any] | N
         try:
             loaded = entry.load()
         except Exception as exc:  # a broken plugin is an input error, never a traceback
-            errors.append(LoadError(_where(entry), f"{label} cannot be loaded: {type(exc).__name__}: {exc}"))
+            errors.append(
+                LoadError(_where(entry), f"{label} cannot be loaded: {type(exc).__name__}: {exc}")
+            )
             continue
-        rules = [loaded] if isinstance(loaded, Rule) else loaded if isinstance(loaded, (list, tuple)) else None
+        rules = (
+            [loaded]
+            if isinstance(loaded, Rule)
+            else loaded
+            if isinstance(loaded, (list, tuple))
+            else None
+        )
         if not rules or not all(isinstance(r, Rule) for r in rules):
-            errors.append(LoadError(_where(entry), f"{label} must name a cadee.rules.base.Rule or a non-empty "
-                                                   f"list of them, got {type(loaded).__name__}"))
+            errors.append(
+                LoadError(
+                    _where(entry),
+                    f"{label} must name a cadee.rules.base.Rule or a non-empty "
+                    f"list of them, got {type(loaded).__name__}",
+                )
+            )
             continue
         source = _source(entry)
         for rule in rules:
@@ -141,7 +179,9 @@ def load_plugins(builtin: Mapping[str, Rule] = RULES, entries: Iterable[Any] | N
             if isinstance(rule.name, str) and rule.name in names:
                 problems.append(f"rule name {rule.name!r} is already used by {names[rule.name]}")
             if problems:
-                errors.extend(LoadError(_where(entry, rule), f"{label}: {problem}") for problem in problems)
+                errors.extend(
+                    LoadError(_where(entry, rule), f"{label}: {problem}") for problem in problems
+                )
                 continue
             seen[rule.id] = names[rule.name] = f"the {source}"
             accepted.append(dataclasses.replace(rule, source=source))

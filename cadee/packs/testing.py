@@ -65,30 +65,53 @@ def run_examples(
             path.write_text(texts[name], encoding="utf-8")
             loaded = load_blueprint(path, known_rules={*RULES, *known_rules, rule.id})
             if loaded.blueprint is None:
-                errors = tuple(_relocate(error, mark, where, loaded.path, rule.id, name) for error in loaded.errors)
-                results.append(ExampleResult(rule.id, name, False, f"the {name} example is not a valid blueprint "
-                                             f"({plural(len(errors), 'error')})", location, errors))
+                errors = tuple(
+                    _relocate(error, mark, where, loaded.path, rule.id, name)
+                    for error in loaded.errors
+                )
+                results.append(
+                    ExampleResult(
+                        rule.id,
+                        name,
+                        False,
+                        f"the {name} example is not a valid blueprint "
+                        f"({plural(len(errors), 'error')})",
+                        location,
+                        errors,
+                    )
+                )
                 continue
             report = check(loaded.blueprint, CheckOptions(), {rule.id: rule})
             fired = [f for f in report.findings if f.rule == rule.id]
             if name == "failing":
                 ok = bool(fired)
-                message = (f"fires {plural(len(fired), 'finding')} ({', '.join(f.target for f in fired)})"
-                           if ok else "the failing example does not fire the rule")
+                message = (
+                    f"fires {plural(len(fired), 'finding')} ({', '.join(f.target for f in fired)})"
+                    if ok
+                    else "the failing example does not fire the rule"
+                )
             else:
                 ok = not fired
-                message = ("fires nothing" if ok else f"the passing example fires the rule: "
-                           f"{fired[0].message} ({fired[0].target})")
+                message = (
+                    "fires nothing"
+                    if ok
+                    else f"the passing example fires the rule: "
+                    f"{fired[0].message} ({fired[0].target})"
+                )
             results.append(ExampleResult(rule.id, name, ok, message, location))
     return results
 
 
-def _relocate(error: LoadError, mark: ExampleMark | None, where: str, shown: str, rule_id: str, name: str) -> LoadError:
+def _relocate(
+    error: LoadError, mark: ExampleMark | None, where: str, shown: str, rule_id: str, name: str
+) -> LoadError:
     """An example's load error as a position in the pack (the temporary file never shows)."""
     label = f"{rule_id} {name} example"
     message = error.message.replace(shown, label)
     inner = f"{where} > {error.location.path}" if error.location.path else where
     if mark is None:
-        return LoadError(Location(f"<{label}>", error.location.line, error.location.column, inner), message)
+        return LoadError(
+            Location(f"<{label}>", error.location.line, error.location.column, inner), message
+        )
     line, column = mark.locate(error.location.line, error.location.column)
     return LoadError(Location(mark.file, line, column, inner), message)

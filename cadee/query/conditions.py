@@ -79,10 +79,14 @@ class Condition(Strict):
 
     present: Annotated[bool | None, NotNull] = None
     """The key is written (``true``) or not written (``false``); defaults do not count."""
-    non_empty: Annotated[bool | None, PlainValidator(_true)] = Field(default=None, alias="non-empty")
+    non_empty: Annotated[bool | None, PlainValidator(_true)] = Field(
+        default=None, alias="non-empty"
+    )
     """A string or list with at least one character or entry."""
     equals: Annotated[Scalar | None, NotNull] = None
-    one_of: Annotated[list[Scalar] | None, NotNull, Field(min_length=1)] = Field(default=None, alias="one-of")
+    one_of: Annotated[list[Scalar] | None, NotNull, Field(min_length=1)] = Field(
+        default=None, alias="one-of"
+    )
     at_least: Annotated[Scalar | None, NotNull] = Field(default=None, alias="at-least")
     """A number, an ordered level (data, clearance, criticality, trust) or a list's length."""
     at_most: Annotated[Scalar | None, NotNull] = Field(default=None, alias="at-most")
@@ -134,8 +138,14 @@ _TEXT = FieldSpec("text")
 _INT = FieldSpec("int")
 _LIST = FieldSpec("list")
 _OBSERVABILITY = {
-    **{f"observability.{name}": FieldSpec("bool", nested=name) for name in ("logs", "metrics", "traces")},
-    **{f"observability.{name}": FieldSpec("text", nested=name) for name in ("slo", "runbook", "dashboard", "oncall")},
+    **{
+        f"observability.{name}": FieldSpec("bool", nested=name)
+        for name in ("logs", "metrics", "traces")
+    },
+    **{
+        f"observability.{name}": FieldSpec("text", nested=name)
+        for name in ("slo", "runbook", "dashboard", "oncall")
+    },
 }
 
 #: The fields ``require`` can test, per list.
@@ -228,9 +238,14 @@ def field_spec(subject: str, name: str) -> FieldSpec | None:
     spec = FIELDS.get(subject, {}).get(name)
     if spec is not None:
         return spec
-    if subject in LABELLED and name.startswith(_LABEL_PREFIX) and LABEL_KEY_RE.match(name[len(_LABEL_PREFIX):]):
-        return FieldSpec("text", label=name[len(_LABEL_PREFIX):])
+    if (
+        subject in LABELLED
+        and name.startswith(_LABEL_PREFIX)
+        and LABEL_KEY_RE.match(name[len(_LABEL_PREFIX) :])
+    ):
+        return FieldSpec("text", label=name[len(_LABEL_PREFIX) :])
     return None
+
 
 #: Which condition keys fit which field kinds (checked when a pack is loaded).
 CONDITIONS_FOR: dict[str, frozenset[str]] = {
@@ -285,7 +300,9 @@ def _compare(spec: FieldSpec, value: Any, bound: Any) -> int:
     return (left > right) - (left < right)
 
 
-def check_condition(field: str, spec: FieldSpec, condition: Condition, present: bool, value: Any) -> list[str]:
+def check_condition(
+    field: str, spec: FieldSpec, condition: Condition, present: bool, value: Any
+) -> list[str]:
     """The phrases for every condition ``value`` fails (empty when it meets them all)."""
     problems: list[str] = []
     name = f"`{field}`"
@@ -294,8 +311,10 @@ def check_condition(field: str, spec: FieldSpec, condition: Condition, present: 
     if condition.present is True and not present:
         problems.append(f"{name} is absent")
     elif condition.present is False and present:
-        problems.append(f"{name} is set ({_shown(value) if spec.kind not in ('list', 'object') else 'written'}), "
-                        "but must be absent")
+        problems.append(
+            f"{name} is set ({_shown(value) if spec.kind not in ('list', 'object') else 'written'}), "
+            "but must be absent"
+        )
     checks_value = any(
         getattr(condition, key) is not None
         for key in ("non_empty", "equals", "one_of", "at_least", "at_most", "regex")
@@ -311,7 +330,9 @@ def check_condition(field: str, spec: FieldSpec, condition: Condition, present: 
     if condition.equals is not None and value != condition.equals:
         problems.append(f"{name} is {_shown(value)}, must be {_shown(condition.equals)}")
     if condition.one_of is not None and value not in condition.one_of:
-        problems.append(f"{name} is {_shown(value)}, must be one of: {', '.join(_shown(v) for v in condition.one_of)}")
+        problems.append(
+            f"{name} is {_shown(value)}, must be one of: {', '.join(_shown(v) for v in condition.one_of)}"
+        )
     if spec.kind == "list":
         count = f"{name} has {len(value)} entr{'y' if len(value) == 1 else 'ies'}"
         if condition.at_least is not None and _compare(spec, value, condition.at_least) < 0:
@@ -320,11 +341,17 @@ def check_condition(field: str, spec: FieldSpec, condition: Condition, present: 
             problems.append(f"{count}, must have at most {condition.at_most}")
     else:
         if condition.at_least is not None and _compare(spec, value, condition.at_least) < 0:
-            problems.append(f"{name} is {_shown(value)}, must be at least {_shown(condition.at_least)}")
+            problems.append(
+                f"{name} is {_shown(value)}, must be at least {_shown(condition.at_least)}"
+            )
         if condition.at_most is not None and _compare(spec, value, condition.at_most) > 0:
-            problems.append(f"{name} is {_shown(value)}, must be at most {_shown(condition.at_most)}")
+            problems.append(
+                f"{name} is {_shown(value)}, must be at most {_shown(condition.at_most)}"
+            )
     if condition.regex is not None and not condition.regex.matches(str(value)):
-        problems.append(f"{name} {_shown(value)} does not match '{shorten(condition.regex.pattern, 60)}'")
+        problems.append(
+            f"{name} {_shown(value)} does not match '{shorten(condition.regex.pattern, 60)}'"
+        )
     return problems
 
 

@@ -56,27 +56,35 @@ def parse_message(value: Any) -> Message:
     if "\n" in text:
         raise PydanticCustomError("message_line", "a message is one line")
     if len(text) > MAX_MESSAGE_CHARS:
-        raise PydanticCustomError("message_long", "message longer than {limit} characters",
-                                  {"limit": MAX_MESSAGE_CHARS})
+        raise PydanticCustomError(
+            "message_long", "message longer than {limit} characters", {"limit": MAX_MESSAGE_CHARS}
+        )
     parts: list[tuple[bool, str]] = []
     position = 0
     for token in _TOKEN.finditer(text):
-        parts.append((False, text[position:token.start()]))
+        parts.append((False, text[position : token.start()]))
         position = token.end()
         written = token.group(0)
         if written in ("{{", "}}"):
             parts.append((False, written[0]))
         elif written in ("{", "}"):
             raise PydanticCustomError(
-                "message_brace", "lone {brace} at position {at}: write {twice} for a brace",
-                {"brace": repr(written), "at": token.start(), "twice": written * 2})
+                "message_brace",
+                "lone {brace} at position {at}: write {twice} for a brace",
+                {"brace": repr(written), "at": token.start(), "twice": written * 2},
+            )
         else:
             name = token.group(1)
             if name not in PLACEHOLDERS:
                 raise PydanticCustomError(
-                    "message_placeholder", "unknown placeholder {name}{hint} (placeholders: {known})",
-                    {"name": "{" + name[:40] + "}", "hint": did_you_mean(name, PLACEHOLDERS),
-                     "known": ", ".join("{" + p + "}" for p in PLACEHOLDERS)})
+                    "message_placeholder",
+                    "unknown placeholder {name}{hint} (placeholders: {known})",
+                    {
+                        "name": "{" + name[:40] + "}",
+                        "hint": did_you_mean(name, PLACEHOLDERS),
+                        "known": ", ".join("{" + p + "}" for p in PLACEHOLDERS),
+                    },
+                )
             parts.append((True, name))
     parts.append((False, text[position:]))
     return Message(text, tuple(part for part in parts if part[0] or part[1]))

@@ -80,10 +80,14 @@ def compile_pattern(value: Any) -> Regex:
     if not isinstance(value, str):
         raise PydanticCustomError("pattern_type", "expected a regular expression (a string)")
     if not value:
-        raise PydanticCustomError("pattern_empty", "an empty regular expression matches only empty text")
+        raise PydanticCustomError(
+            "pattern_empty", "an empty regular expression matches only empty text"
+        )
     if len(value) > MAX_PATTERN_CHARS:
         raise PydanticCustomError(
-            "pattern_long", "regular expression longer than {limit} characters", {"limit": MAX_PATTERN_CHARS}
+            "pattern_long",
+            "regular expression longer than {limit} characters",
+            {"limit": MAX_PATTERN_CHARS},
         )
     try:  # syntax errors in the words and positions of Python's parser (compiling never matches)
         re.compile(value, re.DOTALL)

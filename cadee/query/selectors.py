@@ -99,12 +99,15 @@ def _values(name: str, choices: tuple[str, ...] | None) -> PlainValidator:
         for item in values:
             if not isinstance(item, str):
                 raise PydanticCustomError(
-                    "selector_values", "expected a {name} or a non-empty list of them", {"name": name}
+                    "selector_values",
+                    "expected a {name} or a non-empty list of them",
+                    {"name": name},
                 )
             if choices is None:
                 if not ID_RE.match(item):
                     raise PydanticCustomError(
-                        "selector_id", "invalid {name} {value}: ids have at most 64 letters, digits, '_', '.' or '-'",
+                        "selector_id",
+                        "invalid {name} {value}: ids have at most 64 letters, digits, '_', '.' or '-'",
                         {"name": name, "value": repr(shorten(item, 40))},
                     )
             elif item not in choices:
@@ -115,7 +118,12 @@ def _values(name: str, choices: tuple[str, ...] | None) -> PlainValidator:
                 raise PydanticCustomError(
                     "selector_value",
                     "{value} is not a {name}; one of: {choices}{hint}",
-                    {"value": repr(shorten(item, 40)), "name": name, "choices": ", ".join(choices), "hint": hint},
+                    {
+                        "value": repr(shorten(item, 40)),
+                        "name": name,
+                        "choices": ", ".join(choices),
+                        "hint": hint,
+                    },
                 )
         return tuple(dict.fromkeys(values))
 
@@ -125,12 +133,15 @@ def _values(name: str, choices: tuple[str, ...] | None) -> PlainValidator:
 def _as_list(value: Any) -> Any:
     """A selector mapping is a list of one; an empty list would match nothing."""
     if value is None:
-        raise PydanticCustomError("null_value", "null value: write a selector ({} matches everything)")
+        raise PydanticCustomError(
+            "null_value", "null value: write a selector ({} matches everything)"
+        )
     if isinstance(value, dict):
         return [value]
     if isinstance(value, list) and not value:
         raise PydanticCustomError(
-            "selector_empty", "an empty list of selectors matches nothing; write {} to match everything"
+            "selector_empty",
+            "an empty list of selectors matches nothing; write {} to match everything",
         )
     return value
 
@@ -157,8 +168,14 @@ def _protocols(value: Any) -> tuple[str, ...]:
     if value is None:
         raise PydanticCustomError("null_value", "null value: write a value or remove the key")
     values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
-        raise PydanticCustomError("selector_values", "expected a protocol or a non-empty list of them")
+    if (
+        not isinstance(values, list)
+        or not values
+        or not all(isinstance(v, str) and v for v in values)
+    ):
+        raise PydanticCustomError(
+            "selector_values", "expected a protocol or a non-empty list of them"
+        )
     return tuple(dict.fromkeys(values))
 
 
@@ -183,8 +200,11 @@ class LabelMatch:
 
     def describe(self) -> str:
         if self.values is not None:
-            shown = _scalar(self.values[0]) if len(self.values) == 1 else \
-                "[" + ", ".join(_scalar(v) for v in self.values) + "]"
+            shown = (
+                _scalar(self.values[0])
+                if len(self.values) == 1
+                else "[" + ", ".join(_scalar(v) for v in self.values) + "]"
+            )
         elif self.regex is not None:
             shown = "{regex: " + _scalar(self.regex.pattern) + "}"
         else:
@@ -195,8 +215,11 @@ class LabelMatch:
 def _label_key(key: Any) -> str:
     if not isinstance(key, str) or not LABEL_KEY_RE.match(key):
         raise PydanticCustomError(
-            "label_key", "invalid label key {key}: lowercase letters, digits, '.', '/' or '-', starting and "
-            "ending with a letter or digit (at most 63 characters)", {"key": repr(shorten(str(key), 40))})
+            "label_key",
+            "invalid label key {key}: lowercase letters, digits, '.', '/' or '-', starting and "
+            "ending with a letter or digit (at most 63 characters)",
+            {"key": repr(shorten(str(key), 40))},
+        )
     return key
 
 
@@ -206,8 +229,11 @@ def _label_condition(condition: Any) -> LabelMatch:
         return LabelMatch("", values=(condition,))
     if isinstance(condition, list):
         if not condition or not all(isinstance(v, str) for v in condition):
-            raise PydanticCustomError("label_values", "expected a value or a non-empty list of values (strings; "
-                                                      "quote numbers and yes/no)")
+            raise PydanticCustomError(
+                "label_values",
+                "expected a value or a non-empty list of values (strings; "
+                "quote numbers and yes/no)",
+            )
         return LabelMatch("", values=tuple(dict.fromkeys(condition)))
     if isinstance(condition, dict) and len(condition) == 1 and "regex" in condition:
         return LabelMatch("", regex=compile_pattern(condition["regex"]))
@@ -218,25 +244,51 @@ def _label_condition(condition: Any) -> LabelMatch:
     if isinstance(condition, dict):
         unknown = [str(k) for k in condition if k not in ("regex", "present")]
         hint = did_you_mean(unknown[0], ("regex", "present")) if unknown else ""
-        what = f"unknown key {unknown[0][:40]!r}{hint}" if unknown else "write one of `regex` or `present`"
-        raise PydanticCustomError("label_condition", "{what} (a label condition is {shape})",
-                                  {"what": what, "shape": "a value, a list of values, {regex: P} or "
-                                                          "{present: true|false}"})
+        what = (
+            f"unknown key {unknown[0][:40]!r}{hint}"
+            if unknown
+            else "write one of `regex` or `present`"
+        )
+        raise PydanticCustomError(
+            "label_condition",
+            "{what} (a label condition is {shape})",
+            {
+                "what": what,
+                "shape": "a value, a list of values, {regex: P} or {present: true|false}",
+            },
+        )
     if condition is None:
-        raise PydanticCustomError("null_value", "null value: write a value (\"\" for an empty one) or remove the key")
-    kind = "a boolean" if isinstance(condition, bool) else "a number" if isinstance(condition, (int, float)) \
+        raise PydanticCustomError(
+            "null_value", 'null value: write a value ("" for an empty one) or remove the key'
+        )
+    kind = (
+        "a boolean"
+        if isinstance(condition, bool)
+        else "a number"
+        if isinstance(condition, (int, float))
         else "not text"
-    raise PydanticCustomError("label_value", "label values are strings, this is {kind}: quote it", {"kind": kind})
+    )
+    raise PydanticCustomError(
+        "label_value", "label values are strings, this is {kind}: quote it", {"kind": kind}
+    )
 
 
 def _keyed(value: dict[str, LabelMatch]) -> dict[str, LabelMatch]:
     if not value:
-        raise PydanticCustomError("label_selector", "expected at least one label condition, e.g. {region: eu}")
-    return {key: LabelMatch(key, match.values, match.regex, match.present) for key, match in value.items()}
+        raise PydanticCustomError(
+            "label_selector", "expected at least one label condition, e.g. {region: eu}"
+        )
+    return {
+        key: LabelMatch(key, match.values, match.regex, match.present)
+        for key, match in value.items()
+    }
 
 
 LabelSelector = Annotated[
-    dict[Annotated[str, PlainValidator(_label_key)], Annotated[LabelMatch, PlainValidator(_label_condition)]],
+    dict[
+        Annotated[str, PlainValidator(_label_key)],
+        Annotated[LabelMatch, PlainValidator(_label_condition)],
+    ],
     AfterValidator(_keyed),
 ]
 """``{KEY: VALUE | [VALUES] | {regex: P} | {present: BOOL}}``; labels match exactly and case-sensitively."""
@@ -273,7 +325,9 @@ OwnerSelectors = Annotated[list[OwnerSelector], BeforeValidator(_as_list)]
 
 def _ids_or_selector(value: Any) -> str:
     """A reference is selected by ids (``owner: risk-team``) or by a selector (``owner: {function: risk}``)."""
-    if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, dict) for v in value)
+    ):
         return "selector"
     return "ids"
 
@@ -297,18 +351,28 @@ def _end_fields(value: Any) -> tuple[str, ...]:
         raise PydanticCustomError("null_value", "null value: write a value or remove the key")
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-        raise PydanticCustomError("end_fields", "expected a system field or a non-empty list of them, e.g. "
-                                                "[labels.region] or [boundary]")
+        raise PydanticCustomError(
+            "end_fields",
+            "expected a system field or a non-empty list of them, e.g. "
+            "[labels.region] or [boundary]",
+        )
     for item in values:
         if item.startswith("labels."):
-            if not LABEL_KEY_RE.match(item[len("labels."):]):
-                raise PydanticCustomError("end_fields", "invalid label key in {field}", {"field": repr(item[:60])})
+            if not LABEL_KEY_RE.match(item[len("labels.") :]):
+                raise PydanticCustomError(
+                    "end_fields", "invalid label key in {field}", {"field": repr(item[:60])}
+                )
         elif item not in END_FIELDS:
             raise PydanticCustomError(
-                "end_fields", "{field} is not a field compared between an integration's ends; one of: "
+                "end_fields",
+                "{field} is not a field compared between an integration's ends; one of: "
                 "{fields}, labels.KEY{hint}",
-                {"field": repr(shorten(item, 40)), "fields": ", ".join(END_FIELDS),
-                 "hint": did_you_mean(item, END_FIELDS)})
+                {
+                    "field": repr(shorten(item, 40)),
+                    "fields": ", ".join(END_FIELDS),
+                    "hint": did_you_mean(item, END_FIELDS),
+                },
+            )
     return tuple(dict.fromkeys(values))
 
 
@@ -413,8 +477,16 @@ class WaiverSelector(Strict):
 
 WaiverSelectors = Annotated[list[WaiverSelector], BeforeValidator(_as_list)]
 
-for _model in (SystemSelector, IntegrationSelector, BoundarySelector, OwnerSelector, EvidenceSelector,
-               KpiSelector, GateSelector, WaiverSelector):
+for _model in (
+    SystemSelector,
+    IntegrationSelector,
+    BoundarySelector,
+    OwnerSelector,
+    EvidenceSelector,
+    KpiSelector,
+    GateSelector,
+    WaiverSelector,
+):
     _model.model_rebuild()
 
 
@@ -491,7 +563,9 @@ def _owner_ref(checks: list[Test], attribute: str, ref: Any, graph: Architecture
     checks.append(_in(attribute, [o.id for o in graph.owners.values() if test(o)]))
 
 
-def system_test(selectors: Sequence[SystemSelector], graph: ArchitectureGraph) -> Callable[[System], bool]:
+def system_test(
+    selectors: Sequence[SystemSelector], graph: ArchitectureGraph
+) -> Callable[[System], bool]:
     """A predicate over systems; ``graph`` resolves boundaries (``trust``) and owners."""
     tests: list[Test] = []
     for selector in selectors:
@@ -506,7 +580,9 @@ def system_test(selectors: Sequence[SystemSelector], graph: ArchitectureGraph) -
             inside = boundary_test(selector.boundary, graph)
             checks.append(_in("boundary", [b.id for b in graph.boundaries.values() if inside(b)]))
         if selector.trust is not None:
-            trusted = frozenset(b.id for b in graph.boundaries.values() if b.trust in selector.trust)
+            trusted = frozenset(
+                b.id for b in graph.boundaries.values() if b.trust in selector.trust
+            )
             checks.append(_in("boundary", trusted))
         if selector.environment is not None:
             checks.append(_in("environment", selector.environment))
@@ -526,7 +602,7 @@ def system_test(selectors: Sequence[SystemSelector], graph: ArchitectureGraph) -
 def end_value(system: System, field: str, graph: ArchitectureGraph) -> Any:
     """The value of ``field`` (one of :data:`END_FIELDS` or ``labels.KEY``) on an integration's end."""
     if field.startswith("labels."):
-        return (system.labels or _NO_LABELS).get(field[len("labels."):])
+        return (system.labels or _NO_LABELS).get(field[len("labels.") :])
     if field == "trust":
         boundary = graph.boundaries.get(system.boundary) if system.boundary else None
         return boundary.trust if boundary is not None else None
@@ -540,7 +616,9 @@ def _ends(fields: tuple[str, ...], graph: ArchitectureGraph, differ: bool) -> Te
         source, target = systems.get(integration.from_), systems.get(integration.to)
         if source is None or target is None:
             return False
-        return all((end_value(source, f, graph) != end_value(target, f, graph)) is differ for f in fields)
+        return all(
+            (end_value(source, f, graph) != end_value(target, f, graph)) is differ for f in fields
+        )
 
     return test
 
@@ -576,7 +654,9 @@ def integration_test(
     return _any(tests)
 
 
-def boundary_test(selectors: Sequence[BoundarySelector], graph: ArchitectureGraph) -> Callable[[Boundary], bool]:
+def boundary_test(
+    selectors: Sequence[BoundarySelector], graph: ArchitectureGraph
+) -> Callable[[Boundary], bool]:
     tests: list[Test] = []
     for selector in selectors:
         checks: list[Test] = []
@@ -594,7 +674,9 @@ def boundary_test(selectors: Sequence[BoundarySelector], graph: ArchitectureGrap
     return _any(tests)
 
 
-def owner_test(selectors: Sequence[OwnerSelector], graph: ArchitectureGraph) -> Callable[[Owner], bool]:
+def owner_test(
+    selectors: Sequence[OwnerSelector], graph: ArchitectureGraph
+) -> Callable[[Owner], bool]:
     tests: list[Test] = []
     for selector in selectors:
         checks: list[Test] = []
@@ -612,7 +694,9 @@ def owner_test(selectors: Sequence[OwnerSelector], graph: ArchitectureGraph) -> 
     return _any(tests)
 
 
-def evidence_test(selectors: Sequence[EvidenceSelector], graph: ArchitectureGraph) -> Callable[[Evidence], bool]:
+def evidence_test(
+    selectors: Sequence[EvidenceSelector], graph: ArchitectureGraph
+) -> Callable[[Evidence], bool]:
     tests: list[Test] = []
     for selector in selectors:
         checks: list[Test] = []
@@ -645,7 +729,9 @@ def kpi_test(selectors: Sequence[KpiSelector], graph: ArchitectureGraph) -> Call
     return _any(tests)
 
 
-def gate_test(selectors: Sequence[GateSelector], graph: ArchitectureGraph) -> Callable[[Gate], bool]:
+def gate_test(
+    selectors: Sequence[GateSelector], graph: ArchitectureGraph
+) -> Callable[[Gate], bool]:
     tests: list[Test] = []
     for selector in selectors:
         checks: list[Test] = []
@@ -662,7 +748,9 @@ def gate_test(selectors: Sequence[GateSelector], graph: ArchitectureGraph) -> Ca
     return _any(tests)
 
 
-def waiver_test(selectors: Sequence[WaiverSelector], graph: ArchitectureGraph) -> Callable[[Waiver], bool]:
+def waiver_test(
+    selectors: Sequence[WaiverSelector], graph: ArchitectureGraph
+) -> Callable[[Waiver], bool]:
     tests: list[Test] = []
     for selector in selectors:
         checks: list[Test] = []
@@ -694,9 +782,17 @@ def _value(value: Any) -> str:
     if isinstance(value, dict):  # label conditions
         return "{" + ", ".join(match.describe() for match in value.values()) + "}"
     if isinstance(value, tuple):
-        return _scalar(value[0]) if len(value) == 1 else "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return (
+            _scalar(value[0])
+            if len(value) == 1
+            else "[" + ", ".join(_scalar(v) for v in value) + "]"
+        )
     if isinstance(value, list):  # a nested selector: one mapping, or a list of them
-        return describe(value) if len(value) == 1 else "[" + ", ".join(describe([v]) for v in value) + "]"
+        return (
+            describe(value)
+            if len(value) == 1
+            else "[" + ", ".join(describe([v]) for v in value) + "]"
+        )
     return _scalar(str(value))
 
 

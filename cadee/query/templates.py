@@ -129,7 +129,9 @@ class Template(ABC):
         for hit in self.hits(rule, graph):
             yield rule.finding(hit.target, hit.message, hit.location)
 
-    def worded(self, message: Message) -> Callable[[Reporter, ArchitectureGraph], Iterator[Finding]]:
+    def worded(
+        self, message: Message
+    ) -> Callable[[Reporter, ArchitectureGraph], Iterator[Finding]]:
         """A rule check whose findings carry ``message`` (placeholders substituted) instead."""
 
         def findings(rule: Reporter, graph: ArchitectureGraph) -> Iterator[Finding]:
@@ -160,7 +162,9 @@ def _edges(value: Any) -> tuple[str, ...]:
 Edges = Annotated[tuple[str, ...], PlainValidator(_edges)]
 
 
-def _neighbours(graph: ArchitectureGraph, over: Sequence[str], reverse: bool) -> Callable[[str], Iterable[str]]:
+def _neighbours(
+    graph: ArchitectureGraph, over: Sequence[str], reverse: bool
+) -> Callable[[str], Iterable[str]]:
     name = "predecessors" if reverse else "successors"
     steps = [getattr(getattr(graph, kind), name) for kind in over]
     if len(steps) == 1:
@@ -226,7 +230,9 @@ class MediatedPath(Strict, Template):
         sources = [s.id for s in _matching(graph, self.from_) if s.id not in mediators]
         if not sources:
             return
-        parents = reach(_neighbours(graph, self.over, reverse=False), sources, blocked=mediators.__contains__)
+        parents = reach(
+            _neighbours(graph, self.over, reverse=False), sources, blocked=mediators.__contains__
+        )
         if not parents:
             return
         source_set = set(sources)
@@ -248,7 +254,9 @@ class MediatedPath(Strict, Template):
         sources = [s.id for s in _matching(graph, self.from_)]
         source_set = set(sources)
         first = reach(step, sources)
-        avoided = [s.id for s in _matching(graph, self.avoiding) if s.id in first or s.id in source_set]
+        avoided = [
+            s.id for s in _matching(graph, self.avoiding) if s.id in first or s.id in source_set
+        ]
         if not avoided:
             return
         avoided_set = set(avoided)
@@ -295,8 +303,12 @@ class MediatedPath(Strict, Template):
             f"system matching `{describe(self.through)}`. Every system matching "
             f"`{describe(self.to)}` such a path reaches is reported once, with one source and "
             "the path."
-            + (f" A target reached on any path through a system matching `{describe(self.avoiding)}` "
-               "is reported too." if self.avoiding is not None else "")
+            + (
+                f" A target reached on any path through a system matching `{describe(self.avoiding)}` "
+                "is reported too."
+                if self.avoiding is not None
+                else ""
+            )
         )
 
 
@@ -329,10 +341,16 @@ class MustReach(Strict, Template):
         sources = _matching(graph, self.from_)
         if not sources:
             return
-        avoided = {s.id for s in _matching(graph, self.avoiding)} if self.avoiding is not None else set()
+        avoided = (
+            {s.id for s in _matching(graph, self.avoiding)} if self.avoiding is not None else set()
+        )
         targets = [s.id for s in _matching(graph, self.to) if s.id not in avoided]
         step = _neighbours(graph, self.over, reverse=True)
-        covered = reach(step, targets, blocked=avoided.__contains__ if avoided else None) if targets else {}
+        covered = (
+            reach(step, targets, blocked=avoided.__contains__ if avoided else None)
+            if targets
+            else {}
+        )
         for system in sources:
             if system.id not in covered:
                 yield Unreached(system, len(targets))
@@ -341,7 +359,9 @@ class MustReach(Strict, Template):
         wanted = describe(self.to)
         avoiding = f" avoiding {describe(self.avoiding)}" if self.avoiding is not None else ""
         for miss in self.search(graph):
-            why = f"over {_edges_text(self.over)}{avoiding}" + ("" if miss.targets else " (no system matches it)")
+            why = f"over {_edges_text(self.over)}{avoiding}" + (
+                "" if miss.targets else " (no system matches it)"
+            )
             yield Hit(
                 miss.system.id,
                 f"{_system_label(miss.system)} cannot reach a system matching {wanted} {why}",
@@ -354,8 +374,11 @@ class MustReach(Strict, Template):
             f"Reports every system matching `{describe(self.from_)}` from which no system "
             f"matching `{describe(self.to)}` can be reached by following "
             f"{' and '.join(self.over)} edges (in their direction, over at least one edge)"
-            + (f" without passing through a system matching `{describe(self.avoiding)}`."
-               if self.avoiding is not None else ".")
+            + (
+                f" without passing through a system matching `{describe(self.avoiding)}`."
+                if self.avoiding is not None
+                else "."
+            )
         )
 
 
@@ -491,7 +514,10 @@ class _Selecting(Strict):
 
 def _item_values(item: Any, target: str) -> dict[str, str]:
     """``{id}``, ``{name}`` (a name or title, else the id) and, for an integration, ``{from}`` and ``{to}``."""
-    values = {"id": target, "name": str(getattr(item, "name", None) or getattr(item, "title", None) or target)}
+    values = {
+        "id": target,
+        "name": str(getattr(item, "name", None) or getattr(item, "title", None) or target),
+    }
     if isinstance(item, Integration):
         values.update({"from": item.from_, "to": item.to})
     return values
@@ -538,13 +564,21 @@ class Require(_Selecting, Template):
         for unmet in self.search(graph):
             item: Any = unmet.item
             target = chosen.target(item)
-            values = {**_item_values(item, target), "field": unmet.first[0], "value": _text_value(unmet.first[1])}
-            yield Hit(target, f"{chosen.label(item)}: {'; '.join(unmet.problems)}", item.location, values)
+            values = {
+                **_item_values(item, target),
+                "field": unmet.first[0],
+                "value": _text_value(unmet.first[1]),
+            }
+            yield Hit(
+                target, f"{chosen.label(item)}: {'; '.join(unmet.problems)}", item.location, values
+            )
 
     def describe(self) -> str:
         subject = self.subject
         selected = describe(getattr(self, subject))
-        conditions = "; ".join(f"`{field}` {describe_condition(condition)}" for field, condition in self.fields.items())
+        conditions = "; ".join(
+            f"`{field}` {describe_condition(condition)}" for field, condition in self.fields.items()
+        )
         return f"Reports every item of `{subject}` matching `{selected}` that fails one of: {conditions}."
 
 
@@ -561,8 +595,12 @@ class Forbid(_Selecting, Template):
         summary = rule.summary.rstrip(".")
         for item in self.selected(graph):
             target = chosen.target(item)
-            yield Hit(target, f"{chosen.label(item)} is forbidden: {summary}", item.location,
-                      _item_values(item, target))
+            yield Hit(
+                target,
+                f"{chosen.label(item)} is forbidden: {summary}",
+                item.location,
+                _item_values(item, target),
+            )
 
     def describe(self) -> str:
         return f"Reports every item of `{self.subject}` matching `{describe(getattr(self, self.subject))}`."
@@ -611,5 +649,7 @@ class Count(_Selecting, Template):
         )
 
     def describe(self) -> str:
-        return (f"Counts the items of `{self.subject}` matching `{describe(getattr(self, self.subject))}` and "
-                f"reports the blueprint once when there are not {self._bounds()}.")
+        return (
+            f"Counts the items of `{self.subject}` matching `{describe(getattr(self, self.subject))}` and "
+            f"reports the blueprint once when there are not {self._bounds()}."
+        )

@@ -179,7 +179,10 @@ def _charts(blueprint: Blueprint, evaluation: Evaluation) -> dict[str, str]:
 
     if not charts_available():
         return {}
-    return {f"chart/{kpi}": svg.decode("utf-8") for kpi, svg in kpi_charts(blueprint, evaluation).items()}
+    return {
+        f"chart/{kpi}": svg.decode("utf-8")
+        for kpi, svg in kpi_charts(blueprint, evaluation).items()
+    }
 
 
 def _svg_size(svg: str) -> tuple[float, float]:
@@ -212,14 +215,20 @@ def build_pack(
     problems: list[str] = []
     if any(f in NEEDS_DOT for f in wanted) and not maps.dot_available():
         failed = [f for f in wanted if f in NEEDS_DOT]
-        problems.append(f"not rendered: {', '.join(failed)} (Graphviz's `dot` program was not found; "
-                        f"{maps.INSTALL_HINT})")
+        problems.append(
+            f"not rendered: {', '.join(failed)} (Graphviz's `dot` program was not found; "
+            f"{maps.INSTALL_HINT})"
+        )
         wanted = [f for f in wanted if f not in NEEDS_DOT]
     doc_formats = [f for f in wanted if f in DOCUMENT_FORMATS]
     provenance = provenance_of(blueprint, (as_of or report.as_of).isoformat())
     evaluation = evaluate(blueprint, report.as_of)
     # The graph the rules ran on, unless the report is of another blueprint object.
-    graph = report.graph if report.graph is not None and report.graph.blueprint is blueprint else build_graph(blueprint)
+    graph = (
+        report.graph
+        if report.graph is not None and report.graph.blueprint is blueprint
+        else build_graph(blueprint)
+    )
     diagrams = maps.build_diagrams(
         graph, documents.flagged_targets(report), VIEWS if doc_formats else wanted_views
     )
@@ -242,8 +251,12 @@ def build_pack(
     workers = max(1, min(os.cpu_count() or 2, 8))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # dot runs as a separate process: PNGs render while the documents are written.
-        svg_futures = {key: pool.submit(maps.run_dot, source, "svg") for key, source in svg_jobs.items()}
-        png_futures = {key: pool.submit(maps.run_dot, source, "png") for key, source in png_jobs.items()}
+        svg_futures = {
+            key: pool.submit(maps.run_dot, source, "svg") for key, source in svg_jobs.items()
+        }
+        png_futures = {
+            key: pool.submit(maps.run_dot, source, "png") for key, source in png_jobs.items()
+        }
         svgs = {key: future.result().decode("utf-8") for key, future in svg_futures.items()}
         if "svg" in wanted:
             files.update({f"maps/{key}.svg": svgs[key].encode("utf-8") for key in written})
@@ -271,27 +284,46 @@ def build_pack(
         for key, chart in charts.items():
             width, height = _svg_size(chart)
             figures[key] = FigureAsset(
-                key=key, title=key, svg=inline_svg(chart), input=f"chart:{key}", width_pt=width, height_pt=height,
-                mermaid="", link=f"charts/{key.split('/', 1)[1]}.svg", pdf={"chart": {"width": width, "page": ""}},
+                key=key,
+                title=key,
+                svg=inline_svg(chart),
+                input=f"chart:{key}",
+                width_pt=width,
+                height_pt=height,
+                mermaid="",
+                link=f"charts/{key.split('/', 1)[1]}.svg",
+                pdf={"chart": {"width": width, "page": ""}},
             )
             files[f"charts/{key.split('/', 1)[1]}.svg"] = chart.encode("utf-8")
         svgs = {**svgs, **charts}
-        ctx = documents.Context.create(report, provenance, [*diagrams, *charts], graph, evaluation, since)
+        ctx = documents.Context.create(
+            report, provenance, [*diagrams, *charts], graph, evaluation, since
+        )
         docs = documents.build_documents(ctx)
         map_refs = tuple(
-            MapRef(diagrams[key].title, tuple(
-                f"maps/{'full' if ext == 'pdf' and key.startswith('full/') else key}.{ext}"
-                for ext in ("svg", "png", "pdf", "dot", "mmd") if ext in wanted
-            ))
+            MapRef(
+                diagrams[key].title,
+                tuple(
+                    f"maps/{'full' if ext == 'pdf' and key.startswith('full/') else key}.{ext}"
+                    for ext in ("svg", "png", "pdf", "dot", "mmd")
+                    if ext in wanted
+                ),
+            )
             for key in written
         )
         info = PackInfo(blueprint.meta.title, tuple(docs), tuple(doc_formats), map_refs, provenance)
         root = Path(templates_dir) if templates_dir else None
         large = len(blueprint.systems) > maps.DETAIL_THRESHOLD
         if root is None:
-            files.update(_render_documents(docs, figures, info, doc_formats, svgs, written, None, large))
+            files.update(
+                _render_documents(docs, figures, info, doc_formats, svgs, written, None, large)
+            )
         else:  # templates from outside cadee: rendered with a CPU, memory and time budget
-            files.update(_render_documents_bounded(docs, figures, info, doc_formats, svgs, written, root, large))
+            files.update(
+                _render_documents_bounded(
+                    docs, figures, info, doc_formats, svgs, written, root, large
+                )
+            )
         files.update({f"maps/{key}.png": future.result() for key, future in png_futures.items()})
     return Pack(dict(sorted(files.items())), problems)
 
@@ -328,17 +360,22 @@ def _render_documents(
             at("document.md.j2")
             env = environment("md", templates_dir, limits)
             for doc in docs:
-                files[f"{doc.name}.md"] = markdown.render_document(doc, figures, info, env).encode("utf-8")
+                files[f"{doc.name}.md"] = markdown.render_document(doc, figures, info, env).encode(
+                    "utf-8"
+                )
             at("index.md.j2")
             files["README.md"] = markdown.render_index(info, env).encode("utf-8")
         if "html" in doc_formats:
             at("document.html.j2")
             env = environment("html", templates_dir, limits)
             for doc in docs:
-                files[f"{doc.name}.html"] = html.render_document(doc, figures, info, env).encode("utf-8")
+                files[f"{doc.name}.html"] = html.render_document(doc, figures, info, env).encode(
+                    "utf-8"
+                )
         if "pdf" in doc_formats:
             at("document.typ.j2")
             env = environment("typ", templates_dir, limits)
+
             def inputs(keys: Sequence[str]) -> dict[str, str]:
                 # Only the maps a document shows: each input is copied into Typst.
                 return {figures[k].input: svgs[k] for k in dict.fromkeys(keys) if k in svgs}
@@ -357,26 +394,45 @@ def _render_documents(
             # Typst reads files only from a private copy of the templates folder.
             with typst_root(templates_dir, limits) as (root, packages):
                 try:
-                    files.update(pdf.compile_all(jobs, root, tagged=not large, separate=large, packages=packages))
+                    files.update(
+                        pdf.compile_all(
+                            jobs, root, tagged=not large, separate=large, packages=packages
+                        )
+                    )
                 except pdf.TypstFailed as exc:
                     # Name the templates folder, not the private copy Typst read.
                     shown = str(templates_dir) if templates_dir else "the built-in templates"
                     raise pdf.TypstFailed(str(exc).replace(str(root), shown)) from None
     except TemplateError as exc:
         located = template_location(exc.__traceback__)
-        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or (located[0] if located else current)
+        where = (
+            getattr(exc, "filename", None)
+            or getattr(exc, "name", None)
+            or (located[0] if located else current)
+        )
         line = getattr(exc, "lineno", None) or (located[1] if located else None)
         location = f"{Path(where).name}:{line}" if line else Path(where).name
         raise TemplateProblem(f"template {location}: {exc.message or type(exc).__name__}") from None
     except pdf.TypstFailed as exc:
         raise TemplateProblem(str(exc)) from None
-    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
+    except (
+        ArithmeticError,
+        LookupError,
+        TypeError,
+        ValueError,
+        RecursionError,
+        MemoryError,
+    ) as exc:
         # Raised by Python code a template called (``1/0``, ``[]|first``): only
         # when a template frame is on the stack, else it is cadee's own bug.
         located = template_location(exc.__traceback__)
         if located is None:
             raise
-        what = "out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {str(exc)[:200]}"
+        what = (
+            "out of memory"
+            if isinstance(exc, MemoryError)
+            else f"{type(exc).__name__}: {str(exc)[:200]}"
+        )
         raise TemplateProblem(f"template {Path(located[0]).name}:{located[1]}: {what}") from None
     return files
 
@@ -399,7 +455,8 @@ def _render_documents_bounded(
 
     limits = TemplateLimits.from_environment()
     payload = pickle.dumps(
-        (docs, figures, info, doc_formats, svgs, written, templates_dir, large), protocol=pickle.HIGHEST_PROTOCOL
+        (docs, figures, info, doc_formats, svgs, written, templates_dir, large),
+        protocol=pickle.HIGHEST_PROTOCOL,
     )
     outcome = run_bounded("cadee.render", "_bounded_worker", payload, limits)
     if outcome.problem is not None:
@@ -415,10 +472,20 @@ def _bounded_worker() -> None:
         import pickle
 
         # Written by the parent cadee process, never by a template.
-        docs, figures, info, doc_formats, svgs, written, templates_dir, large = pickle.loads(payload)
+        docs, figures, info, doc_formats, svgs, written, templates_dir, large = pickle.loads(
+            payload
+        )
         try:
             return _render_documents(
-                docs, figures, info, doc_formats, svgs, written, templates_dir, large, on_template=on_template
+                docs,
+                figures,
+                info,
+                doc_formats,
+                svgs,
+                written,
+                templates_dir,
+                large,
+                on_template=on_template,
             )
         except TemplateProblem as exc:
             raise ChildFailure(str(exc)) from None

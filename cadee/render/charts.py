@@ -90,8 +90,11 @@ def _month(value: float, _position: int | None = None) -> str:
 
 
 def _chart(
-    comparison: KpiComparison, points: Sequence[MeasuredValue], live_since: dt.date | None,
-    gates: Sequence[Gate], as_of: dt.date,
+    comparison: KpiComparison,
+    points: Sequence[MeasuredValue],
+    live_since: dt.date | None,
+    gates: Sequence[Gate],
+    as_of: dt.date,
 ) -> bytes:
     import matplotlib
 
@@ -102,6 +105,7 @@ def _chart(
 
     kpi = comparison.kpi
     shown = [p for p in points if p.date <= as_of]
+
     def day(date: dt.date) -> float:
         return float(mdates.date2num(date))  # type: ignore[no-untyped-call]
 
@@ -110,28 +114,74 @@ def _chart(
         axes = figure.add_subplot()
         dates = [day(p.date) for p in shown]
         values = [float(p.value) for p in shown]
-        axes.plot(dates, values, color=MEASURED, linewidth=1.1, marker="o", markersize=2.2, label="measured",
-                  zorder=3)
+        axes.plot(
+            dates,
+            values,
+            color=MEASURED,
+            linewidth=1.1,
+            marker="o",
+            markersize=2.2,
+            label="measured",
+            zorder=3,
+        )
         if live_since is not None:
-            axes.axvline(day(live_since), color=ROLLOUT, linewidth=0.9, linestyle="-", zorder=2, label="rollout")
+            axes.axvline(
+                day(live_since),
+                color=ROLLOUT,
+                linewidth=0.9,
+                linestyle="-",
+                zorder=2,
+                label="rollout",
+            )
         for value, label, style, colour in (
             (kpi.baseline, "baseline", (0, (1, 1.5)), MUTED),
             (kpi.target, "target", (0, (4, 2)), TARGET),
         ):
             if value is not None:
-                axes.axhline(float(value), color=colour, linewidth=0.8, linestyle=style, label=label, zorder=1)
+                axes.axhline(
+                    float(value),
+                    color=colour,
+                    linewidth=0.8,
+                    linestyle=style,
+                    label=label,
+                    zorder=1,
+                )
         for value, label, colour in _gate_lines(gates):
             axes.axhline(value, color=colour, linewidth=0.8, linestyle=(0, (2, 1)), zorder=1)
-            axes.annotate(label, (1.0, value), xycoords=("axes fraction", "data"), xytext=(-2, 2),
-                          textcoords="offset points", fontsize=5.5, color=colour, ha="right")
+            axes.annotate(
+                label,
+                (1.0, value),
+                xycoords=("axes fraction", "data"),
+                xytext=(-2, 2),
+                textcoords="offset points",
+                fontsize=5.5,
+                color=colour,
+                ha="right",
+            )
         labelled = False
         for side, start, end in (
-            (comparison.before, dates[0] if dates else None, day(live_since) if live_since else None),
-            (comparison.after, day(live_since) if live_since else None, dates[-1] if dates else None),
+            (
+                comparison.before,
+                dates[0] if dates else None,
+                day(live_since) if live_since else None,
+            ),
+            (
+                comparison.after,
+                day(live_since) if live_since else None,
+                dates[-1] if dates else None,
+            ),
         ):
             if side.mean is not None and start is not None and end is not None:
-                axes.hlines(side.mean, start, end, color=INK, linewidth=1.6, alpha=0.55, zorder=2,
-                            label="_" if labelled else "mean before / after")
+                axes.hlines(
+                    side.mean,
+                    start,
+                    end,
+                    color=INK,
+                    linewidth=1.6,
+                    alpha=0.55,
+                    zorder=2,
+                    label="_" if labelled else "mean before / after",
+                )
                 labelled = True
         title = textwrap.shorten(kpi.name, 60, placeholder="…")
         axes.set_title(title, fontsize=7.5, color=INK, loc="left", pad=3)
@@ -142,8 +192,16 @@ def _chart(
         # Month names in English whatever the locale (strftime's %b follows LC_TIME).
         axes.xaxis.set_major_formatter(FuncFormatter(_month))
         handles, labels = axes.get_legend_handles_labels()
-        figure.legend(handles, labels, loc="lower center", ncols=len(labels), handlelength=1.4,
-                      columnspacing=0.7, handletextpad=0.4, borderaxespad=0.2)
+        figure.legend(
+            handles,
+            labels,
+            loc="lower center",
+            ncols=len(labels),
+            handlelength=1.4,
+            columnspacing=0.7,
+            handletextpad=0.4,
+            borderaxespad=0.2,
+        )
         figure.tight_layout(pad=0.3, rect=(0, 0.07, 1, 1))
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -158,5 +216,7 @@ def kpi_charts(blueprint: Blueprint, evaluation: Evaluation) -> dict[str, bytes]
         if not any(p.date <= evaluation.as_of for p in points):
             continue
         gates = [g for g in blueprint.gates if g.kpi == comparison.kpi.id]
-        charts[comparison.kpi.id] = _chart(comparison, points, blueprint.meta.live_since, gates, evaluation.as_of)
+        charts[comparison.kpi.id] = _chart(
+            comparison, points, blueprint.meta.live_since, gates, evaluation.as_of
+        )
     return charts

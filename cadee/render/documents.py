@@ -86,7 +86,11 @@ EVIDENCE_TITLES = {
     "runtime-observability": "Runtime ownership and observability plan",
 }
 STATUS_TONE: dict[str, Tone] = {
-    "pass": "ok", "waived": "info", "warn": "warn", "fail": "fail", "not run": "muted",
+    "pass": "ok",
+    "waived": "info",
+    "warn": "warn",
+    "fail": "fail",
+    "not run": "muted",
 }
 SEVERITY_TONE: dict[str, Tone] = {"error": "fail", "warning": "warn", "info": "info"}
 EVIDENCE_TONE: dict[str, Tone] = {"approved": "ok", "in-review": "warn", "draft": "muted"}
@@ -133,15 +137,30 @@ class Context:
         return self._n_minus_1
 
     @classmethod
-    def create(cls, report: Report, provenance: Provenance, figures: Sequence[str],
-               graph: ArchitectureGraph | None = None, evaluation: Evaluation | None = None,
-               since: SinceDecision | None = None) -> Context:
+    def create(
+        cls,
+        report: Report,
+        provenance: Provenance,
+        figures: Sequence[str],
+        graph: ArchitectureGraph | None = None,
+        evaluation: Evaluation | None = None,
+        since: SinceDecision | None = None,
+    ) -> Context:
         graph = graph or build_graph(report.blueprint)
         by_target: dict[str, list[Finding]] = {}
         for finding in report.findings:
             by_target.setdefault(finding.target, []).append(finding)
         evaluation = evaluation or evaluate(report.blueprint, report.as_of)
-        return cls(report, graph, provenance, figures, evaluation, since, by_target, flagged_targets(report))
+        return cls(
+            report,
+            graph,
+            provenance,
+            figures,
+            evaluation,
+            since,
+            by_target,
+            flagged_targets(report),
+        )
 
     @property
     def blueprint(self) -> Blueprint:
@@ -235,21 +254,36 @@ def findings_table(ctx: Context, findings: Sequence[Finding], empty: str) -> Tab
     rows = []
     for finding in findings:
         status = (
-            badge("waived", "info") if finding.waived else badge(finding.severity, SEVERITY_TONE[finding.severity])
+            badge("waived", "info")
+            if finding.waived
+            else badge(finding.severity, SEVERITY_TONE[finding.severity])
         )
         waiver = ""
         if finding.waived and finding.waiver is not None:
             w = finding.waiver
             waiver = f" Waived by {ctx.owner(w.approved_by).text} until {w.expires.isoformat()}: {w.reason}"
-        rows.append((
-            cell(span(finding.rule, "strong")),
-            cell(status),
-            cell(span(finding.target, "code")),
-            cell(finding.message + waiver),
-            cell(span(f"{ctx.relative(finding.location.file)}:{finding.location.line}", tone="muted")),
-        ))
+        rows.append(
+            (
+                cell(span(finding.rule, "strong")),
+                cell(status),
+                cell(span(finding.target, "code")),
+                cell(finding.message + waiver),
+                cell(
+                    span(
+                        f"{ctx.relative(finding.location.file)}:{finding.location.line}",
+                        tone="muted",
+                    )
+                ),
+            )
+        )
     return Table(
-        (Column("Rule"), Column("Status"), Column("Target", "1fr"), Column("Finding", "3fr"), Column("Where", "1fr")),
+        (
+            Column("Rule"),
+            Column("Status"),
+            Column("Target", "1fr"),
+            Column("Finding", "3fr"),
+            Column("Where", "1fr"),
+        ),
         tuple(rows),
         empty=empty,
     )
@@ -261,9 +295,18 @@ def rules_table(ctx: Context, prefixes: Sequence[str]) -> Table:
         if not rule.id.startswith(tuple(prefixes)):
             continue
         status = ctx.rule_status(rule.id)
-        rows.append((cell(span(rule.id, "strong")), cell(rule.summary), cell(badge(status, STATUS_TONE[status]))))
-    return Table((Column("Rule"), Column("Checks that", "1fr"), Column("Status")), tuple(rows),
-                 empty="No rule of this document was selected.")
+        rows.append(
+            (
+                cell(span(rule.id, "strong")),
+                cell(rule.summary),
+                cell(badge(status, STATUS_TONE[status])),
+            )
+        )
+    return Table(
+        (Column("Rule"), Column("Checks that", "1fr"), Column("Status")),
+        tuple(rows),
+        empty="No rule of this document was selected.",
+    )
 
 
 def evidence_meta(ctx: Context, kind: str) -> tuple[tuple[tuple[str, Cell], ...], list[Block]]:
@@ -272,9 +315,18 @@ def evidence_meta(ctx: Context, kind: str) -> tuple[tuple[tuple[str, Cell], ...]
     if not entries:
         return (
             (("Evidence", cell(badge("not declared", "fail"))),),
-            [Callout("fail", "No evidence entry", (span(
-                f"The blueprint declares no evidence of kind {kind}; rule EVD001 reports it. "
-                "This document shows what the blueprint says, but nobody owns or approves it yet."),))],
+            [
+                Callout(
+                    "fail",
+                    "No evidence entry",
+                    (
+                        span(
+                            f"The blueprint declares no evidence of kind {kind}; rule EVD001 reports it. "
+                            "This document shows what the blueprint says, but nobody owns or approves it yet."
+                        ),
+                    ),
+                )
+            ],
         )
     rows: list[tuple[str, Cell]] = []
     for entry in entries:
@@ -288,7 +340,14 @@ def _evidence_rows(ctx: Context, entry: Evidence, several: bool) -> list[tuple[s
         (prefix + "Evidence", cell(entry.title or entry.id)),
         (prefix + "Owner", cell(ctx.owner(entry.owner))),
         (prefix + "Status", cell(badge(entry.status, EVIDENCE_TONE[entry.status]))),
-        (prefix + "Approved by", cell(ctx.owner(entry.approved_by) if entry.approved_by else span("not yet approved", tone="warn"))),
+        (
+            prefix + "Approved by",
+            cell(
+                ctx.owner(entry.approved_by)
+                if entry.approved_by
+                else span("not yet approved", tone="warn")
+            ),
+        ),
     ]
 
 
@@ -296,7 +355,10 @@ def blueprint_meta(ctx: Context) -> list[tuple[str, Cell]]:
     meta = ctx.blueprint.meta
     version = f" v{meta.version}" if meta.version else ""
     return [
-        ("Blueprint", cell(span(meta.title), span(f" ({meta.id}{version}, {meta.status})", tone="muted"))),
+        (
+            "Blueprint",
+            cell(span(meta.title), span(f" ({meta.id}{version}, {meta.status})", tone="muted")),
+        ),
         ("As of", cell(ctx.provenance.as_of)),
     ]
 
@@ -305,10 +367,12 @@ def map_blocks(ctx: Context, view: str, caption: str, level: int = 2) -> list[Bl
     """The figure(s) of a view: one map, or the overview plus per-boundary maps."""
     if view == "full" and ctx.large:
         blocks: list[Block] = [
-            para(f"The blueprint has {len(ctx.blueprint.systems)} systems, more than one readable "
-                 f"picture can hold ({DETAIL_THRESHOLD}); the map is split into an overview of "
-                 "boundaries and one detail map per boundary, where systems of other boundaries "
-                 "that take part are shown in grey."),
+            para(
+                f"The blueprint has {len(ctx.blueprint.systems)} systems, more than one readable "
+                f"picture can hold ({DETAIL_THRESHOLD}); the map is split into an overview of "
+                "boundaries and one detail map per boundary, where systems of other boundaries "
+                "that take part are shown in grey."
+            ),
             Figure("overview", "Overview: boundaries, with integrations between them aggregated."),
         ]
         for key in ctx.figures:
@@ -336,14 +400,31 @@ def _verdict(ctx: Context) -> Callout:
         extra.append(f"{plural(waived, 'finding')} waived with an approved, time-boxed waiver")
     tail = f" ({'; '.join(extra)})" if extra else ""
     if errors:
-        return Callout("fail", "Not ready for production", (span(
-            f"{plural(errors, 'unwaived error')} block production{tail}. "
-            "Each one names the system or integration to fix (below)."),))
+        return Callout(
+            "fail",
+            "Not ready for production",
+            (
+                span(
+                    f"{plural(errors, 'unwaived error')} block production{tail}. "
+                    "Each one names the system or integration to fix (below)."
+                ),
+            ),
+        )
     if warnings:
-        return Callout("warn", "Ready, with warnings", (span(
-            f"No rule error; {plural(warnings, 'warning')} to address{'; ' + plural(waived, 'finding') + ' waived' if waived else ''}."),))
-    return Callout("ok", "Architecture ready for production", (span(
-        f"Every rule of the CADEE catalog passes{tail}."),))
+        return Callout(
+            "warn",
+            "Ready, with warnings",
+            (
+                span(
+                    f"No rule error; {plural(warnings, 'warning')} to address{'; ' + plural(waived, 'finding') + ' waived' if waived else ''}."
+                ),
+            ),
+        )
+    return Callout(
+        "ok",
+        "Architecture ready for production",
+        (span(f"Every rule of the CADEE catalog passes{tail}."),),
+    )
 
 
 def _readiness_tables(ctx: Context) -> Columns:
@@ -362,17 +443,25 @@ def _readiness_tables(ctx: Context) -> Columns:
     for layer in LAYERS:
         counts = by_layer[layer]
         passing = rules_by_layer[layer] - failing_by_layer[layer]
-        layer_rows.append((
-            cell(layer.capitalize()),
-            cell(str(counts["error"]), tone="fail" if counts["error"] else ""),
-            cell(str(counts["warning"]), tone="warn" if counts["warning"] else ""),
-            cell(str(counts["waived"])),
-            cell(f"{passing}/{rules_by_layer[layer]}"),
-        ))
+        layer_rows.append(
+            (
+                cell(layer.capitalize()),
+                cell(str(counts["error"]), tone="fail" if counts["error"] else ""),
+                cell(str(counts["warning"]), tone="warn" if counts["warning"] else ""),
+                cell(str(counts["waived"])),
+                cell(f"{passing}/{rules_by_layer[layer]}"),
+            )
+        )
     layer_table = Table(
-        (Column("CADEE layer", "1fr"), Column("Errors", align="right"), Column("Warnings", align="right"),
-         Column("Waived", align="right"), Column("Rules passing", align="right")),
-        tuple(layer_rows), caption="Findings by layer",
+        (
+            Column("CADEE layer", "1fr"),
+            Column("Errors", align="right"),
+            Column("Warnings", align="right"),
+            Column("Waived", align="right"),
+            Column("Rules passing", align="right"),
+        ),
+        tuple(layer_rows),
+        caption="Findings by layer",
     )
     families: dict[str, list[str]] = {}
     for rule_id in ctx.report.rules:
@@ -381,14 +470,19 @@ def _readiness_tables(ctx: Context) -> Columns:
     for family, rule_ids in families.items():
         statuses = [ctx.rule_status(r) for r in rule_ids]
         worst = next((s for s in ("fail", "warn", "waived") if s in statuses), "pass")
-        family_rows.append((
-            cell(span(family, "strong"), span(" " + FAMILY_NAMES.get(family, ""))),
-            cell(str(len(rule_ids)), ),
-            cell(badge(worst, STATUS_TONE[worst])),
-        ))
+        family_rows.append(
+            (
+                cell(span(family, "strong"), span(" " + FAMILY_NAMES.get(family, ""))),
+                cell(
+                    str(len(rule_ids)),
+                ),
+                cell(badge(worst, STATUS_TONE[worst])),
+            )
+        )
     family_table = Table(
         (Column("Rule family", "1fr"), Column("Rules", align="right"), Column("Result")),
-        tuple(family_rows), caption="Rule families",
+        tuple(family_rows),
+        caption="Rule families",
     )
     return Columns(((layer_table,), (family_table,)))
 
@@ -402,21 +496,32 @@ def _approvers_summary(ctx: Context) -> Paragraph:
     ok = all(s in ("pass", "waived") for s in own_status)
     text = [
         span("Changes are approved by "),
-        *(_joined([ctx.owner(a) for a in defaults]) if defaults else [span("no default approvers", tone="fail")]),
+        *(
+            _joined([ctx.owner(a) for a in defaults])
+            if defaults
+            else [span("no default approvers", tone="fail")]
+        ),
         span(" by default"),
     ]
     custom = sum(1 for s in blueprint.systems if s.approvers is not None)
     if custom:
-        text.append(span(f"; {plural(custom, 'system')} name{'s' if custom == 1 else ''} {'its' if custom == 1 else 'their'} own approvers"))
+        text.append(
+            span(
+                f"; {plural(custom, 'system')} name{'s' if custom == 1 else ''} {'its' if custom == 1 else 'their'} own approvers"
+            )
+        )
     text.append(span(". "))
     if tier1:
-        text.append(span(
-            f"All {len(tier1)} tier-1 systems have an approver from operations, compliance or customer "
-            "advisory, and need someone other than their owner to approve (OWN003, OWN004)." if ok else
-            "Not every tier-1 system has an independent approver from operations, compliance or "
-            "customer advisory (see OWN003, OWN004).",
-            tone="" if ok else "fail",
-        ))
+        text.append(
+            span(
+                f"All {len(tier1)} tier-1 systems have an approver from operations, compliance or customer "
+                "advisory, and need someone other than their owner to approve (OWN003, OWN004)."
+                if ok
+                else "Not every tier-1 system has an independent approver from operations, compliance or "
+                "customer advisory (see OWN003, OWN004).",
+                tone="" if ok else "fail",
+            )
+        )
     return Paragraph(tuple(text))
 
 
@@ -433,21 +538,33 @@ def _approvers_table(ctx: Context) -> list[Block]:
     rows = []
     for owner_id, count in sorted(counts.items(), key=lambda p: (-tier1_counts[p[0]], -p[1], p[0])):
         owner = ctx.graph.owners.get(owner_id)
-        rows.append((
-            cell(ctx.owner(owner_id)),
-            cell(owner.function if owner and owner.function else "—"),
-            cell(str(tier1_counts[owner_id])),
-            cell(str(count)),
-        ))
+        rows.append(
+            (
+                cell(ctx.owner(owner_id)),
+                cell(owner.function if owner and owner.function else "—"),
+                cell(str(tier1_counts[owner_id])),
+                cell(str(count)),
+            )
+        )
     table = Table(
-        (Column("Approver", "1fr"), Column("Function"), Column("Tier-1 systems", align="right"),
-         Column("All systems", align="right")),
-        tuple(rows[:_TOP_APPROVERS]), empty="Nobody approves changes.",
+        (
+            Column("Approver", "1fr"),
+            Column("Function"),
+            Column("Tier-1 systems", align="right"),
+            Column("All systems", align="right"),
+        ),
+        tuple(rows[:_TOP_APPROVERS]),
+        empty="Nobody approves changes.",
     )
     blocks: list[Block] = [table]
     if len(rows) > _TOP_APPROVERS:
         more = len(rows) - _TOP_APPROVERS
-        blocks.append(para(f"… and {plural(more, 'more approver')}, each for a few systems (see the ownership plan).", size="small"))
+        blocks.append(
+            para(
+                f"… and {plural(more, 'more approver')}, each for a few systems (see the ownership plan).",
+                size="small",
+            )
+        )
     return blocks
 
 
@@ -468,24 +585,50 @@ def _evidence_table(ctx: Context) -> Table:
     for kind, title in EVIDENCE_TITLES.items():
         entries = [e for e in ctx.blueprint.evidence if e.kind == kind]
         if not entries:
-            rows.append((cell(title), cell(span("none", tone="fail")), cell(badge("missing", "fail")), cell("—")))
+            rows.append(
+                (
+                    cell(title),
+                    cell(span("none", tone="fail")),
+                    cell(badge("missing", "fail")),
+                    cell("—"),
+                )
+            )
         for entry in entries:
-            rows.append((
-                cell(title),
-                cell(ctx.owner(entry.owner)),
-                cell(badge(entry.status, EVIDENCE_TONE[entry.status])),
-                cell(ctx.owner(entry.approved_by) if entry.approved_by else span("—", tone="muted")),
-            ))
+            rows.append(
+                (
+                    cell(title),
+                    cell(ctx.owner(entry.owner)),
+                    cell(badge(entry.status, EVIDENCE_TONE[entry.status])),
+                    cell(
+                        ctx.owner(entry.approved_by)
+                        if entry.approved_by
+                        else span("—", tone="muted")
+                    ),
+                )
+            )
     for entry in ctx.blueprint.evidence:
         if entry.kind == "other":
-            rows.append((
-                cell(entry.title or entry.id),
-                cell(ctx.owner(entry.owner)),
-                cell(badge(entry.status, EVIDENCE_TONE[entry.status])),
-                cell(ctx.owner(entry.approved_by) if entry.approved_by else span("—", tone="muted")),
-            ))
-    return Table((Column("Evidence", "2fr"), Column("Owner", "1fr"), Column("Status"), Column("Approved by", "1fr")),
-                 tuple(rows))
+            rows.append(
+                (
+                    cell(entry.title or entry.id),
+                    cell(ctx.owner(entry.owner)),
+                    cell(badge(entry.status, EVIDENCE_TONE[entry.status])),
+                    cell(
+                        ctx.owner(entry.approved_by)
+                        if entry.approved_by
+                        else span("—", tone="muted")
+                    ),
+                )
+            )
+    return Table(
+        (
+            Column("Evidence", "2fr"),
+            Column("Owner", "1fr"),
+            Column("Status"),
+            Column("Approved by", "1fr"),
+        ),
+        tuple(rows),
+    )
 
 
 def kpi_table(ctx: Context) -> Table:
@@ -498,35 +641,54 @@ def kpi_table(ctx: Context) -> Table:
         if comparison.improvement is True:
             verdict = badge("better", "ok")
         elif comparison.improvement is False:
-            verdict = badge("worse" if comparison.change else "no change", "fail" if comparison.change else "warn")
+            verdict = badge(
+                "worse" if comparison.change else "no change",
+                "fail" if comparison.change else "warn",
+            )
         elif not before.count and not after.count:
             verdict = badge("not measured", "warn")
         else:
             verdict = span("—", tone="muted")
         missing = kpi.baseline is None or kpi.target is None or kpi.owner is None
-        rows.append((
-            cell(span(kpi.name), *( [span(" (EVD002)", tone="warn")] if missing else [])),
-            cell(f"{format_value(before.mean, kpi)} ({before.count})" if before.count else "—",
-                 tone="" if before.count else "muted"),
-            cell(f"{format_value(after.mean, kpi)} ({after.count})" if after.count else "—",
-                 tone="" if after.count else "muted"),
-            cell(format_change(comparison)),
-            cell(format_value(kpi.target, kpi) if kpi.target is not None else "—"),
-            cell(verdict),
-        ))
+        rows.append(
+            (
+                cell(span(kpi.name), *([span(" (EVD002)", tone="warn")] if missing else [])),
+                cell(
+                    f"{format_value(before.mean, kpi)} ({before.count})" if before.count else "—",
+                    tone="" if before.count else "muted",
+                ),
+                cell(
+                    f"{format_value(after.mean, kpi)} ({after.count})" if after.count else "—",
+                    tone="" if after.count else "muted",
+                ),
+                cell(format_change(comparison)),
+                cell(format_value(kpi.target, kpi) if kpi.target is not None else "—"),
+                cell(verdict),
+            )
+        )
     return Table(
-        (Column("KPI", "3fr"), Column("Before", align="right", nowrap=True), Column("After", align="right", nowrap=True),
-         Column("Change", align="right", nowrap=True), Column("Target", align="right", nowrap=True), Column("Result")),
-        tuple(rows), empty="The blueprint defines no KPI (EVD003).",
+        (
+            Column("KPI", "3fr"),
+            Column("Before", align="right", nowrap=True),
+            Column("After", align="right", nowrap=True),
+            Column("Change", align="right", nowrap=True),
+            Column("Target", align="right", nowrap=True),
+            Column("Result"),
+        ),
+        tuple(rows),
+        empty="The blueprint defines no KPI (EVD003).",
     )
 
 
 def kpi_charts(ctx: Context) -> Charts:
     charts = tuple(
         Figure(f"chart/{c.kpi.id}", c.kpi.name, size="chart")
-        for c in ctx.evaluation.kpis if f"chart/{c.kpi.id}" in ctx.figures
+        for c in ctx.evaluation.kpis
+        if f"chart/{c.kpi.id}" in ctx.figures
     )
-    unmeasured = [c.kpi.name for c in ctx.evaluation.kpis if not c.before.count and not c.after.count]
+    unmeasured = [
+        c.kpi.name for c in ctx.evaluation.kpis if not c.before.count and not c.after.count
+    ]
     note = f"Not measured, so not charted: {', '.join(unmeasured)}." if unmeasured else ""
     if not charts and any(c.before.count or c.after.count for c in ctx.evaluation.kpis):
         from cadee.render.charts import INSTALL_HINT
@@ -544,7 +706,10 @@ def _gate_status_badge(status: GateStatus) -> Span:
         return badge("fired", "fail" if status.gate.action in ("pause", "redesign") else "info")
     if status.status == "clear":
         return badge("clear", "ok" if status.gate.action in ("pause", "redesign") else "muted")
-    return badge("no data" if status.status == "no-data" else "manual", "warn" if status.status == "no-data" else "muted")
+    return badge(
+        "no data" if status.status == "no-data" else "manual",
+        "warn" if status.status == "no-data" else "muted",
+    )
 
 
 def _window_cell(status: GateStatus) -> Cell:
@@ -552,8 +717,10 @@ def _window_cell(status: GateStatus) -> Cell:
         return cell(span("decided by its owner", tone="muted"))
     if not status.window:
         return cell(span("no measurement in the window", tone="warn"))
-    return cell(", ".join(f"{p.date.strftime('%d %b')}: {p.value}" for p in status.window[-4:])
-                + (f" (and {len(status.window) - 4} earlier)" if len(status.window) > 4 else ""))
+    return cell(
+        ", ".join(f"{p.date.strftime('%d %b')}: {p.value}" for p in status.window[-4:])
+        + (f" (and {len(status.window) - 4} earlier)" if len(status.window) > 4 else "")
+    )
 
 
 def gates_table(ctx: Context) -> Table:
@@ -562,19 +729,33 @@ def gates_table(ctx: Context) -> Table:
     for status in ctx.evaluation.gates:
         gate = status.gate
         kpi = kpis.get(gate.kpi or "")
-        rows.append((
-            cell(badge(gate.action, ACTION_TONE[gate.action])),
-            cell(gate.when),
-            cell(kpi.name if kpi else "—"),
-            cell(describe_trigger(gate) or "—"),
-            cell(_gate_status_badge(status)),
-            _window_cell(status),
-            cell(ctx.owner(gate.decided_by) if gate.decided_by else span("nobody (EVD003)", tone="fail")),
-        ))
+        rows.append(
+            (
+                cell(badge(gate.action, ACTION_TONE[gate.action])),
+                cell(gate.when),
+                cell(kpi.name if kpi else "—"),
+                cell(describe_trigger(gate) or "—"),
+                cell(_gate_status_badge(status)),
+                _window_cell(status),
+                cell(
+                    ctx.owner(gate.decided_by)
+                    if gate.decided_by
+                    else span("nobody (EVD003)", tone="fail")
+                ),
+            )
+        )
     return Table(
-        (Column("Action"), Column("When", "4fr"), Column("KPI", "2fr"), Column("Trigger", "2fr"),
-         Column("Status"), Column("Measurements", "2fr"), Column("Decided by", "2fr")),
-        tuple(rows), empty="No decision gates are defined (EVD003).",
+        (
+            Column("Action"),
+            Column("When", "4fr"),
+            Column("KPI", "2fr"),
+            Column("Trigger", "2fr"),
+            Column("Status"),
+            Column("Measurements", "2fr"),
+            Column("Decided by", "2fr"),
+        ),
+        tuple(rows),
+        empty="No decision gates are defined (EVD003).",
     )
 
 
@@ -591,18 +772,27 @@ def waivers_table(ctx: Context) -> Table:
             status = badge("unused: waives nothing", "warn")
         else:
             status = badge(f"active, {days} days left", "info" if days > 60 else "warn")
-        rows.append((
-            cell(span(waiver.rule, "strong")),
-            cell(span(waiver.target, "code")),
-            cell(waiver.reason),
-            cell(ctx.owner(waiver.approved_by)),
-            cell(waiver.expires.isoformat(), tone="fail" if expired else ""),
-            cell(status),
-        ))
+        rows.append(
+            (
+                cell(span(waiver.rule, "strong")),
+                cell(span(waiver.target, "code")),
+                cell(waiver.reason),
+                cell(ctx.owner(waiver.approved_by)),
+                cell(waiver.expires.isoformat(), tone="fail" if expired else ""),
+                cell(status),
+            )
+        )
     return Table(
-        (Column("Rule"), Column("Target", "1fr"), Column("Reason", "3fr"), Column("Approved by", "1fr"),
-         Column("Expires", nowrap=True), Column("Status")),
-        tuple(rows), empty="No waivers: every rule applies in full.",
+        (
+            Column("Rule"),
+            Column("Target", "1fr"),
+            Column("Reason", "3fr"),
+            Column("Approved by", "1fr"),
+            Column("Expires", nowrap=True),
+            Column("Status"),
+        ),
+        tuple(rows),
+        empty="No waivers: every rule applies in full.",
     )
 
 
@@ -628,16 +818,34 @@ def coverage_table(ctx: Context) -> Table:
         rule_ids = by_reference[reference]
         statuses = [ctx.rule_status(r) for r in rule_ids]
         worst = next((s for s in ("fail", "warn", "waived") if s in statuses), "pass")
-        needed = sorted({EVIDENCE_FOR_FAMILY[r[:3]] for r in rule_ids if r[:3] in EVIDENCE_FOR_FAMILY})
+        needed = sorted(
+            {EVIDENCE_FOR_FAMILY[r[:3]] for r in rule_ids if r[:3] in EVIDENCE_FOR_FAMILY}
+        )
         missing = [kind for kind in needed if kind not in approved]
         result = badge(worst, STATUS_TONE[worst])
         if worst in ("pass", "waived") and missing:
             result = badge("not evidenced", "warn")
-        evidence = cell(*[span(EVIDENCE_TITLES[k], tone="warn" if k in missing else "") for k in needed],
-                        sep="; ") if needed else cell(span("—", tone="muted"))
-        rows.append((cell(reference), cell(*[span(r) for r in rule_ids], sep=", "), evidence, cell(result)))
-    return Table((Column("Control reference", "3fr"), Column("Rules", "2fr"), Column("Evidence", "3fr"),
-                  Column("Result")), tuple(rows), empty="No rule with control references was run.")
+        evidence = (
+            cell(
+                *[span(EVIDENCE_TITLES[k], tone="warn" if k in missing else "") for k in needed],
+                sep="; ",
+            )
+            if needed
+            else cell(span("—", tone="muted"))
+        )
+        rows.append(
+            (cell(reference), cell(*[span(r) for r in rule_ids], sep=", "), evidence, cell(result))
+        )
+    return Table(
+        (
+            Column("Control reference", "3fr"),
+            Column("Rules", "2fr"),
+            Column("Evidence", "3fr"),
+            Column("Result"),
+        ),
+        tuple(rows),
+        empty="No rule with control references was run.",
+    )
 
 
 def _reference_key(reference: str) -> tuple[str, int, str]:
@@ -659,12 +867,21 @@ def _blocking_blocks(ctx: Context, blocking: Sequence[Finding]) -> list[Block]:
         Table((Column("Rule"), Column("Target", "2fr"), Column("Finding", "5fr")), rows),
     ]
     if len(blocking) > _TOP_BLOCKING:
-        blocks.append(para(f"… and {len(blocking) - _TOP_BLOCKING} more errors, listed in the evidence documents.",
-                           size="small"))
+        blocks.append(
+            para(
+                f"… and {len(blocking) - _TOP_BLOCKING} more errors, listed in the evidence documents.",
+                size="small",
+            )
+        )
     return blocks
 
 
-DECISION_TONE: dict[str, Tone] = {"pause": "fail", "redesign": "warn", "scale": "ok", "continue": "info"}
+DECISION_TONE: dict[str, Tone] = {
+    "pause": "fail",
+    "redesign": "warn",
+    "scale": "ok",
+    "continue": "info",
+}
 
 
 def _blockers(ctx: Context) -> list[str]:
@@ -683,7 +900,9 @@ def _fired_sentence(ctx: Context, status: GateStatus) -> str:
     kpi = next((k for k in ctx.blueprint.kpis if k.id == status.gate.kpi), None)
     values = ", ".join(format_value(p.value, kpi) if kpi else str(p.value) for p in status.window)
     measured = f"{kpi.name if kpi else status.gate.kpi} measured {values}" if values else ""
-    decider = f"; decided by {ctx.owner(status.gate.decided_by).text}" if status.gate.decided_by else ""
+    decider = (
+        f"; decided by {ctx.owner(status.gate.decided_by).text}" if status.gate.decided_by else ""
+    )
     return f"'{status.gate.when}' ({measured}{decider})"
 
 
@@ -693,58 +912,117 @@ def _decision(ctx: Context) -> Callout:
     statuses: Counter[str] = Counter(g.status for g in ctx.evaluation.gates)
     if decision.action in ("pause", "redesign"):
         fired = "; ".join(_fired_sentence(ctx, g) for g in decision.gates)
-        text = (f"{'This gate has' if len(decision.gates) == 1 else 'These gates have'} fired: {fired}. "
-                f"{'Pause the rollout' if decision.action == 'pause' else 'Redesign'} until the measures "
-                "recover, then decide again.")
+        text = (
+            f"{'This gate has' if len(decision.gates) == 1 else 'These gates have'} fired: {fired}. "
+            f"{'Pause the rollout' if decision.action == 'pause' else 'Redesign'} until the measures "
+            "recover, then decide again."
+        )
     elif decision.action == "scale":
-        text = (f"The scale gate fired: {'; '.join(_fired_sentence(ctx, g) for g in decision.gates)}; "
-                "no pause or redesign gate has fired and nothing blocks production.")
+        text = (
+            f"The scale gate fired: {'; '.join(_fired_sentence(ctx, g) for g in decision.gates)}; "
+            "no pause or redesign gate has fired and nothing blocks production."
+        )
     else:
-        parts = [f"{statuses[s]} {label}" for s, label in (("clear", "clear"), ("no-data", "without data"),
-                                                            ("manual", "decided by their owners")) if statuses[s]]
+        parts = [
+            f"{statuses[s]} {label}"
+            for s, label in (
+                ("clear", "clear"),
+                ("no-data", "without data"),
+                ("manual", "decided by their owners"),
+            )
+            if statuses[s]
+        ]
         text = f"No pause, redesign or scale gate has fired ({', '.join(parts) or 'no gates'})."
         if decision.gates:
-            text += (f" A scale gate fired, but {' and '.join(decision.blocked_by)}: "
-                     "fix that before scaling.")
+            text += (
+                f" A scale gate fired, but {' and '.join(decision.blocked_by)}: "
+                "fix that before scaling."
+            )
         else:
             text += " Keep the rollout as it is and keep measuring."
-    return Callout(DECISION_TONE[decision.action], f"Recommended decision: {decision.action}", (span(text),))
+    return Callout(
+        DECISION_TONE[decision.action], f"Recommended decision: {decision.action}", (span(text),)
+    )
 
 
 def _sign_off_blocks(ctx: Context) -> list[Block]:
     record = ctx.evaluation.sign_off
     if record.version is None:
-        return [para(span("This blueprint has no version, so it cannot be signed off "
-                          "(set blueprint.version).", tone="fail" if ctx.blueprint.meta.status == "production" else "warn"))]
+        return [
+            para(
+                span(
+                    "This blueprint has no version, so it cannot be signed off "
+                    "(set blueprint.version).",
+                    tone="fail" if ctx.blueprint.meta.status == "production" else "warn",
+                )
+            )
+        ]
     if not record.approvers:
-        return [para(span("No blueprint approvers are named, so nobody can sign off this version.", tone="fail"))]
+        return [
+            para(
+                span(
+                    "No blueprint approvers are named, so nobody can sign off this version.",
+                    tone="fail",
+                )
+            )
+        ]
     done = len(record.approvers) - len(record.missing)
     conditions = [a for a in record.counting.values() if a.decision == "approved-with-conditions"]
-    summary = (f"Version {record.version} is signed off by {done} of {len(record.approvers)} approvers"
-               + (f", {plural(len(conditions), 'with conditions', 'with conditions')}" if conditions else "")
-               + ("." if not record.missing else
-                  f"; still missing: {', '.join(ctx.owner(o).text for o in record.missing)}."))
+    summary = (
+        f"Version {record.version} is signed off by {done} of {len(record.approvers)} approvers"
+        + (
+            f", {plural(len(conditions), 'with conditions', 'with conditions')}"
+            if conditions
+            else ""
+        )
+        + (
+            "."
+            if not record.missing
+            else f"; still missing: {', '.join(ctx.owner(o).text for o in record.missing)}."
+        )
+    )
     rows = []
     for owner in record.approvers:
         entry = record.counting.get(owner)
         if entry is None or entry.decision not in APPROVING:
-            rows.append((
-                cell(ctx.owner(owner)),
-                cell(span(entry.decision if entry else "to sign", tone="fail" if entry else "warn")),
-                cell(entry.date.isoformat() if entry else "____________"),
-                cell(entry.note or "" if entry else "signature: ______________________"),
-            ))
+            rows.append(
+                (
+                    cell(ctx.owner(owner)),
+                    cell(
+                        span(
+                            entry.decision if entry else "to sign", tone="fail" if entry else "warn"
+                        )
+                    ),
+                    cell(entry.date.isoformat() if entry else "____________"),
+                    cell(entry.note or "" if entry else "signature: ______________________"),
+                )
+            )
             continue
-        rows.append((
-            cell(ctx.owner(owner)),
-            cell(badge(entry.decision.replace("-", " "), "ok" if entry.decision == "approved" else "warn")),
-            cell(entry.date.isoformat()),
-            cell(entry.note or "—"),
-        ))
+        rows.append(
+            (
+                cell(ctx.owner(owner)),
+                cell(
+                    badge(
+                        entry.decision.replace("-", " "),
+                        "ok" if entry.decision == "approved" else "warn",
+                    )
+                ),
+                cell(entry.date.isoformat()),
+                cell(entry.note or "—"),
+            )
+        )
     return [
         para(span(summary, tone="ok" if not record.missing else "fail")),
-        Table((Column("Approver", "2fr"), Column("Decision"), Column("Date", nowrap=True), Column("Conditions", "3fr")),
-              tuple(rows), caption="Sign-off"),
+        Table(
+            (
+                Column("Approver", "2fr"),
+                Column("Decision"),
+                Column("Date", nowrap=True),
+                Column("Conditions", "3fr"),
+            ),
+            tuple(rows),
+            caption="Sign-off",
+        ),
     ]
 
 
@@ -755,71 +1033,118 @@ def _architecture_answer(ctx: Context) -> Bullets:
     arch = [r for r in rules.values() if r.layer == "architecture"]
     arch_passing = sum(1 for r in arch if ctx.rule_status(r.id) in ("pass", "waived"))
     waived = ctx.report.summary()["waived"]
-    approved = [t for k, t in EVIDENCE_TITLES.items()
-                if any(e.kind == k and e.status == "approved" for e in ctx.blueprint.evidence)]
+    approved = [
+        t
+        for k, t in EVIDENCE_TITLES.items()
+        if any(e.kind == k and e.status == "approved" for e in ctx.blueprint.evidence)
+    ]
     missing = [t for t in EVIDENCE_TITLES.values() if t not in approved]
     resilience = _resilience_para(ctx)
     assert isinstance(resilience, Paragraph)
     services = (tuple(_services_answer(ctx)),) if ctx.blueprint.services else ()
-    return Bullets((
-        (span("Rules:", "strong"), span(
-            f" {passing} of {len(rules)} pass, {arch_passing} of {len(arch)} architecture rules"
-            + (f" ({plural(waived, 'finding')} waived)" if waived else "") + ".",
-            tone="ok" if passing == len(rules) else "fail")),
-        (span("Evidence:", "strong"), span(
-            f" {len(approved)} of {len(EVIDENCE_TITLES)} evidence documents approved"
-            + (f"; not approved: {', '.join(missing)}." if missing else "."),
-            tone="ok" if not missing else "warn")),
-        resilience.spans,
-        *services,
-    ))
+    return Bullets(
+        (
+            (
+                span("Rules:", "strong"),
+                span(
+                    f" {passing} of {len(rules)} pass, {arch_passing} of {len(arch)} architecture rules"
+                    + (f" ({plural(waived, 'finding')} waived)" if waived else "")
+                    + ".",
+                    tone="ok" if passing == len(rules) else "fail",
+                ),
+            ),
+            (
+                span("Evidence:", "strong"),
+                span(
+                    f" {len(approved)} of {len(EVIDENCE_TITLES)} evidence documents approved"
+                    + (f"; not approved: {', '.join(missing)}." if missing else "."),
+                    tone="ok" if not missing else "warn",
+                ),
+            ),
+            resilience.spans,
+            *services,
+        )
+    )
 
 
-_GATE_WORDS = {"triggered": "fired", "clear": "clear", "no-data": "no data", "manual": "manual", None: "new"}
+_GATE_WORDS = {
+    "triggered": "fired",
+    "clear": "clear",
+    "no-data": "no data",
+    "manual": "manual",
+    None: "new",
+}
 
 
 def _since_blocks(ctx: Context, since: SinceDecision) -> list[Block]:
     """``cadee render --since REV``: what changed since the last decision."""
     blocks: list[Block] = [heading(2, f"Since the last decision ({since.revision})")]
     if since.empty:
-        return [*blocks, para("Nothing that this brief reports has changed: the same findings, systems, "
-                              "integrations, gate statuses and approvals.")]
+        return [
+            *blocks,
+            para(
+                "Nothing that this brief reports has changed: the same findings, systems, "
+                "integrations, gate statuses and approvals."
+            ),
+        ]
     items: list[tuple[Span, ...]] = []
 
     def line(label: str, values: Sequence[str], tone: Tone = "") -> None:
         if values:
             items.append((span(f"{label}:", "strong"), span(" " + ", ".join(values), tone=tone)))
 
-    line(f"New findings ({len(since.findings_new)})",
-         [f"{f.rule} on {f.target}" for f in since.findings_new], "fail")
-    line(f"Resolved findings ({len(since.findings_resolved)})",
-         [f"{f.rule} on {f.target}" for f in since.findings_resolved], "ok")
+    line(
+        f"New findings ({len(since.findings_new)})",
+        [f"{f.rule} on {f.target}" for f in since.findings_new],
+        "fail",
+    )
+    line(
+        f"Resolved findings ({len(since.findings_resolved)})",
+        [f"{f.rule} on {f.target}" for f in since.findings_resolved],
+        "ok",
+    )
     line("Systems added", [ctx.system(s) for s in since.systems_added])
     line("Systems removed", list(since.systems_removed))
     line("Integrations added", list(since.integrations_added))
     line("Integrations removed", list(since.integrations_removed))
-    line("Gates", [f"{g.gate}: {_GATE_WORDS[g.before]} → {_GATE_WORDS[g.now]}" for g in since.gates])
-    line("Approvals recorded", [f"{ctx.owner(a.by).text} ({a.decision.replace('-', ' ')} of {a.version}, "
-                                f"{a.date.isoformat()})" for a in since.approvals_added])
+    line(
+        "Gates", [f"{g.gate}: {_GATE_WORDS[g.before]} → {_GATE_WORDS[g.now]}" for g in since.gates]
+    )
+    line(
+        "Approvals recorded",
+        [
+            f"{ctx.owner(a.by).text} ({a.decision.replace('-', ' ')} of {a.version}, "
+            f"{a.date.isoformat()})"
+            for a in since.approvals_added
+        ],
+    )
     return [*blocks, Bullets(tuple(items))]
 
 
 def build_brief(ctx: Context) -> Document:
     blueprint = ctx.blueprint
     summary = ctx.report.summary()
-    approved = sum(1 for kind in EVIDENCE_TITLES if any(
-        e.kind == kind and e.status == "approved" for e in blueprint.evidence))
-    stats = Stats((
-        Stat("Systems", str(len(blueprint.systems))),
-        Stat("Integrations", str(len(blueprint.integrations))),
-        Stat("Errors", str(summary["error"]), "fail" if summary["error"] else "ok"),
-        Stat("Warnings", str(summary["warning"]), "warn" if summary["warning"] else "ok"),
-        Stat("Waived", str(summary["waived"]), "info" if summary["waived"] else ""),
-        Stat("Evidence approved", f"{approved}/3", "ok" if approved == 3 else "warn"),
-    ))
+    approved = sum(
+        1
+        for kind in EVIDENCE_TITLES
+        if any(e.kind == kind and e.status == "approved" for e in blueprint.evidence)
+    )
+    stats = Stats(
+        (
+            Stat("Systems", str(len(blueprint.systems))),
+            Stat("Integrations", str(len(blueprint.integrations))),
+            Stat("Errors", str(summary["error"]), "fail" if summary["error"] else "ok"),
+            Stat("Warnings", str(summary["warning"]), "warn" if summary["warning"] else "ok"),
+            Stat("Waived", str(summary["waived"]), "info" if summary["waived"] else ""),
+            Stat("Evidence approved", f"{approved}/3", "ok" if approved == 3 else "warn"),
+        )
+    )
     live = blueprint.meta.live_since
-    before_after = (f"Before and after the rollout on {live.isoformat()}, as of {ctx.report.as_of.isoformat()}: "
-                    if live else "Not live yet (no rollout date): every measurement so far is a baseline. ")
+    before_after = (
+        f"Before and after the rollout on {live.isoformat()}, as of {ctx.report.as_of.isoformat()}: "
+        if live
+        else "Not live yet (no rollout date): every measurement so far is a baseline. "
+    )
     blocking = [f for f in ctx.report.findings if f.severity == "error" and not f.waived]
     blocks: list[Block] = [
         _decision(ctx),
@@ -832,8 +1157,14 @@ def build_brief(ctx: Context) -> Document:
         heading(3, "2. Is architecture still the limiting factor?"),
         _architecture_answer(ctx),
         heading(3, "3. How do resolution, handle time and service quality compare?"),
-        para(before_after, span("means of the measurements, their number in brackets; percentages change "
-                                "in percentage points (pp).", tone="muted")),
+        para(
+            before_after,
+            span(
+                "means of the measurements, their number in brackets; percentages change "
+                "in percentage points (pp).",
+                tone="muted",
+            ),
+        ),
         kpi_table(ctx),
         kpi_charts(ctx),
         *(_since_blocks(ctx, ctx.since) if ctx.since is not None else []),
@@ -851,8 +1182,12 @@ def build_brief(ctx: Context) -> Document:
         heading(2, "Control coverage"),
         coverage_table(ctx),
         heading(2, "Architecture at a glance"),
-        Figure("summary", "Identity and trust boundaries, with the number of integrations between "
-               "them; the full map is in the target architecture document.", size="small"),
+        Figure(
+            "summary",
+            "Identity and trust boundaries, with the number of integrations between "
+            "them; the full map is in the target architecture document.",
+            size="small",
+        ),
     ]
     meta = [
         *blueprint_meta(ctx),
@@ -885,8 +1220,15 @@ def systems_table(ctx: Context) -> Table:
     blueprint = ctx.blueprint
     show_env = any(s.environment != "production" for s in blueprint.systems)
     show_labels = any(s.labels for s in blueprint.systems)
-    columns = [Column("System", "2fr"), Column("ID", "2fr"), Column("Kind"), Column("Boundary", "2fr"),
-               Column("Owner", "2fr"), Column("Tier"), Column("Replicas", align="right")]
+    columns = [
+        Column("System", "2fr"),
+        Column("ID", "2fr"),
+        Column("Kind"),
+        Column("Boundary", "2fr"),
+        Column("Owner", "2fr"),
+        Column("Tier"),
+        Column("Replicas", align="right"),
+    ]
     if show_env:
         columns.insert(6, Column("Environment"))
     rows = []
@@ -902,7 +1244,10 @@ def systems_table(ctx: Context) -> Table:
             cell(str(system.redundancy)),
         ]
         if show_env:
-            row.insert(6, cell(system.environment, tone="" if system.environment == "production" else "warn"))
+            row.insert(
+                6,
+                cell(system.environment, tone="" if system.environment == "production" else "warn"),
+            )
         if show_labels:
             row.append(labels_cell(system.labels))
         rows.append(tuple(row))
@@ -915,20 +1260,42 @@ def integrations_table(ctx: Context, integrations: Sequence[Integration] | None 
     rows = []
     for integration in ctx.blueprint.integrations if integrations is None else integrations:
         flagged = integration.id in ctx.unwaived_errors
-        rows.append((
-            cell(ctx.system(integration.from_), tone="fail" if flagged else ""),
-            cell(ctx.system(integration.to), tone="fail" if flagged else ""),
-            cell(integration.protocol or "—"),
-            cell(integration.mode),
-            cell(integration.auth or "none", tone="fail" if integration.auth in (None, "none") else ""),
-            cell(IDENTITY_SHORT[integration.identity] if integration.identity == "on-behalf-of" else integration.identity),
-            cell(span(integration.data, "strong") if integration.data == "restricted" else integration.data),
-            cell(f"{integration.timeout_ms:,} ms" if integration.timeout_ms else "—"),
-        ))
+        rows.append(
+            (
+                cell(ctx.system(integration.from_), tone="fail" if flagged else ""),
+                cell(ctx.system(integration.to), tone="fail" if flagged else ""),
+                cell(integration.protocol or "—"),
+                cell(integration.mode),
+                cell(
+                    integration.auth or "none",
+                    tone="fail" if integration.auth in (None, "none") else "",
+                ),
+                cell(
+                    IDENTITY_SHORT[integration.identity]
+                    if integration.identity == "on-behalf-of"
+                    else integration.identity
+                ),
+                cell(
+                    span(integration.data, "strong")
+                    if integration.data == "restricted"
+                    else integration.data
+                ),
+                cell(f"{integration.timeout_ms:,} ms" if integration.timeout_ms else "—"),
+            )
+        )
     return Table(
-        (Column("From", "2fr"), Column("To", "2fr"), Column("Protocol"), Column("Mode"), Column("Auth"),
-         Column("Identity"), Column("Data"), Column("Timeout", align="right")),
-        tuple(rows), empty="The blueprint declares no integrations.",
+        (
+            Column("From", "2fr"),
+            Column("To", "2fr"),
+            Column("Protocol"),
+            Column("Mode"),
+            Column("Auth"),
+            Column("Identity"),
+            Column("Data"),
+            Column("Timeout", align="right"),
+        ),
+        tuple(rows),
+        empty="The blueprint declares no integrations.",
     )
 
 
@@ -942,17 +1309,34 @@ def records_table(ctx: Context) -> Table:
         upstream = reach(graph.predecessors, [system.id])
         downstream = reach(graph.successors, [system.id])
         order = ctx.graph.order
-        callers = sorted({i.from_ for i in ctx.blueprint.integrations if i.to == system.id}, key=order.__getitem__)
-        rows.append((
-            cell(span(system.name or system.id, "strong"), span(f" ({system.kind})", tone="muted")),
-            ctx.systems(callers, limit),
-            ctx.systems(sorted((s for s in upstream if s != system.id), key=order.__getitem__), limit),
-            ctx.systems(sorted((s for s in downstream if s != system.id), key=order.__getitem__), limit),
-        ))
+        callers = sorted(
+            {i.from_ for i in ctx.blueprint.integrations if i.to == system.id},
+            key=order.__getitem__,
+        )
+        rows.append(
+            (
+                cell(
+                    span(system.name or system.id, "strong"),
+                    span(f" ({system.kind})", tone="muted"),
+                ),
+                ctx.systems(callers, limit),
+                ctx.systems(
+                    sorted((s for s in upstream if s != system.id), key=order.__getitem__), limit
+                ),
+                ctx.systems(
+                    sorted((s for s in downstream if s != system.id), key=order.__getitem__), limit
+                ),
+            )
+        )
     return Table(
-        (Column("System of record", "1fr"), Column("Called directly by", "2fr"),
-         Column("Everything upstream", "3fr"), Column("Everything downstream", "2fr")),
-        tuple(rows), empty="The blueprint declares no system of record (core banking, CRM, risk).",
+        (
+            Column("System of record", "1fr"),
+            Column("Called directly by", "2fr"),
+            Column("Everything upstream", "3fr"),
+            Column("Everything downstream", "2fr"),
+        ),
+        tuple(rows),
+        empty="The blueprint declares no system of record (core banking, CRM, risk).",
     )
 
 
@@ -974,23 +1358,30 @@ def build_integration_map(ctx: Context) -> Document:
         *warnings,
         para(summary),
         heading(2, "Integration map"),
-        para("Clusters are identity and trust boundaries; shapes and colours show the kind of system; "
-             "edge colour shows the data classification, labels read protocol · authentication · identity. "
-             "Dashed green edges are fallbacks, numbered in order. Systems and integrations with an "
-             "unwaived error finding are outlined in red.", size="small"),
+        para(
+            "Clusters are identity and trust boundaries; shapes and colours show the kind of system; "
+            "edge colour shows the data classification, labels read protocol · authentication · identity. "
+            "Dashed green edges are fallbacks, numbered in order. Systems and integrations with an "
+            "unwaived error finding are outlined in red.",
+            size="small",
+        ),
         *map_blocks(ctx, "full", "Integration map: every system, integration and fallback."),
         heading(2, "Systems"),
         systems_table(ctx),
         heading(2, "Integrations"),
         integrations_table(ctx),
         heading(2, "Systems of record: upstream and downstream"),
-        para("For each system of record: who calls it directly, every system from which it can be "
-             "reached through integrations, and every system it reaches in turn."),
+        para(
+            "For each system of record: who calls it directly, every system from which it can be "
+            "reached through integrations, and every system it reaches in turn."
+        ),
         records_table(ctx),
         heading(2, "Rules this evidence supports"),
         rules_table(ctx, ("ARC", "DAT", "FBK004")),
         heading(2, "Findings"),
-        findings_table(ctx, ctx.findings_for(("ARC", "DAT", "FBK004")), "No architecture or data finding."),
+        findings_table(
+            ctx, ctx.findings_for(("ARC", "DAT", "FBK004")), "No architecture or data finding."
+        ),
     ]
     return Document(
         name="integration-map",
@@ -1018,18 +1409,35 @@ def boundaries_table(ctx: Context) -> Table:
             cell(span(boundary.name or boundary.id, "strong")),
             cell(boundary.trust),
             cell(ctx.system(idp) if idp else span("none", tone="warn" if needs_idp else "muted")),
-            cell(boundary.clearance if boundary.trust == "external" else span(boundary.clearance, tone="muted")),
+            cell(
+                boundary.clearance
+                if boundary.trust == "external"
+                else span(boundary.clearance, tone="muted")
+            ),
             cell(str(counts[boundary.id])),
         )
         rows.append((*row, labels_cell(boundary.labels)) if show_labels else row)
     if counts[None]:
-        row = (cell(span("No boundary", tone="warn")), cell("—"), cell("—"), cell("—"), cell(str(counts[None])))
+        row = (
+            cell(span("No boundary", tone="warn")),
+            cell("—"),
+            cell("—"),
+            cell("—"),
+            cell(str(counts[None])),
+        )
         rows.append((*row, cell("—")) if show_labels else row)
-    columns = [Column("Boundary", "3fr"), Column("Trust"), Column("Identity provider", "2fr"),
-               Column("Cleared for"), Column("Systems", align="right")]
+    columns = [
+        Column("Boundary", "3fr"),
+        Column("Trust"),
+        Column("Identity provider", "2fr"),
+        Column("Cleared for"),
+        Column("Systems", align="right"),
+    ]
     if show_labels:
         columns.append(Column("Labels", "2fr"))
-    return Table(tuple(columns), tuple(rows), empty="The blueprint declares no boundaries (ARC007).")
+    return Table(
+        tuple(columns), tuple(rows), empty="The blueprint declares no boundaries (ARC007)."
+    )
 
 
 #: Beyond this many boundaries the crossing matrix becomes a list of pairs.
@@ -1059,12 +1467,28 @@ def crossing_matrix(ctx: Context) -> Table:
         pairs = []
         for (from_key, to_key), counts in cells.items():
             unauth = counts.get("none", 0) + counts.get("NO AUTH", 0)
-            text = ", ".join(f"{n}× {a}" for a, n in sorted(counts.items(), key=lambda p: (-p[1], p[0])))  # noqa: RUF001
-            pairs.append((cell(name(from_key)), cell(name(to_key)), cell(str(sum(counts.values()))),
-                          cell(text, tone="fail" if unauth else "")))
-        return Table((Column("From boundary", "2fr"), Column("To boundary", "2fr"),
-                      Column("Integrations", align="right"), Column("Authentication", "2fr")),
-                     tuple(pairs), empty="No integration crosses a boundary.")
+            text = ", ".join(
+                f"{n}× {a}"
+                for a, n in sorted(counts.items(), key=lambda p: (-p[1], p[0]))  # noqa: RUF001
+            )
+            pairs.append(
+                (
+                    cell(name(from_key)),
+                    cell(name(to_key)),
+                    cell(str(sum(counts.values()))),
+                    cell(text, tone="fail" if unauth else ""),
+                )
+            )
+        return Table(
+            (
+                Column("From boundary", "2fr"),
+                Column("To boundary", "2fr"),
+                Column("Integrations", align="right"),
+                Column("Authentication", "2fr"),
+            ),
+            tuple(pairs),
+            empty="No integration crosses a boundary.",
+        )
     rows = []
     for from_key in used_from:
         row = [cell(span(name(from_key), "strong"))]
@@ -1074,7 +1498,10 @@ def crossing_matrix(ctx: Context) -> Table:
                 row.append(cell(span("·", tone="muted")))
                 continue
             unauth = auths.get("none", 0) + auths.get("NO AUTH", 0)
-            text = ", ".join(f"{n}× {a}" for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0])))  # noqa: RUF001
+            text = ", ".join(
+                f"{n}× {a}"
+                for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0]))  # noqa: RUF001
+            )
             row.append(cell(text, tone="fail" if unauth else ""))
         rows.append(tuple(row))
     columns = (Column("From \\ to", "2fr"), *(Column(name(k), "1fr") for k in used_to))
@@ -1088,18 +1515,30 @@ def propagation_table(ctx: Context) -> Table:
         if target.kind not in SYSTEMS_OF_RECORD:
             continue
         status, tone = ctx.target_status(integration.id, ("IAM001", "IAM002", "ARC002"))
-        rows.append((
-            cell(ctx.system(integration.from_)),
-            cell(span(target.name or target.id, "strong")),
-            cell(integration.auth or "none", tone="fail" if integration.auth in (None, "none") else ""),
-            cell(integration.identity, tone="ok" if integration.identity != "service" else ""),
-            cell(integration.data),
-            cell(badge(status, tone)),
-        ))
+        rows.append(
+            (
+                cell(ctx.system(integration.from_)),
+                cell(span(target.name or target.id, "strong")),
+                cell(
+                    integration.auth or "none",
+                    tone="fail" if integration.auth in (None, "none") else "",
+                ),
+                cell(integration.identity, tone="ok" if integration.identity != "service" else ""),
+                cell(integration.data),
+                cell(badge(status, tone)),
+            )
+        )
     return Table(
-        (Column("Caller", "2fr"), Column("System of record", "2fr"), Column("Auth"), Column("Identity"),
-         Column("Data"), Column("Check")),
-        tuple(rows), empty="No integration reaches a system of record.",
+        (
+            Column("Caller", "2fr"),
+            Column("System of record", "2fr"),
+            Column("Auth"),
+            Column("Identity"),
+            Column("Data"),
+            Column("Check"),
+        ),
+        tuple(rows),
+        empty="No integration reaches a system of record.",
     )
 
 
@@ -1111,31 +1550,60 @@ def fallback_table(ctx: Context) -> Table:
             continue
         first = True
         status, tone = ctx.target_status(component.id, ("FBK001", "FBK002", "FBK003"))
-        lead = cell(span(component.name or component.id, "strong"), span(f" ({component.kind})", tone="muted"))
+        lead = cell(
+            span(component.name or component.id, "strong"),
+            span(f" ({component.kind})", tone="muted"),
+        )
         steps = list(_chain_rows(component, systems))
         if not steps:
-            rows.append((lead, cell("—"), cell(span("no fallback", tone="fail")), cell("—"), cell(badge(status, tone))))
+            rows.append(
+                (
+                    lead,
+                    cell("—"),
+                    cell(span("no fallback", tone="fail")),
+                    cell("—"),
+                    cell(badge(status, tone)),
+                )
+            )
             continue
         for number_, target, triggers, depth in steps:
             kind = systems[target].kind
-            rows.append((
-                lead if first else cell(""),
-                cell(number_),
-                cell(span("  " * depth + ("↳ " if depth else "")), span(ctx.system(target), "strong" if kind == "human-desk" else ""),
-                     span(" (human desk)" if kind == "human-desk" else f" ({kind})", tone="ok" if kind == "human-desk" else "muted")),
-                cell(", ".join(triggers) if triggers else "any failure"),
-                cell(badge(status, tone)) if first else cell(""),
-            ))
+            rows.append(
+                (
+                    lead if first else cell(""),
+                    cell(number_),
+                    cell(
+                        span("  " * depth + ("↳ " if depth else "")),
+                        span(ctx.system(target), "strong" if kind == "human-desk" else ""),
+                        span(
+                            " (human desk)" if kind == "human-desk" else f" ({kind})",
+                            tone="ok" if kind == "human-desk" else "muted",
+                        ),
+                    ),
+                    cell(", ".join(triggers) if triggers else "any failure"),
+                    cell(badge(status, tone)) if first else cell(""),
+                )
+            )
             first = False
     return Table(
-        (Column("AI component", "2fr"), Column("Step"), Column("Falls back to", "3fr"), Column("When", "2fr"),
-         Column("Check")),
-        tuple(rows), empty="The blueprint declares no AI component.",
+        (
+            Column("AI component", "2fr"),
+            Column("Step"),
+            Column("Falls back to", "3fr"),
+            Column("When", "2fr"),
+            Column("Check"),
+        ),
+        tuple(rows),
+        empty="The blueprint declares no AI component.",
     )
 
 
 def _chain_rows(
-    start: System, systems: dict[str, System], prefix: str = "", depth: int = 0, seen: frozenset[str] = frozenset()
+    start: System,
+    systems: dict[str, System],
+    prefix: str = "",
+    depth: int = 0,
+    seen: frozenset[str] = frozenset(),
 ) -> Iterable[tuple[str, str, tuple[str, ...], int]]:
     """Fallback steps depth first: ``1``, ``1.1``, ``2``...; a loop stops the walk."""
     seen = seen | {start.id}
@@ -1158,14 +1626,23 @@ def _resilience_para(ctx: Context) -> Block:
     # Rows that only disrupt business services are in the service view, not here.
     channel_impacts = [i for i in analysis.impacts if i.lost or i.degraded]
     for impact in channel_impacts[:3]:
-        effect = (f"loses {plural(len(impact.lost), 'channel')}" if impact.lost
-                  else f"degrades {plural(len(impact.degraded), 'channel')}")
+        effect = (
+            f"loses {plural(len(impact.lost), 'channel')}"
+            if impact.lost
+            else f"degrades {plural(len(impact.degraded), 'channel')}"
+        )
         worst.append(f"{' + '.join(ctx.system(s) for s in impact.failed)} ({effect})")
-    tail = f" Worst single failures: {'; '.join(worst)}." if worst else " No single failure degrades or loses a channel."
+    tail = (
+        f" Worst single failures: {'; '.join(worst)}."
+        if worst
+        else " No single failure degrades or loses a channel."
+    )
     return para(
         span("Failure scenarios (N-1): ", tone="warn" if channel_impacts else "ok"),
-        span(f"{score.resilience_percent:.1f}% of scenario and channel pairs keep the channel open, "
-             f"{score.served_percent:.1f}% stay served by AI.{tail}"),
+        span(
+            f"{score.resilience_percent:.1f}% of scenario and channel pairs keep the channel open, "
+            f"{score.served_percent:.1f}% stay served by AI.{tail}"
+        ),
     )
 
 
@@ -1174,7 +1651,14 @@ def simulation_blocks(ctx: Context) -> list[Block]:
     import importlib.util
 
     if importlib.util.find_spec("cadee.simulate") is None:
-        return [para(span("Failure scenarios (N-1) are not available in this version of cadee.", tone="muted"))]
+        return [
+            para(
+                span(
+                    "Failure scenarios (N-1) are not available in this version of cadee.",
+                    tone="muted",
+                )
+            )
+        ]
     return _n_minus_1_blocks(ctx)
 
 
@@ -1184,16 +1668,28 @@ def _n_minus_1_blocks(ctx: Context) -> list[Block]:
     for impact in analysis.impacts:
         if not (impact.lost or impact.degraded):
             continue  # disrupts business services only: the service view shows it
-        rows.append((
-            ctx.systems(impact.failed),
-            ctx.systems(impact.degraded) if impact.degraded else cell(span("none", tone="muted")),
-            ctx.systems(impact.lost) if impact.lost else cell(span("none", tone="muted")),
-            cell(badge("channel lost", "fail") if impact.lost else badge("degraded to humans", "warn")),
-        ))
+        rows.append(
+            (
+                ctx.systems(impact.failed),
+                ctx.systems(impact.degraded)
+                if impact.degraded
+                else cell(span("none", tone="muted")),
+                ctx.systems(impact.lost) if impact.lost else cell(span("none", tone="muted")),
+                cell(
+                    badge("channel lost", "fail")
+                    if impact.lost
+                    else badge("degraded to humans", "warn")
+                ),
+            )
+        )
     skipped = len(analysis.skipped_redundant)
     intro = (
         f"Each of {plural(len(analysis.candidates), 'system')} fails alone"
-        + (f" ({plural(skipped, 'system')} with redundancy of 2 or more are not failed)" if skipped else "")
+        + (
+            f" ({plural(skipped, 'system')} with redundancy of 2 or more are not failed)"
+            if skipped
+            else ""
+        )
         + f", and each of {plural(len(analysis.channels), 'customer channel')} is traced to an AI "
         "component (served), a human desk (degraded) or nowhere (lost). "
         f"Resilience: {analysis.score.resilience_percent:.1f}% of scenario and channel pairs keep "
@@ -1203,9 +1699,16 @@ def _n_minus_1_blocks(ctx: Context) -> list[Block]:
     )
     return [
         para(intro),
-        Table((Column("Failed system", "2fr"), Column("Channels degraded to humans", "3fr"),
-               Column("Channels lost", "2fr"), Column("Impact")), tuple(rows),
-              empty="No single failure degrades or loses a channel."),
+        Table(
+            (
+                Column("Failed system", "2fr"),
+                Column("Channels degraded to humans", "3fr"),
+                Column("Channels lost", "2fr"),
+                Column("Impact"),
+            ),
+            tuple(rows),
+            empty="No single failure degrades or loses a channel.",
+        ),
     ]
 
 
@@ -1225,23 +1728,53 @@ def service_blocks(ctx: Context) -> list[Block]:
     rows = []
     for summary in analysis.services:
         service = services[summary.service]
-        name = cell(span(service.name, "strong"), span(" (critical)" if service.critical else "", tone="muted"))
-        tolerance = cell(_minutes(service.tolerance_minutes) if service.tolerance_minutes else "none stated")
+        name = cell(
+            span(service.name, "strong"),
+            span(" (critical)" if service.critical else "", tone="muted"),
+        )
+        tolerance = cell(
+            _minutes(service.tolerance_minutes) if service.tolerance_minutes else "none stated"
+        )
         if not summary.baseline_delivered:
-            rows.append((name, tolerance, cell(span("nothing", tone="muted")), cell("—"),
-                         cell(badge("disrupted with nothing failed", "fail"))))
+            rows.append(
+                (
+                    name,
+                    tolerance,
+                    cell(span("nothing", tone="muted")),
+                    cell("—"),
+                    cell(badge("disrupted with nothing failed", "fail")),
+                )
+            )
             continue
         if not summary.disrupted_by:
-            rows.append((name, tolerance, cell(span("no single failure", tone="muted")), cell("—"),
-                         cell(badge("delivered", "ok"))))
+            rows.append(
+                (
+                    name,
+                    tolerance,
+                    cell(span("no single failure", tone="muted")),
+                    cell("—"),
+                    cell(badge("delivered", "ok")),
+                )
+            )
             continue
         breached = set(summary.breached_by)
         for failed in summary.disrupted_by:
             (system_id,) = failed
             breach = failed in breached
-            verdict = badge("breach", "fail" if service.critical else "warn") if breach else badge("within tolerance", "ok")
-            rows.append((name, tolerance, cell(ctx.system(system_id)),
-                         cell(_minutes(systems[system_id].recovery_minutes)), cell(verdict)))
+            verdict = (
+                badge("breach", "fail" if service.critical else "warn")
+                if breach
+                else badge("within tolerance", "ok")
+            )
+            rows.append(
+                (
+                    name,
+                    tolerance,
+                    cell(ctx.system(system_id)),
+                    cell(_minutes(systems[system_id].recovery_minutes)),
+                    cell(verdict),
+                )
+            )
     breaches = sum(1 for s in analysis.services if s.breached_by)
     intro = (
         f"{plural(len(blueprint.services), 'business service')} "
@@ -1253,9 +1786,17 @@ def service_blocks(ctx: Context) -> list[Block]:
     )
     return [
         para(intro),
-        Table((Column("Service", "2fr"), Column("Tolerance"), Column("Failed system", "2fr"),
-               Column("Recovery time"), Column("Verdict")), tuple(rows),
-              empty="The blueprint declares no business service."),
+        Table(
+            (
+                Column("Service", "2fr"),
+                Column("Tolerance"),
+                Column("Failed system", "2fr"),
+                Column("Recovery time"),
+                Column("Verdict"),
+            ),
+            tuple(rows),
+            empty="The blueprint declares no business service.",
+        ),
     ]
 
 
@@ -1264,15 +1805,28 @@ def _services_answer(ctx: Context) -> list[Span]:
     analysis = ctx.n_minus_1()
     breached = [s for s in analysis.services if s.breached_by]
     if not breached:
-        return [span("Business services:", "strong"),
-                span(f" no single failure breaches the tolerance of any of "
-                     f"{plural(len(analysis.services), 'service')}.", tone="ok")]
+        return [
+            span("Business services:", "strong"),
+            span(
+                f" no single failure breaches the tolerance of any of "
+                f"{plural(len(analysis.services), 'service')}.",
+                tone="ok",
+            ),
+        ]
     names = {s.id: s.name for s in ctx.blueprint.services}
-    parts = [f"{names[s.service]} (by {', '.join(ctx.system(f[0]) for f in s.breached_by)})" for s in breached]
+    parts = [
+        f"{names[s.service]} (by {', '.join(ctx.system(f[0]) for f in s.breached_by)})"
+        for s in breached
+    ]
     its = "its" if len(breached) == 1 else "their"
-    return [span("Business services:", "strong"),
-            span(f" {plural(len(breached), 'service')} would breach {its} tolerance after a single "
-                 f"failure: {'; '.join(parts)}.", tone="fail")]
+    return [
+        span("Business services:", "strong"),
+        span(
+            f" {plural(len(breached), 'service')} would breach {its} tolerance after a single "
+            f"failure: {'; '.join(parts)}.",
+            tone="fail",
+        ),
+    ]
 
 
 def build_identity(ctx: Context) -> Document:
@@ -1280,46 +1834,74 @@ def build_identity(ctx: Context) -> Document:
     meta, warnings = evidence_meta(ctx, "identity-access-fallback")
     ai = [s for s in blueprint.systems if s.is_ai]
     crossings = sum(
-        1 for i in blueprint.integrations
-        if i.from_ != i.to and (ctx.graph.systems[i.from_].boundary != ctx.graph.systems[i.to].boundary
-                                or ctx.graph.systems[i.from_].boundary is None)
+        1
+        for i in blueprint.integrations
+        if i.from_ != i.to
+        and (
+            ctx.graph.systems[i.from_].boundary != ctx.graph.systems[i.to].boundary
+            or ctx.graph.systems[i.from_].boundary is None
+        )
     )
     without = [s.id for s in ai if any(f.rule == "FBK001" for f in ctx.by_target.get(s.id, ()))]
     chained = len(ai) - len(without)
-    gap = (f" {plural(len(without), 'AI component')} without one (FBK001): "
-           f"{', '.join(ctx.system(s) for s in without)}." if without else "")
+    gap = (
+        f" {plural(len(without), 'AI component')} without one (FBK001): "
+        f"{', '.join(ctx.system(s) for s in without)}."
+        if without
+        else ""
+    )
     rules: tuple[str, ...] = ("IAM", "FBK001", "FBK002", "FBK003", "ARC006")
     if blueprint.services:
         rules += ("ARC008",)
     blocks: list[Block] = [
         *warnings,
-        para(f"{plural(len(blueprint.boundaries), 'boundary', 'boundaries')}, "
-             f"{plural(crossings, 'integration')} crossing a boundary, "
-             f"{plural(chained, 'AI component')} of {len(ai)} with a fallback chain to a human desk.{gap}"),
+        para(
+            f"{plural(len(blueprint.boundaries), 'boundary', 'boundaries')}, "
+            f"{plural(crossings, 'integration')} crossing a boundary, "
+            f"{plural(chained, 'AI component')} of {len(ai)} with a fallback chain to a human desk.{gap}"
+        ),
         heading(2, "Boundaries"),
         boundaries_table(ctx),
         heading(2, "Identity map"),
-        *map_blocks(ctx, "identity", "Boundaries and the integrations that cross them, labelled "
-                    "authentication · identity; unauthenticated crossings in red."),
+        *map_blocks(
+            ctx,
+            "identity",
+            "Boundaries and the integrations that cross them, labelled "
+            "authentication · identity; unauthenticated crossings in red.",
+        ),
         heading(2, "Boundary-crossing matrix"),
-        para("Integrations from the boundary of the row into the boundary of the column, by "
-             "authentication method. Any unauthenticated crossing is an IAM001 error.", size="small"),
+        para(
+            "Integrations from the boundary of the row into the boundary of the column, by "
+            "authentication method. Any unauthenticated crossing is an IAM001 error.",
+            size="small",
+        ),
         crossing_matrix(ctx),
         heading(2, "Identity propagation into systems of record"),
-        para("Calls into core banking, CRM and risk systems, and whose identity they assert. "
-             "Confidential data should be fetched under the customer's identity (end-user or "
-             "on-behalf-of, IAM002)."),
+        para(
+            "Calls into core banking, CRM and risk systems, and whose identity they assert. "
+            "Confidential data should be fetched under the customer's identity (end-user or "
+            "on-behalf-of, IAM002)."
+        ),
         propagation_table(ctx),
         heading(2, "Fallback chains"),
-        para("Every AI component's fallback chain, in order of preference, down to a human desk, "
-             "with the triggers of each step."),
+        para(
+            "Every AI component's fallback chain, in order of preference, down to a human desk, "
+            "with the triggers of each step."
+        ),
         fallback_table(ctx),
-        *map_blocks(ctx, "fallback", "AI components and their fallback chains (dashed, numbered "
-                    "in order, with triggers) to human desks."),
+        *map_blocks(
+            ctx,
+            "fallback",
+            "AI components and their fallback chains (dashed, numbered "
+            "in order, with triggers) to human desks.",
+        ),
         heading(2, "Failure scenarios (N-1)"),
         *simulation_blocks(ctx),
-        *([heading(2, "Business services and impact tolerances"), *service_blocks(ctx)]
-          if blueprint.services else []),
+        *(
+            [heading(2, "Business services and impact tolerances"), *service_blocks(ctx)]
+            if blueprint.services
+            else []
+        ),
         heading(2, "Rules this evidence supports"),
         rules_table(ctx, rules),
         heading(2, "Findings"),
@@ -1381,7 +1963,9 @@ def _duties(ctx: Context) -> dict[str, Duties]:
             result[gate.decided_by].other.append(f"decides the {gate.action} gate “{gate.id}”")
     for waiver in blueprint.waivers:
         if waiver.approved_by in result:
-            result[waiver.approved_by].other.append(f"approved the waiver {waiver.rule} on “{waiver.target}”")
+            result[waiver.approved_by].other.append(
+                f"approved the waiver {waiver.rule} on “{waiver.target}”"
+            )
     return result
 
 
@@ -1391,18 +1975,33 @@ def owners_table(ctx: Context) -> Table:
     limit = 10 if ctx.large else 0
     for owner in ctx.blueprint.owners:
         d = table[owner.id]
-        rows.append((
-            cell(span(owner.name, "strong"), span(f" ({owner.kind}{', ' + owner.function if owner.function else ''})", tone="muted")),
-            cell(_contact(owner)),
-            ctx.systems(d.owns, limit) if d.owns else cell(span("—", tone="muted")),
-            _approves_cell(ctx, owner, d, limit),
-            ctx.systems(d.oncall, limit) if d.oncall else cell(span("—", tone="muted")),
-            cell(*d.other, sep="; ") if d.other else cell(span("—", tone="muted")),
-        ))
+        rows.append(
+            (
+                cell(
+                    span(owner.name, "strong"),
+                    span(
+                        f" ({owner.kind}{', ' + owner.function if owner.function else ''})",
+                        tone="muted",
+                    ),
+                ),
+                cell(_contact(owner)),
+                ctx.systems(d.owns, limit) if d.owns else cell(span("—", tone="muted")),
+                _approves_cell(ctx, owner, d, limit),
+                ctx.systems(d.oncall, limit) if d.oncall else cell(span("—", tone="muted")),
+                cell(*d.other, sep="; ") if d.other else cell(span("—", tone="muted")),
+            )
+        )
     return Table(
-        (Column("Owner", "2fr"), Column("Contact", "2fr"), Column("Owns", "2fr"), Column("Approves changes to", "2fr"),
-         Column("On call for", "2fr"), Column("Also", "2fr")),
-        tuple(rows), empty="The blueprint declares no owners.",
+        (
+            Column("Owner", "2fr"),
+            Column("Contact", "2fr"),
+            Column("Owns", "2fr"),
+            Column("Approves changes to", "2fr"),
+            Column("On call for", "2fr"),
+            Column("Also", "2fr"),
+        ),
+        tuple(rows),
+        empty="The blueprint declares no owners.",
     )
 
 
@@ -1424,7 +2023,9 @@ def _approves_cell(ctx: Context, owner: Owner, d: Duties, limit: int) -> Cell:
     if owner.id in defaults:
         inherited = [s.id for s in ctx.blueprint.systems if s.approvers is None]
         own = [s for s in d.approves if s not in set(inherited)]
-        parts: list[Span | str] = [span(f"every system without its own approvers ({len(inherited)})")]
+        parts: list[Span | str] = [
+            span(f"every system without its own approvers ({len(inherited)})")
+        ]
         if own:
             parts.append(span("; also "))
             parts.extend(ctx.systems(own, limit).spans)
@@ -1446,20 +2047,41 @@ def system_ownership_table(ctx: Context) -> Table:
         obs = system.observability
         tier1 = system.criticality == "tier-1"
         oncall = obs.oncall if obs else None
-        rows.append((
-            cell(span(system.name or system.id, "strong")),
-            cell(system.criticality, tone="info" if tier1 else ""),
-            cell(ctx.owner(system.owner)),
-            ctx.owners(ctx.graph.effective_approvers(system)),
-            cell(ctx.owner(oncall) if oncall else span("—" if not tier1 else "none", tone="fail" if tier1 else "muted")),
-            cell(_link_or_dash(obs.runbook if obs else None, "runbook") if tier1 or (obs and obs.runbook)
-                 else span("—", tone="muted")),
-            cell((obs.slo if obs and obs.slo else span("missing", tone="fail")) if tier1 else (obs.slo if obs and obs.slo else span("—", tone="muted"))),
-        ))
+        rows.append(
+            (
+                cell(span(system.name or system.id, "strong")),
+                cell(system.criticality, tone="info" if tier1 else ""),
+                cell(ctx.owner(system.owner)),
+                ctx.owners(ctx.graph.effective_approvers(system)),
+                cell(
+                    ctx.owner(oncall)
+                    if oncall
+                    else span("—" if not tier1 else "none", tone="fail" if tier1 else "muted")
+                ),
+                cell(
+                    _link_or_dash(obs.runbook if obs else None, "runbook")
+                    if tier1 or (obs and obs.runbook)
+                    else span("—", tone="muted")
+                ),
+                cell(
+                    (obs.slo if obs and obs.slo else span("missing", tone="fail"))
+                    if tier1
+                    else (obs.slo if obs and obs.slo else span("—", tone="muted"))
+                ),
+            )
+        )
     return Table(
-        (Column("System", "2fr"), Column("Tier"), Column("Owner", "2fr"), Column("Approvers", "3fr"),
-         Column("On call", "2fr"), Column("Runbook"), Column("SLO", "3fr")),
-        tuple(rows), empty="The blueprint declares no systems.",
+        (
+            Column("System", "2fr"),
+            Column("Tier"),
+            Column("Owner", "2fr"),
+            Column("Approvers", "3fr"),
+            Column("On call", "2fr"),
+            Column("Runbook"),
+            Column("SLO", "3fr"),
+        ),
+        tuple(rows),
+        empty="The blueprint declares no systems.",
     )
 
 
@@ -1477,7 +2099,11 @@ def matrix_table(ctx: Context) -> tuple[Table | None, str]:
         systems = [s for s in systems if s.criticality == "tier-1"]
         note = f"The blueprint has {len(blueprint.systems)} systems; the matrix shows the {len(systems)} tier-1 systems."
     shown = {s.id for s in systems}
-    owners = [o for o in blueprint.owners if any(x in shown for x in (*d[o.id].owns, *d[o.id].approves, *d[o.id].oncall))]
+    owners = [
+        o
+        for o in blueprint.owners
+        if any(x in shown for x in (*d[o.id].owns, *d[o.id].approves, *d[o.id].oncall))
+    ]
     if len(owners) > MATRIX_MAX_OWNERS or len(systems) > MATRIX_MAX_SYSTEMS:
         return None, (
             f"The matrix would have {len(systems)} rows and {len(owners)} owner columns, too large to read; "
@@ -1499,15 +2125,27 @@ def matrix_table(ctx: Context) -> tuple[Table | None, str]:
             row.append(cell(letters, tone="info" if letters else ""))
         rows.append(tuple(row))
     columns = (Column("System", "3fr"), *(Column(o.name, "1fr", "center") for o in owners))
-    return Table(columns, tuple(rows), variant="matrix", empty="No system has an owner, approver or on-call."), note
+    return Table(
+        columns, tuple(rows), variant="matrix", empty="No system has an owner, approver or on-call."
+    ), note
 
 
 def gaps_blocks(ctx: Context, prefixes: Sequence[str]) -> list[Block]:
     found = ctx.findings_for(prefixes)
     if not any(not f.waived for f in found):
-        return [Callout("ok", "No gaps", (span("Every system has an owner and approvers; every tier-1 system "
-                                                  "has observability and an on-call owner."),)),
-                *([findings_table(ctx, found, "")] if found else [])]
+        return [
+            Callout(
+                "ok",
+                "No gaps",
+                (
+                    span(
+                        "Every system has an owner and approvers; every tier-1 system "
+                        "has observability and an on-call owner."
+                    ),
+                ),
+            ),
+            *([findings_table(ctx, found, "")] if found else []),
+        ]
     return [findings_table(ctx, found, "No gaps.")]
 
 
@@ -1517,7 +2155,9 @@ def ownership_blocks(ctx: Context, level: int) -> list[Block]:
         heading(level, "Owners and their duties"),
         owners_table(ctx),
         heading(level, "Systems: owner, approvers, on call"),
-        para("Effective approvers are a system's own approvers, else the blueprint's default approvers."),
+        para(
+            "Effective approvers are a system's own approvers, else the blueprint's default approvers."
+        ),
         system_ownership_table(ctx),
         heading(level, "Responsibility matrix"),
         para("O: owns the system. A: approves its changes. C: on call for it."),
@@ -1537,9 +2177,11 @@ def build_ownership(ctx: Context) -> Document:
         title="Ownership plan",
         subtitle=blueprint.meta.title,
         short_title="Ownership plan",
-        meta=(("Accountable owner", cell(ctx.owner(blueprint.meta.owner))),
-              ("Default approvers", ctx.owners(blueprint.meta.approvers or [])),
-              *blueprint_meta(ctx)),
+        meta=(
+            ("Accountable owner", cell(ctx.owner(blueprint.meta.owner))),
+            ("Default approvers", ctx.owners(blueprint.meta.approvers or [])),
+            *blueprint_meta(ctx),
+        ),
         blocks=tuple(ownership_blocks(ctx, 2)),
         provenance=ctx.provenance,
         summary="Who owns, approves and is on call for every system; the matrix and the gaps.",
@@ -1558,20 +2200,37 @@ def tier1_table(ctx: Context) -> Table:
         if system.criticality != "tier-1":
             continue
         obs = system.observability
-        rows.append((
-            cell(span(system.name or system.id, "strong")),
-            cell(obs.slo if obs and obs.slo else span("missing", tone="fail")),
-            cell(flag(obs.logs if obs else None), span(" / "), flag(obs.metrics if obs else None), span(" / "),
-                 flag(obs.traces if obs else None)),
-            cell(_link_or_dash(obs.dashboard if obs else None, "dashboard") if obs and obs.dashboard
-                 else span("none", tone="muted")),
-            cell(_link_or_dash(obs.runbook if obs else None, "runbook")),
-            cell(ctx.owner(obs.oncall) if obs and obs.oncall else span("none", tone="fail")),
-        ))
+        rows.append(
+            (
+                cell(span(system.name or system.id, "strong")),
+                cell(obs.slo if obs and obs.slo else span("missing", tone="fail")),
+                cell(
+                    flag(obs.logs if obs else None),
+                    span(" / "),
+                    flag(obs.metrics if obs else None),
+                    span(" / "),
+                    flag(obs.traces if obs else None),
+                ),
+                cell(
+                    _link_or_dash(obs.dashboard if obs else None, "dashboard")
+                    if obs and obs.dashboard
+                    else span("none", tone="muted")
+                ),
+                cell(_link_or_dash(obs.runbook if obs else None, "runbook")),
+                cell(ctx.owner(obs.oncall) if obs and obs.oncall else span("none", tone="fail")),
+            )
+        )
     return Table(
-        (Column("Tier-1 system", "2fr"), Column("SLO", "4fr"), Column("Logs / metrics / traces", "2fr"),
-         Column("Dashboard"), Column("Runbook"), Column("On call", "2fr")),
-        tuple(rows), empty="No system is tier-1.",
+        (
+            Column("Tier-1 system", "2fr"),
+            Column("SLO", "4fr"),
+            Column("Logs / metrics / traces", "2fr"),
+            Column("Dashboard"),
+            Column("Runbook"),
+            Column("On call", "2fr"),
+        ),
+        tuple(rows),
+        empty="No system is tier-1.",
     )
 
 
@@ -1581,13 +2240,26 @@ def links_table(ctx: Context) -> Table:
         obs = system.observability
         if not obs or not (obs.runbook or obs.dashboard):
             continue
-        rows.append((
-            cell(system.name or system.id),
-            cell(span(obs.runbook, "code", href=obs.runbook) if obs.runbook else span("—", tone="muted")),
-            cell(span(obs.dashboard, "code", href=obs.dashboard) if obs.dashboard else span("—", tone="muted")),
-        ))
-    return Table((Column("System", "1fr"), Column("Runbook", "2fr"), Column("Dashboard", "2fr")), tuple(rows),
-                 empty="No runbook or dashboard is declared.")
+        rows.append(
+            (
+                cell(system.name or system.id),
+                cell(
+                    span(obs.runbook, "code", href=obs.runbook)
+                    if obs.runbook
+                    else span("—", tone="muted")
+                ),
+                cell(
+                    span(obs.dashboard, "code", href=obs.dashboard)
+                    if obs.dashboard
+                    else span("—", tone="muted")
+                ),
+            )
+        )
+    return Table(
+        (Column("System", "1fr"), Column("Runbook", "2fr"), Column("Dashboard", "2fr")),
+        tuple(rows),
+        empty="No runbook or dashboard is declared.",
+    )
 
 
 def missing_blocks(ctx: Context) -> list[Block]:
@@ -1595,20 +2267,45 @@ def missing_blocks(ctx: Context) -> list[Block]:
     tier1 = [s for s in ctx.blueprint.systems if s.criticality == "tier-1"]
     no_dashboard = [s.id for s in tier1 if not (s.observability and s.observability.dashboard)]
     if no_dashboard:
-        items.append((span(f"{plural(len(no_dashboard), 'tier-1 system')} without a dashboard: "),
-                      *ctx.systems(no_dashboard, 12).spans))
+        items.append(
+            (
+                span(f"{plural(len(no_dashboard), 'tier-1 system')} without a dashboard: "),
+                *ctx.systems(no_dashboard, 12).spans,
+            )
+        )
     if not any(e.kind == "runtime-observability" and e.owner for e in ctx.blueprint.evidence):
         items.append((span("No owned runtime-observability evidence (EVD001).", tone="fail"),))
     unwaived = [f for f in ctx.findings_for(("OBS", "OWN")) if not f.waived]
     if unwaived:
-        items.append((span(f"{plural(len(unwaived), 'finding')} on ownership and observability; see the table below.", tone="fail"),))
+        items.append(
+            (
+                span(
+                    f"{plural(len(unwaived), 'finding')} on ownership and observability; see the table below.",
+                    tone="fail",
+                ),
+            )
+        )
     blocks: list[Block] = []
     if items:
         blocks.append(Bullets(tuple(items)))
     else:
-        blocks.append(Callout("ok", "Nothing missing", (span("Every tier-1 system has an SLO, logs, metrics, "
-                                                             "traces, a runbook, a dashboard and on-call."),)))
-    blocks.append(findings_table(ctx, ctx.findings_for(("OBS", "OWN")), "No ownership or observability finding."))
+        blocks.append(
+            Callout(
+                "ok",
+                "Nothing missing",
+                (
+                    span(
+                        "Every tier-1 system has an SLO, logs, metrics, "
+                        "traces, a runbook, a dashboard and on-call."
+                    ),
+                ),
+            )
+        )
+    blocks.append(
+        findings_table(
+            ctx, ctx.findings_for(("OBS", "OWN")), "No ownership or observability finding."
+        )
+    )
     return blocks
 
 
@@ -1618,8 +2315,10 @@ def build_runtime(ctx: Context) -> Document:
     tier1 = sum(1 for s in blueprint.systems if s.criticality == "tier-1")
     blocks: list[Block] = [
         *warnings,
-        para(f"{plural(tier1, 'tier-1 system')} of {len(blueprint.systems)}; "
-             f"{plural(len(blueprint.owners), 'owner')} (teams, people and on-call roles)."),
+        para(
+            f"{plural(tier1, 'tier-1 system')} of {len(blueprint.systems)}; "
+            f"{plural(len(blueprint.owners), 'owner')} (teams, people and on-call roles)."
+        ),
         heading(2, "Tier-1 service levels and on call"),
         tier1_table(ctx),
         heading(2, "Runbooks and dashboards"),
@@ -1666,7 +2365,9 @@ def _unique_anchors(doc: Document) -> Document:
             if isinstance(block, Heading):
                 seen[block.anchor] += 1
                 if seen[block.anchor] > 1:
-                    block = dataclasses.replace(block, anchor=f"{block.anchor}-{seen[block.anchor]}")
+                    block = dataclasses.replace(
+                        block, anchor=f"{block.anchor}-{seen[block.anchor]}"
+                    )
             elif isinstance(block, Columns):
                 block = Columns(tuple(fix(column) for column in block.columns))
             out.append(block)

@@ -83,8 +83,16 @@ KIND_STYLE: dict[str, tuple[str, str, str, str, str]] = {
 }
 #: Kinds in legend order (systems of record once).
 LEGEND_KINDS = (
-    "channel", "gateway", "agent", "model", "core-banking", "data-store",
-    "service", "human-desk", "identity-provider", "external",
+    "channel",
+    "gateway",
+    "agent",
+    "model",
+    "core-banking",
+    "data-store",
+    "service",
+    "human-desk",
+    "identity-provider",
+    "external",
 )
 #: trust -> (legend label, fill, border, style)
 TRUST_STYLE: dict[str, tuple[str, str, str, str]] = {
@@ -185,14 +193,18 @@ class Diagram:
         return [k for k in LEGEND_KINDS if k in present]
 
     def legend_trusts(self) -> list[str]:
-        present = {c.trust for c in self.clusters} | {n.trust for n in self.nodes if n.kind == "boundary"}
+        present = {c.trust for c in self.clusters} | {
+            n.trust for n in self.nodes if n.kind == "boundary"
+        }
         return [t for t in TRUST_STYLE if t in present]
 
 
 def _wrap(text: str, width: int = 28) -> list[str]:
     lines: list[str] = []
     for part in text.splitlines() or [""]:
-        lines.extend(textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=False) or [""])
+        lines.extend(
+            textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=False) or [""]
+        )
     return lines[:4] if len(lines) <= 4 else [*lines[:3], lines[3] + " …"]
 
 
@@ -258,7 +270,11 @@ class _Builder:
                 sub += " · IdP: " + (idp.name if idp else "none")
                 if boundary.trust == "external":
                     sub += f" · cleared for {boundary.clearance}"
-            clusters.append(Cluster(self.cluster_id[boundary.id], boundary.name or boundary.id, sub, boundary.trust))
+            clusters.append(
+                Cluster(
+                    self.cluster_id[boundary.id], boundary.name or boundary.id, sub, boundary.trust
+                )
+            )
         return clusters
 
     def integration_edge(self, integration: Integration, label: str | None = None) -> Edge:
@@ -289,8 +305,15 @@ class _Builder:
                 label = f"fallback {position + 1}"
                 if triggers and step.when:
                     label = f"{position + 1} · " + ", ".join(step.when)
-                edges.append(Edge(self.node_id[system.id], self.node_id[step.to], label, "fallback",
-                                  ranked=triggers))
+                edges.append(
+                    Edge(
+                        self.node_id[system.id],
+                        self.node_id[step.to],
+                        label,
+                        "fallback",
+                        ranked=triggers,
+                    )
+                )
         return edges
 
     # -- views
@@ -308,7 +331,11 @@ class _Builder:
         idps = {b.identity_provider for b in self.blueprint.boundaries if b.identity_provider}
         involved = {i.from_ for i in crossing} | {i.to for i in crossing} | idps
         systems = [s for s in self.blueprint.systems if s.id in involved]
-        diagram = Diagram("identity", "Identity boundaries and crossings", self.clusters_for(systems, identity=True))
+        diagram = Diagram(
+            "identity",
+            "Identity boundaries and crossings",
+            self.clusters_for(systems, identity=True),
+        )
         diagram.nodes = [self.node(s) for s in systems]
         diagram.edges = [
             self.integration_edge(i, f"{i.auth or 'NO AUTH'} · {IDENTITY_SHORT[i.identity]}")
@@ -331,12 +358,16 @@ class _Builder:
             chain[current] = None
             stack.extend(step.to for step in self.graph.systems[current].fallback or ())
         systems = [s for s in self.blueprint.systems if s.id in chain]
-        diagram = Diagram("fallback", "AI fallback chains to human desks", self.clusters_for(systems))
+        diagram = Diagram(
+            "fallback", "AI fallback chains to human desks", self.clusters_for(systems)
+        )
         diagram.nodes = [self.node(s) for s in systems]
         diagram.edges = self.fallback_edges(systems, triggers=True)
         return diagram
 
-    def overview(self, key: str = "overview", crossings_only: bool = False, compact: bool = False) -> Diagram:
+    def overview(
+        self, key: str = "overview", crossings_only: bool = False, compact: bool = False
+    ) -> Diagram:
         """One node per boundary; integrations between boundaries aggregated.
 
         ``compact`` (the leadership brief's small map): names and counts
@@ -349,9 +380,15 @@ class _Builder:
         if NO_BOUNDARY in groups:
             order.append(NO_BOUNDARY)
         ids = {key_: f"g{i}" for i, key_ in enumerate(order)}
-        title = "Boundary crossings (aggregated)" if crossings_only else "Architecture overview by boundary"
+        title = (
+            "Boundary crossings (aggregated)"
+            if crossings_only
+            else "Architecture overview by boundary"
+        )
         # Few, wide nodes: top to bottom fits a portrait page.
-        diagram = Diagram(key, title, rankdir="LR" if compact else "TB", legend=not compact, compact=compact)
+        diagram = Diagram(
+            key, title, rankdir="LR" if compact else "TB", legend=not compact, compact=compact
+        )
         internal: Counter[str] = Counter()
         pairs: dict[tuple[str, str], list[Integration]] = {}
         for integration in self.blueprint.integrations:
@@ -371,17 +408,26 @@ class _Builder:
             if not compact:
                 lines.append(kind_text)
             if internal[group] and not crossings_only and not compact:
-                lines.append(plural(internal[group], "internal integration", "internal integrations"))
+                lines.append(
+                    plural(internal[group], "internal integration", "internal integrations")
+                )
             label = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
             flagged = any(s.id in self.flagged for s in members)
-            diagram.nodes.append(Node(ids[group], label, "\n".join(lines), "boundary", "", flagged, trust))
+            diagram.nodes.append(
+                Node(ids[group], label, "\n".join(lines), "boundary", "", flagged, trust)
+            )
         for (src, dst), integrations in pairs.items():
             count = len(integrations)
             top = max(integrations, key=lambda i: DATA_RANK[i.data]).data
             if crossings_only:
                 auths = Counter(i.auth or "NO AUTH" for i in integrations)
-                label = ", ".join(f"{n}× {a}" for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0])))  # noqa: RUF001
-                flagged = any(i.auth in (None, "none") or i.id in self.flagged for i in integrations)
+                label = ", ".join(
+                    f"{n}× {a}"
+                    for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0]))  # noqa: RUF001
+                )
+                flagged = any(
+                    i.auth in (None, "none") or i.id in self.flagged for i in integrations
+                )
             else:
                 label = str(count) if compact else plural(count, "integration", "integrations")
                 flagged = any(i.id in self.flagged for i in integrations)
@@ -417,7 +463,9 @@ class _Builder:
         context = [s for s in self.blueprint.systems if s.id in neighbours]
         boundary = self.graph.boundaries.get(group)
         name = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
-        diagram = Diagram(f"full/{group}", f"Detail: {name}", self.clusters_for([*members, *context]))
+        diagram = Diagram(
+            f"full/{group}", f"Detail: {name}", self.clusters_for([*members, *context])
+        )
         diagram.nodes = [self.node(s) for s in members]
         by_boundary: dict[str, list[System]] = {}
         for system in context:
@@ -427,25 +475,44 @@ class _Builder:
             if len(systems) <= MAX_CONTEXT:
                 diagram.nodes += [self.node(s, ghost=True) for s in systems]
                 continue
-            node = Node(f"x{index}", f"{len(systems)} more systems", "not shown one by one", "ghost",
-                        self.cluster_id.get(key, ""))
+            node = Node(
+                f"x{index}",
+                f"{len(systems)} more systems",
+                "not shown one by one",
+                "ghost",
+                self.cluster_id.get(key, ""),
+            )
             diagram.nodes.append(node)
             folded.update((self.node_id[s.id], node.id) for s in systems)
         merged: dict[tuple[str, str], list[Integration]] = {}
         for integration in integrations:
             edge = self.integration_edge(integration)
             if edge.src in folded or edge.dst in folded:
-                merged.setdefault((folded.get(edge.src, edge.src), folded.get(edge.dst, edge.dst)), []).append(integration)
+                merged.setdefault(
+                    (folded.get(edge.src, edge.src), folded.get(edge.dst, edge.dst)), []
+                ).append(integration)
             else:
                 diagram.edges.append(edge)
         for (src, dst), grouped in merged.items():
             top = max(grouped, key=lambda i: DATA_RANK[i.data]).data
             flagged = any(i.id in self.flagged for i in grouped)
             label = plural(len(grouped), "integration", "integrations")
-            diagram.edges.append(Edge(src, dst, label, "aggregate", top, flagged, len(grouped), ranked=False))
+            diagram.edges.append(
+                Edge(src, dst, label, "aggregate", top, flagged, len(grouped), ranked=False)
+            )
         for edge in self.fallback_edges(members, triggers=False):
-            diagram.edges.append(Edge(edge.src, folded.get(edge.dst, edge.dst), edge.label, edge.style,
-                                      edge.data, edge.flagged, edge.weight, edge.ranked))
+            diagram.edges.append(
+                Edge(
+                    edge.src,
+                    folded.get(edge.dst, edge.dst),
+                    edge.label,
+                    edge.style,
+                    edge.data,
+                    edge.flagged,
+                    edge.weight,
+                    edge.ranked,
+                )
+            )
         return diagram
 
     def groups(self) -> list[str]:
@@ -537,7 +604,12 @@ def _edge_dot(edge: Edge, index: int, prefix: str) -> str:
     colour = DATA_COLOUR.get(edge.data, MUTED)
     attrs = [f"id={dot_string(f'{prefix}e{index}')}"]
     if edge.style == "fallback":
-        attrs += ['style="dashed"', f'color="{FALLBACK}"', f'fontcolor="{FALLBACK}"', "arrowhead=empty"]
+        attrs += [
+            'style="dashed"',
+            f'color="{FALLBACK}"',
+            f'fontcolor="{FALLBACK}"',
+            "arrowhead=empty",
+        ]
     else:
         attrs += [f'color="{colour}"', f'fontcolor="{INK}"']
     if not edge.ranked:
@@ -594,9 +666,9 @@ def _legend_dot(diagram: Diagram, prefix: str) -> list[str]:
         '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + "</TABLE>"
     )
     return [
-        f"subgraph cluster_legend {{ id={dot_string(prefix + 'legend')}; label=\"\"; "
+        f'subgraph cluster_legend {{ id={dot_string(prefix + "legend")}; label=""; '
         f'style="rounded"; color="#CBD2D9"; margin=6;',
-        f'  legend [id={dot_string(prefix + "legend-table")}, shape=plain, fontsize=8, label=<{table}>];',
+        f"  legend [id={dot_string(prefix + 'legend-table')}, shape=plain, fontsize=8, label=<{table}>];",
         "}",
     ]
 
@@ -622,13 +694,18 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         _, fill, border, style = TRUST_STYLE[cluster.trust]
         label = f"<B>{dot_html(cluster.label)}</B>"
         if cluster.sublabel:
-            label += f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{dot_html(cluster.sublabel)}</FONT>'
+            label += (
+                f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{dot_html(cluster.sublabel)}</FONT>'
+            )
         out.append(f"  subgraph cluster_{cluster.id} {{")
         out.append(
-            f"    id={dot_string(prefix + cluster.id)}; label=<{label}>; style=\"{style}\"; "
+            f'    id={dot_string(prefix + cluster.id)}; label=<{label}>; style="{style}"; '
             f'fillcolor="{fill}"; color="{border}"; penwidth=1.2; margin=10;'
         )
-        out.extend(f"    {_node_dot(node, prefix, diagram.compact)}" for node in by_cluster.get(cluster.id, ()))
+        out.extend(
+            f"    {_node_dot(node, prefix, diagram.compact)}"
+            for node in by_cluster.get(cluster.id, ())
+        )
         out.append("  }")
     out.extend(f"  {_node_dot(node, prefix, diagram.compact)}" for node in by_cluster.get("", ()))
     out.extend(f"  {_edge_dot(edge, i, prefix)}" for i, edge in enumerate(diagram.edges))
@@ -638,6 +715,7 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
 
 
 # -- Mermaid ---------------------------------------------------------------------
+
 
 def to_mermaid(diagram: Diagram) -> str:
     """The diagram as a Mermaid flowchart that GitHub renders."""
@@ -689,7 +767,9 @@ def to_mermaid(diagram: Diagram) -> str:
         else:
             kind = "core-banking" if style_key == "sor" else style_key
             _, _, _, fill, border = KIND_STYLE[kind]
-        out.append(f"  classDef {style_key.replace('-', '_')} fill:{fill},stroke:{border},color:{INK}")
+        out.append(
+            f"  classDef {style_key.replace('-', '_')} fill:{fill},stroke:{border},color:{INK}"
+        )
         out.append(f"  class {','.join(ids)} {style_key.replace('-', '_')}")
     for node in diagram.nodes:
         if node.kind == "boundary":
@@ -718,11 +798,15 @@ def run_dot(source: str, fmt: str) -> bytes:
 
     output, _, renderer = fmt.partition(":")
     try:
-        result: bytes = graphviz.pipe("dot", output, source.encode("utf-8"), renderer=renderer or None, quiet=True)
+        result: bytes = graphviz.pipe(
+            "dot", output, source.encode("utf-8"), renderer=renderer or None, quiet=True
+        )
     except graphviz.ExecutableNotFound:
         raise GraphvizMissing() from None
     if output == "svg":
         # Graphviz names the one family it measured with; viewers without it get the
         # metric-compatible ones instead of their default serif face.
-        result = result.replace(b'font-family="%s"' % FONT.encode(), b'font-family="%s"' % SVG_FONT_STACK.encode())
+        result = result.replace(
+            b'font-family="%s"' % FONT.encode(), b'font-family="%s"' % SVG_FONT_STACK.encode()
+        )
     return result

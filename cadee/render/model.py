@@ -54,7 +54,9 @@ class Span:
     badge: bool = False
 
 
-def span(text: object, style: Style = "", tone: Tone = "", href: str = "", badge: bool = False) -> Span:
+def span(
+    text: object, style: Style = "", tone: Tone = "", href: str = "", badge: bool = False
+) -> Span:
     return Span(str(text), style, tone, href, badge)
 
 

@@ -37,14 +37,19 @@ class PdfCompiler:
         # cadee.render.sandbox.typst_root); ``packages`` keeps ``@local`` and
         # cached packages of the machine out of reach.
         folder = str(packages) if packages else None
-        self._compiler = typst.Compiler(root=str(root), package_path=folder, package_cache_path=folder)
+        self._compiler = typst.Compiler(
+            root=str(root), package_path=folder, package_cache_path=folder
+        )
         #: Tagged (accessible) PDF; large packs skip it: tags double size and time.
         self._tagged = tagged
 
     def compile(self, source: str, inputs: Mapping[str, str]) -> bytes:
         try:
             result = self._compiler.compile(
-                input=source.encode("utf-8"), format="pdf", sys_inputs=dict(inputs), pdf_tags=self._tagged
+                input=source.encode("utf-8"),
+                format="pdf",
+                sys_inputs=dict(inputs),
+                pdf_tags=self._tagged,
             )
         except self._typst.TypstError as exc:
             detail = getattr(exc, "message", "") or str(exc)
@@ -89,10 +94,15 @@ def _compile_in_process(
     import subprocess
     import sys
 
-    payload = json.dumps({
-        "root": str(root), "tagged": tagged, "source": source, "inputs": dict(inputs),
-        "packages": str(packages) if packages else "",
-    })
+    payload = json.dumps(
+        {
+            "root": str(root),
+            "tagged": tagged,
+            "source": source,
+            "inputs": dict(inputs),
+            "packages": str(packages) if packages else "",
+        }
+    )
     done = subprocess.run(
         [sys.executable, "-c", "from cadee.render.pdf import _worker; _worker()"],
         input=payload.encode("utf-8"),
@@ -113,7 +123,9 @@ def _worker() -> None:
     job = json.loads(sys.stdin.buffer.read())
     try:
         packages = Path(job["packages"]) if job.get("packages") else None
-        data = PdfCompiler(Path(job["root"]), job["tagged"], packages).compile(job["source"], job["inputs"])
+        data = PdfCompiler(Path(job["root"]), job["tagged"], packages).compile(
+            job["source"], job["inputs"]
+        )
     except TypstFailed as exc:
         sys.stderr.write(f"{exc}\n")
         raise SystemExit(3) from None

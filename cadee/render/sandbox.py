@@ -87,8 +87,13 @@ class TemplateLimits:
     def from_environment(cls) -> TemplateLimits:
         defaults = cls()
         cpu = _positive_int(os.environ.get("CADEE_TEMPLATE_CPU_SECONDS"), defaults.cpu_seconds)
-        memory = _positive_int(os.environ.get("CADEE_TEMPLATE_MEMORY_MB"), defaults.memory_bytes >> 20) << 20
-        return cls(cpu_seconds=cpu, memory_bytes=memory, wall_seconds=max(defaults.wall_seconds, 2 * cpu))
+        memory = (
+            _positive_int(os.environ.get("CADEE_TEMPLATE_MEMORY_MB"), defaults.memory_bytes >> 20)
+            << 20
+        )
+        return cls(
+            cpu_seconds=cpu, memory_bytes=memory, wall_seconds=max(defaults.wall_seconds, 2 * cpu)
+        )
 
 
 def _positive_int(text: str | None, default: int) -> int:
@@ -126,9 +131,13 @@ def confined_file(folder: Path, relative: str, max_bytes: int) -> Path:
     try:
         resolved = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
-        raise TemplateRefused(f"template {relative!r} is a broken or looping symbolic link") from None
+        raise TemplateRefused(
+            f"template {relative!r} is a broken or looping symbolic link"
+        ) from None
     if not _inside(resolved, base):
-        raise TemplateRefused(f"template {relative!r} resolves outside the templates folder; refused")
+        raise TemplateRefused(
+            f"template {relative!r} resolves outside the templates folder; refused"
+        )
     mode = resolved.stat().st_mode
     if not stat.S_ISREG(mode):
         raise TemplateRefused(f"template {relative!r} is not a regular file; refused")
@@ -192,7 +201,9 @@ class BoundedTemplate(Template):
                 if size > limit:
                     line = _suspended_line(generator)
                     where = f"{self.name}:{line}" if line else str(self.name)
-                    raise TemplateRefused(f"{where}: output is larger than {limit:,} characters; refused")
+                    raise TemplateRefused(
+                        f"{where}: output is larger than {limit:,} characters; refused"
+                    )
                 chunks.append(chunk)
         except TemplateRefused:
             raise
@@ -204,7 +215,9 @@ class BoundedTemplate(Template):
 def _suspended_line(generator: Any) -> int | None:
     """The template line a suspended render generator stopped at."""
     frame = getattr(generator, "gi_frame", None)
-    while getattr(generator, "gi_yieldfrom", None) is not None and getattr(generator.gi_yieldfrom, "gi_frame", None):
+    while getattr(generator, "gi_yieldfrom", None) is not None and getattr(
+        generator.gi_yieldfrom, "gi_frame", None
+    ):
         generator = generator.gi_yieldfrom
         frame = generator.gi_frame
     if frame is None:
@@ -231,13 +244,21 @@ class BoundedEnvironment(SandboxedEnvironment):
             for seq, times in ((left, right), (right, left)):
                 size = _length(seq)
                 if size is not None and isinstance(times, int) and size * max(times, 0) > cap:
-                    raise TemplateRefused(f"`*` would build {size * times:,} items, above the limit of {cap:,}")
-            if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > 64 * cap:
+                    raise TemplateRefused(
+                        f"`*` would build {size * times:,} items, above the limit of {cap:,}"
+                    )
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and left.bit_length() + right.bit_length() > 64 * cap
+            ):
                 raise TemplateRefused("`*` of integers this large is refused")
         elif operator == "**":
             if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
                 if right * left.bit_length() > 8 * cap:
-                    raise TemplateRefused(f"`**` would build an integer of about {right * left.bit_length():,} bits; refused")
+                    raise TemplateRefused(
+                        f"`**` would build an integer of about {right * left.bit_length():,} bits; refused"
+                    )
             elif isinstance(left, (int, float)) and isinstance(right, float) and abs(right) > 1e6:
                 raise TemplateRefused("`**` with an exponent this large is refused")
         elif operator == "%" and isinstance(left, str):
@@ -250,7 +271,9 @@ class BoundedEnvironment(SandboxedEnvironment):
         if name in _WIDTH_METHODS and isinstance(getattr(__obj, "__self__", None), str):
             for value in (*args, *kwargs.values()):
                 if isinstance(value, int) and value > __self.limits.max_items:
-                    raise TemplateRefused(f"`{name}` to {value:,} characters is above the limit of {__self.limits.max_items:,}")
+                    raise TemplateRefused(
+                        f"`{name}` to {value:,} characters is above the limit of {__self.limits.max_items:,}"
+                    )
         return super().call(__context, __obj, *args, **kwargs)
 
 
@@ -277,9 +300,11 @@ def bounded_filters(environment: Any) -> None:
         original = environment.filters[name]
 
         def wrapper(value: Any, *args: Any, **kwargs: Any) -> Any:
-            for argument in (*args[position:position + 1], *kwargs.values()):
+            for argument in (*args[position : position + 1], *kwargs.values()):
                 if isinstance(argument, int) and argument > cap:
-                    raise TemplateRefused(f"`{name}` to {argument:,} characters is above the limit of {cap:,}")
+                    raise TemplateRefused(
+                        f"`{name}` to {argument:,} characters is above the limit of {cap:,}"
+                    )
             return original(value, *args, **kwargs)
 
         environment.filters[name] = wrapper
@@ -290,7 +315,9 @@ def bounded_filters(environment: Any) -> None:
         def bounded_lipsum(n: int = 5, *args: Any, **kwargs: Any) -> Any:
             numbers = [value for value in (n, *args, *kwargs.values()) if isinstance(value, int)]
             if any(value > 1000 for value in numbers):
-                raise TemplateRefused("`lipsum` takes at most 1,000 paragraphs of at most 1,000 words")
+                raise TemplateRefused(
+                    "`lipsum` takes at most 1,000 paragraphs of at most 1,000 words"
+                )
             return lipsum(n, *args, **kwargs)
 
         environment.globals["lipsum"] = bounded_lipsum
@@ -408,7 +435,9 @@ def run_bounded(module: str, function: str, payload: bytes, limits: TemplateLimi
             process.kill()
         out, err = process.communicate()
         current = _last_template(err)
-        return Outcome({}, f"template {current}: rendering took longer than {limits.wall_seconds} s; stopped")
+        return Outcome(
+            {}, f"template {current}: rendering took longer than {limits.wall_seconds} s; stopped"
+        )
     current = _last_template(err)
     if process.returncode == 0:
         files = _unframe(out)
@@ -418,13 +447,20 @@ def run_bounded(module: str, function: str, payload: bytes, limits: TemplateLimi
         if line.startswith("!"):
             return Outcome({}, line[1:])
     if os.name == "posix" and process.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-        return Outcome({}, f"template {current}: rendering used more than {limits.cpu_seconds} s of CPU time; stopped")
-    tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
+        return Outcome(
+            {},
+            f"template {current}: rendering used more than {limits.cpu_seconds} s of CPU time; stopped",
+        )
+    tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [
+        f"exit status {process.returncode}"
+    ]
     return Outcome({}, f"template {current}: the rendering process failed ({tail[0][:200]})")
 
 
 def _last_template(err: bytes) -> str:
-    names = [line[1:] for line in err.decode("utf-8", "replace").splitlines() if line.startswith("@")]
+    names = [
+        line[1:] for line in err.decode("utf-8", "replace").splitlines() if line.startswith("@")
+    ]
     return names[-1] if names else "?"
 
 
@@ -441,11 +477,11 @@ def _unframe(data: bytes) -> dict[str, bytes] | None:
     position = 0
     try:
         while position < len(data):
-            size = int.from_bytes(data[position:position + 4], "big")
-            name = data[position + 4:position + 4 + size].decode("utf-8")
+            size = int.from_bytes(data[position : position + 4], "big")
+            name = data[position + 4 : position + 4 + size].decode("utf-8")
             position += 4 + size
-            length = int.from_bytes(data[position:position + 8], "big")
-            files[name] = data[position + 8:position + 8 + length]
+            length = int.from_bytes(data[position : position + 8], "big")
+            files[name] = data[position + 8 : position + 8 + length]
             position += 8 + length
             if position > len(data):
                 return None
@@ -482,7 +518,9 @@ def child_main(job: Callable[[bytes, Callable[[str], None]], dict[str, bytes]]) 
         _set_limit(resource.RLIMIT_AS, limits.memory_bytes, limits.memory_bytes)
 
         def out_of_time(signum: int, frame: Any) -> None:
-            raise TemplateRefused(f"rendering used more than {limits.cpu_seconds} s of CPU time; stopped")
+            raise TemplateRefused(
+                f"rendering used more than {limits.cpu_seconds} s of CPU time; stopped"
+            )
 
         signal.signal(signal.SIGXCPU, out_of_time)
 
@@ -497,7 +535,9 @@ def child_main(job: Callable[[bytes, Callable[[str], None]], dict[str, bytes]]) 
         sys.stderr.write(f"!{exc}\n")
         raise SystemExit(3) from None
     except MemoryError:
-        sys.stderr.write(f"!rendering needed more than {limits.memory_bytes >> 20:,} MB of memory; stopped\n")
+        sys.stderr.write(
+            f"!rendering needed more than {limits.memory_bytes >> 20:,} MB of memory; stopped\n"
+        )
         raise SystemExit(3) from None
     sys.stdout.buffer.write(_frame(files))
     sys.stdout.flush()

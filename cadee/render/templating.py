@@ -64,7 +64,11 @@ def md_spans(spans: Iterable[Span], line_start: bool = True) -> Markup:
 # -- HTML ----------------------------------------------------------------------------
 
 
-_HTML_TAGS = {"strong": ("<strong>", "</strong>"), "emph": ("<em>", "</em>"), "code": ("<code>", "</code>")}
+_HTML_TAGS = {
+    "strong": ("<strong>", "</strong>"),
+    "emph": ("<em>", "</em>"),
+    "code": ("<code>", "</code>"),
+}
 
 
 def _html_span(s: Span) -> str:
@@ -91,7 +95,11 @@ def html_row(row: Sequence[Cell], columns: Sequence[Any]) -> Markup:
     for column, c in zip(columns, row, strict=False):
         tone = f" cell-{c.tone}" if c.tone else ""
         nowrap = " nowrap" if column.nowrap else ""
-        out.append(f'<td class="align-{column.align}{nowrap}{tone}">' + "".join(_html_span(s) for s in c.spans) + "</td>")
+        out.append(
+            f'<td class="align-{column.align}{nowrap}{tone}">'
+            + "".join(_html_span(s) for s in c.spans)
+            + "</td>"
+        )
     return Markup("".join(out))
 
 

@@ -139,7 +139,11 @@ def _controls_part(diff: BlueprintDiff) -> str:
     if not diff.controls:
         return ""
     weakened = len(diff.weakened)
-    part = plural(weakened, "control") + " weakened" if weakened else plural(len(diff.controls), "control change")
+    part = (
+        plural(weakened, "control") + " weakened"
+        if weakened
+        else plural(len(diff.controls), "control change")
+    )
     if diff.hidden:
         part += f", {plural(len(diff.hidden), 'finding')} hidden by configuration"
     return part + "; "
@@ -149,8 +153,10 @@ def summary_line(diff: BlueprintDiff) -> str:
     """The one-line summary every format starts with."""
     findings = diff.findings
     if not diff.changed:
-        return (f"{_controls_part(diff)}No architectural change "
-                f"({plural(len(findings.unchanged), 'finding')} unchanged).")
+        return (
+            f"{_controls_part(diff)}No architectural change "
+            f"({plural(len(findings.unchanged), 'finding')} unchanged)."
+        )
     counts = diff.counts()
     active = dict.fromkeys(SEVERITIES, 0)
     waived = 0
@@ -160,7 +166,9 @@ def summary_line(diff: BlueprintDiff) -> str:
         else:
             active[change.finding.severity] += 1
     parts = [f"{n} {s}" for s, n in active.items() if n] + ([f"{waived} waived"] if waived else [])
-    new_part = plural(len(findings.new), "new finding") + (f" ({', '.join(parts)})" if parts else "")
+    new_part = plural(len(findings.new), "new finding") + (
+        f" ({', '.join(parts)})" if parts else ""
+    )
     unwaived = sum(1 for c in findings.unchanged if c.unwaived)
     if unwaived:
         new_part += f", {unwaived} no longer waived"
@@ -182,7 +190,11 @@ def _ordered_changes(diff: BlueprintDiff) -> list[EntityChange]:
 def _item_label(change: EntityChange) -> str:
     item = change.item or {}
     kind = item.get("kind")
-    return f" ({kind})" if isinstance(kind, str) and change.collection in ("systems", "evidence") else ""
+    return (
+        f" ({kind})"
+        if isinstance(kind, str) and change.collection in ("systems", "evidence")
+        else ""
+    )
 
 
 def _where(finding: Finding) -> str:
@@ -210,7 +222,9 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
 
 def _unchanged_dict(change: FindingChange) -> dict[str, Any]:
     data = _finding_dict(change.finding)
-    data["was_waived"] = change.previous.waived if change.previous is not None else change.finding.waived
+    data["was_waived"] = (
+        change.previous.waived if change.previous is not None else change.finding.waived
+    )
     return data
 
 
@@ -239,7 +253,9 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
             "weakened_controls": len(diff.weakened),
             "hidden_findings": len(diff.hidden),
         },
-        "highlights": [{"kind": h.kind, "target": h.target, "reason": h.reason} for h in diff.highlights],
+        "highlights": [
+            {"kind": h.kind, "target": h.target, "reason": h.reason} for h in diff.highlights
+        ],
         "changes": [
             {
                 "collection": c.collection,
@@ -269,13 +285,30 @@ def diff_to_dict(diff: BlueprintDiff) -> dict[str, Any]:
         "touched": [{"system": t.system, "reasons": list(t.reasons)} for t in approvals.touched],
         "unapproved": list(approvals.unapproved),
         "blueprint_level": list(approvals.blueprint_level),
-        "controls": [{"setting": c.setting, "target": c.target, "old": c.old, "new": c.new,
-                      "weakened": c.weakened, "reason": c.reason} for c in diff.controls],
+        "controls": [
+            {
+                "setting": c.setting,
+                "target": c.target,
+                "old": c.old,
+                "new": c.new,
+                "weakened": c.weakened,
+                "reason": c.reason,
+            }
+            for c in diff.controls
+        ],
         "hidden": [_finding_dict(f) for f in diff.hidden],
-        "renames": [{"old": r.old, "new": r.new, "shared_edges": r.shared, "edges": r.total}
-                    for r in diff.renames],
-        "fixes": [{**_finding_dict(f.finding), "hidden": f.hidden, "waiver_approvers": list(f.waiver_approvers)}
-                  for f in diff.fixes],
+        "renames": [
+            {"old": r.old, "new": r.new, "shared_edges": r.shared, "edges": r.total}
+            for r in diff.renames
+        ],
+        "fixes": [
+            {
+                **_finding_dict(f.finding),
+                "hidden": f.hidden,
+                "waiver_approvers": list(f.waiver_approvers),
+            }
+            for f in diff.fixes
+        ],
     }
 
 
@@ -285,14 +318,24 @@ def render_json(diff: BlueprintDiff) -> str:
 
 def _error_dict(error: LoadError) -> dict[str, Any]:
     loc = error.location
-    return {"message": error.message, "file": loc.file, "line": loc.line, "column": loc.column, "path": loc.path}
+    return {
+        "message": error.message,
+        "file": loc.file,
+        "line": loc.line,
+        "column": loc.column,
+        "path": loc.path,
+    }
 
 
 def render_invalid_json(sides: Sequence[InvalidSide]) -> str:
     """Both sides' sources; an invalid side carries its errors."""
     data: dict[str, Any] = {"format": FORMAT, "valid": False}
     for role, source, errors in sides:
-        data[role] = {"source": source, "valid": not errors, "errors": [_error_dict(e) for e in errors]}
+        data[role] = {
+            "source": source,
+            "valid": not errors,
+            "errors": [_error_dict(e) for e in errors],
+        }
     return json_text(data)
 
 
@@ -318,12 +361,16 @@ def render_text(diff: BlueprintDiff) -> Text:
     out.append("cadee diff ", style="bold")
     out.append(f"{terminal(diff.old_source)} -> {terminal(diff.new_source)}", style="bold")
     out.append(f"  (as of {diff.as_of.isoformat()})\n")
-    out.append(summary_line(diff) + "\n", style="bold" if diff.changed or diff.controls else "green")
+    out.append(
+        summary_line(diff) + "\n", style="bold" if diff.changed or diff.controls else "green"
+    )
     if diff.controls:
         out.append(f"\nConfiguration and rules ({len(diff.controls)})\n", style="bold underline")
         for control in diff.controls:
-            out.append("  ! controls weakened  " if control.weakened else "  ~ ",
-                       style="bold red" if control.weakened else "yellow")
+            out.append(
+                "  ! controls weakened  " if control.weakened else "  ~ ",
+                style="bold red" if control.weakened else "yellow",
+            )
             out.append(f"{terminal(control.reason)}\n")
     if diff.hidden:
         out.append(f"\nHidden by configuration ({len(diff.hidden)})\n", style="bold underline")
@@ -386,8 +433,10 @@ def render_invalid_text(sides: Sequence[InvalidSide]) -> Text:
     for role, source, errors in sides:
         if not errors:
             continue
-        out.append(f"{role} side {terminal(source)}: invalid blueprint ({plural(len(errors), 'error')})\n",
-                   style="bold red")
+        out.append(
+            f"{role} side {terminal(source)}: invalid blueprint ({plural(len(errors), 'error')})\n",
+            style="bold red",
+        )
         for error in errors:
             out.append_text(error_line(error))
             out.append("\n")
@@ -396,20 +445,31 @@ def render_invalid_text(sides: Sequence[InvalidSide]) -> Text:
 
 # -- Markdown ---------------------------------------------------------------------------
 
+
 def _finding_md(finding: Finding) -> str:
     waived = " (waived)" if finding.waived else ""
-    return (f"- **{finding.severity}** {markdown_code(finding.rule)} {markdown_code(finding.target)}: "
-            f"{markdown(finding.message)}{waived} · {markdown_code(_where(finding))}")
+    return (
+        f"- **{finding.severity}** {markdown_code(finding.rule)} {markdown_code(finding.target)}: "
+        f"{markdown(finding.message)}{waived} · {markdown_code(_where(finding))}"
+    )
 
 
 def _details_md(change: EntityChange) -> list[str]:
-    what = f"{len(change.fields)} field{'s' if len(change.fields) != 1 else ''}" if change.fields else change.change
-    summary = (f"{html(change.collection)} · <code>{html(change.id)}</code>{html(_item_label(change))}"
-               f" · {change.change}{' (' + what + ')' if change.change == 'changed' else ''}")
+    what = (
+        f"{len(change.fields)} field{'s' if len(change.fields) != 1 else ''}"
+        if change.fields
+        else change.change
+    )
+    summary = (
+        f"{html(change.collection)} · <code>{html(change.id)}</code>{html(_item_label(change))}"
+        f" · {change.change}{' (' + what + ')' if change.change == 'changed' else ''}"
+    )
     lines = ["<details>", f"<summary>{summary}</summary>", ""]
     if change.change == "changed":
         for f in change.fields:
-            lines.append(f"- {markdown_code(f.path)}: {markdown_code(_value(f.old))} → {markdown_code(_value(f.new))}")
+            lines.append(
+                f"- {markdown_code(f.path)}: {markdown_code(_value(f.old))} → {markdown_code(_value(f.new))}"
+            )
     else:
         for key, value in (change.item or {}).items():
             if value is not None:
@@ -441,7 +501,9 @@ def render_mermaid(hood: Neighbourhood) -> str:
     lines = ["flowchart LR"]
     for node in hood.nodes:
         detail = node.kind if node.name == node.id else f"{node.id} · {node.kind}"
-        lines.append(f'  {ids[node.id]}["{mermaid(_short(node.name, 60))}<br/>{mermaid(_short(detail, 60))}"]')
+        lines.append(
+            f'  {ids[node.id]}["{mermaid(_short(node.name, 60))}<br/>{mermaid(_short(detail, 60))}"]'
+        )
     styled: dict[str, list[str]] = {}
     for index, edge in enumerate(hood.edges):
         arrow = "-.->" if edge.kind == "fallback" else "-->"
@@ -467,15 +529,22 @@ def render_markdown(diff: BlueprintDiff) -> str:
     lines = [MARKER, f"### Architecture diff: {markdown(diff.title)}", ""]
     lines.append(f"**{markdown(summary_line(diff))}**")
     lines.append("")
-    lines.append(f"{markdown_code(diff.old_source)} → {markdown_code(diff.new_source)} · as of {diff.as_of.isoformat()}")
+    lines.append(
+        f"{markdown_code(diff.old_source)} → {markdown_code(diff.new_source)} · as of {diff.as_of.isoformat()}"
+    )
     if diff.controls:
         lines += ["", f"#### Configuration and rules ({len(diff.controls)})", ""]
         for control in diff.controls:
             mark = "**controls weakened** " if control.weakened else ""
             lines.append(f"- {mark}{markdown_code(control.target)}: {markdown(control.reason)}")
     if diff.hidden:
-        lines += ["", f"#### Hidden by configuration ({len(diff.hidden)})", "",
-                  "Findings the old side's configuration raises on the new blueprint and the new one hides:", ""]
+        lines += [
+            "",
+            f"#### Hidden by configuration ({len(diff.hidden)})",
+            "",
+            "Findings the old side's configuration raises on the new blueprint and the new one hides:",
+            "",
+        ]
         lines += [_finding_md(f) for f in diff.hidden]
     if diff.highlights:
         lines += ["", f"#### Risk highlights ({len(diff.highlights)})", ""]
@@ -497,29 +566,47 @@ def render_markdown(diff: BlueprintDiff) -> str:
             lines.append("")
             lines += [_finding_md(c.finding) for c in findings.resolved]
         if findings.unchanged:
-            lines += ["", "<details>", f"<summary>{len(findings.unchanged)} unchanged</summary>", ""]
+            lines += [
+                "",
+                "<details>",
+                f"<summary>{len(findings.unchanged)} unchanged</summary>",
+                "",
+            ]
             lines += [_finding_md(c.finding) for c in findings.unchanged[:MAX_UNCHANGED]]
             if len(findings.unchanged) > MAX_UNCHANGED:
-                lines.append(f"- … and {len(findings.unchanged) - MAX_UNCHANGED} more (see `--format json`)")
+                lines.append(
+                    f"- … and {len(findings.unchanged) - MAX_UNCHANGED} more (see `--format json`)"
+                )
             lines += ["", "</details>"]
     approvals = diff.approvals
     if approvals.groups or approvals.unapproved:
         lines += ["", f"#### Required approvers ({len(approvals.groups)})", ""]
         for g in approvals.groups:
-            about = ", ".join([markdown_code(g.owner), *([markdown(g.function)] if g.function else []),
-                               *([markdown_code(g.contact)] if g.contact else [])])
-            scope = [markdown_code(s) for s in g.systems] + (["blueprint-level changes"] if g.blueprint else [])
+            about = ", ".join(
+                [
+                    markdown_code(g.owner),
+                    *([markdown(g.function)] if g.function else []),
+                    *([markdown_code(g.contact)] if g.contact else []),
+                ]
+            )
+            scope = [markdown_code(s) for s in g.systems] + (
+                ["blueprint-level changes"] if g.blueprint else []
+            )
             lines.append(f"- **{markdown(g.name or g.owner)}** ({about}): {', '.join(scope)}")
         if approvals.unapproved:
-            lines.append(f"- **No effective approver:** {', '.join(markdown_code(s) for s in approvals.unapproved)}")
+            lines.append(
+                f"- **No effective approver:** {', '.join(markdown_code(s) for s in approvals.unapproved)}"
+            )
     diagram = render_mermaid(diff.neighbourhood)
     if diagram:
         hood = diff.neighbourhood
         lines += ["", "#### Changed neighbourhood", "", "```mermaid", diagram, "```", ""]
         note = "Green: added · red, dashed: removed · amber: changed · grey: unchanged context; dotted arrows are fallbacks."
         if hood.omitted_nodes or hood.omitted_edges:
-            note += (f" Not shown: {plural(hood.omitted_nodes, 'system')}, "
-                     f"{plural(hood.omitted_edges, 'edge')}.")
+            note += (
+                f" Not shown: {plural(hood.omitted_nodes, 'system')}, "
+                f"{plural(hood.omitted_edges, 'edge')}."
+            )
         lines.append(note)
     if diff.changes:
         changes = _ordered_changes(diff)
@@ -527,7 +614,9 @@ def render_markdown(diff: BlueprintDiff) -> str:
         for change in changes[:MAX_DETAILS]:
             lines += _details_md(change)
         if len(changes) > MAX_DETAILS:
-            lines.append(f"… and {len(changes) - MAX_DETAILS} more (see `cadee diff --format json`).")
+            lines.append(
+                f"… and {len(changes) - MAX_DETAILS} more (see `cadee diff --format json`)."
+            )
     lines += _todo_md(diff)
     text = "\n".join(lines) + "\n"
     return text if len(text) <= _COMPACT_ABOVE else _compact_markdown(diff)
@@ -543,11 +632,16 @@ def _todo_md(diff: BlueprintDiff) -> list[str]:
     """The closing section of the comment: who must approve, what to fix or waive."""
     steps: list[str] = []
     if diff.approvals.groups:
-        steps.append("- Needs approval from " + ", ".join(_owner_md(diff, g.owner) for g in diff.approvals.groups)
-                     + ".")
+        steps.append(
+            "- Needs approval from "
+            + ", ".join(_owner_md(diff, g.owner) for g in diff.approvals.groups)
+            + "."
+        )
     if diff.weakened:
-        steps.append(f"- Restore the {plural(len(diff.weakened), 'weakened control')} or have the configuration "
-                     "change approved by the blueprint's approvers.")
+        steps.append(
+            f"- Restore the {plural(len(diff.weakened), 'weakened control')} or have the configuration "
+            "change approved by the blueprint's approvers."
+        )
     for fix in diff.fixes[:_MAX_FIXES]:
         finding = fix.finding
         what = f"Fix {markdown_code(finding.rule)} on {markdown_code(finding.target)}"
@@ -559,8 +653,10 @@ def _todo_md(diff: BlueprintDiff) -> list[str]:
             people = " or ".join(_owner_md(diff, p) for p in fix.waiver_approvers)
             steps.append(f"- {what} or add a waiver approved by {people}.")
         else:
-            steps.append(f"- {what} or add a waiver approved by someone who does not own "
-                         f"{markdown_code(finding.target)}.")
+            steps.append(
+                f"- {what} or add a waiver approved by someone who does not own "
+                f"{markdown_code(finding.target)}."
+            )
     if len(diff.fixes) > _MAX_FIXES:
         steps.append(f"- … and {len(diff.fixes) - _MAX_FIXES} more findings to fix or waive.")
     if not steps:
@@ -580,18 +676,33 @@ def _compact_markdown(diff: BlueprintDiff) -> str:
 
     lines = [MARKER, f"### Architecture diff: {markdown(diff.title)}", ""]
     lines.append(f"**{markdown(summary_line(diff))}**")
-    lines += ["", f"{markdown_code(diff.old_source)} → {markdown_code(diff.new_source)} · as of "
-                  f"{diff.as_of.isoformat()}",
-              "", "The full report is too large for a comment; this is its summary. Run "
-                  "`cadee diff --format markdown` (or `--format json`) for all of it."]
+    lines += [
+        "",
+        f"{markdown_code(diff.old_source)} → {markdown_code(diff.new_source)} · as of "
+        f"{diff.as_of.isoformat()}",
+        "",
+        "The full report is too large for a comment; this is its summary. Run "
+        "`cadee diff --format markdown` (or `--format json`) for all of it.",
+    ]
     if diff.controls:
         lines += ["", f"#### Configuration and rules ({len(diff.controls)})", ""]
-        lines += capped([f"- {'**controls weakened** ' if c.weakened else ''}{markdown_code(c.target)}: "
-                         f"{markdown(c.reason)}" for c in diff.controls], "control changes")
+        lines += capped(
+            [
+                f"- {'**controls weakened** ' if c.weakened else ''}{markdown_code(c.target)}: "
+                f"{markdown(c.reason)}"
+                for c in diff.controls
+            ],
+            "control changes",
+        )
     if diff.highlights:
         lines += ["", f"#### Risk highlights ({len(diff.highlights)})", ""]
-        lines += capped([f"- **{h.kind}** {markdown_code(h.target)}: {markdown(h.reason)}" for h in diff.highlights],
-                        "highlights")
+        lines += capped(
+            [
+                f"- **{h.kind}** {markdown_code(h.target)}: {markdown(h.reason)}"
+                for h in diff.highlights
+            ],
+            "highlights",
+        )
     introduced = [f.finding for f in diff.fixes]
     if introduced:
         lines += ["", f"#### Findings to fix or waive ({len(introduced)})", ""]
@@ -609,8 +720,10 @@ def render_invalid_markdown(sides: Sequence[InvalidSide]) -> str:
     for role, source, errors in sides:
         if not errors:
             continue
-        lines.append(f"**The {role} side {markdown_code(source)} is not a valid blueprint "
-                     f"({plural(len(errors), 'error')}):**")
+        lines.append(
+            f"**The {role} side {markdown_code(source)} is not a valid blueprint "
+            f"({plural(len(errors), 'error')}):**"
+        )
         lines.append("")
         lines += _errors_md(errors)
         lines.append("")

@@ -51,7 +51,9 @@ def render_github(results: Sequence[BlueprintResult], paths: RepositoryPaths | N
             for error in result.errors:
                 loc = error.location
                 message = f"{error.message} [{loc.path}]" if loc.path else error.message
-                lines.append(workflow_command("error", [*_where(paths, loc), ("title", title)], message))
+                lines.append(
+                    workflow_command("error", [*_where(paths, loc), ("title", title)], message)
+                )
             continue
         failed += result.failed
         for finding in result.report.findings:

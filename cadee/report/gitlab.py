@@ -64,7 +64,10 @@ def render_gitlab(results: Sequence[BlueprintResult], paths: RepositoryPaths | N
     for key, issue in zip(numbered(keys), issues, strict=True):
         issue["fingerprint"] = fingerprint(*key)
     ordered = [
-        {name: issue[name] for name in ("description", "check_name", "fingerprint", "severity", "location")}
+        {
+            name: issue[name]
+            for name in ("description", "check_name", "fingerprint", "severity", "location")
+        }
         for issue in issues
     ]
     return json_text(ordered)

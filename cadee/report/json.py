@@ -46,7 +46,11 @@ def result_to_dict(result: BlueprintResult) -> dict[str, Any]:
             for f in (report.findings if report is not None and result.valid else [])
         ],
         "summary": summary,
-        **decision_loop(evaluate(report.blueprint, report.as_of) if report is not None and result.valid else None),
+        **decision_loop(
+            evaluate(report.blueprint, report.as_of)
+            if report is not None and result.valid
+            else None
+        ),
     }
 
 
@@ -81,7 +85,9 @@ def decision_loop(evaluation: Evaluation | None) -> dict[str, Any]:
                 "window": {
                     "from": g.window_start.isoformat() if g.window_start else None,
                     "to": evaluation.as_of.isoformat() if g.gate.trigger else None,
-                    "measurements": [{"date": p.date.isoformat(), "value": p.value} for p in g.window],
+                    "measurements": [
+                        {"date": p.date.isoformat(), "value": p.value} for p in g.window
+                    ],
                 },
             }
             for g in evaluation.gates

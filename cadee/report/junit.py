@@ -20,6 +20,7 @@ from cadee.validate import BlueprintResult
 
 __all__ = ["render_junit"]
 
+
 def _where(finding: Finding) -> str:
     loc = finding.location
     return f"{loc.file}:{loc.line}:{loc.column}"
@@ -33,8 +34,7 @@ def _passing_line(finding: Finding, fail_on: str) -> str:
     if finding.waived and finding.waiver is not None:
         waiver = finding.waiver
         note = (
-            f"waived by '{waiver.approved_by}' until {waiver.expires.isoformat()} "
-            f"({waiver.reason})"
+            f"waived by '{waiver.approved_by}' until {waiver.expires.isoformat()} ({waiver.reason})"
         )
     elif finding.waived:
         note = "waived"
@@ -43,7 +43,9 @@ def _passing_line(finding: Finding, fail_on: str) -> str:
     return f"{_where(finding)}: {finding.target}: {finding.message} [{note}]"
 
 
-def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+def _element(
+    parent: ET.Element, tag: str, text: str | None = None, **attributes: str
+) -> ET.Element:
     element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()})
     if text is not None:
         element.text = xml_text(text)

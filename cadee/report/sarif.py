@@ -189,10 +189,13 @@ def _invalid_blueprint_descriptor() -> dict[str, Any]:
     return {
         "id": rule_id,
         "name": name,
-        "shortDescription": {"text": "The blueprint is valid YAML that follows the blueprint format."},
+        "shortDescription": {
+            "text": "The blueprint is valid YAML that follows the blueprint format."
+        },
         "fullDescription": {"text": text},
         "help": {
-            "text": text + " Fix the error at the reported location; the message says what is expected.",
+            "text": text
+            + " Fix the error at the reported location; the message says what is expected.",
             "markdown": f"{text}\n\nFix the error at the reported location; the message says "
             "what is expected. The format, field by field: `docs/blueprint-format.md`.",
         },
@@ -293,9 +296,7 @@ def _error_result(
     }
 
 
-def render_sarif(
-    results: Sequence[BlueprintResult], paths: RepositoryPaths | None = None
-) -> str:
+def render_sarif(results: Sequence[BlueprintResult], paths: RepositoryPaths | None = None) -> str:
     """One SARIF log with one run for every blueprint in ``results``.
 
     ``paths`` maps reported paths to repository-relative URIs; without it the

@@ -37,7 +37,10 @@ __all__ = [
 ]
 
 _STATUS_STYLE = {"served": "green", "degraded": "yellow", "lost": "bold red"}
-_KIND_TITLE = {"n-1": "N-1: every single-system failure", "n-2": "N-2: every pair of tier-1 systems"}
+_KIND_TITLE = {
+    "n-1": "N-1: every single-system failure",
+    "n-2": "N-2: every pair of tier-1 systems",
+}
 _UNREACHABLE = "no AI component or human desk reachable"
 
 
@@ -230,8 +233,10 @@ def _service_reason(outcome: ServiceOutcome) -> str:
         reason = "no one channel reaches every required system"
     tolerance = _minutes(outcome.tolerance_minutes) if outcome.tolerance_minutes else "none"
     verdict = "breach" if outcome.breach else "within tolerance"
-    return (f"{reason}; expected disruption {_minutes(outcome.expected_minutes)}, "
-            f"tolerance {tolerance}: {verdict}")
+    return (
+        f"{reason}; expected disruption {_minutes(outcome.expected_minutes)}, "
+        f"tolerance {tolerance}: {verdict}"
+    )
 
 
 def _service_score_line(score: ServiceScore, unit: str) -> Text:
@@ -277,7 +282,9 @@ def _scenario_text(path: str, scenario: Scenario) -> Text:
             out.append(f"{indent}no fallback up: {', '.join(outcome.unrecovered)}\n", style="dim")
     out.append("\n")
     out.append(
-        _counts(len(scenario.served), len(scenario.degraded), len(scenario.lost), len(scenario.channels))
+        _counts(
+            len(scenario.served), len(scenario.degraded), len(scenario.lost), len(scenario.channels)
+        )
         + "\n"
     )
     out.append_text(_score_line(scenario.score, "channel"))
@@ -289,15 +296,21 @@ def _scenario_text(path: str, scenario: Scenario) -> Text:
         for service in scenario.services:
             status = "delivered" if service.delivered else "disrupted"
             out.append("  ")
-            out.append(f"{status:<9}", style="green" if service.delivered else
-                       ("bold red" if service.breach else "yellow"))
+            out.append(
+                f"{status:<9}",
+                style="green"
+                if service.delivered
+                else ("bold red" if service.breach else "yellow"),
+            )
             out.append(f"  {service.service:<{width}}  ", style="bold")
             out.append(_service_reason(service) + "\n")
         out.append("\n")
         delivered = len(scenario.services) - len(scenario.disrupted)
-        out.append(f"{delivered} delivered, {len(scenario.disrupted)} disrupted of "
-                   f"{plural(len(scenario.services), 'service')}; "
-                   f"{_breaches(len(scenario.breached))}\n")
+        out.append(
+            f"{delivered} delivered, {len(scenario.disrupted)} disrupted of "
+            f"{plural(len(scenario.services), 'service')}; "
+            f"{_breaches(len(scenario.breached))}\n"
+        )
         out.append_text(_service_score_line(scenario.service_score, "service"))
     return out
 
@@ -309,8 +322,10 @@ def _impact_channels(impact: Impact) -> str:
     if impact.degraded:
         parts.append("degraded: " + ", ".join(impact.degraded))
     if impact.services:
-        parts.append("services disrupted: " + ", ".join(
-            f"{s} (breach)" if s in impact.breached else s for s in impact.services))
+        parts.append(
+            "services disrupted: "
+            + ", ".join(f"{s} (breach)" if s in impact.breached else s for s in impact.services)
+        )
     return "; ".join(parts)
 
 
@@ -371,7 +386,10 @@ def _analysis_text(path: str, analysis: Analysis) -> Text:
 def _service_summary_text(analysis: Analysis) -> Text:
     out = Text("\n")
     width = max(len("service"), *(len(s.service) for s in analysis.services))
-    out.append(f"  {'service':<{width}}  critical  tolerance  disrupted by  breaches tolerance\n", style="bold")
+    out.append(
+        f"  {'service':<{width}}  critical  tolerance  disrupted by  breaches tolerance\n",
+        style="bold",
+    )
     for summary in analysis.services:
         tolerance = _minutes(summary.tolerance_minutes) if summary.tolerance_minutes else "none"
         if not summary.baseline_delivered:
@@ -380,8 +398,10 @@ def _service_summary_text(analysis: Analysis) -> Text:
         else:
             detail = ", ".join(" + ".join(f) for f in summary.breached_by) or "-"
             count = str(len(summary.disrupted_by))
-        out.append(f"  {summary.service:<{width}}  {'yes' if summary.critical else 'no':<8}  "
-                   f"{tolerance:>9}  {count:>12}  ")
+        out.append(
+            f"  {summary.service:<{width}}  {'yes' if summary.critical else 'no':<8}  "
+            f"{tolerance:>9}  {count:>12}  "
+        )
         out.append(detail + "\n", style="bold red" if summary.breached_by else "")
     out.append("\n")
     out.append_text(_service_score_line(analysis.service_score, "scenario-service pair"))
@@ -396,6 +416,7 @@ def render_text(path: str, result: Scenario | Analysis) -> Text:
 
 
 # -- Markdown --------------------------------------------------------------------------
+
 
 def _codes(items: Sequence[str], in_table: bool = False) -> str:
     return ", ".join(markdown_code(item, in_table) for item in items) or "—"
@@ -426,8 +447,13 @@ def _scenario_markdown(scenario: Scenario) -> str:
         ]
         for o in scenario.channels:
             status = f"**{o.status}**" if o.status == "lost" else o.status
-            path = markdown_code(o.path_text, in_table=True) if o.path else markdown(_lost_reason(o))
-            engaged = ", ".join(markdown_code(e.text(), in_table=True) for e in o.fallbacks_engaged) or "—"
+            path = (
+                markdown_code(o.path_text, in_table=True) if o.path else markdown(_lost_reason(o))
+            )
+            engaged = (
+                ", ".join(markdown_code(e.text(), in_table=True) for e in o.fallbacks_engaged)
+                or "—"
+            )
             lines.append(
                 f"| {markdown_code(o.channel, in_table=True)} | {status} | {path} | {engaged} | "
                 f"{_codes(o.unrecovered, in_table=True)} |"
@@ -436,7 +462,9 @@ def _scenario_markdown(scenario: Scenario) -> str:
         lines.append("The blueprint declares no channel.")
     lines += [
         "",
-        _counts(len(scenario.served), len(scenario.degraded), len(scenario.lost), len(scenario.channels))
+        _counts(
+            len(scenario.served), len(scenario.degraded), len(scenario.lost), len(scenario.channels)
+        )
         + ".",
         "",
         _score_markdown(scenario.score, "channel"),
@@ -455,7 +483,9 @@ def _scenario_markdown(scenario: Scenario) -> str:
             tolerance = _minutes(svc.tolerance_minutes) if svc.tolerance_minutes else "none"
             breach = "**yes**" if svc.breach else "no"
             channel = markdown_code(svc.channel, in_table=True) if svc.channel else "—"
-            lines.append(f"| {markdown_code(svc.service, in_table=True)} | {status} | {channel} | {why} | {expected} | {tolerance} | {breach} |")
+            lines.append(
+                f"| {markdown_code(svc.service, in_table=True)} | {status} | {channel} | {why} | {expected} | {tolerance} | {breach} |"
+            )
         lines += [
             "",
             f"{len(scenario.services) - len(scenario.disrupted)} delivered, {len(scenario.disrupted)} "
@@ -485,11 +515,19 @@ def service_table_markdown(analysis: Analysis) -> str:
         tolerance = _minutes(summary.tolerance_minutes) if summary.tolerance_minutes else "none"
         if summary.baseline_delivered:
             count = str(len(summary.disrupted_by))
-            breaches = ", ".join(" + ".join(markdown_code(x, in_table=True) for x in f) for f in summary.breached_by) or "—"
+            breaches = (
+                ", ".join(
+                    " + ".join(markdown_code(x, in_table=True) for x in f)
+                    for f in summary.breached_by
+                )
+                or "—"
+            )
         else:
             count, breaches = "—", "disrupted with nothing failed"
-        lines.append(f"| {markdown_code(summary.service, in_table=True)} | {'yes' if summary.critical else 'no'} | {tolerance} | "
-                     f"{count} | {breaches} |")
+        lines.append(
+            f"| {markdown_code(summary.service, in_table=True)} | {'yes' if summary.critical else 'no'} | {tolerance} | "
+            f"{count} | {breaches} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -512,9 +550,18 @@ def impact_table_markdown(analysis: Analysis) -> str:
             f"{_codes(impact.lost, in_table=True)} | {_codes(impact.degraded, in_table=True)} |"
         )
         if services:
-            row += " " + (", ".join(
-                markdown_code(s, in_table=True) + (" (breach)" if s in impact.breached else "") for s in impact.services
-            ) or "—") + " |"
+            row += (
+                " "
+                + (
+                    ", ".join(
+                        markdown_code(s, in_table=True)
+                        + (" (breach)" if s in impact.breached else "")
+                        for s in impact.services
+                    )
+                    or "—"
+                )
+                + " |"
+            )
         lines.append(row)
     return "\n".join(lines) + "\n"
 
@@ -539,8 +586,10 @@ def _analysis_markdown(analysis: Analysis) -> str:
     if analysis.kind == "n-2":
         lines[-2:-2] = ["Only pairs worse than either failure alone are listed.", ""]
     if analysis.services:
-        lines += [service_table_markdown(analysis),
-                  _service_score_markdown(analysis.service_score, "scenario-service pair")]
+        lines += [
+            service_table_markdown(analysis),
+            _service_score_markdown(analysis.service_score, "scenario-service pair"),
+        ]
     return "\n".join(lines)
 
 

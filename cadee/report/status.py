@@ -51,13 +51,18 @@ def _window(status: GateStatus) -> str:
     return values or "no measurement in the window"
 
 
-def render_status(path: str, blueprint: Blueprint, evaluation: Evaluation, decision: Decision) -> str:
+def render_status(
+    path: str, blueprint: Blueprint, evaluation: Evaluation, decision: Decision
+) -> str:
     meta = blueprint.meta
     lines = [f"{terminal(path)}: {terminal(meta.title)}, as of {evaluation.as_of.isoformat()}"]
     if meta.live_since is not None:
         days = (evaluation.as_of - meta.live_since).days
-        when = f"live since {meta.live_since.isoformat()} ({days} days)" if days >= 0 else \
-            f"goes live on {meta.live_since.isoformat()}"
+        when = (
+            f"live since {meta.live_since.isoformat()} ({days} days)"
+            if days >= 0
+            else f"goes live on {meta.live_since.isoformat()}"
+        )
         lines.append(f"  {when}")
     else:
         lines.append("  not live yet (no blueprint.live_since): every measurement counts as before")
@@ -67,31 +72,44 @@ def render_status(path: str, blueprint: Blueprint, evaluation: Evaluation, decis
         rows = [["KPI", "before", "after", "change", ""]]
         for k in evaluation.kpis:
             verdict = {True: "better", False: "worse", None: ""}[k.improvement]
-            rows.append([
-                terminal(f"{k.kpi.name} ({k.kpi.id})"),
-                f"{format_value(k.before.mean, k.kpi)} ({k.before.count})",
-                f"{format_value(k.after.mean, k.kpi)} ({k.after.count})",
-                format_change(k),
-                verdict,
-            ])
+            rows.append(
+                [
+                    terminal(f"{k.kpi.name} ({k.kpi.id})"),
+                    f"{format_value(k.before.mean, k.kpi)} ({k.before.count})",
+                    f"{format_value(k.after.mean, k.kpi)} ({k.after.count})",
+                    format_change(k),
+                    verdict,
+                ]
+            )
         lines += _table(rows)
         lines.append("")
     if evaluation.gates:
         lines.append("Gates")
         rows = [["status", "action", "gate", "trigger", "measurements"]]
         for g in evaluation.gates:
-            rows.append([_STATUS_MARK[g.status], g.gate.action, terminal(g.gate.id),
-                         describe_trigger(g.gate) or "-", _window(g)])
+            rows.append(
+                [
+                    _STATUS_MARK[g.status],
+                    g.gate.action,
+                    terminal(g.gate.id),
+                    describe_trigger(g.gate) or "-",
+                    _window(g),
+                ]
+            )
         lines += _table(rows)
         lines.append("")
     record = evaluation.sign_off
     if record.version is None:
         lines.append("Sign-off: the blueprint has no version to approve")
     elif not record.approvers:
-        lines.append(f"Sign-off of version {terminal(record.version)}: no blueprint approvers named")
+        lines.append(
+            f"Sign-off of version {terminal(record.version)}: no blueprint approvers named"
+        )
     else:
         done = len(record.approvers) - len(record.missing)
-        lines.append(f"Sign-off of version {terminal(record.version)}: {done} of {len(record.approvers)} approvers")
+        lines.append(
+            f"Sign-off of version {terminal(record.version)}: {done} of {len(record.approvers)} approvers"
+        )
         for owner in record.approvers:
             entry = record.counting.get(owner)
             if entry is None:

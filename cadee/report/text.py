@@ -59,7 +59,9 @@ def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadE
         out.append(terminal(result.path), style="bold underline")
         if not result.valid:
             invalid += 1
-            out.append(f": invalid blueprint ({plural(len(result.errors), 'error')})\n", style="red")
+            out.append(
+                f": invalid blueprint ({plural(len(result.errors), 'error')})\n", style="red"
+            )
             for error in result.errors:
                 out.append_text(error_line(error))
                 out.append("\n")

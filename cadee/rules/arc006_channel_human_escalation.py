@@ -63,7 +63,11 @@ from cadee.rules.base import Rule, rule
 
 #: The rule as a must-reach template over integration and fallback edges together.
 TEMPLATE = MustReach.model_validate(
-    {"from": {"kind": "channel"}, "to": {"kind": "human-desk"}, "over": ["integrations", "fallbacks"]}
+    {
+        "from": {"kind": "channel"},
+        "to": {"kind": "human-desk"},
+        "over": ["integrations", "fallbacks"],
+    }
 )
 
 

@@ -98,8 +98,10 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
             elif service.tolerance_minutes is None:
                 why = f"the service states no tolerance_minutes (recovery of '{failed}': {minutes} min)"
             else:
-                why = (f"the expected disruption of {minutes} min (recovery of '{failed}') is above "
-                       f"its tolerance of {service.tolerance_minutes} min")
+                why = (
+                    f"the expected disruption of {minutes} min (recovery of '{failed}') is above "
+                    f"its tolerance of {service.tolerance_minutes} min"
+                )
             yield self.finding(
                 service.id,
                 f"critical service '{service.id}' is disrupted when '{failed}' fails alone; {why}",

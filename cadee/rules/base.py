@@ -168,7 +168,9 @@ class Rule:
     def __post_init__(self) -> None:
         checks = (self.check_graph, self.check_dated, self.check_waivers)
         if sum(check is not None for check in checks) != 1:
-            raise ValueError(f"{self.id}: a rule has exactly one check: check_graph, check_dated or check_waivers")
+            raise ValueError(
+                f"{self.id}: a rule has exactly one check: check_graph, check_dated or check_waivers"
+            )
 
     @property
     def phase(self) -> Phase:

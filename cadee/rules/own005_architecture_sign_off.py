@@ -82,8 +82,12 @@ def RULE(self: Rule, graph: ArchitectureGraph, as_of: dt.date) -> Iterator[Findi
         problem = "names no blueprint approvers to sign it off; set blueprint.approvers"
     elif record.missing:
         names = ", ".join(f"'{owner}'" for owner in record.missing)
-        problem = (f"version {record.version} is not signed off by {names} "
-                   "(an approval with decision approved or approved-with-conditions)")
+        problem = (
+            f"version {record.version} is not signed off by {names} "
+            "(an approval with decision approved or approved-with-conditions)"
+        )
     else:
         return
-    yield self.finding(blueprint.id, f"production blueprint '{blueprint.id}' {problem}", blueprint.location)
+    yield self.finding(
+        blueprint.id, f"production blueprint '{blueprint.id}' {problem}", blueprint.location
+    )

@@ -85,4 +85,6 @@ def RULE(self: Rule, context: WaiverContext) -> Iterator[Finding]:
             why = "waiver findings cannot be waived"
         else:
             why = f"no {waiver.rule} finding has target '{shorten(waiver.target)}'"
-        yield self.finding(waiver.key, f"waiver matches nothing: {why}; delete or correct it", waiver.location)
+        yield self.finding(
+            waiver.key, f"waiver matches nothing: {why}; delete or correct it", waiver.location
+        )

@@ -188,6 +188,7 @@ integrations:
     )
     assert targets(findings, "ARC001") == []
 
+
 # --------------------------------------------------------------------- ARC002
 
 
@@ -226,6 +227,7 @@ integrations:
     assert "'llm'" in messages(findings, "ARC002")[0]
     assert "'crm'" in messages(findings, "ARC002")[0]
 
+
 # --------------------------------------------------------------------- ARC003
 
 
@@ -254,6 +256,7 @@ integrations:
     found = messages(findings, "ARC003")
     assert "production" in found[0] and "staging" in found[0]
     assert "sandbox" in found[1]
+
 
 # --------------------------------------------------------------------- ARC004
 
@@ -451,6 +454,7 @@ def test_arc004_matches_networkx_on_random_graphs(run_rules: RunRules) -> None:
         findings = run_rules(text, select=("ARC004",), name=f"g{case}.yaml")
         assert targets(findings, "ARC004") == [f"s{v}" for v in expected], edges
 
+
 # --------------------------------------------------------------------- ARC005
 
 
@@ -483,6 +487,7 @@ integrations:
 
 def test_arc005_no_systems_no_findings(run_rules: RunRules) -> None:
     assert targets(run_rules(HEAD, select=("ARC005",)), "ARC005") == []
+
 
 # --------------------------------------------------------------------- ARC006
 
@@ -566,6 +571,7 @@ integrations:
         select=("ARC006",),
     )
     assert targets(findings, "ARC006") == []
+
 
 # --------------------------------------------------------------------- ARC007
 

@@ -44,7 +44,9 @@ def test_arc008_one_finding_per_service_and_breaching_system(run_rules: RunRules
 
 
 def test_arc008_unknown_recovery_is_a_breach(run_rules: RunRules) -> None:
-    text = bank().replace("{id: agent, kind: agent, recovery_minutes: 20}", "{id: agent, kind: agent}")
+    text = bank().replace(
+        "{id: agent, kind: agent, recovery_minutes: 20}", "{id: agent, kind: agent}"
+    )
     findings = [f for f in run_rules(text, select=("ARC008",)) if f.rule == "ARC008"]
     assert len(findings) == 2
     assert any("'agent' states no recovery_minutes" in f.message for f in findings)
@@ -55,7 +57,9 @@ def test_arc008_within_tolerance_passes(run_rules: RunRules) -> None:
 
 
 def test_arc008_a_waiver_on_the_service_waives_all_its_findings(run_rules: RunRules) -> None:
-    text = bank().replace("{id: agent, kind: agent, recovery_minutes: 20}", "{id: agent, kind: agent}")
+    text = bank().replace(
+        "{id: agent, kind: agent, recovery_minutes: 20}", "{id: agent, kind: agent}"
+    )
     text += "waivers:\n  - {rule: ARC008, target: block, reason: accepted, approved_by: ops, expires: 2027-01-01}\n"
     findings = run_rules(text, select=("ARC008", "WVR"))
     arc008 = [f for f in findings if f.rule == "ARC008"]

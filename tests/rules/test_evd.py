@@ -52,6 +52,7 @@ evidence:
     )
     assert targets(findings, "EVD001") == []
 
+
 # --------------------------------------------------------------------- EVD002
 
 
@@ -75,6 +76,7 @@ kpis:
     assert "baseline" in lacks and "target" not in lacks and "owner" not in lacks
     lacks = csat.split(";")[0]
     assert "baseline" in lacks and "target" in lacks and "owner" in lacks
+
 
 # --------------------------------------------------------------------- EVD003
 

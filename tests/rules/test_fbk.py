@@ -106,6 +106,7 @@ systems:
     )
     assert targets(findings, "FBK002") == []
 
+
 # --------------------------------------------------------------------- FBK003
 
 
@@ -222,6 +223,7 @@ integrations:
     findings = run_rules(bp(looped), select=("FBK003",))
     assert targets(findings, "FBK003") == ["kb"]
     assert "(kb -> cache -> kb)" in messages(findings, "FBK003")[0]
+
 
 # --------------------------------------------------------------------- FBK004
 

@@ -12,7 +12,9 @@ from cadee.check import CheckOptions, check
 from cadee.load import load_blueprint
 
 
-def brute_force(systems: list[str], fallbacks: dict[str, list[str]], sync: list[tuple[str, str]]) -> set[str]:
+def brute_force(
+    systems: list[str], fallbacks: dict[str, list[str]], sync: list[tuple[str, str]]
+) -> set[str]:
     graph = nx.DiGraph()
     graph.add_nodes_from(systems)
     graph.add_edges_from(sync)
@@ -30,13 +32,17 @@ def test_random_estates_match_brute_force() -> None:
     for _ in range(60):
         n = rng.randint(2, 14)
         systems = [f"s{i}" for i in range(n)]
-        fallbacks = {s: rng.sample(systems, rng.randint(1, 2)) for s in systems if rng.random() < 0.5}
+        fallbacks = {
+            s: rng.sample(systems, rng.randint(1, 2)) for s in systems if rng.random() < 0.5
+        }
         edges = {(rng.choice(systems), rng.choice(systems)) for _ in range(rng.randint(0, 3 * n))}
         modes = {edge: rng.choice(["sync", "sync", "async"]) for edge in edges}
         lines = ["cadee: 1", "blueprint: {id: bp, title: T}", "systems:"]
         for s in systems:
             chain = fallbacks.get(s)
-            lines.append(f"  - {{id: {s}, kind: service{', fallback: [' + ', '.join(chain) + ']' if chain else ''}}}")
+            lines.append(
+                f"  - {{id: {s}, kind: service{', fallback: [' + ', '.join(chain) + ']' if chain else ''}}}"
+            )
         if edges:
             lines.append("integrations:")
             for a, b in sorted(edges):

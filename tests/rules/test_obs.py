@@ -54,6 +54,7 @@ systems:
     missing = messages(findings, "OBS001")[0].split(":", 1)[1].split("(")[0]
     assert missing.strip() == "runbook"
 
+
 # --------------------------------------------------------------------- OBS002
 
 

@@ -34,6 +34,7 @@ def test_own002_blueprint_with_owner(run_rules: RunRules) -> None:
     head = "cadee: 1\nblueprint: {id: bp, title: Example, owner: ops}\n"
     assert targets(run_rules(bp(OWNERS, head), select=("OWN002",)), "OWN002") == []
 
+
 # --------------------------------------------------------------------- OWN003
 
 
@@ -85,6 +86,7 @@ def test_own003_inherited_wrong_function(run_rules: RunRules) -> None:
     )
     assert targets(findings, "OWN003") == ["s"]
     assert "blueprint.approvers" in messages(findings, "OWN003")[0]
+
 
 # --------------------------------------------------------------------- OWN004
 

@@ -37,11 +37,21 @@ waivers:
 """
 
 
-def findings(tmp_path: Path, rule_id: str, *, rule: str = "ARC007", target: str = "web", approver: str = "risk",
-             expires: str = "2026-12-31", max_days: int = 365) -> list[str]:
+def findings(
+    tmp_path: Path,
+    rule_id: str,
+    *,
+    rule: str = "ARC007",
+    target: str = "web",
+    approver: str = "risk",
+    expires: str = "2026-12-31",
+    max_days: int = 365,
+) -> list[str]:
     path = tmp_path / "bp.yaml"
-    path.write_text(BLUEPRINT.format(rule=rule, target=target, approver=approver, expires=expires),
-                    encoding="utf-8")
+    path.write_text(
+        BLUEPRINT.format(rule=rule, target=target, approver=approver, expires=expires),
+        encoding="utf-8",
+    )
     loaded = load_blueprint(path)
     assert loaded.blueprint is not None, loaded.errors
     report = check(loaded.blueprint, CheckOptions(as_of=AS_OF, max_waiver_days=max_days))
@@ -51,20 +61,22 @@ def findings(tmp_path: Path, rule_id: str, *, rule: str = "ARC007", target: str 
 @pytest.mark.parametrize(
     ("target", "approver", "fires"),
     [
-        ("web", "web-team", True),          # a system's owner
+        ("web", "web-team", True),  # a system's owner
         ("web", "risk", False),
-        ("web->crm", "crm-team", True),     # an integration: the owners of both ends
+        ("web->crm", "crm-team", True),  # an integration: the owners of both ends
         ("web->crm", "web-team", True),
         ("web->crm", "arch", False),
-        ("fcr", "web-team", True),          # a KPI's owner
-        ("pause", "risk", True),            # a gate's decided_by
-        ("bp", "arch", True),               # the blueprint id: blueprint.owner
-        ("orphan", "risk", False),          # no owner: nobody
-        ("risk", "risk", False),            # an owner id has no owners
+        ("fcr", "web-team", True),  # a KPI's owner
+        ("pause", "risk", True),  # a gate's decided_by
+        ("bp", "arch", True),  # the blueprint id: blueprint.owner
+        ("orphan", "risk", False),  # no owner: nobody
+        ("risk", "risk", False),  # an owner id has no owners
         ("ARC001:web", "web-team", False),  # free text
     ],
 )
-def test_self_approval_owners_of_the_target(tmp_path: Path, target: str, approver: str, fires: bool) -> None:
+def test_self_approval_owners_of_the_target(
+    tmp_path: Path, target: str, approver: str, fires: bool
+) -> None:
     assert bool(findings(tmp_path, "WVR003", target=target, approver=approver)) is fires
 
 
@@ -72,8 +84,12 @@ def test_self_approval_whatever_the_rule_and_expired_or_not(tmp_path: Path) -> N
     assert findings(tmp_path, "WVR003", rule="OWN003", approver="web-team") == ["OWN003:web"]
     assert findings(tmp_path, "WVR003", approver="web-team", expires="2020-01-01") == ["ARC007:web"]
     # A waiver of a WVR rule never suppresses a WVR finding, its own included.
-    assert findings(tmp_path, "WVR003", rule="WVR003", target="WVR003:web", approver="web-team") == []
-    assert findings(tmp_path, "WVR003", rule="WVR003", target="web", approver="web-team") == ["WVR003:web"]
+    assert (
+        findings(tmp_path, "WVR003", rule="WVR003", target="WVR003:web", approver="web-team") == []
+    )
+    assert findings(tmp_path, "WVR003", rule="WVR003", target="web", approver="web-team") == [
+        "WVR003:web"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -83,7 +99,7 @@ def test_self_approval_whatever_the_rule_and_expired_or_not(tmp_path: Path) -> N
         ("2027-06-02", 365, True),
         ("2026-06-01", 0, False),
         ("2026-06-02", 0, True),
-        ("2020-01-01", 0, False),    # expired: WVR001's business
+        ("2020-01-01", 0, False),  # expired: WVR001's business
         ("2036-01-01", 3650, False),
     ],
 )
@@ -93,8 +109,10 @@ def test_lifetime(tmp_path: Path, expires: str, max_days: int, fires: bool) -> N
 
 def test_lifetime_message_and_default(tmp_path: Path) -> None:
     path = tmp_path / "bp.yaml"
-    path.write_text(BLUEPRINT.format(rule="ARC007", target="web", approver="risk", expires="2029-01-01"),
-                    encoding="utf-8")
+    path.write_text(
+        BLUEPRINT.format(rule="ARC007", target="web", approver="risk", expires="2029-01-01"),
+        encoding="utf-8",
+    )
     loaded = load_blueprint(path)
     assert loaded.blueprint is not None
     report = check(loaded.blueprint, CheckOptions(as_of=AS_OF))
@@ -121,6 +139,8 @@ def test_max_waiver_days_setting(text: str, days: int, error: str | None) -> Non
     source = ConfigSource(Path("cadee.toml"), "cadee.toml", text, tomllib.loads(text))
     config, errors = check_config(source, None)
     assert config.max_waiver_days == days
-    assert [e.message for e in errors if error and error in e.message] == ([errors[0].message] if error else [])
+    assert [e.message for e in errors if error and error in e.message] == (
+        [errors[0].message] if error else []
+    )
     if error:
         assert errors[0].location.line == 1 and errors[0].location.path == "max-waiver-days"

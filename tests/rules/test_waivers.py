@@ -85,7 +85,11 @@ def test_an_expired_unused_waiver_is_expired_not_unused(run_rules: RunRules) -> 
 
 
 def test_waiver_findings_cannot_be_waived(run_rules: RunRules) -> None:
-    findings = run(run_rules, waiver(expires="2020-01-01"), waiver(rule="WVR001", target="ARC007:kb", expires="2030-01-01"))
+    findings = run(
+        run_rules,
+        waiver(expires="2020-01-01"),
+        waiver(rule="WVR001", target="ARC007:kb", expires="2030-01-01"),
+    )
     wvr001 = [f for f in findings if f.rule == "WVR001"]
     assert [f.waived for f in wvr001] == [False]
     assert targets(findings, "WVR002") == ["WVR001:ARC007:kb"]
@@ -114,7 +118,12 @@ def test_as_of_decides(run_rules: RunRules, as_of: dt.date) -> None:
 def test_waiver_rules_declare_the_waivers_phase() -> None:
     from cadee.rules import RULES
 
-    assert {rule.id for rule in RULES.values() if rule.phase == "waivers"} == {"WVR001", "WVR002", "WVR003", "WVR004"}
+    assert {rule.id for rule in RULES.values() if rule.phase == "waivers"} == {
+        "WVR001",
+        "WVR002",
+        "WVR003",
+        "WVR004",
+    }
     assert all(rule.check_graph is None for rule in RULES.values() if rule.phase == "waivers")
     assert all(rule.check_waivers is None for rule in RULES.values() if rule.phase == "graph")
 
@@ -127,8 +136,16 @@ def test_a_rule_has_exactly_one_check() -> None:
     with pytest.raises(ValueError, match="exactly one check"):
         Rule("ACME001", "no-check", "error", "compliance", ("P",), doc)
     with pytest.raises(ValueError, match="exactly one check"):
-        Rule("ACME001", "two-checks", "error", "compliance", ("P",), doc,
-             check_graph=lambda rule, graph: (), check_waivers=lambda rule, context: ())
+        Rule(
+            "ACME001",
+            "two-checks",
+            "error",
+            "compliance",
+            ("P",),
+            doc,
+            check_graph=lambda rule, graph: (),
+            check_waivers=lambda rule, context: (),
+        )
 
 
 def test_any_rule_can_run_in_the_waivers_phase(tmp_path: Path) -> None:
@@ -139,19 +156,30 @@ def test_any_rule_can_run_in_the_waivers_phase(tmp_path: Path) -> None:
     from cadee.rules import RULES
     from cadee.rules.base import Rule, WaiverContext, waiver_rule
 
-    @waiver_rule(id="ACME001", name="used-waivers", severity="info", layer="compliance",
-                 references=("P",), doc=_DOC)
+    @waiver_rule(
+        id="ACME001",
+        name="used-waivers",
+        severity="info",
+        layer="compliance",
+        references=("P",),
+        doc=_DOC,
+    )
     def used(self: Rule, context: WaiverContext) -> Iterator[Finding]:
         for index in sorted(context.used):
             waiver = context.waivers[index]
             yield self.finding(waiver.key, f"used on {context.as_of}", waiver.location)
 
     path = tmp_path / "bp.yaml"
-    path.write_text(BASE.format(waivers="\n".join([waiver(), waiver(target="other")])), encoding="utf-8")
+    path.write_text(
+        BASE.format(waivers="\n".join([waiver(), waiver(target="other")])), encoding="utf-8"
+    )
     loaded = load_blueprint(path, known_rules=[*RULES, "ACME001"])
     assert loaded.blueprint is not None
-    report = check(loaded.blueprint, CheckOptions(as_of=dt.date(2026, 6, 1)),
-                   {"ARC007": RULES["ARC007"], "ACME001": used})
+    report = check(
+        loaded.blueprint,
+        CheckOptions(as_of=dt.date(2026, 6, 1)),
+        {"ARC007": RULES["ARC007"], "ACME001": used},
+    )
     assert [(f.rule, f.target, f.waived) for f in report.findings] == [
         ("ARC007", "kb", True),
         ("ACME001", "ARC007:kb", False),
