@@ -1468,8 +1468,7 @@ def crossing_matrix(ctx: Context) -> Table:
         for (from_key, to_key), counts in cells.items():
             unauth = counts.get("none", 0) + counts.get("NO AUTH", 0)
             text = ", ".join(
-                f"{n}× {a}"
-                for a, n in sorted(counts.items(), key=lambda p: (-p[1], p[0]))  # noqa: RUF001
+                f"{n}\u00d7 {a}" for a, n in sorted(counts.items(), key=lambda p: (-p[1], p[0]))
             )
             pairs.append(
                 (
@@ -1499,8 +1498,7 @@ def crossing_matrix(ctx: Context) -> Table:
                 continue
             unauth = auths.get("none", 0) + auths.get("NO AUTH", 0)
             text = ", ".join(
-                f"{n}× {a}"
-                for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0]))  # noqa: RUF001
+                f"{n}\u00d7 {a}" for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0]))
             )
             row.append(cell(text, tone="fail" if unauth else ""))
         rows.append(tuple(row))

@@ -422,8 +422,7 @@ class _Builder:
             if crossings_only:
                 auths = Counter(i.auth or "NO AUTH" for i in integrations)
                 label = ", ".join(
-                    f"{n}× {a}"
-                    for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0]))  # noqa: RUF001
+                    f"{n}\u00d7 {a}" for a, n in sorted(auths.items(), key=lambda p: (-p[1], p[0]))
                 )
                 flagged = any(
                     i.auth in (None, "none") or i.id in self.flagged for i in integrations
