@@ -485,3 +485,60 @@ def test_own_messages_are_escaped_per_output(
         f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "ACME001"
     )
     assert finding["message"] == "\x1b]0;pwned\x07<b>*x*</b> holds card data"
+
+
+SERVICES = """\
+owners:
+  - {id: ops, name: Operations, function: operations}
+  - {id: lab, name: Innovation lab, function: technology}
+systems:
+  - {id: chat, kind: channel}
+  - {id: core, kind: core-banking}
+services:
+  - {id: card-block, name: Card block, channels: [chat], requires: [core], critical: true, owner: lab,
+     labels: {regulated: "yes"}}
+  - {id: faq, name: Product questions, channels: [chat]}
+  - {id: balance, name: Balance enquiry, channels: [chat], critical: true, owner: ops, tolerance_minutes: 60}
+"""
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        # Critical services name an operations owner and a tolerance.
+        (
+            {
+                "require": {
+                    "services": {"critical": True},
+                    "fields": {"tolerance_minutes": {"present": True}},
+                }
+            },
+            ["card-block"],
+        ),
+        (
+            {
+                "require": {
+                    "services": {"critical": True, "not": {"owner": {"function": "operations"}}},
+                    "fields": {"owner": {"present": False}},
+                }
+            },
+            ["card-block"],
+        ),
+        (
+            {
+                "forbid": {
+                    "services": {
+                        "labels": {"regulated": "yes"},
+                        "not": {"owner": {"function": "operations"}},
+                    }
+                }
+            },
+            ["card-block"],
+        ),
+        ({"count": {"services": {"critical": True}, "at-least": 3}}, ["bp"]),
+    ],
+)
+def test_selectors_over_services(
+    tmp_path: Path, template: dict[str, Any], expected: list[str]
+) -> None:
+    assert targets(run_rule(tmp_path, template, SERVICES)) == expected

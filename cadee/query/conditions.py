@@ -226,6 +226,15 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "approved_by": _TEXT,
         "expires": FieldSpec("text", derive=lambda graph, waiver: waiver.expires.isoformat()),
     },
+    "services": {
+        "id": _TEXT,
+        "name": _TEXT,
+        "owner": _TEXT,
+        "channels": FieldSpec("list"),
+        "requires": FieldSpec("list"),
+        "critical": FieldSpec("bool"),
+        "tolerance_minutes": _INT,
+    },
 }
 
 #: The lists whose items carry ``labels`` (spec 1.1 D): ``require`` can test ``labels.KEY``.

@@ -50,6 +50,7 @@ from cadee.model import (
     NotNull,
     Owner,
     OwnerKind,
+    Service,
     Strict,
     System,
     SystemKind,
@@ -68,6 +69,7 @@ __all__ = [
     "KpiSelector",
     "LabelMatch",
     "OwnerSelector",
+    "ServiceSelector",
     "SystemSelector",
     "WaiverSelector",
     "boundary_test",
@@ -78,6 +80,7 @@ __all__ = [
     "integration_test",
     "kpi_test",
     "owner_test",
+    "service_test",
     "system_test",
     "waiver_test",
 ]
@@ -477,6 +480,20 @@ class WaiverSelector(Strict):
 
 WaiverSelectors = Annotated[list[WaiverSelector], BeforeValidator(_as_list)]
 
+
+class ServiceSelector(Strict):
+    """Business services whose every written condition holds."""
+
+    id: Annotated[Pattern | None, NotNull] = None
+    critical: Annotated[bool | None, NotNull] = None
+    owner: Annotated[OwnerRef | None, NotNull] = None
+    """Owner ids, or an owner selector (e.g. ``{function: operations}``)."""
+    labels: Annotated[LabelSelector | None, NotNull] = None
+    not_: Annotated[ServiceSelectors | None, NotNull] = Field(default=None, alias="not")
+
+
+ServiceSelectors = Annotated[list[ServiceSelector], BeforeValidator(_as_list)]
+
 for _model in (
     SystemSelector,
     IntegrationSelector,
@@ -486,6 +503,7 @@ for _model in (
     KpiSelector,
     GateSelector,
     WaiverSelector,
+    ServiceSelector,
 ):
     _model.model_rebuild()
 
@@ -807,3 +825,25 @@ def describe(selectors: Sequence[Strict]) -> str:
                 fields.append(f"{info.alias or name}: {_value(value)}")
         parts.append("{" + ", ".join(fields) + "}")
     return " or ".join(parts)
+
+
+def service_test(
+    selectors: Sequence[ServiceSelector], graph: ArchitectureGraph
+) -> Callable[[Service], bool]:
+    tests: list[Test] = []
+    for selector in selectors:
+        checks: list[Test] = []
+        if selector.id is not None:
+            checks.append(_full("id", selector.id))
+        if selector.critical is not None:
+            checks.append(_is_critical(selector.critical))
+        _owner_ref(checks, "owner", selector.owner, graph)
+        _labels_checks(checks, selector.labels)
+        if selector.not_ is not None:
+            checks.append(_negate(service_test(selector.not_, graph)))
+        tests.append(_all(checks))
+    return _any(tests)
+
+
+def _is_critical(wanted: bool) -> Test:
+    return lambda service: bool(service.critical) is wanted

@@ -62,6 +62,7 @@ from cadee.query.selectors import (
     IntegrationSelectors,
     KpiSelectors,
     OwnerSelectors,
+    ServiceSelectors,
     SystemSelector,
     SystemSelectors,
     WaiverSelectors,
@@ -72,6 +73,7 @@ from cadee.query.selectors import (
     integration_test,
     kpi_test,
     owner_test,
+    service_test,
     system_test,
     waiver_test,
 )
@@ -465,6 +467,11 @@ SUBJECTS: dict[str, Subject] = {
         lambda graph, selectors: gate_test(selectors, graph),
         lambda gate: f"gate '{gate.id}'",
     ),
+    "services": Subject(
+        lambda graph: graph.blueprint.services,
+        lambda graph, selectors: service_test(selectors, graph),
+        lambda service: f"service '{service.id}'",
+    ),
     "waivers": Subject(
         lambda graph: graph.blueprint.waivers,
         lambda graph, selectors: waiver_test(selectors, graph),
@@ -494,6 +501,7 @@ class _Selecting(Strict):
     kpis: Annotated[KpiSelectors | None, NotNull] = None
     gates: Annotated[GateSelectors | None, NotNull] = None
     waivers: Annotated[WaiverSelectors | None, NotNull] = None
+    services: Annotated[ServiceSelectors | None, NotNull] = None
 
     @property
     def subject(self) -> str:
