@@ -214,9 +214,33 @@ class Rule:
         )
 
 
-def _identity(id: str, layer: Layer) -> None:
+def _decorator(
+    kind: str,
+    id: str,
+    name: str,
+    severity: Severity,
+    layer: Layer,
+    references: tuple[str, ...],
+    doc: str | None,
+) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
+    """The one decorator body: ``kind`` names the Rule field the check function goes into."""
     if layer not in LAYERS:
         raise ValueError(f"{id}: unknown layer {layer}")
+
+    def make(check: Callable[..., Iterable[Finding]]) -> Rule:
+        return Rule(
+            id=id,
+            name=name,
+            severity=severity,
+            layer=layer,
+            references=references,
+            doc=parse_doc(doc),
+            check_graph=check if kind == "check_graph" else None,
+            check_dated=check if kind == "check_dated" else None,
+            check_waivers=check if kind == "check_waivers" else None,
+        )
+
+    return make
 
 
 def rule(
@@ -229,20 +253,7 @@ def rule(
     doc: str | None,
 ) -> Callable[[Check], Rule]:
     """Decorator that turns a module's graph check function into its ``Rule`` (phase ``graph``)."""
-    _identity(id, layer)
-
-    def make(check: Check) -> Rule:
-        return Rule(
-            id=id,
-            name=name,
-            severity=severity,
-            layer=layer,
-            references=references,
-            doc=parse_doc(doc),
-            check_graph=check,
-        )
-
-    return make
+    return _decorator("check_graph", id, name, severity, layer, references, doc)
 
 
 def dated_rule(
@@ -256,20 +267,7 @@ def dated_rule(
 ) -> Callable[[DatedCheck], Rule]:
     """Decorator that turns a module's check function of the graph and the as-of date into its
     ``Rule`` (phase ``graph``): for rules about measurements, gates and sign-offs."""
-    _identity(id, layer)
-
-    def make(check: DatedCheck) -> Rule:
-        return Rule(
-            id=id,
-            name=name,
-            severity=severity,
-            layer=layer,
-            references=references,
-            doc=parse_doc(doc),
-            check_dated=check,
-        )
-
-    return make
+    return _decorator("check_dated", id, name, severity, layer, references, doc)
 
 
 def waiver_rule(
@@ -282,17 +280,4 @@ def waiver_rule(
     doc: str | None,
 ) -> Callable[[WaiverCheck], Rule]:
     """Decorator that turns a module's waiver check function into its ``Rule`` (phase ``waivers``)."""
-    _identity(id, layer)
-
-    def make(check: WaiverCheck) -> Rule:
-        return Rule(
-            id=id,
-            name=name,
-            severity=severity,
-            layer=layer,
-            references=references,
-            doc=parse_doc(doc),
-            check_waivers=check,
-        )
-
-    return make
+    return _decorator("check_waivers", id, name, severity, layer, references, doc)
