@@ -13,7 +13,7 @@ so ``cadee --version`` stays instant.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: ``cadee --version`` imports no typing
 
 __version__ = "0.1.0"
 #: Version of the rule catalog; bumps when rule semantics change.
@@ -22,6 +22,8 @@ RULESET_VERSION = "1.0"
 __all__ = ["RULESET_VERSION", "__version__", "check", "load_blueprint"]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from cadee.check import check
     from cadee.load import load_blueprint
 
