@@ -34,11 +34,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, PlainValidator, field_validator
+from pydantic import Field, PlainValidator, field_validator
 from pydantic_core import PydanticCustomError
 
-from cadee.model import NotNull, Strict, check_version
+from cadee.model import NotNull, check_version
 from cadee.query.messages import Message, parse_message
+from cadee.query.selectors import QueryModel
 from cadee.query.templates import (
     Count,
     Forbid,
@@ -153,19 +154,15 @@ def _references(value: Any) -> list[str]:
     return [v.strip() for v in value]
 
 
-class Examples(Strict):
+class Examples(QueryModel):
     """Two whole, minimal blueprints: the rule fires on ``failing`` and not on ``passing``."""
-
-    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     failing: Annotated[str, PlainValidator(_example)]
     passing: Annotated[str, PlainValidator(_example)]
 
 
-class PackRule(Strict):
+class PackRule(QueryModel):
     """One organisation rule: identity, documentation, one template and its examples."""
-
-    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     id: Annotated[str, PlainValidator(_rule_id)]
     name: Annotated[str, PlainValidator(_rule_name)]
@@ -205,10 +202,8 @@ class PackRule(Strict):
         raise ValueError(f"{self.id} has no template")
 
 
-class PackFile(Strict):
+class PackFile(QueryModel):
     """A rule-pack file."""
-
-    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     cadee_rules: int = Field(alias="cadee-rules")
     """Format version of the pack; must be 1."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, PlainValidator
+from pydantic import Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
 from cadee.graph import ArchitectureGraph
@@ -33,11 +33,10 @@ from cadee.model import (
     Mode,
     NotNull,
     OwnerKind,
-    Strict,
     SystemKind,
     Trust,
 )
-from cadee.query.selectors import Pattern
+from cadee.query.selectors import Pattern, QueryModel
 from cadee.text import shorten
 
 __all__ = [
@@ -72,10 +71,8 @@ def _true(value: Any) -> bool:
 Scalar = Annotated[Any, PlainValidator(_scalar)]
 
 
-class Condition(Strict):
+class Condition(QueryModel):
     """What a field of a selected item must look like; every written key must hold."""
-
-    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     present: Annotated[bool | None, NotNull] = None
     """The key is written (``true``) or not written (``false``); defaults do not count."""

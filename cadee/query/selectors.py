@@ -24,7 +24,15 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args
 
-from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, PlainValidator, Tag
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Tag,
+)
 from pydantic_core import PydanticCustomError
 
 from cadee.errors import did_you_mean
@@ -69,6 +77,7 @@ __all__ = [
     "KpiSelector",
     "LabelMatch",
     "OwnerSelector",
+    "QueryModel",
     "ServiceSelector",
     "SystemSelector",
     "WaiverSelector",
@@ -300,7 +309,22 @@ LabelSelector = Annotated[
 # -- selectors ---------------------------------------------------------------------------
 
 
-class BoundarySelector(Strict):
+class QueryModel(Strict):
+    """Base of the models of the query language (selectors, conditions, templates, packs).
+
+    Strict like the blueprint's models, with two differences that only change
+    when the work is done, never the result: a model's validator is built the
+    first time it validates (the built-in rules build the few their templates
+    use, a rule pack the rest), and the attribute docstrings below are for
+    readers only: pydantic would find them by parsing this module's source once
+    per class on every run, the largest part of importing the query engine,
+    and nothing shows them (the blueprint's JSON Schema has no selector).
+    """
+
+    model_config = ConfigDict(defer_build=True, use_attribute_docstrings=False)
+
+
+class BoundarySelector(QueryModel):
     """Boundaries whose every written condition holds."""
 
     id: Annotated[Pattern | None, NotNull] = None
@@ -313,7 +337,7 @@ class BoundarySelector(Strict):
 BoundarySelectors = Annotated[list[BoundarySelector], BeforeValidator(_as_list)]
 
 
-class OwnerSelector(Strict):
+class OwnerSelector(QueryModel):
     """Owners whose every written condition holds."""
 
     id: Annotated[Pattern | None, NotNull] = None
@@ -382,7 +406,7 @@ def _end_fields(value: Any) -> tuple[str, ...]:
 EndFields = Annotated[tuple[str, ...], PlainValidator(_end_fields)]
 
 
-class SystemSelector(Strict):
+class SystemSelector(QueryModel):
     """Systems whose every written condition holds."""
 
     kind: Annotated[Kinds | None, NotNull] = None
@@ -405,7 +429,7 @@ class SystemSelector(Strict):
 SystemSelectors = Annotated[list[SystemSelector], BeforeValidator(_as_list)]
 
 
-class IntegrationSelector(Strict):
+class IntegrationSelector(QueryModel):
     """Integrations whose every written condition holds."""
 
     id: Annotated[Pattern | None, NotNull] = None
@@ -428,7 +452,7 @@ class IntegrationSelector(Strict):
 IntegrationSelectors = Annotated[list[IntegrationSelector], BeforeValidator(_as_list)]
 
 
-class EvidenceSelector(Strict):
+class EvidenceSelector(QueryModel):
     """Evidence items whose every written condition holds."""
 
     id: Annotated[Pattern | None, NotNull] = None
@@ -443,7 +467,7 @@ class EvidenceSelector(Strict):
 EvidenceSelectors = Annotated[list[EvidenceSelector], BeforeValidator(_as_list)]
 
 
-class KpiSelector(Strict):
+class KpiSelector(QueryModel):
     """KPIs whose every written condition holds."""
 
     id: Annotated[Pattern | None, NotNull] = None
@@ -454,7 +478,7 @@ class KpiSelector(Strict):
 KpiSelectors = Annotated[list[KpiSelector], BeforeValidator(_as_list)]
 
 
-class GateSelector(Strict):
+class GateSelector(QueryModel):
     """Gates whose every written condition holds."""
 
     id: Annotated[Pattern | None, NotNull] = None
@@ -467,7 +491,7 @@ class GateSelector(Strict):
 GateSelectors = Annotated[list[GateSelector], BeforeValidator(_as_list)]
 
 
-class WaiverSelector(Strict):
+class WaiverSelector(QueryModel):
     """Waivers whose every written condition holds."""
 
     rule: Annotated[Pattern | None, NotNull] = None
@@ -481,7 +505,7 @@ class WaiverSelector(Strict):
 WaiverSelectors = Annotated[list[WaiverSelector], BeforeValidator(_as_list)]
 
 
-class ServiceSelector(Strict):
+class ServiceSelector(QueryModel):
     """Business services whose every written condition holds."""
 
     id: Annotated[Pattern | None, NotNull] = None
@@ -493,19 +517,6 @@ class ServiceSelector(Strict):
 
 
 ServiceSelectors = Annotated[list[ServiceSelector], BeforeValidator(_as_list)]
-
-for _model in (
-    SystemSelector,
-    IntegrationSelector,
-    BoundarySelector,
-    OwnerSelector,
-    EvidenceSelector,
-    KpiSelector,
-    GateSelector,
-    WaiverSelector,
-    ServiceSelector,
-):
-    _model.model_rebuild()
 
 
 # -- compiling to predicates -----------------------------------------------------------

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from pydantic import ConfigDict, Field, PlainValidator
+from pydantic import Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
 from cadee.diagnostics import Finding, Location
@@ -42,7 +42,6 @@ from cadee.model import (
     Kpi,
     NotNull,
     Owner,
-    Strict,
     System,
     Waiver,
 )
@@ -62,6 +61,7 @@ from cadee.query.selectors import (
     IntegrationSelectors,
     KpiSelectors,
     OwnerSelectors,
+    QueryModel,
     ServiceSelectors,
     SystemSelector,
     SystemSelectors,
@@ -209,7 +209,7 @@ class Unmediated:
     path: list[str]
 
 
-class MediatedPath(Strict, Template):
+class MediatedPath(QueryModel, Template):
     """Every path from ``from`` to ``to`` passes through ``through`` (ARC001's shape)."""
 
     from_: SystemSelectors = Field(alias="from")
@@ -325,7 +325,7 @@ class Unreached:
     targets: int
 
 
-class MustReach(Strict, Template):
+class MustReach(QueryModel, Template):
     """Every system matching ``from`` reaches one matching ``to`` (FBK001's and ARC006's shape)."""
 
     from_: SystemSelectors = Field(alias="from")
@@ -389,8 +389,6 @@ class MustReach(Strict, Template):
 
 class ForbidIntegration(IntegrationSelector, Template):
     """No integration matches the selector (the template's keys are the selector's)."""
-
-    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     def search(self, graph: ArchitectureGraph) -> Iterator[Integration]:
         """Integrations matching the forbidden selector, in declaration order."""
@@ -490,7 +488,7 @@ class Unmet:
     first: tuple[str, Any] = ("", None)
 
 
-class _Selecting(Strict):
+class _Selecting(QueryModel):
     """One selected list: exactly one of these keys is written (the pack loader checks it)."""
 
     systems: Annotated[SystemSelectors | None, NotNull] = None
@@ -544,8 +542,6 @@ def _text_value(value: Any) -> str:
 class Require(_Selecting, Template):
     """Every selected item (of any list) meets ``fields``."""
 
-    model_config = ConfigDict(defer_build=True)  # built when a pack is read
-
     fields: Annotated[dict[str, Condition], NotNull]
 
     def search(self, graph: ArchitectureGraph) -> Iterator[Unmet]:
@@ -596,8 +592,6 @@ class Require(_Selecting, Template):
 class Forbid(_Selecting, Template):
     """No item of a list matches the selector (``forbid-integration`` for any list)."""
 
-    model_config = ConfigDict(defer_build=True)  # built when a pack is read
-
     def hits(self, rule: Reporter, graph: ArchitectureGraph) -> Iterator[Hit]:
         chosen = SUBJECTS[self.subject]
         summary = rule.summary.rstrip(".")
@@ -619,8 +613,6 @@ class Forbid(_Selecting, Template):
 
 class Count(_Selecting, Template):
     """The number of selected items is at least ``at-least`` and at most ``at-most``."""
-
-    model_config = ConfigDict(defer_build=True)  # built when a pack is read
 
     at_least: Annotated[int | None, NotNull, Field(ge=0)] = Field(default=None, alias="at-least")
     at_most: Annotated[int | None, NotNull, Field(ge=0)] = Field(default=None, alias="at-most")
