@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,6 +154,8 @@ def read_config(path: Path, shown: str | None = None) -> ConfigSource:
         )
     except (OSError, UnicodeDecodeError) as exc:
         return refused(f"cannot read the configuration: {exc}")
+    import tomllib  # here: a run without a configuration file never needs it
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

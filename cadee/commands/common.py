@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from cadee.diagnostics import LoadError
+    from cadee.report.styled import Styled
     from cadee.validate import BlueprintResult
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "parse_date",
     "print_errors",
     "print_invalid",
+    "show",
     "split_values",
     "usage_error",
 ]
@@ -93,6 +96,31 @@ def console(stderr: bool = False, width: int | None = None) -> Console:
     return Console(stderr=stderr, soft_wrap=True, highlight=False, emoji=False, width=width)
 
 
+def show(text: Styled, *, stderr: bool = False, end: str = "\n") -> None:
+    """Print a styled report: in colour on a terminal (through rich), else as plain text.
+
+    Output to a pipe, a file or a CI log (pre-commit, CI) is exactly what rich
+    would print there, the text without styles, written without importing rich
+    (about 15 ms of start-up). rich is used whenever it could print styles: a
+    terminal, or ``FORCE_COLOR``/``TTY_COMPATIBLE`` set.
+    """
+    stream = sys.stderr if stderr else sys.stdout
+    if _plain(stream):
+        stream.write(text.plain + end)
+    else:
+        console(stderr=stderr).print(text.rich(), end=end)
+
+
+def _plain(stream: Any) -> bool:
+    """Whether rich would print no styles on ``stream`` (it is no terminal and nothing forces one)."""
+    if "FORCE_COLOR" in os.environ or os.environ.get("TTY_COMPATIBLE"):
+        return False
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def split_values(values: Sequence[str] | None) -> list[str]:
     """Repeatable, comma-separated option values as one list (``-f md,pdf -f svg``)."""
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
@@ -134,7 +162,7 @@ def print_invalid(results: Sequence[BlueprintResult]) -> None:
     """Blueprints that are not valid, as ``cadee validate`` reports them, on standard output."""
     from cadee.report.text import render_text
 
-    console().print(render_text(results), end="")
+    show(render_text(results), end="")
 
 
 def print_errors(errors: Sequence[LoadError], *, stderr: bool = False) -> None:
@@ -143,6 +171,5 @@ def print_errors(errors: Sequence[LoadError], *, stderr: bool = False) -> None:
     (standard error when standard output holds a machine-readable document)."""
     from cadee.report.text import error_line
 
-    out = console(stderr=stderr)
     for error in errors:
-        out.print(error_line(error))
+        show(error_line(error), stderr=stderr)

@@ -15,6 +15,7 @@ from cadee.commands.common import console as _console
 from cadee.commands.common import emit as _emit
 from cadee.commands.common import parse_date as _parse_date
 from cadee.commands.common import print_errors as _print_errors
+from cadee.commands.common import show as _show
 from cadee.commands.common import usage_error as _usage_error
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ def _compare(
         elif output is not None:
             _emit(report.render_invalid_text(invalid).plain, output)
         else:
-            _console().print(report.render_invalid_text(invalid), end="")
+            _show(report.render_invalid_text(invalid), end="")
         return 2
 
     from cadee.diagnostics import at_or_above
@@ -182,7 +183,7 @@ def _compare(
     elif output is not None:
         _emit(report.render_text(diff).plain, output)
     else:
-        _console().print(report.render_text(diff), end="")
+        _show(report.render_text(diff), end="")
 
     code = 0
     if fail_on_new is not None:

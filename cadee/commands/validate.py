@@ -193,10 +193,10 @@ def command(
 
         print_errors(missing, stderr=True)  # standard output holds the JSON document
     if output_format is OutputFormat.text and output is None:
-        from cadee.commands.common import console
+        from cadee.commands.common import show
         from cadee.report.text import render_text
 
-        console().print(render_text(results, missing), end="")
+        show(render_text(results, missing), end="")
     else:
         emit(render(output_format, results, missing, files), output)
     return cadee.validate.exit_code(results, missing)

@@ -22,14 +22,10 @@ import dataclasses
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from cadee.diagnostics import SEVERITIES, LoadError, Location
-from cadee.load import display_path
-from cadee.packs.load import id_problem, name_problem
-from cadee.packs.model import RULE_NAME_RE
 from cadee.rules import RULES
 from cadee.rules.base import LAYERS, Rule, RuleDoc
 
@@ -48,6 +44,11 @@ class Plugins:
 
 def contract_problems(rule: Rule, builtin: Mapping[str, Rule] = RULES) -> list[str]:
     """What keeps ``rule`` from the built-in contract (empty when it meets it)."""
+    # The pack machinery is imported only when a plugin is installed: a run without
+    # one (the common case) never loads it (see ``installed_plugins``).
+    from cadee.packs.load import id_problem, name_problem
+    from cadee.packs.model import RULE_NAME_RE
+
     problems: list[str] = []
     wrong_id = (
         id_problem(rule.id, builtin) if isinstance(rule.id, str) else "the rule ID is not a string"
@@ -104,6 +105,8 @@ def contract_problems(rule: Rule, builtin: Mapping[str, Rule] = RULES) -> list[s
 
 def _where(entry: Any, rule: Rule | None = None) -> Location:
     """The plugin's module file (and the rule's check function line) as a location."""
+    from cadee.load import display_path
+
     path = f"entry-points.{GROUP}.{entry.name}"
     line = 1
     file: str | None = None
@@ -141,6 +144,8 @@ def load_plugins(
     builtin: Mapping[str, Rule] = RULES, entries: Iterable[Any] | None = None
 ) -> Plugins:
     """Load every entry point of the group, in name order, and check each rule."""
+    from importlib import metadata
+
     found = metadata.entry_points(group=GROUP) if entries is None else entries
     accepted: list[Rule] = []
     errors: list[LoadError] = []
@@ -190,5 +195,6 @@ def load_plugins(
 
 @functools.cache
 def installed_plugins() -> Plugins:
-    """The installed plugins, loaded once per process."""
+    """The installed plugins, loaded once per process (imports no pack machinery when
+    there are none)."""
     return load_plugins()

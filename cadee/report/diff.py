@@ -1,4 +1,4 @@
-"""Renderers for ``cadee diff``: text (rich) for terminals, Markdown for a pull-request
+"""Renderers for ``cadee diff``: styled text for terminals, Markdown for a pull-request
 comment, and JSON. Pure functions from a :class:`~cadee.diff.BlueprintDiff` to text.
 
 JSON shape (``"format": "cadee-diff/1"``; keys are stable, lists are ordered as
@@ -49,11 +49,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rich.text import Text
-
 from cadee.diagnostics import SEVERITIES, Finding, LoadError
 from cadee.diff import BlueprintDiff, EntityChange, FindingChange, Neighbourhood
 from cadee.diff.semantic import COLLECTIONS
+from cadee.report.styled import Styled
 from cadee.report.text import error_line
 from cadee.text import (
     html,
@@ -339,11 +338,11 @@ def render_invalid_json(sides: Sequence[InvalidSide]) -> str:
     return json_text(data)
 
 
-# -- text (rich) --------------------------------------------------------------------------
+# -- text (styled) ------------------------------------------------------------------------
 
 
-def _finding_text(prefix: str, finding: Finding, style: str) -> Text:
-    line = Text("  ")
+def _finding_text(prefix: str, finding: Finding, style: str) -> Styled:
+    line = Styled().append("  ")
     line.append(f"{prefix:<9}", style=style)
     line.append(f"{terminal(_where(finding))}: ", style="bold")
     line.append(finding.rule, style="bold")
@@ -355,9 +354,9 @@ def _finding_text(prefix: str, finding: Finding, style: str) -> Text:
     return line
 
 
-def render_text(diff: BlueprintDiff) -> Text:
+def render_text(diff: BlueprintDiff) -> Styled:
     """The terminal report; styles are data, the CLI decides on colour."""
-    out = Text()
+    out = Styled()
     out.append("cadee diff ", style="bold")
     out.append(f"{terminal(diff.old_source)} -> {terminal(diff.new_source)}", style="bold")
     out.append(f"  (as of {diff.as_of.isoformat()})\n")
@@ -428,8 +427,8 @@ def render_text(diff: BlueprintDiff) -> Text:
     return out
 
 
-def render_invalid_text(sides: Sequence[InvalidSide]) -> Text:
-    out = Text()
+def render_invalid_text(sides: Sequence[InvalidSide]) -> Styled:
+    out = Styled()
     for role, source, errors in sides:
         if not errors:
             continue

@@ -1,16 +1,16 @@
 """The terminal report: one line per finding, grouped per blueprint, with a summary.
 
-Returns a ``rich.text.Text``: styles are data here; the CLI decides whether
-the terminal gets colour (``NO_COLOR``, pipes) and ``--output`` gets plain text.
+Returns a :class:`~cadee.report.styled.Styled`: styles are data here; the CLI
+decides whether the terminal gets colour (``NO_COLOR``, pipes) and ``--output``
+gets plain text. Imports no rich: a run whose output is piped never loads it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
-
 from cadee.diagnostics import Finding, LoadError
+from cadee.report.styled import Styled
 from cadee.text import plural, terminal
 from cadee.validate import BlueprintResult
 
@@ -19,9 +19,9 @@ __all__ = ["error_line", "render_text"]
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _finding_line(finding: Finding) -> Text:
+def _finding_line(finding: Finding) -> Styled:
     loc = finding.location
-    line = Text()
+    line = Styled()
     line.append(f"{terminal(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
     line.append(finding.rule, style="bold")
     line.append(" ")
@@ -36,10 +36,10 @@ def _finding_line(finding: Finding) -> Text:
     return line
 
 
-def error_line(error: LoadError) -> Text:
+def error_line(error: LoadError) -> Styled:
     """A stage-1 error as one report line: ``file:line:col: error message [path]``."""
     loc = error.location
-    line = Text()
+    line = Styled()
     line.append(f"{terminal(loc.file)}:{loc.line}:{loc.column}: ", style="bold")
     line.append("error", style="bold red")
     line.append(f" {terminal(error.message)}")
@@ -48,8 +48,10 @@ def error_line(error: LoadError) -> Text:
     return line
 
 
-def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadError] = ()) -> Text:
-    out = Text()
+def render_text(
+    results: Sequence[BlueprintResult], usage_errors: Sequence[LoadError] = ()
+) -> Styled:
+    out = Styled()
     for error in usage_errors:
         out.append_text(error_line(error))
         out.append("\n")
@@ -86,7 +88,7 @@ def render_text(results: Sequence[BlueprintResult], usage_errors: Sequence[LoadE
         f"{totals['waived']} waived",
     ]
     checked = plural(len(results), "blueprint")
-    verdict = Text()
+    verdict = Styled()
     if invalid:
         verdict.append(f"{invalid} of {checked} invalid", style="bold red")
         if invalid == len(results):  # no counts to give: they would read as "0 errors"
