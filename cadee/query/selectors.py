@@ -428,6 +428,11 @@ class SystemSelector(QueryModel):
 
 SystemSelectors = Annotated[list[SystemSelector], BeforeValidator(_as_list)]
 
+# Built now, not on first use like the other models: every template selects systems
+# (the built-in rules' templates are validated when the rules are imported), and a
+# template's validator reuses a built selector's instead of generating it again.
+SystemSelector.model_rebuild()
+
 
 class IntegrationSelector(QueryModel):
     """Integrations whose every written condition holds."""
