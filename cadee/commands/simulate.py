@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cadee.commands.common import console as _console
-from cadee.commands.common import print_invalid, split_values
+from cadee.commands.common import print_invalid, show, split_values
 from cadee.commands.common import usage_error as _usage_error
 
 if TYPE_CHECKING:
@@ -237,7 +237,7 @@ def command(
     else:
         from cadee.report.simulate import render_text
 
-        _console().print(render_text(loaded.path, result), end="")
+        show(render_text(loaded.path, result), end="")
 
     verdicts: list[str] = []
     score = result.score

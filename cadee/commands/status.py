@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cadee.commands.common import console, parse_date, print_invalid
+from cadee.commands.common import parse_date, print_invalid, show
 
 NAME = "status"
 HELP = (
@@ -66,11 +66,8 @@ def command(
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         from cadee.report.status import render_status
+        from cadee.report.styled import Styled
 
-        console().print(
-            render_status(loaded.path, loaded.blueprint, evaluation, decision),
-            end="",
-            markup=False,
-            highlight=False,
-        )
+        report = render_status(loaded.path, loaded.blueprint, evaluation, decision)
+        show(Styled().append(report), end="")
     return 1 if decision.action in ("pause", "redesign") else 0

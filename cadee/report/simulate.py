@@ -1,4 +1,4 @@
-"""Reports for ``cadee simulate``: terminal text (rich), JSON and Markdown.
+"""Reports for ``cadee simulate``: styled terminal text, JSON and Markdown.
 
 Pure functions from a :class:`~cadee.simulate.Scenario` (``--fail``) or an
 :class:`~cadee.simulate.Analysis` (``--all``, ``--pairs``) to text.
@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich.text import Text
-
+from cadee.report.styled import Styled
 from cadee.simulate import (
     Analysis,
     ChannelOutcome,
@@ -199,8 +198,8 @@ def render_json(path: str, result: Scenario | Analysis) -> str:
 # -- text ------------------------------------------------------------------------------
 
 
-def _score_line(score: Score, unit: str) -> Text:
-    line = Text()
+def _score_line(score: Score, unit: str) -> Styled:
+    line = Styled()
     line.append("resilience score: ", style="bold")
     line.append(
         f"{_percent(score.resilience_percent)} not lost ({score.resilience:.3f}, "
@@ -239,8 +238,8 @@ def _service_reason(outcome: ServiceOutcome) -> str:
     )
 
 
-def _service_score_line(score: ServiceScore, unit: str) -> Text:
-    line = Text()
+def _service_score_line(score: ServiceScore, unit: str) -> Styled:
+    line = Styled()
     line.append("service score: ", style="bold")
     line.append(
         f"{_percent(score.percent)} delivered ({score.share:.3f}, "
@@ -254,8 +253,8 @@ def _counts(served: int, degraded: int, lost: int, channels: int) -> str:
     return f"{served} served, {degraded} degraded, {lost} lost of {plural(channels, 'channel')}"
 
 
-def _scenario_text(path: str, scenario: Scenario) -> Text:
-    out = Text()
+def _scenario_text(path: str, scenario: Scenario) -> Styled:
+    out = Styled()
     out.append(terminal(path), style="bold underline")
     out.append(f": {_failed_label(scenario.failed)} failed\n")
     for system in scenario.redundant:
@@ -329,8 +328,8 @@ def _impact_channels(impact: Impact) -> str:
     return "; ".join(parts)
 
 
-def _analysis_text(path: str, analysis: Analysis) -> Text:
-    out = Text()
+def _analysis_text(path: str, analysis: Analysis) -> Styled:
+    out = Styled()
     out.append(terminal(path), style="bold underline")
     noun = "single-system failure" if analysis.kind == "n-1" else "pair failure"
     label = "N-1" if analysis.kind == "n-1" else "N-2 over tier-1 systems"
@@ -383,8 +382,8 @@ def _analysis_text(path: str, analysis: Analysis) -> Text:
     return out
 
 
-def _service_summary_text(analysis: Analysis) -> Text:
-    out = Text("\n")
+def _service_summary_text(analysis: Analysis) -> Styled:
+    out = Styled().append("\n")
     width = max(len("service"), *(len(s.service) for s in analysis.services))
     out.append(
         f"  {'service':<{width}}  critical  tolerance  disrupted by  breaches tolerance\n",
@@ -408,7 +407,7 @@ def _service_summary_text(analysis: Analysis) -> Text:
     return out
 
 
-def render_text(path: str, result: Scenario | Analysis) -> Text:
+def render_text(path: str, result: Scenario | Analysis) -> Styled:
     """The terminal report; styles are data, the CLI decides about colour."""
     if isinstance(result, Scenario):
         return _scenario_text(path, result)
