@@ -249,3 +249,22 @@ def test_set_up_leaves_bytecode_whatever_pythondontwritebytecode_says(tmp_path: 
     )
     assert done.returncode == 0, done.stderr
     assert _compiled_at_run_time(root) == []
+
+
+def test_a_piped_report_comes_before_the_verdict_on_standard_error() -> None:
+    """Plain output is flushed as rich flushes it: in a CI log (``2>&1``, block-buffered
+    standard output) the verdict on standard error still follows the report."""
+    env = _env()
+    env.pop("PYTHONUNBUFFERED", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "cadee", "simulate", FLAGSHIP, "--all", "--fail-under", "100"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO,
+        env=env,
+        check=False,
+    )
+    lines = done.stdout.splitlines()
+    assert done.returncode == 1 and lines[-1].startswith("cadee: resilience score"), lines[-3:]
+    assert any(line.startswith("service score:") for line in lines[:-1])

@@ -107,6 +107,7 @@ def show(text: Styled, *, stderr: bool = False, end: str = "\n") -> None:
     stream = sys.stderr if stderr else sys.stdout
     if _plain(stream):
         stream.write(text.plain + end)
+        stream.flush()  # as rich does: a report comes before what follows on standard error
     else:
         console(stderr=stderr).print(text.rich(), end=end)
 
