@@ -13,6 +13,10 @@ so a new command is one new module:
 - or ``register(app)``, for a command group (``rules``: the catalog, ``rules test``
   and ``explain``).
 
+Name the module after its command (``import_`` for ``import``): a run of one
+command imports and registers only that module; a command found under
+another name (``explain``) costs a run the import of every command module.
+
 A command imports heavy modules (pydantic, networkx, rich) inside its body,
 so ``cadee --help`` stays fast; it resolves its project once
 (:class:`cadee.project.Project`) and hands it to the library; it writes
