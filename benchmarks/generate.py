@@ -1846,26 +1846,31 @@ def generate_findings_heavy(n_systems: int, seed: int = 0) -> Estate:
     return Estate(files, n_systems, n_integrations, 0)
 
 
-def revise_estate(files: dict[str, str], every: int = 50) -> dict[str, str]:
-    """A later revision of an estate, for diff benchmarks: every ``every``-th timeout
-    is tightened and every ``every``-th ``redundancy: 2`` becomes 3 (about 1% of the
-    systems and integrations change; ids and references stay the same)."""
-    counter = [0]
-
-    def timeout(match: re.Match[str]) -> str:
-        counter[0] += 1
-        if counter[0] % every:
-            return match.group(0)
-        return f"timeout_ms: {max(50, int(match.group(1)) * 3 // 4)}"
-
-    def redundancy(match: re.Match[str]) -> str:
-        counter[0] += 1
-        return "redundancy: 3" if counter[0] % every == 0 else match.group(0)
-
+def revise_estate(files: dict[str, str], every: int = 100) -> dict[str, str]:
+    """A later revision of an estate, for diff benchmarks: every ``every``-th system
+    (1% by default, counted over the files in name order) gets a new display name
+    and a ``recovery_minutes``; ids and references stay the same."""
+    count = 0
     revised = {}
-    for name, text in files.items():
-        text = re.sub(r"timeout_ms: (\d+)", timeout, text)
-        revised[name] = re.sub(r"redundancy: 2\b", redundancy, text)
+    for name in sorted(files):
+        lines = files[name].split("\n")
+        out: list[str] = []
+        in_systems = chosen = False
+        for line in lines:
+            if line and not line.startswith((" ", "#")):
+                in_systems = line == "systems:"
+                chosen = False
+            elif in_systems and line.startswith("  - id: "):
+                count += 1
+                chosen = count % every == 0
+                out.append(line)
+                if chosen:
+                    out.append("    recovery_minutes: 60")
+                continue
+            elif chosen and line.startswith("    name: "):
+                line = f"{line} (revised)" if line[-1] != '"' else f'{line[:-1]} (revised)"'
+            out.append(line)
+        revised[name] = "\n".join(out)
     return revised
 
 
