@@ -520,6 +520,10 @@ def _walk(entry: _File) -> Iterator[_File]:
         yield from _walk(child)
 
 
+#: The lists whose ids other items refer to.
+_REFERENCED = ("owners", "boundaries", "systems", "kpis")
+
+
 class _References:
     """Checks ids and references on the merged, validated items."""
 
@@ -527,13 +531,15 @@ class _References:
         self.loader = loader
         self.files = files
         # Ids declared anywhere, even by items that failed validation, so one
-        # broken item does not cascade into "unknown id" errors elsewhere.
-        self.declared: dict[str, set[str]] = {key: set() for key in LIST_FIELDS}
+        # broken item does not cascade into "unknown id" errors elsewhere. A file
+        # that validated whole adds nothing: its ids are those of its items, which
+        # are in the blueprint; only the lists that references point into count.
+        self.declared: dict[str, set[str]] = {key: set() for key in _REFERENCED}
         for entry in files:
             raw = entry.raw
-            if raw is None:
+            if raw is None or entry.document is not None:
                 continue
-            for key in LIST_FIELDS:
+            for key in _REFERENCED:
                 raw_list = raw.get(key)
                 if isinstance(raw_list, YSeq):
                     for raw_item in raw_list:

@@ -651,3 +651,39 @@ def test_included_files_may_hold_services(tmp_path: Path) -> None:
     assert result.blueprint.services[1].location.file.endswith("services.yaml")
     assert result.blueprint.systems[0].needs == ["idp"]
     assert result.blueprint.services[0].critical is False
+
+
+def test_field_descriptions_are_the_attribute_docstrings_pydantic_would_read() -> None:
+    """Strict reads attribute docstrings from one parse per module; every model's
+    descriptions equal those of pydantic's own `use_attribute_docstrings`."""
+    import importlib
+
+    from pydantic._internal._docs_extraction import extract_docstrings_from_cls
+
+    from cadee.model import Strict
+
+    for module in (
+        "cadee.model",
+        "cadee.query.selectors",
+        "cadee.query.conditions",
+        "cadee.query.templates",
+        "cadee.packs.model",
+    ):
+        importlib.import_module(module)
+    models: list[type[Strict]] = []
+    pending = list(Strict.__subclasses__())
+    while pending:
+        model = pending.pop()
+        models.append(model)
+        pending += model.__subclasses__()
+    assert len(models) > 20
+    described = 0
+    for model in models:
+        expected = {}
+        for klass in reversed(model.__mro__):
+            if isinstance(klass, type) and issubclass(klass, Strict):
+                expected.update(extract_docstrings_from_cls(klass, use_inspect=True))
+        for name, info in model.model_fields.items():
+            assert info.description == expected.get(name), (model, name)
+            described += info.description is not None
+    assert described > 20

@@ -81,11 +81,11 @@ def target_owners(graph: ArchitectureGraph, target: str) -> list[str]:
     system = graph.systems.get(target)
     if system is not None:
         found.append(system.owner)
-    for integration in blueprint.integrations:
-        if integration.id == target:
-            for end in (integration.from_, integration.to):
-                called = graph.systems.get(end)
-                found.append(called.owner if called is not None else None)
+    integration = graph.integration_ids.get(target)
+    if integration is not None:
+        for end in (integration.from_, integration.to):
+            called = graph.systems.get(end)
+            found.append(called.owner if called is not None else None)
     found += [kpi.owner for kpi in blueprint.kpis if kpi.id == target]
     found += [gate.decided_by for gate in blueprint.gates if gate.id == target]
     if blueprint.meta.id == target:
