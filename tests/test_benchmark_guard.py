@@ -1,10 +1,8 @@
-"""Benchmark guards: a small benchmark in the test suite, and start-up import laziness.
+"""The benchmark estates are realistic and deterministic, and start-up imports stay lazy.
 
-These are regression guards, not timing tests. The 1k-system validation must
-finish within 5 s, ten times the 0.5 s target of docs/performance.md, so only a
-gross slowdown (an accidental quadratic loop, a per-item re-parse) fails it;
-ordinary machine noise never does. Precise numbers come from
-``python -m benchmarks`` (see docs/performance.md).
+No timings here: speed is measured as ratios by ``python -m benchmarks``
+(see docs/performance.md), never by a unit test whose result depends on the
+machine and its load.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,8 +20,6 @@ from benchmarks.generate import MIN_SYSTEMS, generate, write_estate
 from cadee.validate import Overrides, validate_file
 from tests.conftest import REPO
 
-#: Ten times the 0.5 s target for validating 1k systems (docs/performance.md).
-GUARD_SECONDS = 5.0
 AS_OF = dt.date(2026, 6, 1)
 HEAVY = (
     "networkx",
@@ -40,14 +35,12 @@ HEAVY = (
 )
 
 
-def test_validate_1k_estate_is_not_grossly_slow(tmp_path: Path) -> None:
+def test_the_1k_estate_is_realistic(tmp_path: Path) -> None:
     estate = generate(1_000)
     top = write_estate(estate, tmp_path)
     assert estate.systems == 1_000 and 2_700 <= estate.integrations <= 3_300
 
-    start = time.perf_counter()
     result = validate_file(top, Overrides(as_of=AS_OF))
-    elapsed = time.perf_counter() - start
 
     assert result.valid, "\n".join(str(e) for e in result.errors[:10])
     assert result.report is not None
@@ -57,10 +50,6 @@ def test_validate_1k_estate_is_not_grossly_slow(tmp_path: Path) -> None:
     assert 0.005 * items < len(findings) < 0.05 * items
     assert any(f.waived for f in findings)
     assert len({f.rule for f in findings}) >= 10
-    assert elapsed < GUARD_SECONDS, (
-        f"validating 1k systems took {elapsed:.2f} s, more than 10x the 0.5 s target: "
-        "a gross slowdown (profile with `python -m cProfile -s cumtime -m cadee validate FILE`)"
-    )
 
 
 def test_generator_is_deterministic_and_split_estates_load_the_same(tmp_path: Path) -> None:
