@@ -65,34 +65,37 @@ def compile_all(
     separate: bool,
     packages: Path | None = None,
 ) -> dict[str, bytes]:
-    """Compile ``name -> (source, inputs)``.
+    """Compile ``name -> (source, inputs)``, in parallel bundles (:func:`bundle_jobs`):
+    one per core, at most :data:`MAX_WORKERS`; documents that share a map share a
+    bundle, so each bundle's compiler parses that map's SVG once.
 
-    Small packs compile in this process with one compiler. ``separate`` (large
-    packs) splits the jobs into one bundle per core (at most
-    :data:`MAX_WORKERS`), each compiled by one compiler in a Python process of
-    its own: a process imports cadee and typst once and parses each map's SVG
-    once for every document of its bundle that shows it (documents sharing a
-    map go to the same bundle), while Typst's caches, which live as long as
-    the process, stay bounded by the bundle (one process for a 1,000-system
-    pack would peak at several GB) and the cores work in parallel (Typst
-    holds the GIL). Which process compiles a document does not change its
-    bytes.
+    Small packs compile each bundle in a thread of this process with a compiler
+    of its own (Typst releases the GIL while it compiles). ``separate`` (large
+    packs) compiles each bundle in a Python process of its own instead:
+    Typst's caches live as long as the process, and one process for a
+    1,000-system pack would peak at several GB. Which bundle, thread or
+    process compiles a document does not change its bytes.
     """
-    if not separate or len(jobs) < 2:
-        compiler = PdfCompiler(root, tagged, packages)
-        return {name: compiler.compile(source, inputs) for name, (source, inputs) in jobs.items()}
     import os
     from concurrent.futures import ThreadPoolExecutor
 
     bundles = bundle_jobs(jobs, max(1, min(os.cpu_count() or 2, MAX_WORKERS)))
-    with ThreadPoolExecutor(len(bundles)) as pool:
-        futures = [
-            pool.submit(_compile_in_process, root, tagged, {n: jobs[n] for n in bundle}, packages)
-            for bundle in bundles
-        ]
-        done: dict[str, bytes] = {}
-        for future in futures:
-            done.update(future.result())
+
+    def in_thread(bundle: list[str]) -> dict[str, bytes]:
+        compiler = PdfCompiler(root, tagged, packages)
+        return {name: compiler.compile(*jobs[name]) for name in bundle}
+
+    def in_process(bundle: list[str]) -> dict[str, bytes]:
+        return _compile_in_process(root, tagged, {name: jobs[name] for name in bundle}, packages)
+
+    compile_bundle = in_process if separate and len(jobs) > 1 else in_thread
+    if len(bundles) == 1:
+        done = compile_bundle(bundles[0])
+    else:
+        done = {}
+        with ThreadPoolExecutor(len(bundles)) as pool:
+            for result in pool.map(compile_bundle, bundles):
+                done.update(result)
     return {name: done[name] for name in jobs}
 
 
