@@ -5,8 +5,8 @@ Every text-showing operator of every page is measured at its printed size
 and classified by its font, which the templates choose for that purpose:
 
 - Libertinus Serif: the documents' prose, at least 9 pt;
-- DejaVu Sans (condensed) and DejaVu Sans Mono: tables, labels, running
-  heads and provenance, at least 8 pt;
+- DejaVu Sans (condensed where installed) and DejaVu Sans Mono: tables,
+  labels, running heads and provenance, at least 8 pt;
 - Liberation Sans: labels of maps and charts (Graphviz's and matplotlib's
   SVG), at least 6 pt.
 
@@ -37,7 +37,8 @@ FIGURE_MIN = 6.0
 FLAGSHIP = "examples/northwind-bank/blueprint.yaml"
 
 PROSE = ("LibertinusSerif",)
-TABLES = ("DejaVuSansCondensed", "DejaVuSansMono")
+#: DejaVu Sans Condensed (fonts-dejavu-extra), else DejaVu Sans; DejaVu Sans Mono.
+TABLES = ("DejaVuSans",)
 FIGURES = ("LiberationSans",)
 
 
