@@ -257,7 +257,7 @@ class Appendix:
         ]
         for number, (title, names) in enumerate(self.entries, start=1):
             blocks.append(
-                para(span(f"A{number}. {title} ({len(names)}): ", "strong"), ", ".join(names))
+                para(span(f"A{number}. {title} ({len(names)}):", "strong"), " " + ", ".join(names))
             )
         return blocks
 
