@@ -219,7 +219,7 @@ def test_large_evidence_documents_list_everything_in_an_appendix() -> None:
 
 
 def test_pdf_bundles_keep_documents_that_share_a_map_together() -> None:
-    from cadee.render.pdf import bundle_jobs
+    from cadee.render.pdf import bundle_jobs, share_groups
 
     jobs = {
         "a.pdf": ("x" * 100, {"map:one": "s" * 1000}),
@@ -233,5 +233,6 @@ def test_pdf_bundles_keep_documents_that_share_a_map_together() -> None:
     together = next(b for b in bundles if "a.pdf" in b)
     assert {"a.pdf", "c.pdf", "e.pdf"} <= set(together)
     assert len(bundles) == 2 and set(bundles[1]) == {"b.pdf", "d.pdf"}
+    assert share_groups(jobs) == [["a.pdf", "c.pdf", "e.pdf"], ["b.pdf"], ["d.pdf"]]
     assert bundle_jobs(jobs, 1) == [list(jobs)]
     assert len(bundle_jobs(jobs, 8)) == 3

@@ -15,7 +15,14 @@ from typing import Any
 
 from cadee.render.model import Document
 
-__all__ = ["PdfCompiler", "TypstFailed", "bundle_jobs", "compile_all", "render_source"]
+__all__ = [
+    "PdfCompiler",
+    "TypstFailed",
+    "bundle_jobs",
+    "compile_all",
+    "render_source",
+    "share_groups",
+]
 
 
 class TypstFailed(RuntimeError):
@@ -65,21 +72,22 @@ def compile_all(
     separate: bool,
     packages: Path | None = None,
 ) -> dict[str, bytes]:
-    """Compile ``name -> (source, inputs)``, in parallel bundles (:func:`bundle_jobs`):
-    one per core, at most :data:`MAX_WORKERS`; documents that share a map share a
-    bundle, so each bundle's compiler parses that map's SVG once.
+    """Compile ``name -> (source, inputs)`` in parallel, one compiler per group of
+    documents that show the same map (:func:`share_groups`), so that map's SVG is
+    parsed once, at most one compile per core (:data:`MAX_WORKERS`) at a time.
 
-    Small packs compile each bundle in a thread of this process with a compiler
-    of its own (Typst releases the GIL while it compiles). ``separate`` (large
-    packs) compiles each bundle in a Python process of its own instead:
-    Typst's caches live as long as the process, and one process for a
-    1,000-system pack would peak at several GB. Which bundle, thread or
-    process compiles a document does not change its bytes.
+    Small packs compile in threads of this process (Typst releases the GIL
+    while it compiles), the groups balanced into one bundle per core
+    (:func:`bundle_jobs`). ``separate`` (large packs) compiles each group in a
+    Python process of its own instead: Typst's caches live as long as the
+    process, and a process holding every document of a 1,000-system pack
+    would peak at several GB (one per group keeps the peak at the largest
+    document's). Where a document is compiled does not change its bytes.
     """
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    bundles = bundle_jobs(jobs, max(1, min(os.cpu_count() or 2, MAX_WORKERS)))
+    workers = max(1, min(os.cpu_count() or 2, MAX_WORKERS))
 
     def in_thread(bundle: list[str]) -> dict[str, bytes]:
         compiler = PdfCompiler(root, tagged, packages)
@@ -88,42 +96,49 @@ def compile_all(
     def in_process(bundle: list[str]) -> dict[str, bytes]:
         return _compile_in_process(root, tagged, {name: jobs[name] for name in bundle}, packages)
 
-    compile_bundle = in_process if separate and len(jobs) > 1 else in_thread
+    if separate and len(jobs) > 1:
+        compile_bundle, bundles = in_process, share_groups(jobs)
+    else:
+        compile_bundle, bundles = in_thread, bundle_jobs(jobs, workers)
     if len(bundles) == 1:
         done = compile_bundle(bundles[0])
     else:
         done = {}
-        with ThreadPoolExecutor(len(bundles)) as pool:
+        with ThreadPoolExecutor(min(workers, len(bundles))) as pool:
             for result in pool.map(compile_bundle, bundles):
                 done.update(result)
     return {name: done[name] for name in jobs}
 
 
-#: Most compile processes for a large pack (each holds its bundle's Typst caches).
+#: Most compiles at a time (a large pack's compile processes each hold Typst's caches).
 MAX_WORKERS = 4
 
 
-def bundle_jobs(jobs: Mapping[str, tuple[str, Mapping[str, str]]], workers: int) -> list[list[str]]:
-    """Job names in at most ``workers`` bundles of similar cost (source and inputs
-    in characters); jobs that share an input stay together. Deterministic."""
+def share_groups(jobs: Mapping[str, tuple[str, Mapping[str, str]]]) -> list[list[str]]:
+    """Job names grouped so that jobs sharing an input are together, in job order."""
     group_of: dict[str, int] = {}
     groups: list[list[str]] = []
     for name, (_, inputs) in jobs.items():
         joined = sorted({group_of[key] for key in inputs if key in group_of})
         if joined:
             target = joined[0]
-            for other in joined[1:]:  # merge groups this job links
+            for other in joined[1:]:  # this job links groups: merge them
                 groups[target].extend(groups[other])
                 groups[other] = []
         else:
             target = len(groups)
             groups.append([])
         groups[target].append(name)
-        for key in inputs:
-            group_of[key] = target
         for member in groups[target]:
             for key in jobs[member][1]:
                 group_of[key] = target
+    order = {name: index for index, name in enumerate(jobs)}
+    return [sorted(group, key=order.__getitem__) for group in groups if group]
+
+
+def bundle_jobs(jobs: Mapping[str, tuple[str, Mapping[str, str]]], workers: int) -> list[list[str]]:
+    """The :func:`share_groups` in at most ``workers`` bundles of similar cost
+    (source and inputs in characters), heaviest first. Deterministic."""
 
     def cost(names: list[str]) -> int:
         seen: dict[str, int] = {}
@@ -134,9 +149,8 @@ def bundle_jobs(jobs: Mapping[str, tuple[str, Mapping[str, str]]], workers: int)
             seen.update({key: len(value) for key, value in inputs.items()})
         return total + sum(seen.values())
 
-    costed = sorted(
-        ((cost(g), i, g) for i, g in enumerate(groups) if g), key=lambda t: (-t[0], t[1])
-    )
+    groups = share_groups(jobs)
+    costed = sorted(((cost(g), i, g) for i, g in enumerate(groups)), key=lambda t: (-t[0], t[1]))
     bins: list[tuple[int, list[str]]] = []
     for weight, _, group in costed:
         if len(bins) < workers:
