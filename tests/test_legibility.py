@@ -62,12 +62,10 @@ def _pdfs(path: str) -> dict[str, bytes]:
         os.chdir(cwd)
 
 
-@functools.cache
-def _estate(n_systems: int) -> str:
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix=f"cadee-legibility-{n_systems}-"))
-    return str(write_estate(generate_estate(n_systems), folder))
+@pytest.fixture(scope="module")
+def estate_300(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A generated 300-system estate (over the 150 where documents switch to large)."""
+    return str(write_estate(generate_estate(300), tmp_path_factory.mktemp("estate-300")))
 
 
 def _too_small(runs: list[Run], kinds: dict[str, float]) -> list[str]:
@@ -122,8 +120,8 @@ def test_flagship_documents_readable_at_print_size() -> None:
 
 @needs_dot
 @pytest.mark.slow
-def test_300_system_documents_readable_at_print_size() -> None:
-    _check_documents(_pdfs(_estate(300)))
+def test_300_system_documents_readable_at_print_size(estate_300: str) -> None:
+    _check_documents(_pdfs(estate_300))
 
 
 @needs_dot
@@ -135,8 +133,8 @@ def test_flagship_map_labels_readable_at_print_size() -> None:
 @needs_dot
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="map scaling: maps branch")
-def test_300_system_map_labels_readable_at_print_size() -> None:
-    _check_figures(_pdfs(_estate(300)))
+def test_300_system_map_labels_readable_at_print_size(estate_300: str) -> None:
+    _check_figures(_pdfs(estate_300))
 
 
 # -- no wasted or contradictory pages, nothing cut short ------------------------------
@@ -200,11 +198,11 @@ def test_no_gaps_box_only_when_nothing_is_missing() -> None:
 
 
 @pytest.mark.slow
-def test_large_evidence_documents_list_everything_in_an_appendix() -> None:
+def test_large_evidence_documents_list_everything_in_an_appendix(estate_300: str) -> None:
     """300 systems: shortened table cells point to an appendix entry that lists them all."""
     import re
 
-    files = _markdown(_estate(300))
+    files = _markdown(estate_300)
     referenced = 0
     for name in DOCUMENTS[1:]:  # the evidence documents (the brief points to them)
         text = files[f"{name}.md"]
