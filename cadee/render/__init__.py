@@ -257,6 +257,8 @@ def build_pack(
         png_futures = {
             key: pool.submit(maps.run_dot, source, "png") for key, source in png_jobs.items()
         }
+        # KPI charts (matplotlib) are drawn while dot lays the maps out.
+        charts_future = pool.submit(_charts, blueprint, evaluation) if doc_formats else None
         svgs = {key: future.result().decode("utf-8") for key, future in svg_futures.items()}
         if "svg" in wanted:
             files.update({f"maps/{key}.svg": svgs[key].encode("utf-8") for key in written})
@@ -280,7 +282,7 @@ def build_pack(
                 pdf=_pdf_layout(width, height) if width else {},
             )
 
-        charts = _charts(blueprint, evaluation) if doc_formats else {}
+        charts = charts_future.result() if charts_future is not None else {}
         for key, chart in charts.items():
             width, height = _svg_size(chart)
             figures[key] = FigureAsset(

@@ -43,6 +43,8 @@ def charts_available() -> bool:
 
 
 def _style() -> dict[str, Any]:
+    # Sizes are printed sizes: a chart is drawn at the width of a half A4 column (3.4 in),
+    # so no text is below 7 pt on paper.
     return {
         "svg.hashsalt": "cadee",
         "svg.fonttype": "none",
@@ -50,18 +52,18 @@ def _style() -> dict[str, Any]:
         "text.parse_math": False,
         "font.family": "sans-serif",
         "font.sans-serif": FONTS,
-        "font.size": 7.5,
+        "font.size": 8,
         "axes.edgecolor": MUTED,
         "axes.labelcolor": INK,
         "axes.linewidth": 0.6,
         "xtick.color": MUTED,
         "ytick.color": MUTED,
-        "xtick.labelsize": 6.5,
-        "ytick.labelsize": 6.5,
+        "xtick.labelsize": 7,
+        "ytick.labelsize": 7,
         "axes.spines.top": False,
         "axes.spines.right": False,
         "path.simplify": False,
-        "legend.fontsize": 6,
+        "legend.fontsize": 7,
         "legend.frameon": False,
     }
 
@@ -110,7 +112,7 @@ def _chart(
         return float(mdates.date2num(date))  # type: ignore[no-untyped-call]
 
     with matplotlib.rc_context(_style()):  # type: ignore[arg-type]
-        figure = Figure(figsize=(3.4, 2.0), dpi=100)
+        figure = Figure(figsize=(3.4, 2.2), dpi=100)
         axes = figure.add_subplot()
         dates = [day(p.date) for p in shown]
         values = [float(p.value) for p in shown]
@@ -154,7 +156,7 @@ def _chart(
                 xycoords=("axes fraction", "data"),
                 xytext=(-2, 2),
                 textcoords="offset points",
-                fontsize=5.5,
+                fontsize=7,
                 color=colour,
                 ha="right",
             )
@@ -184,10 +186,10 @@ def _chart(
                 )
                 labelled = True
         title = textwrap.shorten(kpi.name, 60, placeholder="…")
-        axes.set_title(title, fontsize=7.5, color=INK, loc="left", pad=3)
+        axes.set_title(title, fontsize=8, color=INK, loc="left", pad=3)
         unit = "%" if is_percentage(kpi) else (kpi.unit or "")
         if unit:
-            axes.set_ylabel(unit, fontsize=6.5)
+            axes.set_ylabel(unit, fontsize=7)
         axes.xaxis.set_major_locator(mdates.MonthLocator())  # type: ignore[no-untyped-call]
         # Month names in English whatever the locale (strftime's %b follows LC_TIME).
         axes.xaxis.set_major_formatter(FuncFormatter(_month))
@@ -202,7 +204,7 @@ def _chart(
             handletextpad=0.4,
             borderaxespad=0.2,
         )
-        figure.tight_layout(pad=0.3, rect=(0, 0.07, 1, 1))
+        figure.tight_layout(pad=0.3, rect=(0, 0.08, 1, 1))
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue().encode("utf-8")

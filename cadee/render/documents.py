@@ -186,13 +186,20 @@ class Context:
         system = self.graph.systems.get(system_id)
         return (system.name or system.id) if system else system_id
 
-    def systems(self, ids: Iterable[str], limit: int = 0) -> Cell:
+    def systems(self, ids: Iterable[str]) -> Cell:
         names = [self.system(i) for i in ids]
         if not names:
             return cell(span("none", tone="muted"))
-        if limit and len(names) > limit:
-            names = [*names[:limit], f"… and {len(names) - limit} more"]
         return cell(*names, sep=", ")
+
+    def listed(self, ids: Sequence[str], limit: int, appendix: Appendix, title: str) -> Cell:
+        """The systems, complete; a list longer than ``limit`` (``0``: none) shows its
+        first ``limit`` names and is complete in the document's appendix."""
+        if not limit or len(ids) <= limit:
+            return self.systems(ids)
+        ref = appendix.add(title, [self.system(i) for i in ids])
+        shown = self.systems(ids[:limit]).spans
+        return cell(*shown, span(f" … {len(ids)} in all, listed in appendix {ref}", tone="muted"))
 
     def relative(self, path: str) -> str:
         """A file path relative to the blueprint's folder, as in the provenance list."""
@@ -228,6 +235,31 @@ class Context:
             return "waived " + ", ".join(f.rule for f in found), "info"
         worst = "error" if any(f.severity == "error" for f in unwaived) else unwaived[0].severity
         return ", ".join(f.rule for f in unwaived), SEVERITY_TONE[worst]
+
+
+@dataclass(slots=True)
+class Appendix:
+    """Complete lists that a document's tables show shortened, numbered A1, A2...
+    One per document being built: the builder adds its blocks at the end."""
+
+    entries: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    def add(self, title: str, names: Sequence[str]) -> str:
+        self.entries.append((title, tuple(names)))
+        return f"A{len(self.entries)}"
+
+    def blocks(self) -> list[Block]:
+        if not self.entries:
+            return []
+        blocks: list[Block] = [
+            heading(2, "Appendix: complete lists"),
+            para("Lists shortened in the tables above, in full.", size="small"),
+        ]
+        for number, (title, names) in enumerate(self.entries, start=1):
+            blocks.append(
+                para(span(f"A{number}. {title} ({len(names)}):", "strong"), " " + ", ".join(names))
+            )
+        return blocks
 
 
 def flagged_targets(report: Report) -> frozenset[str]:
@@ -668,12 +700,12 @@ def kpi_table(ctx: Context) -> Table:
         )
     return Table(
         (
-            Column("KPI", "3fr"),
-            Column("Before", align="right", nowrap=True),
-            Column("After", align="right", nowrap=True),
-            Column("Change", align="right", nowrap=True),
-            Column("Target", align="right", nowrap=True),
-            Column("Result"),
+            Column("KPI", "2.4fr"),
+            Column("Before", "1.4fr", align="right", nowrap=True),
+            Column("After", "1.4fr", align="right", nowrap=True),
+            Column("Change", "1.6fr", align="right", nowrap=True),
+            Column("Target", "1.1fr", align="right", nowrap=True),
+            Column("Result", "0.9fr"),
         ),
         tuple(rows),
         empty="The blueprint defines no KPI (EVD003).",
@@ -1299,7 +1331,7 @@ def integrations_table(ctx: Context, integrations: Sequence[Integration] | None 
     )
 
 
-def records_table(ctx: Context) -> Table:
+def records_table(ctx: Context, appendix: Appendix) -> Table:
     graph = ctx.graph.integrations
     rows = []
     limit = 12 if ctx.large else 0
@@ -1313,18 +1345,22 @@ def records_table(ctx: Context) -> Table:
             {i.from_ for i in ctx.blueprint.integrations if i.to == system.id},
             key=order.__getitem__,
         )
+        name = system.name or system.id
         rows.append(
             (
-                cell(
-                    span(system.name or system.id, "strong"),
-                    span(f" ({system.kind})", tone="muted"),
+                cell(span(name, "strong"), span(f" ({system.kind})", tone="muted")),
+                ctx.listed(callers, limit, appendix, f"{name}: called directly by"),
+                ctx.listed(
+                    sorted((s for s in upstream if s != system.id), key=order.__getitem__),
+                    limit,
+                    appendix,
+                    f"{name}: everything upstream",
                 ),
-                ctx.systems(callers, limit),
-                ctx.systems(
-                    sorted((s for s in upstream if s != system.id), key=order.__getitem__), limit
-                ),
-                ctx.systems(
-                    sorted((s for s in downstream if s != system.id), key=order.__getitem__), limit
+                ctx.listed(
+                    sorted((s for s in downstream if s != system.id), key=order.__getitem__),
+                    limit,
+                    appendix,
+                    f"{name}: everything downstream",
                 ),
             )
         )
@@ -1354,6 +1390,7 @@ def build_integration_map(ctx: Context) -> Document:
         f"{plural(records, 'system')} of record, {plural(ai, 'AI component')}, "
         f"{plural(kinds['gateway'], 'gateway')}, {plural(kinds['human-desk'], 'human desk')}."
     )
+    appendix = Appendix()
     blocks: list[Block] = [
         *warnings,
         para(summary),
@@ -1375,13 +1412,14 @@ def build_integration_map(ctx: Context) -> Document:
             "For each system of record: who calls it directly, every system from which it can be "
             "reached through integrations, and every system it reaches in turn."
         ),
-        records_table(ctx),
+        records_table(ctx, appendix),
         heading(2, "Rules this evidence supports"),
         rules_table(ctx, ("ARC", "DAT", "FBK004")),
         heading(2, "Findings"),
         findings_table(
             ctx, ctx.findings_for(("ARC", "DAT", "FBK004")), "No architecture or data finding."
         ),
+        *appendix.blocks(),
     ]
     return Document(
         name="integration-map",
@@ -1967,7 +2005,7 @@ def _duties(ctx: Context) -> dict[str, Duties]:
     return result
 
 
-def owners_table(ctx: Context) -> Table:
+def owners_table(ctx: Context, appendix: Appendix) -> Table:
     table = duties(ctx)
     rows = []
     limit = 10 if ctx.large else 0
@@ -1983,9 +2021,13 @@ def owners_table(ctx: Context) -> Table:
                     ),
                 ),
                 cell(_contact(owner)),
-                ctx.systems(d.owns, limit) if d.owns else cell(span("—", tone="muted")),
-                _approves_cell(ctx, owner, d, limit),
-                ctx.systems(d.oncall, limit) if d.oncall else cell(span("—", tone="muted")),
+                ctx.listed(d.owns, limit, appendix, f"{owner.name}: owns")
+                if d.owns
+                else cell(span("—", tone="muted")),
+                _approves_cell(ctx, owner, d, limit, appendix),
+                ctx.listed(d.oncall, limit, appendix, f"{owner.name}: on call for")
+                if d.oncall
+                else cell(span("—", tone="muted")),
                 cell(*d.other, sep="; ") if d.other else cell(span("—", tone="muted")),
             )
         )
@@ -2014,7 +2056,7 @@ def _contact(owner: Owner) -> Span:
     return span(contact)
 
 
-def _approves_cell(ctx: Context, owner: Owner, d: Duties, limit: int) -> Cell:
+def _approves_cell(ctx: Context, owner: Owner, d: Duties, limit: int, appendix: Appendix) -> Cell:
     if not d.approves:
         return cell(span("—", tone="muted"))
     defaults = ctx.blueprint.meta.approvers or []
@@ -2026,9 +2068,10 @@ def _approves_cell(ctx: Context, owner: Owner, d: Duties, limit: int) -> Cell:
         ]
         if own:
             parts.append(span("; also "))
-            parts.extend(ctx.systems(own, limit).spans)
+            title = f"{owner.name}: also approves changes to"
+            parts.extend(ctx.listed(own, limit, appendix, title).spans)
         return cell(*parts)
-    return ctx.systems(d.approves, limit)
+    return ctx.listed(d.approves, limit, appendix, f"{owner.name}: approves changes to")
 
 
 def _link_or_dash(value: str | None, label: str) -> Span:
@@ -2130,7 +2173,9 @@ def matrix_table(ctx: Context) -> tuple[Table | None, str]:
 
 def gaps_blocks(ctx: Context, prefixes: Sequence[str]) -> list[Block]:
     found = ctx.findings_for(prefixes)
-    if not any(not f.waived for f in found):
+    # "No gaps" only when there are none: no unwaived finding and no tier-1
+    # system without a dashboard (which "What is missing" would list).
+    if not any(not f.waived for f in found) and not _without_dashboard(ctx):
         return [
             Callout(
                 "ok",
@@ -2144,14 +2189,14 @@ def gaps_blocks(ctx: Context, prefixes: Sequence[str]) -> list[Block]:
             ),
             *([findings_table(ctx, found, "")] if found else []),
         ]
-    return [findings_table(ctx, found, "No gaps.")]
+    return [findings_table(ctx, found, "No ownership or observability finding.")]
 
 
-def ownership_blocks(ctx: Context, level: int) -> list[Block]:
+def ownership_blocks(ctx: Context, level: int, appendix: Appendix) -> list[Block]:
     matrix, note = matrix_table(ctx)
     blocks: list[Block] = [
         heading(level, "Owners and their duties"),
-        owners_table(ctx),
+        owners_table(ctx, appendix),
         heading(level, "Systems: owner, approvers, on call"),
         para(
             "Effective approvers are a system's own approvers, else the blueprint's default approvers."
@@ -2170,6 +2215,7 @@ def ownership_blocks(ctx: Context, level: int) -> list[Block]:
 
 def build_ownership(ctx: Context) -> Document:
     blueprint = ctx.blueprint
+    appendix = Appendix()
     return Document(
         name="ownership-plan",
         title="Ownership plan",
@@ -2180,7 +2226,7 @@ def build_ownership(ctx: Context) -> Document:
             ("Default approvers", ctx.owners(blueprint.meta.approvers or [])),
             *blueprint_meta(ctx),
         ),
-        blocks=tuple(ownership_blocks(ctx, 2)),
+        blocks=(*ownership_blocks(ctx, 2, appendix), *appendix.blocks()),
         provenance=ctx.provenance,
         summary="Who owns, approves and is on call for every system; the matrix and the gaps.",
     )
@@ -2260,15 +2306,23 @@ def links_table(ctx: Context) -> Table:
     )
 
 
-def missing_blocks(ctx: Context) -> list[Block]:
+def _without_dashboard(ctx: Context) -> list[str]:
+    return [
+        s.id
+        for s in ctx.blueprint.systems
+        if s.criticality == "tier-1" and not (s.observability and s.observability.dashboard)
+    ]
+
+
+def missing_blocks(ctx: Context, appendix: Appendix) -> list[Block]:
     items: list[tuple[Span, ...]] = []
-    tier1 = [s for s in ctx.blueprint.systems if s.criticality == "tier-1"]
-    no_dashboard = [s.id for s in tier1 if not (s.observability and s.observability.dashboard)]
+    no_dashboard = _without_dashboard(ctx)
     if no_dashboard:
+        title = "Tier-1 systems without a dashboard"
         items.append(
             (
                 span(f"{plural(len(no_dashboard), 'tier-1 system')} without a dashboard: "),
-                *ctx.systems(no_dashboard, 12).spans,
+                *ctx.listed(no_dashboard, 30, appendix, title).spans,
             )
         )
     if not any(e.kind == "runtime-observability" and e.owner for e in ctx.blueprint.evidence):
@@ -2311,6 +2365,7 @@ def build_runtime(ctx: Context) -> Document:
     blueprint = ctx.blueprint
     meta, warnings = evidence_meta(ctx, "runtime-observability")
     tier1 = sum(1 for s in blueprint.systems if s.criticality == "tier-1")
+    appendix = Appendix()
     blocks: list[Block] = [
         *warnings,
         para(
@@ -2322,11 +2377,12 @@ def build_runtime(ctx: Context) -> Document:
         heading(2, "Runbooks and dashboards"),
         links_table(ctx),
         heading(2, "Ownership plan"),
-        *ownership_blocks(ctx, 3),
+        *ownership_blocks(ctx, 3, appendix),
         heading(2, "What is missing"),
-        *missing_blocks(ctx),
+        *missing_blocks(ctx, appendix),
         heading(2, "Rules this evidence supports"),
         rules_table(ctx, ("OWN", "OBS")),
+        *appendix.blocks(),
     ]
     return Document(
         name="runtime-observability",

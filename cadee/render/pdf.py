@@ -15,7 +15,14 @@ from typing import Any
 
 from cadee.render.model import Document
 
-__all__ = ["PdfCompiler", "TypstFailed", "compile_all", "render_source"]
+__all__ = [
+    "PdfCompiler",
+    "TypstFailed",
+    "bundle_jobs",
+    "compile_all",
+    "render_source",
+    "share_groups",
+]
 
 
 class TypstFailed(RuntimeError):
@@ -65,42 +72,119 @@ def compile_all(
     separate: bool,
     packages: Path | None = None,
 ) -> dict[str, bytes]:
-    """Compile ``name -> (source, inputs)``.
+    """Compile ``name -> (source, inputs)`` in parallel, one compiler per group of
+    documents that show the same map (:func:`share_groups`), so that map's SVG is
+    parsed once, at most one compile per core (:data:`MAX_WORKERS`) at a time.
 
-    ``separate`` (large packs) compiles each document in a Python process of
-    its own: Typst keeps its caches for the life of a process, so a
-    1,000-system pack would peak at several GB in one, and separate processes
-    also use every core (Typst holds the GIL).
+    Small packs compile in threads of this process (Typst releases the GIL
+    while it compiles), the groups balanced into one bundle per core
+    (:func:`bundle_jobs`). ``separate`` (large packs) compiles each group in a
+    Python process of its own instead: Typst's caches live as long as the
+    process, and a process holding every document of a 1,000-system pack
+    would peak at several GB (one per group keeps the peak at the largest
+    document's). Where a document is compiled does not change its bytes.
     """
-    if not separate or len(jobs) < 2:
-        compiler = PdfCompiler(root, tagged, packages)
-        return {name: compiler.compile(source, inputs) for name, (source, inputs) in jobs.items()}
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = max(1, min(os.cpu_count() or 2, len(jobs), 4))
-    with ThreadPoolExecutor(workers) as pool:
-        futures = {
-            name: pool.submit(_compile_in_process, root, tagged, source, inputs, packages)
-            for name, (source, inputs) in jobs.items()
-        }
-        return {name: future.result() for name, future in futures.items()}
+    workers = max(1, min(os.cpu_count() or 2, MAX_WORKERS))
+
+    def in_thread(bundle: list[str]) -> dict[str, bytes]:
+        compiler = PdfCompiler(root, tagged, packages)
+        return {name: compiler.compile(*jobs[name]) for name in bundle}
+
+    def in_process(bundle: list[str]) -> dict[str, bytes]:
+        return _compile_in_process(root, tagged, {name: jobs[name] for name in bundle}, packages)
+
+    if separate and len(jobs) > 1:
+        compile_bundle, bundles = in_process, share_groups(jobs)
+    else:
+        compile_bundle, bundles = in_thread, bundle_jobs(jobs, workers)
+    if len(bundles) == 1:
+        done = compile_bundle(bundles[0])
+    else:
+        done = {}
+        with ThreadPoolExecutor(min(workers, len(bundles))) as pool:
+            for result in pool.map(compile_bundle, bundles):
+                done.update(result)
+    return {name: done[name] for name in jobs}
+
+
+#: Most compiles at a time (a large pack's compile processes each hold Typst's caches).
+MAX_WORKERS = 4
+
+
+def share_groups(jobs: Mapping[str, tuple[str, Mapping[str, str]]]) -> list[list[str]]:
+    """Job names grouped so that jobs sharing an input are together, in job order."""
+    group_of: dict[str, int] = {}
+    groups: list[list[str]] = []
+    for name, (_, inputs) in jobs.items():
+        joined = sorted({group_of[key] for key in inputs if key in group_of})
+        if joined:
+            target = joined[0]
+            for other in joined[1:]:  # this job links groups: merge them
+                groups[target].extend(groups[other])
+                groups[other] = []
+        else:
+            target = len(groups)
+            groups.append([])
+        groups[target].append(name)
+        for member in groups[target]:
+            for key in jobs[member][1]:
+                group_of[key] = target
+    order = {name: index for index, name in enumerate(jobs)}
+    return [sorted(group, key=order.__getitem__) for group in groups if group]
+
+
+def bundle_jobs(jobs: Mapping[str, tuple[str, Mapping[str, str]]], workers: int) -> list[list[str]]:
+    """The :func:`share_groups` in at most ``workers`` bundles of similar cost
+    (source and inputs in characters), heaviest first. Deterministic."""
+
+    def cost(names: list[str]) -> int:
+        seen: dict[str, int] = {}
+        total = 0
+        for name in names:
+            source, inputs = jobs[name]
+            total += len(source)
+            seen.update({key: len(value) for key, value in inputs.items()})
+        return total + sum(seen.values())
+
+    groups = share_groups(jobs)
+    costed = sorted(((cost(g), i, g) for i, g in enumerate(groups)), key=lambda t: (-t[0], t[1]))
+    bins: list[tuple[int, list[str]]] = []
+    for weight, _, group in costed:
+        if len(bins) < workers:
+            bins.append((weight, list(group)))
+            continue
+        lightest = min(range(len(bins)), key=lambda b: (bins[b][0], b))
+        bins[lightest] = (bins[lightest][0] + weight, bins[lightest][1] + group)
+    order = {name: index for index, name in enumerate(jobs)}
+    return [sorted(names, key=order.__getitem__) for _, names in bins]
 
 
 def _compile_in_process(
-    root: Path, tagged: bool, source: str, inputs: Mapping[str, str], packages: Path | None = None
-) -> bytes:
+    root: Path,
+    tagged: bool,
+    jobs: Mapping[str, tuple[str, Mapping[str, str]]],
+    packages: Path | None = None,
+) -> dict[str, bytes]:
     import json
     import subprocess
     import sys
 
+    # Each input once, however many documents of the bundle show it.
+    inputs: dict[str, str] = {}
+    for _, job_inputs in jobs.values():
+        inputs.update(job_inputs)
     payload = json.dumps(
         {
             "root": str(root),
             "tagged": tagged,
-            "source": source,
-            "inputs": dict(inputs),
             "packages": str(packages) if packages else "",
+            "inputs": inputs,
+            "jobs": [
+                [name, source, sorted(job_inputs)] for name, (source, job_inputs) in jobs.items()
+            ],
         }
     )
     done = subprocess.run(
@@ -112,21 +196,30 @@ def _compile_in_process(
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise TypstFailed(detail[-1] if detail else f"typst worker failed ({done.returncode})")
-    return done.stdout
+    # The PDFs in job order, each preceded by its length (8 bytes, big-endian).
+    out, at = done.stdout, 0
+    result: dict[str, bytes] = {}
+    for name in jobs:
+        size = int.from_bytes(out[at : at + 8], "big")
+        result[name] = out[at + 8 : at + 8 + size]
+        at += 8 + size
+    return result
 
 
 def _worker() -> None:
-    """Entry point of a compile process: JSON job on stdin, PDF bytes on stdout."""
+    """Entry point of a compile process: a JSON bundle on stdin, PDFs on stdout."""
     import json
     import sys
 
     job = json.loads(sys.stdin.buffer.read())
+    inputs = job["inputs"]
     try:
         packages = Path(job["packages"]) if job.get("packages") else None
-        data = PdfCompiler(Path(job["root"]), job["tagged"], packages).compile(
-            job["source"], job["inputs"]
-        )
+        compiler = PdfCompiler(Path(job["root"]), job["tagged"], packages)
+        for _, source, keys in job["jobs"]:
+            data = compiler.compile(source, {key: inputs[key] for key in keys})
+            sys.stdout.buffer.write(len(data).to_bytes(8, "big"))
+            sys.stdout.buffer.write(data)
     except TypstFailed as exc:
         sys.stderr.write(f"{exc}\n")
         raise SystemExit(3) from None
-    sys.stdout.buffer.write(data)
