@@ -27,16 +27,18 @@ PY=$(find_python) || {
 
 # System packages: venv/ensurepip for the virtual environment, Graphviz's dot for
 # maps and the one font the maps are laid out with (Liberation Sans, see
-# cadee/render/maps.py); a C compiler with Python's and libyaml's headers for the
+# cadee/render/maps.py), the condensed sans of the PDF documents' tables
+# (DejaVu Sans Condensed, see templates/document.typ.j2); a C compiler with Python's and libyaml's headers for the
 # loader's optional C fast path (about 3x faster YAML reading; without them cadee
 # is only slower).
 missing=()
 "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=("python3-venv")
 command -v dot >/dev/null 2>&1 || missing+=("graphviz")
-has_map_font() {
-  command -v fc-list >/dev/null 2>&1 && fc-list 'Liberation Sans' family | grep -q .
+has_font() {
+  command -v fc-list >/dev/null 2>&1 && fc-list "$1" family | grep -q .
 }
-has_map_font || missing+=("fonts-liberation")
+has_font 'Liberation Sans' || missing+=("fonts-liberation")
+has_font 'DejaVu Sans Condensed' || missing+=("fonts-dejavu-extra")
 # The C fast path's build prerequisites that are missing (the checks of hatch_build.py).
 fast_path_missing() {
   command -v "$("$PY" -c 'import sysconfig; print((sysconfig.get_config_var("CC") or "cc").split()[0])')" \
@@ -96,6 +98,9 @@ if [ "${#missing[@]}" -gt 0 ] || [ "${#optional[@]}" -gt 0 ]; then
       say "continuing without Graphviz: rendering maps will be unavailable"
     elif [[ " ${missing[*]} " == *" fonts-liberation "* ]]; then
       say "continuing without Liberation Sans: maps are laid out with another font"
+    fi
+    if [[ " ${missing[*]} " == *" fonts-dejavu-extra "* ]]; then
+      say "continuing without DejaVu Sans Condensed: PDF tables use DejaVu Sans (wider)"
     fi
   fi
 fi
