@@ -51,8 +51,6 @@ DOCUMENT_FORMATS = ("md", "html", "pdf")
 #: Formats that need Graphviz's ``dot`` program.
 NEEDS_DOT = frozenset({"html", "pdf", "svg", "png"})
 VIEWS = ("full", "identity", "fallback")
-#: Resolution of PNG maps: sharp on high-density screens, small enough for a repository.
-PNG_DPI = 96
 #: Marker file: a folder holding it was written by ``cadee render`` and may be replaced.
 MARKER = ".cadee-render"
 
@@ -61,6 +59,8 @@ _TEXT_WIDTH = 498.0
 _FULL_HEIGHT = 600.0
 _SMALL_HEIGHT = 300.0
 _A3 = {"a3": (746.0, 1030.0), "a3-landscape": (1095.0, 690.0)}
+#: The smallest map type printed in the PDF documents, in points.
+MIN_MAP_PT = 6.0
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt"[^>]*?\bheight="([\d.]+)pt"', re.DOTALL)
 
 
@@ -149,6 +149,13 @@ def _view_of(key: str) -> str:
     return "full" if key == "overview" or key.startswith("full/") else key
 
 
+def wants_png(key: str) -> bool:
+    """Whether a map is drawn as PNG too: the maps people paste into a wiki or a
+    slide (overview, full, identity, fallback), not the per-boundary detail maps
+    of a large estate, which are read as SVG or in the atlas ``maps/full.pdf``."""
+    return not key.startswith("full/")
+
+
 def _map_pdfs(written: Sequence[str]) -> dict[str, list[str]]:
     """Map PDFs by file stem: one per map, except per-boundary detail maps,
     which share one atlas (``maps/full.pdf``, a page per boundary)."""
@@ -159,18 +166,33 @@ def _map_pdfs(written: Sequence[str]) -> dict[str, list[str]]:
 
 
 def _pdf_layout(width: float, height: float) -> dict[str, dict[str, Any]]:
-    small = min(1.0, _TEXT_WIDTH / width, _SMALL_HEIGHT / height)
-    full = min(1.0, _TEXT_WIDTH / width, _FULL_HEIGHT / height)
+    """Where and how wide a map is printed in the PDF documents, per figure size.
+
+    A map is never printed smaller than its smallest type (``maps.LABEL_FONT``)
+    at :data:`MIN_MAP_PT`: a small figure grows up to the A4 text area, a full one
+    that does not fit on A4 at that scale gets an A3 page of its own, portrait
+    or landscape, whichever prints it larger. A map that A3 cannot hold at that
+    scale is the caller's to split (the per-boundary detail maps).
+    """
+    from cadee.render.maps import LABEL_FONT
+
+    floor = MIN_MAP_PT / LABEL_FONT
+    a4 = min(1.0, _TEXT_WIDTH / width, _FULL_HEIGHT / height)
+    small = max(min(1.0, _TEXT_WIDTH / width, _SMALL_HEIGHT / height), min(a4, floor))
     layout: dict[str, dict[str, Any]] = {
         "small": {"width": round(width * small, 1), "page": ""},
-        "full": {"width": round(width * full, 1), "page": ""},
+        "full": {"width": round(width * a4, 1), "page": ""},
     }
-    if full < 0.6:
-        # Too small to read on A4: the map gets an A3 page of its own.
+    if a4 < floor:
         best = max(_A3, key=lambda page: min(_A3[page][0] / width, _A3[page][1] / height))
         scale = min(1.0, _A3[best][0] / width, _A3[best][1] / height)
         layout["full"] = {"width": round(width * scale, 1), "page": best}
     return layout
+
+
+def _a3_scale(width: float, height: float) -> float:
+    """The largest scale at which a map of this size fits on an A3 page."""
+    return max(min(1.0, w / width, h / height) for w, h in _A3.values())
 
 
 def _charts(blueprint: Blueprint, evaluation: Evaluation) -> dict[str, str]:
@@ -241,25 +263,27 @@ def build_pack(
         if "mmd" in wanted:
             files[f"maps/{key}.mmd"] = mermaid[key].encode("utf-8")
 
-    svg_jobs: dict[str, str] = {}
-    png_jobs: dict[str, str] = {}
-    for key, diagram in diagrams.items():
+    # One dot process per map lays it out once and writes every format it needs.
+    jobs: dict[str, tuple[str, ...]] = {}
+    for key in diagrams:
+        formats = []
         if "html" in wanted or "pdf" in wanted or ("svg" in wanted and key in written):
-            svg_jobs[key] = maps.to_dot(diagram)
-        if "png" in wanted and key in written:
-            png_jobs[key] = maps.to_dot(diagram, dpi=PNG_DPI)
+            formats.append("svg")
+        if "png" in wanted and key in written and wants_png(key):
+            formats.append("png")
+        if formats:
+            jobs[key] = tuple(formats)
     workers = max(1, min(os.cpu_count() or 2, 8))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        # dot runs as a separate process: PNGs render while the documents are written.
-        svg_futures = {
-            key: pool.submit(maps.run_dot, source, "svg") for key, source in svg_jobs.items()
+        futures = {
+            key: pool.submit(maps.run_dot, maps.to_dot(diagrams[key]), formats)
+            for key, formats in jobs.items()
         }
-        png_futures = {
-            key: pool.submit(maps.run_dot, source, "png") for key, source in png_jobs.items()
-        }
-        svgs = {key: future.result().decode("utf-8") for key, future in svg_futures.items()}
+        drawn = {key: future.result() for key, future in futures.items()}
+        svgs = {key: out["svg"].decode("utf-8") for key, out in drawn.items() if "svg" in out}
         if "svg" in wanted:
             files.update({f"maps/{key}.svg": svgs[key].encode("utf-8") for key in written})
+        files.update({f"maps/{key}.png": out["png"] for key, out in drawn.items() if "png" in out})
 
         from cadee.render.html import inline_svg
 
@@ -306,7 +330,7 @@ def build_pack(
                 tuple(
                     f"maps/{'full' if ext == 'pdf' and key.startswith('full/') else key}.{ext}"
                     for ext in ("svg", "png", "pdf", "dot", "mmd")
-                    if ext in wanted
+                    if ext in wanted and (ext != "png" or wants_png(key))
                 ),
             )
             for key in written
@@ -324,7 +348,6 @@ def build_pack(
                     docs, figures, info, doc_formats, svgs, written, root, large
                 )
             )
-        files.update({f"maps/{key}.png": future.result() for key, future in png_futures.items()})
     return Pack(dict(sorted(files.items())), problems)
 
 

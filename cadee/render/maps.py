@@ -21,11 +21,13 @@ appears inside escaped labels, never as an identifier.
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cadee.graph import ArchitectureGraph
 from cadee.model import DATA_RANK, SYSTEMS_OF_RECORD, Integration, System
@@ -46,8 +48,8 @@ __all__ = [
 DETAIL_THRESHOLD = 150
 #: In a detail map, more neighbours than this from one boundary become one node.
 MAX_CONTEXT = 6
-#: PNG maps are capped at this many inches a side (at 96 dpi): the SVG is the one to zoom.
-PNG_MAX_INCHES = 40
+#: Resolution of PNG maps: sharp on high-density screens, small enough for a repository.
+PNG_DPI = 96
 #: Mermaid text above this size is not embedded (GitHub refuses ~50 kB diagrams).
 MERMAID_LIMIT = 40_000
 NO_BOUNDARY = "_no-boundary"
@@ -58,6 +60,9 @@ INSTALL_HINT = "install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz)"
 #: Graphviz). Naming a single family keeps fontconfig from picking whatever happens to
 #: be installed, so the layout is the same wherever the fonts are.
 FONT = "Liberation Sans"
+#: The smallest type on any map, in points (edge labels, kind lines, legend): the
+#: PDF layout never prints a map smaller than 6 pt / this (see ``cadee.render._pdf_layout``).
+LABEL_FONT = 8
 #: What the SVG asks a viewer for: Liberation Sans, else Arial or Helvetica, which
 #: have the same metrics, so labels fit the boxes Graphviz measured in any browser.
 SVG_FONT_STACK = "Liberation Sans,Arial,Helvetica,sans-serif"
@@ -573,7 +578,9 @@ def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
         style = style if node.trust else "rounded,dashed"
         label = f"<B>{_lines(node.label, 18 if compact else 32)}</B>"
         for line in node.sublabel.splitlines():
-            label += f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{_lines(line, 40)}</FONT>'
+            label += (
+                f'<BR/><FONT POINT-SIZE="{LABEL_FONT}" COLOR="{MUTED}">{_lines(line, 40)}</FONT>'
+            )
         fontcolor = INK
     elif node.kind == "ghost":
         shape, style, fill, border = "box", "rounded,dashed", "#FFFFFF", "#9AA3AD"
@@ -582,7 +589,9 @@ def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
     else:
         _, shape, style, fill, border = KIND_STYLE[node.kind]
         label = f"<B>{_lines(node.label)}</B>"
-        label += f'<BR/><FONT POINT-SIZE="7.5" COLOR="{MUTED}">{dot_html(node.sublabel)}</FONT>'
+        label += (
+            f'<BR/><FONT POINT-SIZE="{LABEL_FONT}" COLOR="{MUTED}">{dot_html(node.sublabel)}</FONT>'
+        )
         fontcolor = INK
     attrs = [
         f"id={dot_string(prefix + node.id)}",
@@ -599,28 +608,64 @@ def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
     return f"{node.id} [{', '.join(attrs)}];"
 
 
-def _edge_dot(edge: Edge, index: int, prefix: str) -> str:
+def _edge_attrs(edge: Edge) -> list[str]:
+    """Colour, dash and weight of an edge's line (both halves of a labelled edge)."""
     colour = DATA_COLOUR.get(edge.data, MUTED)
-    attrs = [f"id={dot_string(f'{prefix}e{index}')}"]
     if edge.style == "fallback":
-        attrs += [
-            'style="dashed"',
-            f'color="{FALLBACK}"',
-            f'fontcolor="{FALLBACK}"',
-            "arrowhead=empty",
-        ]
+        attrs = ['style="dashed"', f'color="{FALLBACK}"']
     else:
-        attrs += [f'color="{colour}"', f'fontcolor="{INK}"']
-    if not edge.ranked:
-        attrs.append("constraint=false")
+        attrs = [f'color="{colour}"']
     if edge.style == "aggregate":
         attrs.append(f"penwidth={min(1.0 + edge.weight / 4, 4.0):.2f}")
     if edge.flagged:
-        attrs = [a for a in attrs if not a.startswith(("color=", "fontcolor="))]
-        attrs += [f'color="{FINDING}"', f'fontcolor="{FINDING}"', "penwidth=2.2"]
-    if edge.label:
-        attrs.append(f"xlabel=<{dot_html(edge.label)}>")
-    return f"{edge.src} -> {edge.dst} [{', '.join(attrs)}];"
+        attrs = [a for a in attrs if not a.startswith("color=")]
+        attrs += [f'color="{FINDING}"', "penwidth=2.2"]
+    return attrs
+
+
+def _label_colour(edge: Edge) -> str:
+    if edge.flagged:
+        return FINDING
+    return FALLBACK if edge.style == "fallback" else INK
+
+
+def _edge_dot(edge: Edge, index: int, prefix: str, cluster: str, compact: bool) -> list[str]:
+    """An edge; a labelled one is drawn through its label.
+
+    The label is a node of its own on the edge's way (``src -> label -> dst``,
+    the two halves drawn as one line), so Graphviz lays the label out with the
+    nodes: it stays on its line and never lands on a system box, as floating
+    ``xlabel``s placed after layout did. The label sits in the cluster of its
+    ends when both are in the same one. An unranked edge (asynchronous flows)
+    ranks only its first half, so its label stays beside the caller.
+    """
+    head = "arrowhead=empty" if edge.style == "fallback" else ""
+    attrs = [f"id={dot_string(f'{prefix}e{index}')}", *_edge_attrs(edge)]
+    if not edge.label:
+        if not edge.ranked:
+            attrs.append("constraint=false")
+        return [f"{edge.src} -> {edge.dst} [{', '.join([*attrs, head] if head else attrs)}];"]
+    label = f"l{index}"
+    node = (
+        f"{label} [id={dot_string(f'{prefix}e{index}-label')}, shape=box, style=filled, "
+        f'fillcolor="white", color="white", penwidth=0, width=0, height=0, '
+        f'margin="0.03,0.01", fontsize={LABEL_FONT + 1 if compact else LABEL_FONT}, '
+        f'fontcolor="{_label_colour(edge)}", '
+        f"label=<{dot_html(edge.label)}>];"
+    )
+    if cluster:
+        node = f"subgraph cluster_{cluster} {{ {node} }}"
+    first = [*attrs, "arrowhead=none"]
+    second = [f"id={dot_string(f'{prefix}e{index}-to')}", *_edge_attrs(edge)]
+    if head:
+        second.append(head)
+    if not edge.ranked:
+        second.append("constraint=false")
+    return [
+        node,
+        f"{edge.src} -> {label} [{', '.join(first)}];",
+        f"{label} -> {edge.dst} [{', '.join(second)}];",
+    ]
 
 
 def _legend_dot(diagram: Diagram, prefix: str) -> list[str]:
@@ -667,12 +712,12 @@ def _legend_dot(diagram: Diagram, prefix: str) -> list[str]:
     return [
         f'subgraph cluster_legend {{ id={dot_string(prefix + "legend")}; label=""; '
         f'style="rounded"; color="#CBD2D9"; margin=6;',
-        f"  legend [id={dot_string(prefix + 'legend-table')}, shape=plain, fontsize=8, label=<{table}>];",
+        f"  legend [id={dot_string(prefix + 'legend-table')}, shape=plain, fontsize={LABEL_FONT}, label=<{table}>];",
         "}",
     ]
 
 
-def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
+def to_dot(diagram: Diagram) -> str:
     """The diagram as Graphviz DOT, deterministic and self-contained."""
     prefix = diagram.key.replace("/", "-") + "-"
     out = [
@@ -680,11 +725,9 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         f"  graph [id={dot_string(prefix + 'graph')}, rankdir={diagram.rankdir}, "
         f'fontname="{FONT}", fontsize=10, fontcolor="{INK}", '
         + ("nodesep=0.12, ranksep=0.3, " if diagram.compact else "nodesep=0.22, ranksep=0.55, ")
-        + 'pad=0.2, bgcolor="white", labeljust=l, forcelabels=true, outputorder=edgesfirst'
-        + (f', dpi={dpi}, size="{PNG_MAX_INCHES},{PNG_MAX_INCHES}"' if dpi else "")
-        + "];",
+        + 'pad=0.2, bgcolor="white", labeljust=l, outputorder=edgesfirst];',
         f'  node [fontname="{FONT}", fontsize={11 if diagram.compact else 9}, margin="0.10,0.05", height=0.35];',
-        f'  edge [fontname="{FONT}", fontsize={9 if diagram.compact else 7}, arrowsize=0.6, penwidth=1.0];',
+        f"  edge [arrowsize=0.6, penwidth=1.0];",
     ]
     by_cluster: dict[str, list[Node]] = {}
     for node in diagram.nodes:
@@ -693,9 +736,7 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         _, fill, border, style = TRUST_STYLE[cluster.trust]
         label = f"<B>{dot_html(cluster.label)}</B>"
         if cluster.sublabel:
-            label += (
-                f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{dot_html(cluster.sublabel)}</FONT>'
-            )
+            label += f'<BR/><FONT POINT-SIZE="{LABEL_FONT}" COLOR="{MUTED}">{dot_html(cluster.sublabel)}</FONT>'
         out.append(f"  subgraph cluster_{cluster.id} {{")
         out.append(
             f'    id={dot_string(prefix + cluster.id)}; label=<{label}>; style="{style}"; '
@@ -707,7 +748,11 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         )
         out.append("  }")
     out.extend(f"  {_node_dot(node, prefix, diagram.compact)}" for node in by_cluster.get("", ()))
-    out.extend(f"  {_edge_dot(edge, i, prefix)}" for i, edge in enumerate(diagram.edges))
+    cluster_of = {node.id: node.cluster for node in diagram.nodes}
+    for i, edge in enumerate(diagram.edges):
+        shared = cluster_of.get(edge.src, "")
+        cluster = shared if shared == cluster_of.get(edge.dst, "") else ""
+        out.extend(f"  {line}" for line in _edge_dot(edge, i, prefix, cluster, diagram.compact))
     out.extend(f"  {line}" for line in _legend_dot(diagram, prefix))
     out.append("}")
     return "\n".join(out) + "\n"
@@ -791,21 +836,50 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def run_dot(source: str, fmt: str) -> bytes:
-    """Lay out ``source`` with Graphviz's ``dot``; ``fmt`` is svg or png."""
-    import graphviz  # type: ignore[import-untyped]
+def run_dot(source: str, formats: Sequence[str] = ("svg",)) -> dict[str, bytes]:
+    """Lay ``source`` out once with Graphviz's ``dot`` and write it in every
+    format asked for (``svg``, ``png``), by format.
 
-    output, _, renderer = fmt.partition(":")
-    try:
-        result: bytes = graphviz.pipe(
-            "dot", output, source.encode("utf-8"), renderer=renderer or None, quiet=True
-        )
-    except graphviz.ExecutableNotFound:
-        raise GraphvizMissing() from None
-    if output == "svg":
+    One process, one layout: ``dot -Tsvg -o… -Tpng -o…``. The PNG's resolution
+    (:data:`PNG_DPI`) is given on the command line, which also scales Graphviz's
+    SVG; :func:`_svg_in_points` puts the SVG back in points, byte for byte what
+    ``dot -Tsvg`` alone writes.
+    """
+    import subprocess
+    import tempfile
+
+    program = shutil.which("dot")
+    if program is None:
+        raise GraphvizMissing()
+    with tempfile.TemporaryDirectory(prefix="cadee-dot-") as folder:
+        args = [program, f"-Gdpi={PNG_DPI}"] if "png" in formats else [program]
+        for fmt in formats:
+            args += [f"-T{fmt}", f"-o{folder}/map.{fmt}"]
+        subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=True)
+        result = {fmt: (Path(folder) / f"map.{fmt}").read_bytes() for fmt in formats}
+    if "svg" in result:
+        svg = _svg_in_points(result["svg"]) if "png" in formats else result["svg"]
         # Graphviz names the one family it measured with; viewers without it get the
         # metric-compatible ones instead of their default serif face.
-        result = result.replace(
+        result["svg"] = svg.replace(
             b'font-family="%s"' % FONT.encode(), b'font-family="%s"' % SVG_FONT_STACK.encode()
         )
     return result
+
+
+_SVG_HEAD = re.compile(
+    rb'<svg width="[\d.]+pt" height="[\d.]+pt"(\s+viewBox="0\.00 0\.00 ([\d.]+) ([\d.]+)")'
+)
+_SVG_SCALE = re.compile(rb'(class="graph" transform=")scale\([\d.]+ [\d.]+\)')
+
+
+def _svg_in_points(svg: bytes) -> bytes:
+    """Graphviz's SVG laid out at a PNG's dpi, as it is at 72 dpi: the size in
+    points is the viewBox's, and the graph is not scaled."""
+
+    def size(match: re.Match[bytes]) -> bytes:
+        width, height = float(match.group(2)), float(match.group(3))
+        return b'<svg width="%.0fpt" height="%.0fpt"' % (width, height) + match.group(1)
+
+    svg = _SVG_HEAD.sub(size, svg, count=1)
+    return _SVG_SCALE.sub(rb"\1scale(1 1)", svg, count=1)
