@@ -727,7 +727,7 @@ def to_dot(diagram: Diagram) -> str:
         + ("nodesep=0.12, ranksep=0.3, " if diagram.compact else "nodesep=0.22, ranksep=0.55, ")
         + 'pad=0.2, bgcolor="white", labeljust=l, outputorder=edgesfirst];',
         f'  node [fontname="{FONT}", fontsize={11 if diagram.compact else 9}, margin="0.10,0.05", height=0.35];',
-        f"  edge [arrowsize=0.6, penwidth=1.0];",
+        "  edge [arrowsize=0.6, penwidth=1.0];",
     ]
     by_cluster: dict[str, list[Node]] = {}
     for node in diagram.nodes:
@@ -751,8 +751,8 @@ def to_dot(diagram: Diagram) -> str:
     cluster_of = {node.id: node.cluster for node in diagram.nodes}
     for i, edge in enumerate(diagram.edges):
         shared = cluster_of.get(edge.src, "")
-        cluster = shared if shared == cluster_of.get(edge.dst, "") else ""
-        out.extend(f"  {line}" for line in _edge_dot(edge, i, prefix, cluster, diagram.compact))
+        inside = shared if shared == cluster_of.get(edge.dst, "") else ""
+        out.extend(f"  {line}" for line in _edge_dot(edge, i, prefix, inside, diagram.compact))
     out.extend(f"  {line}" for line in _legend_dot(diagram, prefix))
     out.append("}")
     return "\n".join(out) + "\n"
