@@ -53,6 +53,14 @@ PNG_DPI = 96
 #: Mermaid text above this size is not embedded (GitHub refuses ~50 kB diagrams).
 MERMAID_LIMIT = 40_000
 NO_BOUNDARY = "_no-boundary"
+#: The brief's at-a-glance map shows at most this many boundaries, else one node per trust zone.
+SUMMARY_NODES = 15
+ZONE_NAMES = {
+    "untrusted": "Untrusted zones",
+    "external": "External vendors",
+    "internal": "Internal zones",
+    "restricted": "Restricted zones",
+}
 INSTALL_HINT = "install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz)"
 
 #: The one font Graphviz lays maps out with, on every machine: Liberation Sans
@@ -376,40 +384,57 @@ class _Builder:
         """One node per boundary; integrations between boundaries aggregated.
 
         ``compact`` (the leadership brief's small map): names and counts
-        only, left to right, no legend, so it stays legible at half a page.
+        only, no legend, so it stays legible at half a page;
+        above :data:`SUMMARY_NODES` boundaries, one node per trust zone
+        (all internal boundaries together, and so on).
         """
         groups: dict[str, list[System]] = {}
         for system in self.blueprint.systems:
             groups.setdefault(self.boundary_key(system), []).append(system)
-        order = [b.id for b in self.blueprint.boundaries if b.id in groups]
+        zones = compact and len(groups) > SUMMARY_NODES
+        boundaries_in: Counter[str] = Counter()
+        if zones:
+            boundaries_in = Counter(self.zone_key(g) for g in groups)
+            by_zone: dict[str, list[System]] = {}
+            for group, members in groups.items():
+                by_zone.setdefault(self.zone_key(group), []).extend(members)
+            groups = by_zone
+            order = [t for t in TRUST_STYLE if t and t in groups]
+        else:
+            order = [b.id for b in self.blueprint.boundaries if b.id in groups]
         if NO_BOUNDARY in groups:
             order.append(NO_BOUNDARY)
+        group_of = self.zone_key if zones else lambda group: group
         ids = {key_: f"g{i}" for i, key_ in enumerate(order)}
         title = (
             "Boundary crossings (aggregated)"
             if crossings_only
             else "Architecture overview by boundary"
         )
-        # Few, wide nodes: top to bottom fits a portrait page.
-        diagram = Diagram(
-            key, title, rankdir="LR" if compact else "TB", legend=not compact, compact=compact
-        )
+        # Few, wide nodes: top to bottom fits a portrait page, and keeps the brief's
+        # small map narrow enough to print its type at 6 pt.
+        diagram = Diagram(key, title, rankdir="TB", legend=not compact, compact=compact)
         internal: Counter[str] = Counter()
         pairs: dict[tuple[str, str], list[Integration]] = {}
         for integration in self.blueprint.integrations:
-            src = self.boundary_key(self.graph.systems[integration.from_])
-            dst = self.boundary_key(self.graph.systems[integration.to])
+            src = group_of(self.boundary_key(self.graph.systems[integration.from_]))
+            dst = group_of(self.boundary_key(self.graph.systems[integration.to]))
             if src == dst and (src != NO_BOUNDARY or integration.from_ == integration.to):
                 internal[src] += 1
                 continue
             pairs.setdefault((src, dst), []).append(integration)
         for group in order:
             members = groups[group]
-            boundary = self.graph.boundaries.get(group)
+            boundary = None if zones else self.graph.boundaries.get(group)
             kinds: Counter[str] = Counter(s.kind for s in members)
             kind_text = ", ".join(plural(kinds[k], *KIND_NOUN[k]) for k in KIND_NOUN if kinds[k])
-            trust = boundary.trust if boundary else ""
+            trust = boundary.trust if boundary else ("" if group == NO_BOUNDARY else group)
             lines = [f"{trust or 'no boundary'} · {plural(len(members), 'system', 'systems')}"]
+            if zones and group != NO_BOUNDARY:
+                lines[0] = (
+                    f"{plural(boundaries_in[group], 'boundary', 'boundaries')} · "
+                    f"{plural(len(members), 'system', 'systems')}"
+                )
             if not compact:
                 lines.append(kind_text)
             if internal[group] and not crossings_only and not compact:
@@ -417,6 +442,8 @@ class _Builder:
                     plural(internal[group], "internal integration", "internal integrations")
                 )
             label = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
+            if zones and group != NO_BOUNDARY:
+                label = ZONE_NAMES[group]
             flagged = any(s.id in self.flagged for s in members)
             diagram.nodes.append(
                 Node(ids[group], label, "\n".join(lines), "boundary", "", flagged, trust)
@@ -440,14 +467,19 @@ class _Builder:
             fallback_pairs: Counter[tuple[str, str]] = Counter()
             for system in self.blueprint.systems:
                 for step in system.fallback or ():
-                    src = self.boundary_key(system)
-                    dst = self.boundary_key(self.graph.systems[step.to])
+                    src = group_of(self.boundary_key(system))
+                    dst = group_of(self.boundary_key(self.graph.systems[step.to]))
                     if src != dst:
                         fallback_pairs[(src, dst)] += 1
             for (src, dst), count in fallback_pairs.items():
                 label = plural(count, "fallback")
                 diagram.edges.append(Edge(ids[src], ids[dst], label, "fallback", weight=count))
         return diagram
+
+    def zone_key(self, group: str) -> str:
+        """The trust zone of a boundary key (``NO_BOUNDARY`` stays itself)."""
+        boundary = self.graph.boundaries.get(group)
+        return boundary.trust if boundary else NO_BOUNDARY
 
     def detail(self, group: str) -> Diagram:
         """One boundary's systems plus the neighbours they talk to, greyed.
