@@ -26,7 +26,7 @@ import shutil
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cadee.graph import ArchitectureGraph
@@ -40,6 +40,7 @@ __all__ = [
     "build_diagrams",
     "dot_available",
     "run_dot",
+    "smaller",
     "to_dot",
     "to_mermaid",
 ]
@@ -194,6 +195,13 @@ class Diagram:
     legend: bool = True
     #: Tighter spacing and narrower labels (the brief's small map).
     compact: bool = False
+    #: The boundary key of a detail map (``full/<stem>``).
+    group: str = ""
+    #: A detail map whose neighbours are folded into one node per trust zone.
+    folded: bool = False
+    #: Integration labels only on integrations with a finding, and nodes packed
+    #: closer (a map too large to print).
+    terse: bool = False
 
     @property
     def empty(self) -> bool:
@@ -379,19 +387,26 @@ class _Builder:
         return diagram
 
     def overview(
-        self, key: str = "overview", crossings_only: bool = False, compact: bool = False
+        self,
+        key: str = "overview",
+        crossings_only: bool = False,
+        compact: bool = False,
+        zones: bool | None = None,
+        fallbacks_only: bool = False,
     ) -> Diagram:
         """One node per boundary; integrations between boundaries aggregated.
 
         ``compact`` (the leadership brief's small map): names and counts
         only, no legend, so it stays legible at half a page;
         above :data:`SUMMARY_NODES` boundaries, one node per trust zone
-        (all internal boundaries together, and so on).
+        (all internal boundaries together, and so on), as with ``zones``.
+        ``fallbacks_only``: AI fallbacks between boundaries, no integrations.
         """
         groups: dict[str, list[System]] = {}
         for system in self.blueprint.systems:
             groups.setdefault(self.boundary_key(system), []).append(system)
-        zones = compact and len(groups) > SUMMARY_NODES
+        if zones is None:
+            zones = compact and len(groups) > SUMMARY_NODES
         boundaries_in: Counter[str] = Counter()
         if zones:
             boundaries_in = Counter(self.zone_key(g) for g in groups)
@@ -409,14 +424,18 @@ class _Builder:
         title = (
             "Boundary crossings (aggregated)"
             if crossings_only
+            else "AI fallbacks between boundaries (aggregated)"
+            if fallbacks_only
             else "Architecture overview by boundary"
         )
+        if zones:
+            title = title.replace("boundaries", "trust zones").replace("boundary", "trust zone")
         # Few, wide nodes: top to bottom fits a portrait page, and keeps the brief's
         # small map narrow enough to print its type at 6 pt.
         diagram = Diagram(key, title, rankdir="TB", legend=not compact, compact=compact)
         internal: Counter[str] = Counter()
         pairs: dict[tuple[str, str], list[Integration]] = {}
-        for integration in self.blueprint.integrations:
+        for integration in () if fallbacks_only else self.blueprint.integrations:
             src = group_of(self.boundary_key(self.graph.systems[integration.from_]))
             dst = group_of(self.boundary_key(self.graph.systems[integration.to]))
             if src == dst and (src != NO_BOUNDARY or integration.from_ == integration.to):
@@ -474,6 +493,9 @@ class _Builder:
             for (src, dst), count in fallback_pairs.items():
                 label = plural(count, "fallback")
                 diagram.edges.append(Edge(ids[src], ids[dst], label, "fallback", weight=count))
+        if fallbacks_only:
+            ends = {e.src for e in diagram.edges} | {e.dst for e in diagram.edges}
+            diagram.nodes = [n for n in diagram.nodes if n.id in ends]
         return diagram
 
     def zone_key(self, group: str) -> str:
@@ -481,11 +503,13 @@ class _Builder:
         boundary = self.graph.boundaries.get(group)
         return boundary.trust if boundary else NO_BOUNDARY
 
-    def detail(self, group: str) -> Diagram:
+    def detail(self, group: str, fold: bool = False) -> Diagram:
         """One boundary's systems plus the neighbours they talk to, greyed.
 
         A boundary with more than :data:`MAX_CONTEXT` such neighbours shows
-        them as one node (``34 more systems``), so a hub's map stays legible.
+        them as one node (``34 more systems``), so a hub's map stays legible;
+        with ``fold`` (a map too large to print), every neighbour is folded,
+        one node per trust zone.
         """
         members = [s for s in self.blueprint.systems if self.boundary_key(s) == group]
         member_ids = {s.id for s in members}
@@ -500,23 +524,31 @@ class _Builder:
         boundary = self.graph.boundaries.get(group)
         name = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
         diagram = Diagram(
-            f"full/{group}", f"Detail: {name}", self.clusters_for([*members, *context])
+            f"full/{group}",
+            f"Detail: {name}",
+            self.clusters_for(members if fold else [*members, *context]),
         )
+        diagram.group, diagram.folded = group, fold
         diagram.nodes = [self.node(s) for s in members]
         by_boundary: dict[str, list[System]] = {}
         for system in context:
-            by_boundary.setdefault(self.boundary_key(system), []).append(system)
+            key = self.boundary_key(system)
+            by_boundary.setdefault(self.zone_key(key) if fold else key, []).append(system)
         folded: dict[str, str] = {}
         for index, (key, systems) in enumerate(by_boundary.items()):
-            if len(systems) <= MAX_CONTEXT:
+            if len(systems) <= MAX_CONTEXT and not fold:
                 diagram.nodes += [self.node(s, ghost=True) for s in systems]
                 continue
+            label = f"{len(systems)} more systems"
+            if fold:
+                zone = ZONE_NAMES.get(key, "without a boundary").lower()
+                label = f"{plural(len(systems), 'system', 'systems')} in {zone}"
             node = Node(
                 f"x{index}",
-                f"{len(systems)} more systems",
-                "not shown one by one",
+                label,
+                "" if fold else "not shown one by one",
                 "ghost",
-                self.cluster_id.get(key, ""),
+                "" if fold else self.cluster_id.get(key, ""),
             )
             diagram.nodes.append(node)
             folded.update((self.node_id[s.id], node.id) for s in systems)
@@ -533,8 +565,10 @@ class _Builder:
             top = max(grouped, key=lambda i: DATA_RANK[i.data]).data
             flagged = any(i.id in self.flagged for i in grouped)
             label = plural(len(grouped), "integration", "integrations")
+            if fold:  # counts only, and the zones placed by the calls, not in one column
+                label = str(len(grouped)) if len(grouped) > 1 else ""
             diagram.edges.append(
-                Edge(src, dst, label, "aggregate", top, flagged, len(grouped), ranked=False)
+                Edge(src, dst, label, "aggregate", top, flagged, len(grouped), ranked=fold)
             )
         for edge in self.fallback_edges(members, triggers=False):
             diagram.edges.append(
@@ -557,6 +591,23 @@ class _Builder:
         return keys + ([NO_BOUNDARY] if NO_BOUNDARY in used else [])
 
 
+def _details(builder: _Builder) -> dict[str, Diagram]:
+    """One detail map per boundary, keyed ``full/<stem>``."""
+    diagrams: dict[str, Diagram] = {}
+    # Ids are case-sensitive, file systems often are not: `Core` and `core`
+    # must not write maps/full/core.svg twice.
+    taken: set[str] = set()
+    for group in builder.groups():
+        stem, number = group, 2
+        while stem.casefold() in taken:
+            stem, number = f"{group}-{number}", number + 1
+        taken.add(stem.casefold())
+        diagram = builder.detail(group)
+        diagram.key = f"full/{stem}"
+        diagrams[diagram.key] = diagram
+    return diagrams
+
+
 def build_diagrams(
     graph: ArchitectureGraph, flagged: frozenset[str], views: Sequence[str]
 ) -> dict[str, Diagram]:
@@ -574,17 +625,7 @@ def build_diagrams(
     }
     if "full" in views:
         if large:
-            # Ids are case-sensitive, file systems often are not: `Core` and `core`
-            # must not write maps/full/core.svg twice.
-            taken: set[str] = set()
-            for group in builder.groups():
-                stem, number = group, 2
-                while stem.casefold() in taken:
-                    stem, number = f"{group}-{number}", number + 1
-                taken.add(stem.casefold())
-                diagram = builder.detail(group)
-                diagram.key = f"full/{stem}"
-                diagrams[diagram.key] = diagram
+            diagrams.update(_details(builder))
         else:
             diagrams["full"] = builder.full()
     if "identity" in views:
@@ -594,6 +635,50 @@ def build_diagrams(
     if "fallback" in views:
         diagrams["fallback"] = builder.fallback()
     return diagrams
+
+
+#: How many times a map too large to print is made smaller (:func:`smaller`).
+SMALLER_STEPS = 3
+
+
+def smaller(
+    graph: ArchitectureGraph, flagged: frozenset[str], diagram: Diagram, step: int
+) -> dict[str, Diagram]:
+    """What to print instead of a map a page cannot hold with legible type.
+
+    Step 1 splits or aggregates to boundaries: the full map becomes one detail
+    map per boundary (new keys ``full/<stem>``), the identity map its
+    crossings per pair of boundaries, the fallback map the fallbacks between
+    boundaries; a detail map folds every neighbour into one node per trust
+    zone (at any step), then keeps only the labels of integrations with a
+    finding and packs the nodes closer. Step 2 aggregates the boundary maps to trust zones. Other keys print
+    in place of ``diagram.key``; nothing when there is nothing smaller.
+    """
+    builder = _Builder(graph, flagged)
+    key = diagram.key
+    made: Diagram | None = None
+    if key == "full" and step == 1:
+        return _details(builder)
+    if key.startswith("full/") and diagram.group and not diagram.folded:
+        made = builder.detail(diagram.group, fold=True)
+    elif key.startswith("full/") and diagram.group and not diagram.terse:
+        made = builder.detail(diagram.group, fold=True)
+        made.title += " (labels on integrations with a finding only)"
+        made.terse = True
+        made.edges = [
+            replace(e, label="") if e.style == "integration" and not e.flagged else e
+            for e in made.edges
+        ]
+    elif key == "identity":
+        made = builder.overview("identity", crossings_only=True, zones=step > 1)
+    elif key == "fallback":
+        made = builder.overview("fallback", fallbacks_only=True, zones=step > 1)
+    elif key == "overview" and step > 1:
+        made = builder.overview(zones=True)
+    if made is None:
+        return {}
+    made.key = key
+    return {key: made}
 
 
 # -- DOT ------------------------------------------------------------------------
@@ -756,7 +841,13 @@ def to_dot(diagram: Diagram) -> str:
         f"digraph {dot_string('cadee ' + diagram.key)} {{",
         f"  graph [id={dot_string(prefix + 'graph')}, rankdir={diagram.rankdir}, "
         f'fontname="{FONT}", fontsize=10, fontcolor="{INK}", '
-        + ("nodesep=0.12, ranksep=0.3, " if diagram.compact else "nodesep=0.22, ranksep=0.55, ")
+        + (
+            "nodesep=0.08, ranksep=0.25, "
+            if diagram.terse
+            else "nodesep=0.12, ranksep=0.3, "
+            if diagram.compact
+            else "nodesep=0.22, ranksep=0.55, "
+        )
         + 'pad=0.2, bgcolor="white", labeljust=l, outputorder=edgesfirst];',
         f'  node [fontname="{FONT}", fontsize={11 if diagram.compact else 9}, margin="0.10,0.05", height=0.35];',
         "  edge [arrowsize=0.6, penwidth=1.0];",

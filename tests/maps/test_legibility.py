@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from benchmarks.generate import generate_estate
 from cadee.check import CheckOptions, check
 from cadee.graph import build_graph
 from cadee.load import load_blueprint
-from cadee.render import MIN_MAP_PT, _a3_scale, _pdf_layout, _svg_size, wants_png
+from cadee.render import MIN_MAP_PT, VIEWS, DrawnMaps, _pdf_layout, _svg_size, draw_maps, wants_png
 from cadee.render.documents import flagged_targets
 from cadee.render.maps import (
     LABEL_FONT,
@@ -42,8 +43,8 @@ BLUEPRINTS = ("northwind-bank", "northwind-pilot", "estate-300")
 
 
 @functools.cache
-def _svgs(name: str, root: str) -> dict[str, str]:
-    """Every map the documents and the pack use, by figure key, as Graphviz SVG."""
+def _drawn(name: str, root: str) -> DrawnMaps:
+    """Every map of the pack and what the documents print, as Graphviz SVG."""
     if name == "estate-300":
         folder = Path(root) / name
         for rel, text in generate_estate(300).items():
@@ -56,10 +57,27 @@ def _svgs(name: str, root: str) -> dict[str, str]:
     assert loaded.blueprint is not None, loaded.errors
     report = check(loaded.blueprint, CheckOptions(as_of=AS_OF))
     graph = build_graph(loaded.blueprint)
-    diagrams = build_diagrams(graph, flagged_targets(report), ("full", "identity", "fallback"))
-    return {
-        key: run_dot(to_dot(diagram))["svg"].decode("utf-8") for key, diagram in diagrams.items()
-    }
+    flagged = flagged_targets(report)
+    diagrams = build_diagrams(graph, flagged, VIEWS)
+    written = [key for key in diagrams if key != "summary"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return draw_maps(graph, flagged, diagrams, written, ("svg",), VIEWS, True, pool)
+
+
+def _svgs(name: str, root: str) -> dict[str, str]:
+    """Every SVG a reader sees: the pack's maps and the documents' figures."""
+    drawn = _drawn(name, root)
+    return {**drawn.svgs, **{f"printed {k}": svg for k, (_, svg) in drawn.printed.items()}}
+
+
+def _figures(name: str, root: str) -> dict[str, str]:
+    """The maps the PDF documents print, by figure key (the whole full map is not
+    printed when it is split into detail maps)."""
+    drawn = _drawn(name, root)
+    figures = {**drawn.svgs, **{k: svg for k, (_, svg) in drawn.printed.items()}}
+    if any(key.startswith("full/") for key in figures):
+        figures.pop("full", None)
+    return figures
 
 
 @pytest.fixture(scope="module")
@@ -143,24 +161,33 @@ def test_map_type_is_never_smaller_than_the_label_font(name: str, root: str) -> 
         assert min(geometry.font_sizes) >= LABEL_FONT, key
 
 
-@pytest.mark.parametrize("name", ("northwind-bank", "estate-300"))
-@pytest.mark.xfail(
-    strict=True,
-    reason="not done (issue #18 item 2): the flagship's full and identity maps and the "
-    "300-system estate's overview, identity, fallback and larger detail maps do not fit "
-    "an A3 page at 6 pt; they need splitting",
-)
+@pytest.mark.parametrize("name", ("northwind-bank", "northwind-pilot", "estate-300"))
 def test_every_map_figure_prints_at_6pt_or_more(name: str, root: str) -> None:
+    """Maps too large for a page at 6 pt are split or aggregated until they fit."""
     small = []
-    for key, svg in _svgs(name, root).items():
+    figures = _figures(name, root)
+    for key, svg in figures.items():
         width, height = _svg_size(svg)
-        layout = _pdf_layout(width, height)["full"]
-        printed = LABEL_FONT * layout["width"] / width
-        if printed < MIN_MAP_PT:
-            small.append(
-                f"{key}: {printed:.1f} pt ({width:.0f}x{height:.0f} pt, A3 scale {_a3_scale(width, height):.2f})"
-            )
+        layout = _pdf_layout(width, height)["small" if key == "summary" else "full"]
+        printed = min(parse(svg).font_sizes) * layout["width"] / width
+        if printed < MIN_MAP_PT - 0.01:
+            small.append(f"{key}: {printed:.2f} pt ({width:.0f}x{height:.0f} pt)")
     assert not small, "\n".join(small)
+    assert "summary" in figures and "overview" in figures
+
+
+def test_large_maps_are_printed_smaller_and_kept_whole(root: str) -> None:
+    drawn = _drawn("northwind-bank", root)
+    # The 48-system full map cannot be printed legibly: detail maps, the whole map kept.
+    assert "full" in drawn.svgs and any(key.startswith("full/") for key in drawn.svgs)
+    assert "identity" in drawn.printed
+    title, svg = drawn.printed["identity"]
+    assert title == "Boundary crossings (aggregated)"
+    assert len(parse(svg).nodes) < len(parse(drawn.svgs["identity"]).nodes)
+    estate = _drawn("estate-300", root)
+    assert estate.printed["overview"][0] == "Architecture overview by trust zone"
+    folded = [k for k, (title, _) in estate.printed.items() if "with a finding only" in title]
+    assert folded and all(k.startswith("full/") for k in folded)
 
 
 def test_png_only_for_maps_people_paste() -> None:
@@ -177,7 +204,7 @@ def test_one_layout_gives_the_same_svg_as_svg_alone(root: str) -> None:
     assert both["png"].startswith(b"\x89PNG")
 
 
-def _build_pilot() -> dict[str, object]:
+def _build_pilot() -> dict[str, Diagram]:
     loaded = load_blueprint(REPO / "examples" / "northwind-pilot" / "blueprint.yaml")
     assert loaded.blueprint is not None
     report = check(loaded.blueprint, CheckOptions(as_of=AS_OF))
