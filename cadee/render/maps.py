@@ -530,34 +530,51 @@ class _Builder:
         )
         diagram.group, diagram.folded = group, fold
         diagram.nodes = [self.node(s) for s in members]
-        by_boundary: dict[str, list[System]] = {}
-        for system in context:
-            key = self.boundary_key(system)
-            by_boundary.setdefault(self.zone_key(key) if fold else key, []).append(system)
-        folded: dict[str, str] = {}
-        for index, (key, systems) in enumerate(by_boundary.items()):
-            if len(systems) <= MAX_CONTEXT and not fold:
-                diagram.nodes += [self.node(s, ghost=True) for s in systems]
-                continue
-            label = f"{len(systems)} more systems"
-            if fold:
-                zone = ZONE_NAMES.get(key, "without a boundary").lower()
-                label = f"{plural(len(systems), 'system', 'systems')} in {zone}"
-            node = Node(
-                f"x{index}",
-                label,
-                "" if fold else "not shown one by one",
-                "ghost",
-                "" if fold else self.cluster_id.get(key, ""),
-            )
-            diagram.nodes.append(node)
-            folded.update((self.node_id[s.id], node.id) for s in systems)
+        # Context system -> the node it is drawn as, when it calls in and when it is called.
+        into: dict[str, str] = {}
+        out_of: dict[str, str] = {}
+        if fold:
+            callers = {i.from_ for i in integrations if i.to in member_ids} - member_ids
+            called = {i.to for i in integrations if i.from_ in member_ids}
+            called.update(step.to for system in members for step in system.fallback or ())
+            for side, ids, folded in (("i", callers, into), ("o", called - member_ids, out_of)):
+                by_zone: dict[str, list[System]] = {}
+                for system in context:
+                    if system.id in ids:
+                        zone_ = self.zone_key(self.boundary_key(system))
+                        by_zone.setdefault(zone_, []).append(system)
+                for index, (zone_, systems) in enumerate(by_zone.items()):
+                    where = ZONE_NAMES.get(zone_, "without a boundary").lower()
+                    noun = ("caller", "callers") if side == "i" else ("system", "systems")
+                    node = Node(
+                        f"x{side}{index}", f"{plural(len(systems), *noun)} in {where}", "", "ghost"
+                    )
+                    diagram.nodes.append(node)
+                    folded.update((self.node_id[s.id], node.id) for s in systems)
+        else:
+            by_boundary: dict[str, list[System]] = {}
+            for system in context:
+                by_boundary.setdefault(self.boundary_key(system), []).append(system)
+            for index, (key, systems) in enumerate(by_boundary.items()):
+                if len(systems) <= MAX_CONTEXT:
+                    diagram.nodes += [self.node(s, ghost=True) for s in systems]
+                    continue
+                node = Node(
+                    f"x{index}",
+                    f"{len(systems)} more systems",
+                    "not shown one by one",
+                    "ghost",
+                    self.cluster_id.get(key, ""),
+                )
+                diagram.nodes.append(node)
+                into.update((self.node_id[s.id], node.id) for s in systems)
+            out_of = into
         merged: dict[tuple[str, str], list[Integration]] = {}
         for integration in integrations:
             edge = self.integration_edge(integration)
-            if edge.src in folded or edge.dst in folded:
+            if edge.src in into or edge.dst in out_of:
                 merged.setdefault(
-                    (folded.get(edge.src, edge.src), folded.get(edge.dst, edge.dst)), []
+                    (into.get(edge.src, edge.src), out_of.get(edge.dst, edge.dst)), []
                 ).append(integration)
             else:
                 diagram.edges.append(edge)
@@ -565,7 +582,7 @@ class _Builder:
             top = max(grouped, key=lambda i: DATA_RANK[i.data]).data
             flagged = any(i.id in self.flagged for i in grouped)
             label = plural(len(grouped), "integration", "integrations")
-            if fold:  # counts only, and the zones placed by the calls, not in one column
+            if fold:  # counts only; callers left of the boundary, what it calls right
                 label = str(len(grouped)) if len(grouped) > 1 else ""
             diagram.edges.append(
                 Edge(src, dst, label, "aggregate", top, flagged, len(grouped), ranked=fold)
@@ -574,13 +591,13 @@ class _Builder:
             diagram.edges.append(
                 Edge(
                     edge.src,
-                    folded.get(edge.dst, edge.dst),
+                    out_of.get(edge.dst, edge.dst),
                     edge.label,
                     edge.style,
                     edge.data,
                     edge.flagged,
                     edge.weight,
-                    edge.ranked,
+                    edge.ranked or fold,
                 )
             )
         return diagram
@@ -663,10 +680,10 @@ def smaller(
         made = builder.detail(diagram.group, fold=True)
     elif key.startswith("full/") and diagram.group and not diagram.terse:
         made = builder.detail(diagram.group, fold=True)
-        made.title += " (labels on integrations with a finding only)"
+        made.title += " (labels on integrations with a finding only)"  # and counts
         made.terse = True
         made.edges = [
-            replace(e, label="") if e.style == "integration" and not e.flagged else e
+            replace(e, label="") if e.style != "aggregate" and not e.flagged else e
             for e in made.edges
         ]
     elif key == "identity":
