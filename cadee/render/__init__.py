@@ -61,6 +61,8 @@ _TEXT_WIDTH = 498.0
 _FULL_HEIGHT = 600.0
 _SMALL_HEIGHT = 300.0
 _A3 = {"a3": (746.0, 1030.0), "a3-landscape": (1095.0, 690.0)}
+#: Maps with more boxes than this get no PNG (:func:`wants_png`).
+PNG_MAX_BOXES = 80
 #: The smallest map type printed in the PDF documents, in points.
 MIN_MAP_PT = 6.0
 #: Figure key prefix of a whole map, for its own PDF, when the documents print a smaller one.
@@ -153,11 +155,14 @@ def _view_of(key: str) -> str:
     return "full" if key == "overview" or key.startswith("full/") else key
 
 
-def wants_png(key: str) -> bool:
+def wants_png(key: str, diagram: maps.Diagram) -> bool:
     """Whether a map is drawn as PNG too: the maps people paste into a wiki or a
-    slide (overview, full, identity, fallback), not the per-boundary detail maps
-    of a large estate, which are read as SVG or in the atlas ``maps/full.pdf``."""
-    return not key.startswith("full/")
+    slide (overview, full, identity, fallback) of up to :data:`PNG_MAX_BOXES`
+    boxes. Not the per-boundary detail maps, read as SVG or in the atlas
+    ``maps/full.pdf``, nor the maps of a large estate, whose PNG would be
+    thousands of pixels wide (16,746 for the overview of 1,000 systems) and
+    take most of Graphviz's time to draw: their SVG is the one to zoom."""
+    return not key.startswith("full/") and len(diagram.nodes) <= PNG_MAX_BOXES
 
 
 def _map_pdfs(written: Sequence[str]) -> dict[str, list[str]]:
@@ -275,7 +280,7 @@ def draw_maps(
         fmts = []
         if documents or ("svg" in formats and key in written):
             fmts.append("svg")
-        if "png" in formats and key in written and wants_png(key):
+        if "png" in formats and key in written and wants_png(key, diagram):
             fmts.append("png")
         if fmts:
             jobs[key] = (diagram, tuple(fmts))
@@ -430,7 +435,7 @@ def build_pack(
                 tuple(
                     f"maps/{'full' if ext == 'pdf' and key.startswith('full/') else key}.{ext}"
                     for ext in ("svg", "png", "pdf", "dot", "mmd")
-                    if ext in wanted and (ext != "png" or wants_png(key))
+                    if ext in wanted and (ext != "png" or wants_png(key, diagrams[key]))
                 ),
             )
             for key in written

@@ -20,7 +20,16 @@ from benchmarks.generate import generate_estate
 from cadee.check import CheckOptions, check
 from cadee.graph import build_graph
 from cadee.load import load_blueprint
-from cadee.render import MIN_MAP_PT, VIEWS, DrawnMaps, _pdf_layout, _svg_size, draw_maps, wants_png
+from cadee.render import (
+    MIN_MAP_PT,
+    PNG_MAX_BOXES,
+    VIEWS,
+    DrawnMaps,
+    _pdf_layout,
+    _svg_size,
+    draw_maps,
+    wants_png,
+)
 from cadee.render.documents import flagged_targets
 from cadee.render.maps import (
     LABEL_FONT,
@@ -191,8 +200,15 @@ def test_large_maps_are_printed_smaller_and_kept_whole(root: str) -> None:
 
 
 def test_png_only_for_maps_people_paste() -> None:
-    assert wants_png("overview") and wants_png("full") and wants_png("identity")
-    assert not wants_png("full/core")
+    small = Diagram(
+        "overview", "o", nodes=[Node(f"n{i}", "A", "service", "service") for i in range(3)]
+    )
+    assert (
+        wants_png("overview", small) and wants_png("full", small) and wants_png("identity", small)
+    )
+    assert not wants_png("full/core", small)
+    large = Diagram("overview", "o", nodes=small.nodes * (PNG_MAX_BOXES // 3 + 1))
+    assert not wants_png("overview", large)
 
 
 def test_one_layout_gives_the_same_svg_as_svg_alone(root: str) -> None:
