@@ -211,11 +211,6 @@ def _pdf_layout(width: float, height: float) -> dict[str, dict[str, Any]]:
     return layout
 
 
-def _a3_scale(width: float, height: float) -> float:
-    """The largest scale at which a map of this size fits on an A3 page."""
-    return max(min(1.0, w / width, h / height) for w, h in _A3.values())
-
-
 def _charts(blueprint: Blueprint, evaluation: Evaluation) -> dict[str, str]:
     """``chart/<kpi id> -> SVG`` when matplotlib is installed (the ``charts`` extra)."""
     from cadee.render.charts import charts_available, kpi_charts
@@ -259,9 +254,10 @@ def draw_maps(
 ) -> DrawnMaps:
     """Lay every map out with Graphviz, each once, in parallel processes.
 
-    With ``documents`` (HTML or PDF: they show the maps), a map the PDF documents cannot print with its smallest
-    type at :data:`MIN_MAP_PT` is split or aggregated (:func:`maps.smaller`) up
-    to :data:`maps.SMALLER_STEPS` times; the detail maps a split makes are
+    With ``documents`` (HTML or PDF: they show the maps), a map the PDF
+    documents cannot print with its smallest type at :data:`MIN_MAP_PT` is
+    split or aggregated (:func:`maps.smaller`) up to :data:`maps.SMALLER_STEPS`
+    times; the detail maps a split makes are
     added to ``diagrams`` (and to ``written`` with the full view).
     """
     from cadee.render import maps as maps_
