@@ -15,6 +15,12 @@ the full view becomes the overview plus one detail map per boundary
 (figure keys ``full/<boundary id>``), and the identity view aggregates
 crossings per pair of boundaries.
 
+A map a printed page cannot hold with 6 pt type is printed smaller instead
+(:func:`smaller`: split into detail maps, aggregated to boundaries, then to
+trust zones); the brief's map is at trust-zone level above
+:data:`SUMMARY_NODES` boundaries. Edge labels are nodes on their edge's way,
+so they stay on their line and off every box.
+
 Node ids are ``n0``, ``n1``... in declaration order: user text only ever
 appears inside escaped labels, never as an identifier.
 """
