@@ -62,6 +62,10 @@ MERMAID_LIMIT = 40_000
 NO_BOUNDARY = "_no-boundary"
 #: The brief's at-a-glance map shows at most this many boundaries, else one node per trust zone.
 SUMMARY_NODES = 15
+#: Boundary maps with more boxes than this are spread out without edge labels (``Diagram.spread``).
+SPREAD_NODES = 200
+#: A fallback map with more boxes than this shows the fallbacks between boundaries instead.
+FALLBACK_NODES = 300
 ZONE_NAMES = {
     "untrusted": "Untrusted zones",
     "external": "External vendors",
@@ -208,6 +212,8 @@ class Diagram:
     #: Integration labels only on integrations with a finding, and nodes packed
     #: closer (a map too large to print).
     terse: bool = False
+    #: Laid out force-directed (sfdp), not in ranks: maps of hundreds of boxes.
+    spread: bool = False
 
     @property
     def empty(self) -> bool:
@@ -502,6 +508,11 @@ class _Builder:
         if fallbacks_only:
             ends = {e.src for e in diagram.edges} | {e.dst for e in diagram.edges}
             diagram.nodes = [n for n in diagram.nodes if n.id in ends]
+        if len(diagram.nodes) > SPREAD_NODES:
+            # Hundreds of boundaries: no ranked picture holds them (dot makes a strip
+            # metres long, in minutes); spread them out, counts shown by line width.
+            diagram.spread = True
+            diagram.edges = [replace(e, label="") for e in diagram.edges]
         return diagram
 
     def zone_key(self, group: str) -> str:
@@ -657,6 +668,8 @@ def build_diagrams(
         )
     if "fallback" in views:
         diagrams["fallback"] = builder.fallback()
+        if len(diagrams["fallback"].nodes) > FALLBACK_NODES:
+            diagrams["fallback"] = builder.overview("fallback", fallbacks_only=True)
     return diagrams
 
 
@@ -871,6 +884,7 @@ def to_dot(diagram: Diagram) -> str:
             if diagram.compact
             else "nodesep=0.22, ranksep=0.55, "
         )
+        + ("layout=sfdp, overlap=prism, splines=line, " if diagram.spread else "")
         + 'pad=0.2, bgcolor="white", labeljust=l, outputorder=edgesfirst];',
         f'  node [fontname="{FONT}", fontsize={11 if diagram.compact else 9}, margin="0.10,0.05", height=0.35];',
         "  edge [arrowsize=0.6, penwidth=1.0];",
