@@ -292,6 +292,8 @@ def draw_maps(
         later: dict[str, maps_.Diagram] = {}
         for key, diagram in too_large.items():
             instead = maps_.smaller(graph, flagged, diagram, step)
+            if key in instead and maps_.to_dot(instead[key]) == maps_.to_dot(diagram):
+                instead = {}  # the same map (a large estate's identity map is aggregated already)
             made.update(instead)
             if not instead:
                 later[key] = diagram
