@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from cadee.check import Report
     from cadee.decision import Evaluation
     from cadee.diff.since import SinceDecision
+    from cadee.graph import ArchitectureGraph
     from cadee.model import Blueprint
+    from cadee.render import maps
     from cadee.render.model import Document, Provenance
 
 __all__ = [
@@ -51,8 +53,6 @@ DOCUMENT_FORMATS = ("md", "html", "pdf")
 #: Formats that need Graphviz's ``dot`` program.
 NEEDS_DOT = frozenset({"html", "pdf", "svg", "png"})
 VIEWS = ("full", "identity", "fallback")
-#: Resolution of PNG maps: sharp on high-density screens, small enough for a repository.
-PNG_DPI = 96
 #: Marker file: a folder holding it was written by ``cadee render`` and may be replaced.
 MARKER = ".cadee-render"
 
@@ -61,6 +61,12 @@ _TEXT_WIDTH = 498.0
 _FULL_HEIGHT = 600.0
 _SMALL_HEIGHT = 300.0
 _A3 = {"a3": (746.0, 1030.0), "a3-landscape": (1095.0, 690.0)}
+#: Maps with more boxes than this get no PNG (:func:`wants_png`).
+PNG_MAX_BOXES = 80
+#: The smallest map type printed in the PDF documents, in points.
+MIN_MAP_PT = 6.0
+#: Figure key prefix of a whole map, for its own PDF, when the documents print a smaller one.
+PAGE = "page:"
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt"[^>]*?\bheight="([\d.]+)pt"', re.DOTALL)
 
 
@@ -149,24 +155,56 @@ def _view_of(key: str) -> str:
     return "full" if key == "overview" or key.startswith("full/") else key
 
 
+def wants_png(key: str, diagram: maps.Diagram) -> bool:
+    """Whether a map is drawn as PNG too: the maps people paste into a wiki or a
+    slide (overview, full, identity, fallback) of up to :data:`PNG_MAX_BOXES`
+    boxes. Not the per-boundary detail maps, read as SVG or in the atlas
+    ``maps/full.pdf``, nor the maps of a large estate, whose PNG would be
+    thousands of pixels wide (16,746 for the overview of 1,000 systems) and
+    take most of Graphviz's time to draw: their SVG is the one to zoom."""
+    return not key.startswith("full/") and len(diagram.nodes) <= PNG_MAX_BOXES
+
+
 def _map_pdfs(written: Sequence[str]) -> dict[str, list[str]]:
     """Map PDFs by file stem: one per map, except per-boundary detail maps,
-    which share one atlas (``maps/full.pdf``, a page per boundary)."""
+    which share one atlas (``maps/full.pdf``: the whole map when there is one,
+    then a page per boundary). Keys are figure keys (``page:identity`` for the
+    whole map when the documents print a smaller one)."""
     result: dict[str, list[str]] = {}
     for key in written:
-        result.setdefault("full" if key.startswith("full/") else key, []).append(key)
+        stem = key.removeprefix(PAGE)
+        result.setdefault("full" if stem.startswith("full/") else stem, []).append(key)
     return result
 
 
+def _legible(svg: str) -> bool:
+    """Whether the documents can print this map with its smallest type at 6 pt or more."""
+    from cadee.render.maps import LABEL_FONT
+
+    width, height = _svg_size(svg)
+    layout = _pdf_layout(width, height)["full"]
+    return bool(LABEL_FONT * layout["width"] / width >= MIN_MAP_PT - 0.01)
+
+
 def _pdf_layout(width: float, height: float) -> dict[str, dict[str, Any]]:
-    small = min(1.0, _TEXT_WIDTH / width, _SMALL_HEIGHT / height)
-    full = min(1.0, _TEXT_WIDTH / width, _FULL_HEIGHT / height)
+    """Where and how wide a map is printed in the PDF documents, per figure size.
+
+    A map is never printed smaller than its smallest type (``maps.LABEL_FONT``)
+    at :data:`MIN_MAP_PT`: a small figure grows up to the A4 text area, a full one
+    that does not fit on A4 at that scale gets an A3 page of its own, portrait
+    or landscape, whichever prints it larger. A map that A3 cannot hold at that
+    scale is the caller's to split (the per-boundary detail maps).
+    """
+    from cadee.render.maps import LABEL_FONT
+
+    floor = MIN_MAP_PT / LABEL_FONT
+    a4 = min(1.0, _TEXT_WIDTH / width, _FULL_HEIGHT / height)
+    small = max(min(1.0, _TEXT_WIDTH / width, _SMALL_HEIGHT / height), min(a4, floor))
     layout: dict[str, dict[str, Any]] = {
         "small": {"width": round(width * small, 1), "page": ""},
-        "full": {"width": round(width * full, 1), "page": ""},
+        "full": {"width": round(width * a4, 1), "page": ""},
     }
-    if full < 0.6:
-        # Too small to read on A4: the map gets an A3 page of its own.
+    if a4 < floor:
         best = max(_A3, key=lambda page: min(_A3[page][0] / width, _A3[page][1] / height))
         scale = min(1.0, _A3[best][0] / width, _A3[best][1] / height)
         layout["full"] = {"width": round(width * scale, 1), "page": best}
@@ -190,6 +228,88 @@ def _svg_size(svg: str) -> tuple[float, float]:
     if not match:
         return _TEXT_WIDTH, _FULL_HEIGHT
     return float(match.group(1)), float(match.group(2))
+
+
+@dataclass(slots=True)
+class DrawnMaps:
+    """Maps laid out by Graphviz: what the pack's files hold and what the documents print."""
+
+    #: Graphviz's SVG of each map, whole (the pack's ``maps/<key>.svg``).
+    svgs: dict[str, str]
+    #: PNG of the maps drawn as PNG too (:func:`wants_png`).
+    pngs: dict[str, bytes]
+    #: key -> (title, SVG) printed in the documents instead of a map too large to print.
+    printed: dict[str, tuple[str, str]]
+
+
+def draw_maps(
+    graph: ArchitectureGraph,
+    flagged: frozenset[str],
+    diagrams: dict[str, maps.Diagram],
+    written: list[str],
+    formats: Collection[str],
+    views: Collection[str],
+    documents: bool,
+    pool: ThreadPoolExecutor,
+) -> DrawnMaps:
+    """Lay every map out with Graphviz, each once, in parallel processes.
+
+    With ``documents`` (HTML or PDF: they show the maps), a map the PDF
+    documents cannot print with its smallest type at :data:`MIN_MAP_PT` is
+    split or aggregated (:func:`maps.smaller`) up to :data:`maps.SMALLER_STEPS`
+    times; the detail maps a split makes are
+    added to ``diagrams`` (and to ``written`` with the full view).
+    """
+    from cadee.render import maps as maps_
+
+    def lay_out(
+        todo: Mapping[str, tuple[maps_.Diagram, tuple[str, ...]]],
+    ) -> dict[str, dict[str, bytes]]:
+        futures = {
+            key: pool.submit(maps_.run_dot, maps_.to_dot(diagram), fmts)
+            for key, (diagram, fmts) in todo.items()
+        }
+        return {key: future.result() for key, future in futures.items()}
+
+    jobs: dict[str, tuple[maps_.Diagram, tuple[str, ...]]] = {}
+    for key, diagram in diagrams.items():
+        fmts = []
+        if documents or ("svg" in formats and key in written):
+            fmts.append("svg")
+        if "png" in formats and key in written and wants_png(key, diagram):
+            fmts.append("png")
+        if fmts:
+            jobs[key] = (diagram, tuple(fmts))
+    drawn = lay_out(jobs)
+    svgs = {key: out["svg"].decode("utf-8") for key, out in drawn.items() if "svg" in out}
+    pngs = {key: out["png"] for key, out in drawn.items() if "png" in out}
+    printed: dict[str, tuple[str, str]] = {}
+    if not documents:
+        return DrawnMaps(svgs, pngs, printed)
+    too_large = {key: diagrams[key] for key in svgs if key != "summary" and not _legible(svgs[key])}
+    for step in range(1, maps_.SMALLER_STEPS + 1):
+        made: dict[str, maps_.Diagram] = {}
+        later: dict[str, maps_.Diagram] = {}
+        for key, diagram in too_large.items():
+            instead = maps_.smaller(graph, flagged, diagram, step)
+            if key in instead and maps_.to_dot(instead[key]) == maps_.to_dot(diagram):
+                instead = {}  # the same map (a large estate's identity map is aggregated already)
+            made.update(instead)
+            if not instead:
+                later[key] = diagram
+        laid = lay_out({key: (diagram, ("svg",)) for key, diagram in made.items()})
+        for key, diagram in made.items():
+            svg = laid[key]["svg"].decode("utf-8")
+            if key not in diagrams:  # a new detail map: a map of the pack too
+                diagrams[key], svgs[key] = diagram, svg
+                if "full" in views:
+                    written.append(key)
+            else:
+                printed[key] = (diagram.title, svg)
+            if not _legible(svg):
+                later[key] = diagram
+        too_large = later
+    return DrawnMaps(svgs, pngs, printed)
 
 
 def build_pack(
@@ -229,58 +349,65 @@ def build_pack(
         if report.graph is not None and report.graph.blueprint is blueprint
         else build_graph(blueprint)
     )
-    diagrams = maps.build_diagrams(
-        graph, documents.flagged_targets(report), VIEWS if doc_formats else wanted_views
-    )
+    flagged = documents.flagged_targets(report)
+    diagrams = maps.build_diagrams(graph, flagged, VIEWS if doc_formats else wanted_views)
     written = [key for key in diagrams if _view_of(key) in wanted_views]
     files: dict[str, bytes] = {}
-    mermaid = {key: maps.to_mermaid(d) for key, d in diagrams.items()}
-    for key in written:
-        if "dot" in wanted:
-            files[f"maps/{key}.dot"] = maps.to_dot(diagrams[key]).encode("utf-8")
-        if "mmd" in wanted:
-            files[f"maps/{key}.mmd"] = mermaid[key].encode("utf-8")
 
-    svg_jobs: dict[str, str] = {}
-    png_jobs: dict[str, str] = {}
-    for key, diagram in diagrams.items():
-        if "html" in wanted or "pdf" in wanted or ("svg" in wanted and key in written):
-            svg_jobs[key] = maps.to_dot(diagram)
-        if "png" in wanted and key in written:
-            png_jobs[key] = maps.to_dot(diagram, dpi=PNG_DPI)
     workers = max(1, min(os.cpu_count() or 2, 8))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        # dot runs as a separate process: PNGs render while the documents are written.
-        svg_futures = {
-            key: pool.submit(maps.run_dot, source, "svg") for key, source in svg_jobs.items()
-        }
-        png_futures = {
-            key: pool.submit(maps.run_dot, source, "png") for key, source in png_jobs.items()
-        }
         # KPI charts (matplotlib) are drawn while dot lays the maps out.
         charts_future = pool.submit(_charts, blueprint, evaluation) if doc_formats else None
-        svgs = {key: future.result().decode("utf-8") for key, future in svg_futures.items()}
+        drawn = draw_maps(
+            graph,
+            flagged,
+            diagrams,
+            written,
+            formats=wanted,
+            views=wanted_views,
+            documents="html" in wanted or "pdf" in wanted,
+            pool=pool,
+        )
+        svgs, printed = dict(drawn.svgs), drawn.printed
+        files.update({f"maps/{key}.png": png for key, png in drawn.pngs.items()})
+        mermaid = {key: maps.to_mermaid(d) for key, d in diagrams.items()}
+        for key in written:
+            if "dot" in wanted:
+                files[f"maps/{key}.dot"] = maps.to_dot(diagrams[key]).encode("utf-8")
+            if "mmd" in wanted:
+                files[f"maps/{key}.mmd"] = mermaid[key].encode("utf-8")
         if "svg" in wanted:
             files.update({f"maps/{key}.svg": svgs[key].encode("utf-8") for key in written})
 
         from cadee.render.html import inline_svg
 
-        figures: dict[str, FigureAsset] = {}
-        for key, diagram in diagrams.items():
-            core = svgs.get(key, "")
-            width, height = _svg_size(core) if core else (0.0, 0.0)
+        def figure(key: str, title: str, svg: str, input_: str) -> FigureAsset:
+            width, height = _svg_size(svg) if svg else (0.0, 0.0)
             text = mermaid[key]
-            figures[key] = FigureAsset(
+            return FigureAsset(
                 key=key,
-                title=diagram.title,
-                svg=inline_svg(core) if core else "",
-                input=f"map:{key}",
+                title=title,
+                svg=inline_svg(svg) if svg else "",
+                input=input_,
                 width_pt=width,
                 height_pt=height,
                 mermaid=text if len(text) <= maps.MERMAID_LIMIT else "",
                 link=f"maps/{key}.svg" if "svg" in wanted and key in written else "",
                 pdf=_pdf_layout(width, height) if width else {},
             )
+
+        figures: dict[str, FigureAsset] = {}
+        pages = list(written)  # the maps' own PDFs: each map whole, on a page of its size
+        for key, diagram in diagrams.items():
+            if key in printed:
+                title, svg = printed[key]
+                figures[key] = figure(key, title, svg, f"print:{key}")
+                figures[f"{PAGE}{key}"] = figure(key, diagram.title, svgs[key], f"map:{key}")
+                svgs[f"{PAGE}{key}"] = svgs[key]
+                svgs[key] = svg
+                pages = [f"{PAGE}{k}" if k == key else k for k in pages]
+            else:
+                figures[key] = figure(key, diagram.title, svgs.get(key, ""), f"map:{key}")
 
         charts = charts_future.result() if charts_future is not None else {}
         for key, chart in charts.items():
@@ -308,7 +435,7 @@ def build_pack(
                 tuple(
                     f"maps/{'full' if ext == 'pdf' and key.startswith('full/') else key}.{ext}"
                     for ext in ("svg", "png", "pdf", "dot", "mmd")
-                    if ext in wanted
+                    if ext in wanted and (ext != "png" or wants_png(key, diagrams[key]))
                 ),
             )
             for key in written
@@ -318,15 +445,14 @@ def build_pack(
         large = len(blueprint.systems) > maps.DETAIL_THRESHOLD
         if root is None:
             files.update(
-                _render_documents(docs, figures, info, doc_formats, svgs, written, None, large)
+                _render_documents(docs, figures, info, doc_formats, svgs, pages, None, large)
             )
         else:  # templates from outside cadee: rendered with a CPU, memory and time budget
             files.update(
                 _render_documents_bounded(
-                    docs, figures, info, doc_formats, svgs, written, root, large
+                    docs, figures, info, doc_formats, svgs, pages, root, large
                 )
             )
-        files.update({f"maps/{key}.png": future.result() for key, future in png_futures.items()})
     return Pack(dict(sorted(files.items())), problems)
 
 

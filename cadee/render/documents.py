@@ -397,11 +397,16 @@ def blueprint_meta(ctx: Context) -> list[tuple[str, Cell]]:
 
 def map_blocks(ctx: Context, view: str, caption: str, level: int = 2) -> list[Block]:
     """The figure(s) of a view: one map, or the overview plus per-boundary maps."""
-    if view == "full" and ctx.large:
+    if view == "full" and any(key.startswith("full/") for key in ctx.figures):
+        why = (
+            f"{len(ctx.blueprint.systems)} systems, more than one readable picture can hold "
+            f"({DETAIL_THRESHOLD})"
+            if ctx.large
+            else "more systems and integrations than a printed page holds with legible type"
+        )
         blocks: list[Block] = [
             para(
-                f"The blueprint has {len(ctx.blueprint.systems)} systems, more than one readable "
-                f"picture can hold ({DETAIL_THRESHOLD}); the map is split into an overview of "
+                f"The blueprint has {why}; the map is split into an overview of "
                 "boundaries and one detail map per boundary, where systems of other boundaries "
                 "that take part are shown in grey."
             ),

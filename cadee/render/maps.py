@@ -15,17 +15,25 @@ the full view becomes the overview plus one detail map per boundary
 (figure keys ``full/<boundary id>``), and the identity view aggregates
 crossings per pair of boundaries.
 
+A map a printed page cannot hold with 6 pt type is printed smaller instead
+(:func:`smaller`: split into detail maps, aggregated to boundaries, then to
+trust zones); the brief's map is at trust-zone level above
+:data:`SUMMARY_NODES` boundaries. Edge labels are nodes on their edge's way,
+so they stay on their line and off every box.
+
 Node ids are ``n0``, ``n1``... in declaration order: user text only ever
 appears inside escaped labels, never as an identifier.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from cadee.graph import ArchitectureGraph
 from cadee.model import DATA_RANK, SYSTEMS_OF_RECORD, Integration, System
@@ -38,6 +46,7 @@ __all__ = [
     "build_diagrams",
     "dot_available",
     "run_dot",
+    "smaller",
     "to_dot",
     "to_mermaid",
 ]
@@ -46,11 +55,23 @@ __all__ = [
 DETAIL_THRESHOLD = 150
 #: In a detail map, more neighbours than this from one boundary become one node.
 MAX_CONTEXT = 6
-#: PNG maps are capped at this many inches a side (at 96 dpi): the SVG is the one to zoom.
-PNG_MAX_INCHES = 40
+#: Resolution of PNG maps: sharp on high-density screens, small enough for a repository.
+PNG_DPI = 96
 #: Mermaid text above this size is not embedded (GitHub refuses ~50 kB diagrams).
 MERMAID_LIMIT = 40_000
 NO_BOUNDARY = "_no-boundary"
+#: The brief's at-a-glance map shows at most this many boundaries, else one node per trust zone.
+SUMMARY_NODES = 15
+#: Boundary maps with more boxes than this are spread out without edge labels (``Diagram.spread``).
+SPREAD_NODES = 200
+#: A fallback map with more boxes than this shows the fallbacks between boundaries instead.
+FALLBACK_NODES = 300
+ZONE_NAMES = {
+    "untrusted": "Untrusted zones",
+    "external": "External vendors",
+    "internal": "Internal zones",
+    "restricted": "Restricted zones",
+}
 INSTALL_HINT = "install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz)"
 
 #: The one font Graphviz lays maps out with, on every machine: Liberation Sans
@@ -58,6 +79,9 @@ INSTALL_HINT = "install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz)"
 #: Graphviz). Naming a single family keeps fontconfig from picking whatever happens to
 #: be installed, so the layout is the same wherever the fonts are.
 FONT = "Liberation Sans"
+#: The smallest type on any map, in points (edge labels, kind lines, legend): the
+#: PDF layout never prints a map smaller than 6 pt / this (see ``cadee.render._pdf_layout``).
+LABEL_FONT = 8
 #: What the SVG asks a viewer for: Liberation Sans, else Arial or Helvetica, which
 #: have the same metrics, so labels fit the boxes Graphviz measured in any browser.
 SVG_FONT_STACK = "Liberation Sans,Arial,Helvetica,sans-serif"
@@ -181,6 +205,15 @@ class Diagram:
     legend: bool = True
     #: Tighter spacing and narrower labels (the brief's small map).
     compact: bool = False
+    #: The boundary key of a detail map (``full/<stem>``).
+    group: str = ""
+    #: A detail map whose neighbours are folded into one node per trust zone.
+    folded: bool = False
+    #: Integration labels only on integrations with a finding, and nodes packed
+    #: closer (a map too large to print).
+    terse: bool = False
+    #: Laid out force-directed (sfdp), not in ranks: maps of hundreds of boxes.
+    spread: bool = False
 
     @property
     def empty(self) -> bool:
@@ -366,45 +399,73 @@ class _Builder:
         return diagram
 
     def overview(
-        self, key: str = "overview", crossings_only: bool = False, compact: bool = False
+        self,
+        key: str = "overview",
+        crossings_only: bool = False,
+        compact: bool = False,
+        zones: bool | None = None,
+        fallbacks_only: bool = False,
     ) -> Diagram:
         """One node per boundary; integrations between boundaries aggregated.
 
         ``compact`` (the leadership brief's small map): names and counts
-        only, left to right, no legend, so it stays legible at half a page.
+        only, no legend, so it stays legible at half a page;
+        above :data:`SUMMARY_NODES` boundaries, one node per trust zone
+        (all internal boundaries together, and so on), as with ``zones``.
+        ``fallbacks_only``: AI fallbacks between boundaries, no integrations.
         """
         groups: dict[str, list[System]] = {}
         for system in self.blueprint.systems:
             groups.setdefault(self.boundary_key(system), []).append(system)
-        order = [b.id for b in self.blueprint.boundaries if b.id in groups]
+        if zones is None:
+            zones = compact and len(groups) > SUMMARY_NODES
+        boundaries_in: Counter[str] = Counter()
+        if zones:
+            boundaries_in = Counter(self.zone_key(g) for g in groups)
+            by_zone: dict[str, list[System]] = {}
+            for group, members in groups.items():
+                by_zone.setdefault(self.zone_key(group), []).extend(members)
+            groups = by_zone
+            order = [t for t in TRUST_STYLE if t and t in groups]
+        else:
+            order = [b.id for b in self.blueprint.boundaries if b.id in groups]
         if NO_BOUNDARY in groups:
             order.append(NO_BOUNDARY)
+        group_of = self.zone_key if zones else lambda group: group
         ids = {key_: f"g{i}" for i, key_ in enumerate(order)}
         title = (
             "Boundary crossings (aggregated)"
             if crossings_only
+            else "AI fallbacks between boundaries (aggregated)"
+            if fallbacks_only
             else "Architecture overview by boundary"
         )
-        # Few, wide nodes: top to bottom fits a portrait page.
-        diagram = Diagram(
-            key, title, rankdir="LR" if compact else "TB", legend=not compact, compact=compact
-        )
+        if zones:
+            title = title.replace("boundaries", "trust zones").replace("boundary", "trust zone")
+        # Few, wide nodes: top to bottom fits a portrait page, and keeps the brief's
+        # small map narrow enough to print its type at 6 pt.
+        diagram = Diagram(key, title, rankdir="TB", legend=not compact, compact=compact)
         internal: Counter[str] = Counter()
         pairs: dict[tuple[str, str], list[Integration]] = {}
-        for integration in self.blueprint.integrations:
-            src = self.boundary_key(self.graph.systems[integration.from_])
-            dst = self.boundary_key(self.graph.systems[integration.to])
+        for integration in () if fallbacks_only else self.blueprint.integrations:
+            src = group_of(self.boundary_key(self.graph.systems[integration.from_]))
+            dst = group_of(self.boundary_key(self.graph.systems[integration.to]))
             if src == dst and (src != NO_BOUNDARY or integration.from_ == integration.to):
                 internal[src] += 1
                 continue
             pairs.setdefault((src, dst), []).append(integration)
         for group in order:
             members = groups[group]
-            boundary = self.graph.boundaries.get(group)
+            boundary = None if zones else self.graph.boundaries.get(group)
             kinds: Counter[str] = Counter(s.kind for s in members)
             kind_text = ", ".join(plural(kinds[k], *KIND_NOUN[k]) for k in KIND_NOUN if kinds[k])
-            trust = boundary.trust if boundary else ""
+            trust = boundary.trust if boundary else ("" if group == NO_BOUNDARY else group)
             lines = [f"{trust or 'no boundary'} · {plural(len(members), 'system', 'systems')}"]
+            if zones and group != NO_BOUNDARY:
+                lines[0] = (
+                    f"{plural(boundaries_in[group], 'boundary', 'boundaries')} · "
+                    f"{plural(len(members), 'system', 'systems')}"
+                )
             if not compact:
                 lines.append(kind_text)
             if internal[group] and not crossings_only and not compact:
@@ -412,6 +473,8 @@ class _Builder:
                     plural(internal[group], "internal integration", "internal integrations")
                 )
             label = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
+            if zones and group != NO_BOUNDARY:
+                label = ZONE_NAMES[group]
             flagged = any(s.id in self.flagged for s in members)
             diagram.nodes.append(
                 Node(ids[group], label, "\n".join(lines), "boundary", "", flagged, trust)
@@ -435,20 +498,35 @@ class _Builder:
             fallback_pairs: Counter[tuple[str, str]] = Counter()
             for system in self.blueprint.systems:
                 for step in system.fallback or ():
-                    src = self.boundary_key(system)
-                    dst = self.boundary_key(self.graph.systems[step.to])
+                    src = group_of(self.boundary_key(system))
+                    dst = group_of(self.boundary_key(self.graph.systems[step.to]))
                     if src != dst:
                         fallback_pairs[(src, dst)] += 1
             for (src, dst), count in fallback_pairs.items():
                 label = plural(count, "fallback")
                 diagram.edges.append(Edge(ids[src], ids[dst], label, "fallback", weight=count))
+        if fallbacks_only:
+            ends = {e.src for e in diagram.edges} | {e.dst for e in diagram.edges}
+            diagram.nodes = [n for n in diagram.nodes if n.id in ends]
+        if len(diagram.nodes) > SPREAD_NODES:
+            # Hundreds of boundaries: no ranked picture holds them (dot makes a strip
+            # metres long, in minutes); spread them out, counts shown by line width.
+            diagram.spread = True
+            diagram.edges = [replace(e, label="") for e in diagram.edges]
         return diagram
 
-    def detail(self, group: str) -> Diagram:
+    def zone_key(self, group: str) -> str:
+        """The trust zone of a boundary key (``NO_BOUNDARY`` stays itself)."""
+        boundary = self.graph.boundaries.get(group)
+        return boundary.trust if boundary else NO_BOUNDARY
+
+    def detail(self, group: str, fold: bool = False) -> Diagram:
         """One boundary's systems plus the neighbours they talk to, greyed.
 
         A boundary with more than :data:`MAX_CONTEXT` such neighbours shows
-        them as one node (``34 more systems``), so a hub's map stays legible.
+        them as one node (``34 more systems``), so a hub's map stays legible;
+        with ``fold`` (a map too large to print), every neighbour is folded,
+        one node per trust zone.
         """
         members = [s for s in self.blueprint.systems if self.boundary_key(s) == group]
         member_ids = {s.id for s in members}
@@ -463,32 +541,57 @@ class _Builder:
         boundary = self.graph.boundaries.get(group)
         name = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
         diagram = Diagram(
-            f"full/{group}", f"Detail: {name}", self.clusters_for([*members, *context])
+            f"full/{group}",
+            f"Detail: {name}",
+            self.clusters_for(members if fold else [*members, *context]),
         )
+        diagram.group, diagram.folded = group, fold
         diagram.nodes = [self.node(s) for s in members]
-        by_boundary: dict[str, list[System]] = {}
-        for system in context:
-            by_boundary.setdefault(self.boundary_key(system), []).append(system)
-        folded: dict[str, str] = {}
-        for index, (key, systems) in enumerate(by_boundary.items()):
-            if len(systems) <= MAX_CONTEXT:
-                diagram.nodes += [self.node(s, ghost=True) for s in systems]
-                continue
-            node = Node(
-                f"x{index}",
-                f"{len(systems)} more systems",
-                "not shown one by one",
-                "ghost",
-                self.cluster_id.get(key, ""),
-            )
-            diagram.nodes.append(node)
-            folded.update((self.node_id[s.id], node.id) for s in systems)
+        # Context system -> the node it is drawn as, when it calls in and when it is called.
+        into: dict[str, str] = {}
+        out_of: dict[str, str] = {}
+        if fold:
+            callers = {i.from_ for i in integrations if i.to in member_ids} - member_ids
+            called = {i.to for i in integrations if i.from_ in member_ids}
+            called.update(step.to for system in members for step in system.fallback or ())
+            for side, ids, folded in (("i", callers, into), ("o", called - member_ids, out_of)):
+                by_zone: dict[str, list[System]] = {}
+                for system in context:
+                    if system.id in ids:
+                        zone_ = self.zone_key(self.boundary_key(system))
+                        by_zone.setdefault(zone_, []).append(system)
+                for index, (zone_, systems) in enumerate(by_zone.items()):
+                    where = ZONE_NAMES.get(zone_, "without a boundary").lower()
+                    noun = ("caller", "callers") if side == "i" else ("system", "systems")
+                    node = Node(
+                        f"x{side}{index}", f"{plural(len(systems), *noun)} in {where}", "", "ghost"
+                    )
+                    diagram.nodes.append(node)
+                    folded.update((self.node_id[s.id], node.id) for s in systems)
+        else:
+            by_boundary: dict[str, list[System]] = {}
+            for system in context:
+                by_boundary.setdefault(self.boundary_key(system), []).append(system)
+            for index, (key, systems) in enumerate(by_boundary.items()):
+                if len(systems) <= MAX_CONTEXT:
+                    diagram.nodes += [self.node(s, ghost=True) for s in systems]
+                    continue
+                node = Node(
+                    f"x{index}",
+                    f"{len(systems)} more systems",
+                    "not shown one by one",
+                    "ghost",
+                    self.cluster_id.get(key, ""),
+                )
+                diagram.nodes.append(node)
+                into.update((self.node_id[s.id], node.id) for s in systems)
+            out_of = into
         merged: dict[tuple[str, str], list[Integration]] = {}
         for integration in integrations:
             edge = self.integration_edge(integration)
-            if edge.src in folded or edge.dst in folded:
+            if edge.src in into or edge.dst in out_of:
                 merged.setdefault(
-                    (folded.get(edge.src, edge.src), folded.get(edge.dst, edge.dst)), []
+                    (into.get(edge.src, edge.src), out_of.get(edge.dst, edge.dst)), []
                 ).append(integration)
             else:
                 diagram.edges.append(edge)
@@ -496,20 +599,22 @@ class _Builder:
             top = max(grouped, key=lambda i: DATA_RANK[i.data]).data
             flagged = any(i.id in self.flagged for i in grouped)
             label = plural(len(grouped), "integration", "integrations")
+            if fold:  # counts only; callers left of the boundary, what it calls right
+                label = str(len(grouped)) if len(grouped) > 1 else ""
             diagram.edges.append(
-                Edge(src, dst, label, "aggregate", top, flagged, len(grouped), ranked=False)
+                Edge(src, dst, label, "aggregate", top, flagged, len(grouped), ranked=fold)
             )
         for edge in self.fallback_edges(members, triggers=False):
             diagram.edges.append(
                 Edge(
                     edge.src,
-                    folded.get(edge.dst, edge.dst),
+                    out_of.get(edge.dst, edge.dst),
                     edge.label,
                     edge.style,
                     edge.data,
                     edge.flagged,
                     edge.weight,
-                    edge.ranked,
+                    edge.ranked or fold,
                 )
             )
         return diagram
@@ -518,6 +623,23 @@ class _Builder:
         used = {self.boundary_key(s) for s in self.blueprint.systems}
         keys = [b.id for b in self.blueprint.boundaries if b.id in used]
         return keys + ([NO_BOUNDARY] if NO_BOUNDARY in used else [])
+
+
+def _details(builder: _Builder) -> dict[str, Diagram]:
+    """One detail map per boundary, keyed ``full/<stem>``."""
+    diagrams: dict[str, Diagram] = {}
+    # Ids are case-sensitive, file systems often are not: `Core` and `core`
+    # must not write maps/full/core.svg twice.
+    taken: set[str] = set()
+    for group in builder.groups():
+        stem, number = group, 2
+        while stem.casefold() in taken:
+            stem, number = f"{group}-{number}", number + 1
+        taken.add(stem.casefold())
+        diagram = builder.detail(group)
+        diagram.key = f"full/{stem}"
+        diagrams[diagram.key] = diagram
+    return diagrams
 
 
 def build_diagrams(
@@ -537,17 +659,7 @@ def build_diagrams(
     }
     if "full" in views:
         if large:
-            # Ids are case-sensitive, file systems often are not: `Core` and `core`
-            # must not write maps/full/core.svg twice.
-            taken: set[str] = set()
-            for group in builder.groups():
-                stem, number = group, 2
-                while stem.casefold() in taken:
-                    stem, number = f"{group}-{number}", number + 1
-                taken.add(stem.casefold())
-                diagram = builder.detail(group)
-                diagram.key = f"full/{stem}"
-                diagrams[diagram.key] = diagram
+            diagrams.update(_details(builder))
         else:
             diagrams["full"] = builder.full()
     if "identity" in views:
@@ -556,7 +668,53 @@ def build_diagrams(
         )
     if "fallback" in views:
         diagrams["fallback"] = builder.fallback()
+        if len(diagrams["fallback"].nodes) > FALLBACK_NODES:
+            diagrams["fallback"] = builder.overview("fallback", fallbacks_only=True)
     return diagrams
+
+
+#: How many times a map too large to print is made smaller (:func:`smaller`).
+SMALLER_STEPS = 3
+
+
+def smaller(
+    graph: ArchitectureGraph, flagged: frozenset[str], diagram: Diagram, step: int
+) -> dict[str, Diagram]:
+    """What to print instead of a map a page cannot hold with legible type.
+
+    Step 1 splits or aggregates to boundaries: the full map becomes one detail
+    map per boundary (new keys ``full/<stem>``), the identity map its
+    crossings per pair of boundaries, the fallback map the fallbacks between
+    boundaries; a detail map folds every neighbour into one node per trust
+    zone (at any step), then keeps only the labels of integrations with a
+    finding and packs the nodes closer. Step 2 aggregates the boundary maps to trust zones. Other keys print
+    in place of ``diagram.key``; nothing when there is nothing smaller.
+    """
+    builder = _Builder(graph, flagged)
+    key = diagram.key
+    made: Diagram | None = None
+    if key == "full" and step == 1:
+        return _details(builder)
+    if key.startswith("full/") and diagram.group and not diagram.folded:
+        made = builder.detail(diagram.group, fold=True)
+    elif key.startswith("full/") and diagram.group and not diagram.terse:
+        made = builder.detail(diagram.group, fold=True)
+        made.title += " (labels on integrations with a finding only)"  # and counts
+        made.terse = True
+        made.edges = [
+            replace(e, label="") if e.style != "aggregate" and not e.flagged else e
+            for e in made.edges
+        ]
+    elif key == "identity":
+        made = builder.overview("identity", crossings_only=True, zones=step > 1)
+    elif key == "fallback":
+        made = builder.overview("fallback", fallbacks_only=True, zones=step > 1)
+    elif key == "overview" and step > 1:
+        made = builder.overview(zones=True)
+    if made is None:
+        return {}
+    made.key = key
+    return {key: made}
 
 
 # -- DOT ------------------------------------------------------------------------
@@ -573,7 +731,9 @@ def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
         style = style if node.trust else "rounded,dashed"
         label = f"<B>{_lines(node.label, 18 if compact else 32)}</B>"
         for line in node.sublabel.splitlines():
-            label += f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{_lines(line, 40)}</FONT>'
+            label += (
+                f'<BR/><FONT POINT-SIZE="{LABEL_FONT}" COLOR="{MUTED}">{_lines(line, 40)}</FONT>'
+            )
         fontcolor = INK
     elif node.kind == "ghost":
         shape, style, fill, border = "box", "rounded,dashed", "#FFFFFF", "#9AA3AD"
@@ -582,7 +742,9 @@ def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
     else:
         _, shape, style, fill, border = KIND_STYLE[node.kind]
         label = f"<B>{_lines(node.label)}</B>"
-        label += f'<BR/><FONT POINT-SIZE="7.5" COLOR="{MUTED}">{dot_html(node.sublabel)}</FONT>'
+        label += (
+            f'<BR/><FONT POINT-SIZE="{LABEL_FONT}" COLOR="{MUTED}">{dot_html(node.sublabel)}</FONT>'
+        )
         fontcolor = INK
     attrs = [
         f"id={dot_string(prefix + node.id)}",
@@ -599,28 +761,64 @@ def _node_dot(node: Node, prefix: str, compact: bool = False) -> str:
     return f"{node.id} [{', '.join(attrs)}];"
 
 
-def _edge_dot(edge: Edge, index: int, prefix: str) -> str:
+def _edge_attrs(edge: Edge) -> list[str]:
+    """Colour, dash and weight of an edge's line (both halves of a labelled edge)."""
     colour = DATA_COLOUR.get(edge.data, MUTED)
-    attrs = [f"id={dot_string(f'{prefix}e{index}')}"]
     if edge.style == "fallback":
-        attrs += [
-            'style="dashed"',
-            f'color="{FALLBACK}"',
-            f'fontcolor="{FALLBACK}"',
-            "arrowhead=empty",
-        ]
+        attrs = ['style="dashed"', f'color="{FALLBACK}"']
     else:
-        attrs += [f'color="{colour}"', f'fontcolor="{INK}"']
-    if not edge.ranked:
-        attrs.append("constraint=false")
+        attrs = [f'color="{colour}"']
     if edge.style == "aggregate":
         attrs.append(f"penwidth={min(1.0 + edge.weight / 4, 4.0):.2f}")
     if edge.flagged:
-        attrs = [a for a in attrs if not a.startswith(("color=", "fontcolor="))]
-        attrs += [f'color="{FINDING}"', f'fontcolor="{FINDING}"', "penwidth=2.2"]
-    if edge.label:
-        attrs.append(f"xlabel=<{dot_html(edge.label)}>")
-    return f"{edge.src} -> {edge.dst} [{', '.join(attrs)}];"
+        attrs = [a for a in attrs if not a.startswith("color=")]
+        attrs += [f'color="{FINDING}"', "penwidth=2.2"]
+    return attrs
+
+
+def _label_colour(edge: Edge) -> str:
+    if edge.flagged:
+        return FINDING
+    return FALLBACK if edge.style == "fallback" else INK
+
+
+def _edge_dot(edge: Edge, index: int, prefix: str, cluster: str, compact: bool) -> list[str]:
+    """An edge; a labelled one is drawn through its label.
+
+    The label is a node of its own on the edge's way (``src -> label -> dst``,
+    the two halves drawn as one line), so Graphviz lays the label out with the
+    nodes: it stays on its line and never lands on a system box, as floating
+    ``xlabel``s placed after layout did. The label sits in the cluster of its
+    ends when both are in the same one. An unranked edge (asynchronous flows)
+    ranks only its first half, so its label stays beside the caller.
+    """
+    head = "arrowhead=empty" if edge.style == "fallback" else ""
+    attrs = [f"id={dot_string(f'{prefix}e{index}')}", *_edge_attrs(edge)]
+    if not edge.label:
+        if not edge.ranked:
+            attrs.append("constraint=false")
+        return [f"{edge.src} -> {edge.dst} [{', '.join([*attrs, head] if head else attrs)}];"]
+    label = f"l{index}"
+    node = (
+        f"{label} [id={dot_string(f'{prefix}e{index}-label')}, shape=box, style=filled, "
+        f'fillcolor="white", color="white", penwidth=0, width=0, height=0, '
+        f'margin="0.03,0.01", fontsize={LABEL_FONT + 1 if compact else LABEL_FONT}, '
+        f'fontcolor="{_label_colour(edge)}", '
+        f"label=<{dot_html(edge.label)}>];"
+    )
+    if cluster:
+        node = f"subgraph cluster_{cluster} {{ {node} }}"
+    first = [*attrs, "arrowhead=none"]
+    second = [f"id={dot_string(f'{prefix}e{index}-to')}", *_edge_attrs(edge)]
+    if head:
+        second.append(head)
+    if not edge.ranked:
+        second.append("constraint=false")
+    return [
+        node,
+        f"{edge.src} -> {label} [{', '.join(first)}];",
+        f"{label} -> {edge.dst} [{', '.join(second)}];",
+    ]
 
 
 def _legend_dot(diagram: Diagram, prefix: str) -> list[str]:
@@ -667,24 +865,29 @@ def _legend_dot(diagram: Diagram, prefix: str) -> list[str]:
     return [
         f'subgraph cluster_legend {{ id={dot_string(prefix + "legend")}; label=""; '
         f'style="rounded"; color="#CBD2D9"; margin=6;',
-        f"  legend [id={dot_string(prefix + 'legend-table')}, shape=plain, fontsize=8, label=<{table}>];",
+        f"  legend [id={dot_string(prefix + 'legend-table')}, shape=plain, fontsize={LABEL_FONT}, label=<{table}>];",
         "}",
     ]
 
 
-def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
+def to_dot(diagram: Diagram) -> str:
     """The diagram as Graphviz DOT, deterministic and self-contained."""
     prefix = diagram.key.replace("/", "-") + "-"
     out = [
         f"digraph {dot_string('cadee ' + diagram.key)} {{",
         f"  graph [id={dot_string(prefix + 'graph')}, rankdir={diagram.rankdir}, "
         f'fontname="{FONT}", fontsize=10, fontcolor="{INK}", '
-        + ("nodesep=0.12, ranksep=0.3, " if diagram.compact else "nodesep=0.22, ranksep=0.55, ")
-        + 'pad=0.2, bgcolor="white", labeljust=l, forcelabels=true, outputorder=edgesfirst'
-        + (f', dpi={dpi}, size="{PNG_MAX_INCHES},{PNG_MAX_INCHES}"' if dpi else "")
-        + "];",
+        + (
+            "nodesep=0.08, ranksep=0.25, "
+            if diagram.terse
+            else "nodesep=0.12, ranksep=0.3, "
+            if diagram.compact
+            else "nodesep=0.22, ranksep=0.55, "
+        )
+        + ("layout=sfdp, overlap=prism, splines=line, " if diagram.spread else "")
+        + 'pad=0.2, bgcolor="white", labeljust=l, outputorder=edgesfirst];',
         f'  node [fontname="{FONT}", fontsize={11 if diagram.compact else 9}, margin="0.10,0.05", height=0.35];',
-        f'  edge [fontname="{FONT}", fontsize={9 if diagram.compact else 7}, arrowsize=0.6, penwidth=1.0];',
+        "  edge [arrowsize=0.6, penwidth=1.0];",
     ]
     by_cluster: dict[str, list[Node]] = {}
     for node in diagram.nodes:
@@ -693,9 +896,7 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         _, fill, border, style = TRUST_STYLE[cluster.trust]
         label = f"<B>{dot_html(cluster.label)}</B>"
         if cluster.sublabel:
-            label += (
-                f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{dot_html(cluster.sublabel)}</FONT>'
-            )
+            label += f'<BR/><FONT POINT-SIZE="{LABEL_FONT}" COLOR="{MUTED}">{dot_html(cluster.sublabel)}</FONT>'
         out.append(f"  subgraph cluster_{cluster.id} {{")
         out.append(
             f'    id={dot_string(prefix + cluster.id)}; label=<{label}>; style="{style}"; '
@@ -707,7 +908,11 @@ def to_dot(diagram: Diagram, dpi: int | None = None) -> str:
         )
         out.append("  }")
     out.extend(f"  {_node_dot(node, prefix, diagram.compact)}" for node in by_cluster.get("", ()))
-    out.extend(f"  {_edge_dot(edge, i, prefix)}" for i, edge in enumerate(diagram.edges))
+    cluster_of = {node.id: node.cluster for node in diagram.nodes}
+    for i, edge in enumerate(diagram.edges):
+        shared = cluster_of.get(edge.src, "")
+        inside = shared if shared == cluster_of.get(edge.dst, "") else ""
+        out.extend(f"  {line}" for line in _edge_dot(edge, i, prefix, inside, diagram.compact))
     out.extend(f"  {line}" for line in _legend_dot(diagram, prefix))
     out.append("}")
     return "\n".join(out) + "\n"
@@ -791,21 +996,50 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def run_dot(source: str, fmt: str) -> bytes:
-    """Lay out ``source`` with Graphviz's ``dot``; ``fmt`` is svg or png."""
-    import graphviz  # type: ignore[import-untyped]
+def run_dot(source: str, formats: Sequence[str] = ("svg",)) -> dict[str, bytes]:
+    """Lay ``source`` out once with Graphviz's ``dot`` and write it in every
+    format asked for (``svg``, ``png``), by format.
 
-    output, _, renderer = fmt.partition(":")
-    try:
-        result: bytes = graphviz.pipe(
-            "dot", output, source.encode("utf-8"), renderer=renderer or None, quiet=True
-        )
-    except graphviz.ExecutableNotFound:
-        raise GraphvizMissing() from None
-    if output == "svg":
+    One process, one layout: ``dot -Tsvg -o… -Tpng -o…``. The PNG's resolution
+    (:data:`PNG_DPI`) is given on the command line, which also scales Graphviz's
+    SVG; :func:`_svg_in_points` puts the SVG back in points, byte for byte what
+    ``dot -Tsvg`` alone writes.
+    """
+    import subprocess
+    import tempfile
+
+    program = shutil.which("dot")
+    if program is None:
+        raise GraphvizMissing()
+    with tempfile.TemporaryDirectory(prefix="cadee-dot-") as folder:
+        args = [program, f"-Gdpi={PNG_DPI}"] if "png" in formats else [program]
+        for fmt in formats:
+            args += [f"-T{fmt}", f"-o{folder}/map.{fmt}"]
+        subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=True)
+        result = {fmt: (Path(folder) / f"map.{fmt}").read_bytes() for fmt in formats}
+    if "svg" in result:
+        svg = _svg_in_points(result["svg"]) if "png" in formats else result["svg"]
         # Graphviz names the one family it measured with; viewers without it get the
         # metric-compatible ones instead of their default serif face.
-        result = result.replace(
+        result["svg"] = svg.replace(
             b'font-family="%s"' % FONT.encode(), b'font-family="%s"' % SVG_FONT_STACK.encode()
         )
     return result
+
+
+_SVG_HEAD = re.compile(
+    rb'<svg width="[\d.]+pt" height="[\d.]+pt"(\s+viewBox="0\.00 0\.00 ([\d.]+) ([\d.]+)")'
+)
+_SVG_SCALE = re.compile(rb'(class="graph" transform=")scale\([\d.]+ [\d.]+\)')
+
+
+def _svg_in_points(svg: bytes) -> bytes:
+    """Graphviz's SVG laid out at a PNG's dpi, as it is at 72 dpi: the size in
+    points is the viewBox's, and the graph is not scaled."""
+
+    def size(match: re.Match[bytes]) -> bytes:
+        width, height = float(match.group(2)), float(match.group(3))
+        return b'<svg width="%.0fpt" height="%.0fpt"' % (width, height) + match.group(1)
+
+    svg = _SVG_HEAD.sub(size, svg, count=1)
+    return _SVG_SCALE.sub(rb"\1scale(1 1)", svg, count=1)
