@@ -125,14 +125,12 @@ def test_300_system_documents_readable_at_print_size(estate_300: str) -> None:
 
 
 @needs_dot
-@pytest.mark.xfail(strict=True, reason="map scaling: maps branch")
 def test_flagship_map_labels_readable_at_print_size() -> None:
     _check_figures(_pdfs(FLAGSHIP))
 
 
 @needs_dot
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="map scaling: maps branch")
 def test_300_system_map_labels_readable_at_print_size(estate_300: str) -> None:
     _check_figures(_pdfs(estate_300))
 
