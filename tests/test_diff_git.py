@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -411,3 +412,37 @@ def test_the_flagship_example_in_the_docs_is_real_output(
     )
     assert code == 1
     assert err in doc
+
+
+def test_revisions_share_parsing_and_load_as_apart(repo: Repo) -> None:
+    """The sides' shared parse cache (differential: the same results as separate loads):
+    the top file, whose includes are looked up before loading, is parsed once for both
+    revisions; only the include that changed is parsed again."""
+    from cadee.diff import diff_blueprints
+    from cadee.diff.semantic import dump
+    from cadee.diff.sources import SharedParses, load_side, parse_side
+    from cadee.model import LIST_FIELDS
+    from cadee.report.diff import render_json
+
+    repo.commit(
+        "new contact",
+        **{"catalog__people.yaml": PEOPLE.replace("ops@bank.example", "cs-ops@bank.example")},
+    )
+    shared = SharedParses()
+    together = [
+        load_side(parse_side(f"{rev}:bp.yaml"), shared=shared) for rev in ("HEAD~1", "HEAD")
+    ]
+    apart = [load_side(parse_side(f"{rev}:bp.yaml")) for rev in ("HEAD~1", "HEAD")]
+    assert (shared.parses, shared.hits) == (3, 3)
+    for a, b in zip(together, apart, strict=True):
+        assert a.blueprint is not None and b.blueprint is not None
+        assert (a.path, a.errors, a.files) == (b.path, b.errors, b.files)
+        for key in LIST_FIELDS:
+            mine, theirs = getattr(a.blueprint, key), getattr(b.blueprint, key)
+            assert [dump(i) for i in mine] == [dump(i) for i in theirs]
+            assert [i.location for i in mine] == [i.location for i in theirs]
+    as_of = dt.date.fromisoformat(AS_OF)
+    blueprints = [[r.blueprint for r in results] for results in (together, apart)]
+    reports = [render_json(diff_blueprints(old, new, as_of)) for old, new in blueprints]  # type: ignore[arg-type]
+    assert reports[0] == reports[1]
+    assert '"changed": 1' in reports[0]

@@ -130,7 +130,7 @@ def _compare(
     fail_on_new: FailOnNew | None,
     output: Path | None,
 ) -> int:
-    from cadee.diff.sources import SourceError, load_side
+    from cadee.diff.sources import SharedParses, SourceError, load_side
 
     try:
         old, new = _sides(arguments, base)
@@ -140,9 +140,15 @@ def _compare(
             _print_errors(errors)
             return 2
         loaded = []
+        shared = SharedParses()  # a file with the same bytes on both sides is parsed once
         for side, project in zip((old, new), projects, strict=True):
             # The cyclic collector is paused for the whole command (cli.main).
-            loaded.append(load_side(side, limits=project.limits, known_rules=project.rules.keys()))
+            loaded.append(
+                load_side(
+                    side, limits=project.limits, known_rules=project.rules.keys(), shared=shared
+                )
+            )
+        shared.clear()
     except SourceError as exc:
         raise _usage_error(str(exc)) from None
 

@@ -99,8 +99,7 @@ def required_approvers(
             if reason not in listed:
                 listed.append(reason)
 
-    old_integrations = {i.id: i for i in old.blueprint.integrations}
-    new_integrations = {i.id: i for i in new.blueprint.integrations}
+    old_integrations, new_integrations = old.integration_ids, new.integration_ids
     blueprint_level: list[str] = []
     for change in changes:
         if change.collection == "systems":

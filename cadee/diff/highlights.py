@@ -149,9 +149,6 @@ class _Sides:
         ):
             yield self.old.systems[sid], self.new.systems[sid]
 
-    def old_integrations(self) -> dict[str, Integration]:
-        return {i.id: i for i in self.old.blueprint.integrations}
-
 
 def _boundary_label(graph: ArchitectureGraph, system: System) -> str:
     boundary = graph.boundary_of(system)
@@ -229,7 +226,7 @@ def _first_human(chain: list[str], graph: ArchitectureGraph) -> tuple[int, str] 
 
 
 def _integrations(sides: _Sides) -> Iterator[Highlight]:
-    old_by_id = sides.old_integrations()
+    old_by_id = sides.old.integration_ids
     old, new = sides.old, sides.new
     moved = {
         sid

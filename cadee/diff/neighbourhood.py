@@ -74,8 +74,7 @@ def neighbourhood(
         if change.collection == "systems":
             status[change.id] = change.change
     edges: list[Edge] = []
-    old_integrations = {i.id: i for i in old.blueprint.integrations}
-    new_integrations = {i.id: i for i in new.blueprint.integrations}
+    old_integrations, new_integrations = old.integration_ids, new.integration_ids
     for change in changes:
         if change.collection == "integrations":
             before, after = old_integrations.get(change.id), new_integrations.get(change.id)

@@ -10,6 +10,11 @@ and error messages therefore behave exactly as for a checkout of that
 revision. File names in locations and messages are mapped back to
 ``REV:path`` before anything is shown.
 
+The two sides of one diff share their YAML parsing (:class:`SharedParses`): a
+file whose bytes are the same on both sides (most files of a change to a
+split estate) is parsed once per run, and a revision's files that name
+includes are parsed once, not once to find the includes and again to load.
+
 ``REV:PATH`` follows git's own rule (``git show REV:PATH``): PATH is relative
 to the repository root, unless it starts with ``./`` or ``../``, which makes
 it relative to the current folder.
@@ -25,15 +30,18 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cadee.diagnostics import LoadError, Location
-from cadee.load import LoadResult, display_path, load_blueprint
+from cadee.files import read_regular
+from cadee.load import FileSource, LoadResult, display_path, load_blueprint
 from cadee.model import LIST_FIELDS, SourceFile, set_location
 from cadee.yamlload import Limits, YMap, YSeq, load_yaml
 
 __all__ = [
+    "SharedParses",
     "Side",
     "SourceError",
     "base_side",
@@ -49,6 +57,59 @@ _TREE = "040000"
 _GITLINK = "160000"
 #: An ``include`` key in block or flow style (a large file is parsed only when it has one).
 _INCLUDE_KEY = re.compile(rb"""(?m)(^|[{,])[ \t\r\n]*["']?include["']?[ \t]*:""")
+
+
+@dataclass(slots=True)
+class SharedParses:
+    """YAML trees by file content, shared by the sides of one run (one instance per run).
+
+    The loader never changes a parsed tree (:class:`cadee.load.FileSource`), and
+    a tree holds no file name, so a file with the same bytes (and limits) on
+    both sides is parsed once. Only clean parses are kept: errors name the file
+    as shown, which differs between the sides. A side's top file is parsed first
+    (:meth:`source` starts a side); when it differs from the earlier sides' top
+    files, their trees are dropped before it is parsed, so a single-file
+    blueprint that changed never has both trees alive at once. :meth:`clear`
+    drops the trees once the sides are loaded.
+    """
+
+    trees: dict[tuple[Limits, bytes], Any] = field(default_factory=dict)
+    #: Parses run and parses answered from :attr:`trees` (the differential tests read them).
+    parses: int = 0
+    hits: int = 0
+    _tops: list[tuple[Limits, bytes]] = field(default_factory=list)
+    _side_started: bool = False
+
+    def parse(self, data: bytes, shown: str, limits: Limits) -> tuple[Any, list[LoadError]]:
+        """:func:`cadee.yamlload.load_yaml`, answered from the trees when the bytes were seen."""
+        key = (limits, data)
+        tree = self.trees.get(key)
+        if self._side_started:  # the top file of a side
+            self._side_started = False
+            if tree is None:
+                for top in self._tops:
+                    self.trees.pop(top, None)
+                self._tops.clear()
+            self._tops.append(key)
+        if tree is not None:
+            self.hits += 1
+            return tree, []
+        self.parses += 1
+        tree, errors = load_yaml(data, shown, limits)
+        if tree is not None and not errors:
+            self.trees[key] = tree
+        return tree, errors
+
+    def source(self, limits: Limits) -> FileSource:
+        """The loader's file source for one side: the disk, parsed through these trees."""
+        self._side_started = True
+        return FileSource(
+            read=lambda path: read_regular(path, limits.max_file_bytes), parse=self.parse
+        )
+
+    def clear(self) -> None:
+        self.trees.clear()
+        self._tops.clear()
 
 
 class SourceError(Exception):
@@ -235,12 +296,14 @@ def _blobs(revision: _Revision, oids: Sequence[str], what: str) -> dict[str, byt
     return blobs
 
 
-def _includes(data: bytes, shown: str, limits: Limits) -> tuple[list[str], list[str]]:
+def _includes(
+    data: bytes, shown: str, limits: Limits, shared: SharedParses
+) -> tuple[list[str], list[str]]:
     """The include list of a file and the measurements files its KPIs name, or nothing
     (the loader reports broken files)."""
     if not _INCLUDE_KEY.search(data) and b"measurements_file" not in data:  # most files name none
         return [], []
-    raw, _ = load_yaml(data, shown, limits)
+    raw, _ = shared.parse(data, shown, limits)
     if not isinstance(raw, YMap):
         return [], []
     includes = raw.get("include")
@@ -258,7 +321,14 @@ def _includes(data: bytes, shown: str, limits: Limits) -> tuple[list[str], list[
     )
 
 
-def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits, what: str) -> None:
+def _materialise(
+    revision: _Revision,
+    top_path: str,
+    root: Path,
+    limits: Limits,
+    what: str,
+    shared: SharedParses,
+) -> None:
     """Write the top file and everything it includes, at the revision, under ``root``."""
     pending = [top_path]
     seen: set[str] = set()
@@ -299,7 +369,7 @@ def _materialise(revision: _Revision, top_path: str, root: Path, limits: Limits,
             if path in data_files:
                 continue
             folder = posixpath.dirname(path)
-            includes, measurements = _includes(data, path, limits)
+            includes, measurements = _includes(data, path, limits, shared)
             for include in (*includes, *measurements):
                 if "\x00" in include or posixpath.isabs(include) or not include.strip():
                     continue
@@ -375,13 +445,18 @@ def load_side(
     *,
     limits: Limits | None = None,
     known_rules: Collection[str] | None = None,
+    shared: SharedParses | None = None,
 ) -> LoadResult:
-    """Load one side; file names in the result are what the user wrote (``REV:path``)."""
+    """Load one side; file names in the result are what the user wrote (``REV:path``).
+
+    ``shared``: the run's parse cache, when the run loads more than one side."""
     limits = limits or Limits()
+    shared = shared if shared is not None else SharedParses()
+    source = shared.source(limits)
     if side.revision is None:
         if not os.path.exists(side.path):
             raise SourceError(f"{side.label}: no such file")
-        return load_blueprint(side.path, limits=limits, known_rules=known_rules)
+        return load_blueprint(side.path, limits=limits, known_rules=known_rules, source=source)
     revision = _resolve(side)
     path = _repo_path(side, revision)
     existing = _entries(revision, [path], side.label)
@@ -393,8 +468,8 @@ def load_side(
     try:
         root = Path(os.path.realpath(folder))
         (root / ".git").mkdir()  # the loader's project root: the repository root
-        _materialise(revision, path, root, limits, side.label)
-        result = load_blueprint(root / path, limits=limits, known_rules=known_rules)
+        _materialise(revision, path, root, limits, side.label, shared)
+        result = load_blueprint(root / path, limits=limits, known_rules=known_rules, source=source)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return _relabel(result, display_path(root), side.revision)
