@@ -349,9 +349,7 @@ class _Loader:
         assert raw is not None
         if not top and "blueprint" in raw:
             # Spec 9: an included file's `blueprint` block is ignored, not checked.
-            raw = YMap(raw.line, raw.column)
-            raw.update((k, v) for k, v in entry.raw.items() if k != "blueprint")  # type: ignore[union-attr]
-            raw.key_marks = {k: m for k, m in entry.raw.key_marks.items() if k != "blueprint"}  # type: ignore[union-attr]
+            raw = raw.without("blueprint")
             entry.raw = raw
         try:
             document = Document.model_validate(raw)
