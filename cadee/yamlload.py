@@ -16,25 +16,21 @@ with a 1-based position; nothing raises.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import struct
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, overload
-
-import yaml
-from yaml import _yaml
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import ScalarNode
+from typing import TYPE_CHECKING, Any, overload
 
 from cadee.accelerator import is_stale
 from cadee.diagnostics import LoadError, Location, byte_position, format_path
 from cadee.text import shorten
 
-#: libyaml's C parser and event classes (untyped in the stubs).
-libyaml: Any = _yaml
+if TYPE_CHECKING:
+    import yaml
 
 _yamlfast: ModuleType | None
 try:  # the optional C fast path (built from _yamlfast.pyx by hatch_build.py)
@@ -271,6 +267,21 @@ def describe_type(value: Any) -> str:
     return type(value).__name__
 
 
+@functools.cache
+def _yaml11() -> tuple[Any, Any]:
+    """PyYAML's YAML 1.1 resolver and safe constructor, imported on first use.
+
+    Many commands import this module (for ``Limits``) without reading YAML, and
+    PyYAML's import is about 15 ms of their start-up. The fast path needs them
+    as soon as a plain scalar may be typed (``cadee: 1``), the Python loader
+    always.
+    """
+    import yaml
+    from yaml.constructor import SafeConstructor
+
+    return yaml.SafeLoader(""), SafeConstructor()
+
+
 class _Abort(Exception):
     """Stops the event loop after a fatal error has been recorded."""
 
@@ -300,9 +311,6 @@ class _Frame:
 
 class _Builder:
     """Turns one event stream into plain values; one instance per file."""
-
-    _resolver = yaml.SafeLoader("")
-    _constructor = SafeConstructor()
 
     def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
@@ -367,7 +375,9 @@ class _Builder:
         cached = self.plain_cache.get(value, _MISSING)
         if cached is not _MISSING:
             return cached
-        tag = self._resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        from yaml.nodes import ScalarNode
+
+        tag = _yaml11()[0].resolve(ScalarNode, value, (True, False))
         # An implicit match that does not construct (2026-13-01) stays text,
         # so the model reports it against the field it was meant for.
         result = self._construct(tag, value, 0, 0, implicit=True)
@@ -382,11 +392,15 @@ class _Builder:
             return value
         if tag == _MERGE_TAG:
             return _MERGE
-        constructor = self._constructor.yaml_constructors.get(tag)
+        from yaml.constructor import ConstructorError
+        from yaml.nodes import ScalarNode
+
+        safe = _yaml11()[1]
+        constructor = safe.yaml_constructors.get(tag)
         if constructor is None:  # e.g. the YAML 1.1 "=" value tag: keep the text
             return value
         try:
-            return constructor(self._constructor, ScalarNode(tag, value))
+            return constructor(safe, ScalarNode(tag, value))
         except (
             ConstructorError,
             ValueError,
@@ -409,6 +423,10 @@ class _Builder:
         """Walk the event stream once. The hot path (plain and quoted scalars
         added to a mapping or sequence) is inlined: it runs for every node of
         estates with hundreds of thousands of systems."""
+        import yaml
+        from yaml import _yaml
+
+        libyaml: Any = _yaml  # libyaml's C parser and event classes (untyped in the stubs)
         parser: Any = libyaml.CParser(data)
         get_event = parser.get_event
         stack: list[_Frame] = []
@@ -760,7 +778,7 @@ def _maybe_typed_table() -> bytes:
     whose first character has none is a string without asking the resolver.
     Built per file (microseconds), so resolvers added at run time count too.
     """
-    resolvers = _Builder._resolver.yaml_implicit_resolvers
+    resolvers = _yaml11()[0].yaml_implicit_resolvers
     if None in resolvers:  # a wildcard resolver (none in YAML 1.1): ask for everything
         return b"\x01" * 256
     table = bytearray(256)
