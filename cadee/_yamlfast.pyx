@@ -14,12 +14,14 @@ something other than a string are resolved by the Python resolver passed in,
 so YAML 1.1 typing (``yes``, ``1:30``, ``2026-01-01``) has one implementation.
 """
 
-from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.dict cimport PyDict_GetItem, PyDict_SetItem, PyDict_Size
 from cpython.list cimport PyList_Append
 from cpython.ref cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.stdlib cimport free, malloc
+from libc.stdint cimport uint32_t
+from libc.stdlib cimport calloc, free, realloc
+from libc.string cimport memcpy
 
 
 cdef extern from "yaml.h":
@@ -84,6 +86,44 @@ cdef struct Frame:
     Py_ssize_t column
     Py_ssize_t key_line  # where the pending key starts
     Py_ssize_t key_column
+    # The container's positions as cadee.yamlload packs them (its line and column,
+    # then 4 per key or 2 per item); the buffer is reused by the next container
+    # opened at this depth and freed at the end.
+    uint32_t *marks
+    Py_ssize_t count
+    Py_ssize_t capacity
+
+
+cdef int _record(Frame *frame, Py_ssize_t a, Py_ssize_t b, Py_ssize_t c, Py_ssize_t d, int n) except -1:
+    """Append n (2 or 4) positions; 1 when one does not fit in 32 bits (the loader then decides)."""
+    cdef Py_ssize_t capacity
+    cdef uint32_t *grown
+    if a > 0xFFFFFFFF or b > 0xFFFFFFFF or c > 0xFFFFFFFF or d > 0xFFFFFFFF:
+        return 1
+    if frame.count + n > frame.capacity:
+        capacity = max(16, 2 * frame.capacity, frame.count + n)
+        grown = <uint32_t *>realloc(frame.marks, capacity * sizeof(uint32_t))
+        if grown == NULL:
+            raise MemoryError()
+        frame.marks = grown
+        frame.capacity = capacity
+    frame.marks[frame.count] = <uint32_t>a
+    frame.marks[frame.count + 1] = <uint32_t>b
+    if n == 4:
+        frame.marks[frame.count + 2] = <uint32_t>c
+        frame.marks[frame.count + 3] = <uint32_t>d
+    frame.count += n
+    return 0
+
+
+cdef bytes _packed(Frame *frame):
+    """The positions as a container's ``_marks`` (see cadee.yamlload.pack_marks)."""
+    cdef Py_ssize_t size = frame.count * <Py_ssize_t>sizeof(uint32_t)
+    cdef bytes packed = PyBytes_FromStringAndSize(NULL, size + 1)
+    cdef char *out = PyBytes_AS_STRING(packed)
+    out[0] = c"I"
+    memcpy(out + 1, frame.marks, size)
+    return packed
 
 
 def build(
@@ -120,7 +160,7 @@ def build(
     # slightly differently from flow levels) where an older system libyaml, which this
     # module may be linked against, does not. 512 stays clear of both.
     cdef Py_ssize_t frame_count = min(max_depth, 512)
-    cdef Frame *frames = <Frame *>malloc((frame_count + 1) * sizeof(Frame))
+    cdef Frame *frames = <Frame *>calloc(frame_count + 1, sizeof(Frame))
     if frames == NULL:
         raise MemoryError()
     if not yaml_parser_initialize(&parser):
@@ -133,7 +173,6 @@ def build(
     # Per open container: the container, where its keys or items are recorded,
     # and the pending key of a mapping (None while the next scalar is a key).
     cdef list containers = []
-    cdef list marks = []
     cdef list keys = []
     cdef Py_ssize_t depth = 0
     cdef Py_ssize_t line, column
@@ -145,7 +184,8 @@ def build(
     cdef Frame *frame
     cdef unsigned char first
     cdef object root = None
-    cdef object value, key, container, record
+    cdef object value, key, container
+    cdef Py_ssize_t index
 
     try:
         while True:
@@ -190,14 +230,12 @@ def build(
                 frame.is_seq = kind == YAML_SEQUENCE_START_EVENT
                 frame.line = line
                 frame.column = column
-                if frame.is_seq:
-                    container = yseq(line, column)
-                    record = container.item_marks
-                else:
-                    container = ymap(line, column)
-                    record = container.key_marks
+                frame.count = 0
+                if _record(frame, line, column, 0, 0, 2):
+                    break
+                # Positions are set when the container closes; no __init__ call.
+                container = yseq.__new__(yseq) if frame.is_seq else ymap.__new__(ymap)
                 PyList_Append(containers, container)
-                PyList_Append(marks, record)
                 PyList_Append(keys, None)
                 depth += 1
                 yaml_event_delete(&event)
@@ -206,8 +244,8 @@ def build(
             elif kind == YAML_MAPPING_END_EVENT or kind == YAML_SEQUENCE_END_EVENT:
                 depth -= 1
                 value = containers.pop()
-                marks.pop()
                 keys.pop()
+                value._marks = _packed(&frames[depth])
                 line = frames[depth].line
                 column = frames[depth].column
             elif kind == YAML_DOCUMENT_START_EVENT:
@@ -236,7 +274,8 @@ def build(
             frame = &frames[depth - 1]
             if frame.is_seq:
                 PyList_Append(<list>containers[depth - 1], value)
-                PyList_Append(<list>marks[depth - 1], (line, column))
+                if _record(frame, line, column, 0, 0, 2):
+                    break
                 continue
             key = keys[depth - 1]
             if key is None:
@@ -246,16 +285,19 @@ def build(
                 frame.key_line = line
                 frame.key_column = column
                 continue
-            record = marks[depth - 1]
-            if key in <dict>record:
+            container = containers[depth - 1]
+            if key in <dict>container:
                 break  # a duplicate key
-            PyDict_SetItem(<dict>containers[depth - 1], key, value)
-            PyDict_SetItem(<dict>record, key, (frame.key_line, frame.key_column, line, column))
+            PyDict_SetItem(<dict>container, key, value)
+            if _record(frame, frame.key_line, frame.key_column, line, column, 4):
+                break
             keys[depth - 1] = None
     finally:
         if have_event:
             yaml_event_delete(&event)
         yaml_parser_delete(&parser)
+        for index in range(frame_count + 1):
+            free(frames[index].marks)
         free(frames)
     if ok:
         return True, root

@@ -33,6 +33,7 @@ from cadee.model import (
     MeasuredValue,
     SourceFile,
     set_location,
+    sharing_context,
 )
 from cadee.yamlload import Limits, YMap, YSeq, describe_type, load_yaml
 
@@ -114,6 +115,8 @@ class _Loader:
         self.files: dict[Path, _File] = {}
         self.sources: list[SourceFile] = []
         self.cwd = Path.cwd()
+        #: Models of this load share equal fields-sets (see ``cadee.model.Strict.model_post_init``).
+        self.context = sharing_context()
 
     # -- reading -----------------------------------------------------------------
 
@@ -145,9 +148,16 @@ class _Loader:
         except OSError as exc:
             self.error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
             return _File(real, shown, None)
-        return self.parsed(real, shown, chain, data)
+        entry = self.parsed(real, shown, data)
+        # The bytes are not needed past the tree: free them before the models are built.
+        del data
+        if entry.raw is not None:
+            self.validate(entry, top=not chain)
+            self.follow_includes(entry, (*chain, real))
+        return entry
 
-    def parsed(self, real: Path, shown: str, chain: tuple[Path, ...], data: bytes) -> _File:
+    def parsed(self, real: Path, shown: str, data: bytes) -> _File:
+        """The file's entry, with its tree when the file is a YAML mapping."""
         self.sources.append(SourceFile(shown, hashlib.sha256(data).hexdigest()))
         parse = self.source.parse if self.source is not None else load_yaml
         raw, errors = parse(data, shown, self.limits)
@@ -167,8 +177,6 @@ class _Loader:
             )
             return entry
         entry.raw = raw
-        self.validate(entry, top=not chain)
-        self.follow_includes(entry, (*chain, real))
         return entry
 
     def follow_includes(self, entry: _File, chain: tuple[Path, ...]) -> None:
@@ -349,12 +357,10 @@ class _Loader:
         assert raw is not None
         if not top and "blueprint" in raw:
             # Spec 9: an included file's `blueprint` block is ignored, not checked.
-            raw = YMap(raw.line, raw.column)
-            raw.update((k, v) for k, v in entry.raw.items() if k != "blueprint")  # type: ignore[union-attr]
-            raw.key_marks = {k: m for k, m in entry.raw.key_marks.items() if k != "blueprint"}  # type: ignore[union-attr]
+            raw = raw.without("blueprint")
             entry.raw = raw
         try:
-            document = Document.model_validate(raw)
+            document = Document.model_validate(raw, context=self.context)
         except ValidationError as exc:
             problems = exc.errors(include_url=False, include_input=False)
             for problem in problems:
@@ -394,7 +400,7 @@ class _Loader:
         broken = {tuple(p["loc"][:2]) for p in problems}
         broken_top = {p["loc"][0] for p in problems if p["loc"]}
         if isinstance(raw.get("blueprint"), YMap) and "blueprint" not in broken_top:
-            entry.meta = BlueprintMeta.model_validate(raw["blueprint"])
+            entry.meta = BlueprintMeta.model_validate(raw["blueprint"], context=self.context)
         for key, model in LIST_FIELDS.items():
             raw_list = raw.get(key)
             if not isinstance(raw_list, YSeq) or (key,) in broken:
@@ -404,7 +410,9 @@ class _Loader:
                 if not isinstance(raw_item, YMap):
                     continue
                 if (key, index) not in broken:
-                    kept.append((model.model_validate(raw_item), raw_item, index))
+                    kept.append(
+                        (model.model_validate(raw_item, context=self.context), raw_item, index)
+                    )
                     continue
                 repaired = _without_errors(
                     model,

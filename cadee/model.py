@@ -283,6 +283,41 @@ class Strict(BaseModel):
             if info.description is None and name in docs:
                 info.description = docs[name]
 
+    def model_post_init(self, context: Any, /) -> None:
+        """Share one fields-set among the instances that set the same fields.
+
+        Pydantic gives every instance its own set of the field names it was
+        given: about 700 bytes for an integration, 330 MB on an estate of 100k
+        systems, more than the field values themselves. When validated with
+        :func:`sharing_context` (the loader does), instances with equal sets
+        share the first one; ``__setattr__`` gives an instance its own copy
+        before pydantic adds to it, so ``model_fields_set`` reads as before.
+        """
+        if type(context) is _SharingContext:
+            fields = self.__pydantic_fields_set__
+            shared = context.setdefault(frozenset(fields), fields)
+            if shared is not fields:
+                _set_fields_set(self, shared)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        _set_fields_set(self, set(self.__pydantic_fields_set__))  # it may be shared
+        super().__setattr__(name, value)
+
+
+class _SharingContext(dict[frozenset[str], set[str]]):
+    """The fields-sets met so far in one validation (see ``Strict.model_post_init``)."""
+
+
+def sharing_context() -> dict[frozenset[str], set[str]]:
+    """A validation context under which models share equal fields-sets (one per load)."""
+    return _SharingContext()
+
+
+#: Sets a model's fields-set (the slot's own setter, as pydantic's ``_object_setattr``).
+_set_fields_set: Callable[[BaseModel, set[str]], None] = BaseModel.__dict__[
+    "__pydantic_fields_set__"
+].__set__
+
 
 class Item(Strict):
     """A list item defined somewhere in a file; ``location`` names where.

@@ -16,23 +16,21 @@ with a 1-based position; nothing raises.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import struct
 import sys
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
-
-import yaml
-from yaml import _yaml
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import ScalarNode
+from typing import TYPE_CHECKING, Any, overload
 
 from cadee.accelerator import is_stale
 from cadee.diagnostics import LoadError, Location, byte_position, format_path
 from cadee.text import shorten
 
-#: libyaml's C parser and event classes (untyped in the stubs).
-libyaml: Any = _yaml
+if TYPE_CHECKING:
+    import yaml
 
 _yamlfast: ModuleType | None
 try:  # the optional C fast path (built from _yamlfast.pyx by hatch_build.py)
@@ -58,7 +56,16 @@ def plain_cache_limit(size: int) -> int:
     return max(_PLAIN_CACHE_MIN, size // 32)
 
 
-__all__ = ["Limits", "YMap", "YSeq", "describe_type", "foreign_encoding", "load_yaml"]
+__all__ = [
+    "ItemMarks",
+    "KeyMarks",
+    "Limits",
+    "YMap",
+    "YSeq",
+    "describe_type",
+    "foreign_encoding",
+    "load_yaml",
+]
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -80,29 +87,161 @@ class Limits:
     max_include_depth: int = 32
 
 
+# Positions are packed, not kept as tuples: on an estate of 100k systems the
+# per-key tuples (and their line numbers, one int object each) were 70% of the
+# tree, about 600 MB. A container's ``_marks`` is bytes: a width code (b"I" for
+# 32-bit, b"Q" for 64-bit positions, only in files beyond 4 GB) and then its own
+# line and column followed, for a mapping, by key line, key column, value line
+# and value column of each key in the mapping's key order, or, for a sequence,
+# by line and column of each item. Both loaders write it when the container
+# closes; the views below decode a position only when one is asked for.
+_PACKERS = {ord("I"): struct.Struct("=I"), ord("Q"): struct.Struct("=Q")}
+_UNPACK2 = {code: struct.Struct(f"=2{chr(code)}").unpack_from for code in _PACKERS}
+_UNPACK4 = {code: struct.Struct(f"=4{chr(code)}").unpack_from for code in _PACKERS}
+
+
+def pack_marks(values: list[int]) -> bytes:
+    """Positions (the container's line and column first) as a container's ``_marks``."""
+    try:
+        return b"I" + struct.pack(f"={len(values)}I", *values)
+    except struct.error:  # a position beyond 2**32: a file of more than 4 GB
+        return b"Q" + struct.pack(f"={len(values)}Q", *values)
+
+
+def _start(marks: bytes) -> tuple[int, int]:
+    line, column = _UNPACK2[marks[0]](marks, 1)
+    return line, column
+
+
 class YMap(dict[Any, Any]):
     """A mapping that remembers where it and each of its keys and values start."""
 
-    __slots__ = ("column", "key_marks", "line")
+    __slots__ = ("_marks",)
 
     def __init__(self, line: int, column: int) -> None:
         super().__init__()
-        self.line = line
-        self.column = column
-        #: key -> (key line, key column, value line, value column), 1-based.
-        self.key_marks: dict[Any, tuple[int, int, int, int]] = {}
+        self._marks = pack_marks([line, column])
+
+    @property
+    def line(self) -> int:
+        return _start(self._marks)[0]
+
+    @property
+    def column(self) -> int:
+        return _start(self._marks)[1]
+
+    @property
+    def key_marks(self) -> KeyMarks:
+        """key -> (key line, key column, value line, value column), 1-based."""
+        return KeyMarks(self)
+
+    def without(self, key: Any) -> YMap:
+        """A copy without ``key`` (its other keys, values and positions unchanged)."""
+        marks = self.key_marks
+        copy = YMap(self.line, self.column)
+        flat = [self.line, self.column]
+        for other, value in self.items():
+            if other != key:
+                copy[other] = value
+                flat.extend(marks[other])
+        copy._marks = pack_marks(flat)
+        return copy
+
+
+class KeyMarks(Mapping[Any, tuple[int, int, int, int]]):
+    """The key positions of a :class:`YMap`, decoded when asked for (a read-only view)."""
+
+    __slots__ = ("_map",)
+
+    def __init__(self, ymap: YMap) -> None:
+        self._map = ymap
+
+    def __getitem__(self, key: Any) -> tuple[int, int, int, int]:
+        ymap = self._map
+        if dict.__contains__(ymap, key):
+            for index, other in enumerate(dict.__iter__(ymap)):
+                if other is key or other == key:
+                    marks = ymap._marks
+                    code = marks[0]
+                    size = _PACKERS[code].size
+                    found: tuple[int, int, int, int] = _UNPACK4[code](
+                        marks, 1 + size * (2 + 4 * index)
+                    )
+                    return found
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self._map, key)
+
+    def __iter__(self) -> Iterator[Any]:
+        return dict.__iter__(self._map)
+
+    def __len__(self) -> int:
+        return dict.__len__(self._map)
+
+    def __repr__(self) -> str:
+        return f"KeyMarks({dict(self.items())!r})"
 
 
 class YSeq(list[Any]):
     """A sequence that remembers where it and each of its items start."""
 
-    __slots__ = ("column", "item_marks", "line")
+    __slots__ = ("_marks",)
 
     def __init__(self, line: int, column: int) -> None:
         super().__init__()
-        self.line = line
-        self.column = column
-        self.item_marks: list[tuple[int, int]] = []
+        self._marks = pack_marks([line, column])
+
+    @property
+    def line(self) -> int:
+        return _start(self._marks)[0]
+
+    @property
+    def column(self) -> int:
+        return _start(self._marks)[1]
+
+    @property
+    def item_marks(self) -> ItemMarks:
+        """(line, column) of each item, 1-based."""
+        return ItemMarks(self._marks)
+
+
+class ItemMarks(Sequence[tuple[int, int]]):
+    """The item positions of a :class:`YSeq`, decoded when asked for (a read-only view)."""
+
+    __slots__ = ("_marks",)
+
+    def __init__(self, marks: bytes) -> None:
+        self._marks = marks
+
+    def __len__(self) -> int:
+        marks = self._marks
+        return (len(marks) - 1) // (2 * _PACKERS[marks[0]].size) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        position = range(len(self))[index]  # IndexError as a list's
+        marks = self._marks
+        code = marks[0]
+        found: tuple[int, int] = _UNPACK2[code](marks, 1 + _PACKERS[code].size * (2 + 2 * position))
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ItemMarks | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ItemMarks({list(self)!r})"
 
 
 def describe_type(value: Any) -> str:
@@ -128,6 +267,21 @@ def describe_type(value: Any) -> str:
     return type(value).__name__
 
 
+@functools.cache
+def _yaml11() -> tuple[Any, Any]:
+    """PyYAML's YAML 1.1 resolver and safe constructor, imported on first use.
+
+    Many commands import this module (for ``Limits``) without reading YAML, and
+    PyYAML's import is about 15 ms of their start-up. The fast path needs them
+    as soon as a plain scalar may be typed (``cadee: 1``), the Python loader
+    always.
+    """
+    import yaml
+    from yaml.constructor import SafeConstructor
+
+    return yaml.SafeLoader(""), SafeConstructor()
+
+
 class _Abort(Exception):
     """Stops the event loop after a fatal error has been recorded."""
 
@@ -135,9 +289,11 @@ class _Abort(Exception):
 class _Frame:
     """A mapping or sequence being built: the builder's stack holds one per open container."""
 
-    __slots__ = ("anchor", "container", "is_seq", "key", "key_mark", "merges", "size")
+    __slots__ = ("anchor", "container", "is_seq", "key", "key_mark", "marks", "merges", "size")
 
-    def __init__(self, container: Any, anchor: str | None, is_seq: bool) -> None:
+    def __init__(
+        self, container: Any, anchor: str | None, is_seq: bool, line: int, column: int
+    ) -> None:
         self.container = container
         self.anchor = anchor
         #: The key waiting for its value (mappings): ``_NOKEY``, ``_BADKEY``, ``_MERGE`` or a string.
@@ -149,13 +305,12 @@ class _Frame:
         #: Nodes inside, this one included (what an alias to it expands to).
         self.size = 1
         self.is_seq = is_seq
+        #: The container's positions, packed into its ``_marks`` when it closes.
+        self.marks = [line, column]
 
 
 class _Builder:
     """Turns one event stream into plain values; one instance per file."""
-
-    _resolver = yaml.SafeLoader("")
-    _constructor = SafeConstructor()
 
     def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
@@ -220,7 +375,9 @@ class _Builder:
         cached = self.plain_cache.get(value, _MISSING)
         if cached is not _MISSING:
             return cached
-        tag = self._resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        from yaml.nodes import ScalarNode
+
+        tag = _yaml11()[0].resolve(ScalarNode, value, (True, False))
         # An implicit match that does not construct (2026-13-01) stays text,
         # so the model reports it against the field it was meant for.
         result = self._construct(tag, value, 0, 0, implicit=True)
@@ -235,11 +392,15 @@ class _Builder:
             return value
         if tag == _MERGE_TAG:
             return _MERGE
-        constructor = self._constructor.yaml_constructors.get(tag)
+        from yaml.constructor import ConstructorError
+        from yaml.nodes import ScalarNode
+
+        safe = _yaml11()[1]
+        constructor = safe.yaml_constructors.get(tag)
         if constructor is None:  # e.g. the YAML 1.1 "=" value tag: keep the text
             return value
         try:
-            return constructor(self._constructor, ScalarNode(tag, value))
+            return constructor(safe, ScalarNode(tag, value))
         except (
             ConstructorError,
             ValueError,
@@ -262,6 +423,10 @@ class _Builder:
         """Walk the event stream once. The hot path (plain and quoted scalars
         added to a mapping or sequence) is inlined: it runs for every node of
         estates with hundreds of thousands of systems."""
+        import yaml
+        from yaml import _yaml
+
+        libyaml: Any = _yaml  # libyaml's C parser and event classes (untyped in the stubs)
         parser: Any = libyaml.CParser(data)
         get_event = parser.get_event
         stack: list[_Frame] = []
@@ -316,7 +481,7 @@ class _Builder:
                     container = frame.container
                     if frame.is_seq:
                         container.append(value)
-                        container.item_marks.append((line, column))
+                        frame.marks += (line, column)
                         continue
                     key = frame.key
                     if key is nokey:
@@ -327,8 +492,7 @@ class _Builder:
                     elif type(key) is str and key not in container:
                         frame.key = nokey
                         container[key] = value
-                        kline, kcolumn = frame.key_mark
-                        container.key_marks[key] = (kline, kcolumn, line, column)
+                        frame.marks += (*frame.key_mark, line, column)
                         continue
                     self._add(frame, value, line, column)
                     continue
@@ -350,7 +514,7 @@ class _Builder:
                     container = YSeq(line, column) if is_seq else YMap(line, column)
                     if event.anchor is not None:
                         self.open_anchors.add(event.anchor)
-                    frame = _Frame(container, event.anchor, is_seq)
+                    frame = _Frame(container, event.anchor, is_seq, line, column)
                     stack.append(frame)
                     continue
                 if kind is map_end or kind is seq_end:
@@ -358,11 +522,12 @@ class _Builder:
                     value = done.container
                     size = done.size
                     if done.merges:
-                        _apply_merges(value, done.merges)
+                        _apply_merges(value, done.marks, done.merges)
+                    value._marks = pack_marks(done.marks)
                     if done.anchor is not None:
                         self.open_anchors.discard(done.anchor)
                         self.anchors[done.anchor] = (value, size)
-                    line, column = value.line, value.column
+                    line, column = done.marks[0], done.marks[1]
                 elif kind is alias_event:
                     mark = event.start_mark
                     line = mark.line + 1
@@ -426,7 +591,7 @@ class _Builder:
         container = frame.container
         if frame.is_seq:
             container.append(value)
-            container.item_marks.append((line, column))
+            frame.marks += (line, column)
             return
         key = frame.key
         if key is _NOKEY:
@@ -444,17 +609,17 @@ class _Builder:
         if key is _MERGE:
             self._merge_source(frame, value, kline, kcolumn)
             return
-        previous = container.key_marks.get(key)
-        if previous is not None:
+        if key in container:  # merged keys come later: these are the explicit ones, in order
+            first = frame.marks[2 + 4 * list(container).index(key)]
             self.error(
                 kline,
                 kcolumn,
-                f"duplicate key {key!r:.60}: first defined at line {previous[0]}, again at line {kline}",
+                f"duplicate key {key!r:.60}: first defined at line {first}, again at line {kline}",
                 key=key,
             )
             return
         container[key] = value
-        container.key_marks[key] = (kline, kcolumn, line, column)
+        frame.marks += (kline, kcolumn, line, column)
 
     def _merge_source(self, frame: _Frame, value: Any, line: int, column: int) -> None:
         sources = value if isinstance(value, YSeq) else [value]
@@ -483,13 +648,14 @@ class _Builder:
         self.error(line, column, f"cannot read the file: {reason} (blueprints are UTF-8 text)")
 
 
-def _apply_merges(target: YMap, sources: list[YMap]) -> None:
+def _apply_merges(target: YMap, marks: list[int], sources: list[YMap]) -> None:
     # Explicit keys win; among merged mappings the earlier one wins (as PyYAML).
     for source in sources:
+        source_marks = source.key_marks
         for key, value in source.items():
-            if key not in target.key_marks:
+            if key not in target:
                 target[key] = value
-                target.key_marks[key] = source.key_marks[key]
+                marks += source_marks[key]
 
 
 def _tag_message(tag: str) -> str:
@@ -612,7 +778,7 @@ def _maybe_typed_table() -> bytes:
     whose first character has none is a string without asking the resolver.
     Built per file (microseconds), so resolvers added at run time count too.
     """
-    resolvers = _Builder._resolver.yaml_implicit_resolvers
+    resolvers = _yaml11()[0].yaml_implicit_resolvers
     if None in resolvers:  # a wildcard resolver (none in YAML 1.1): ask for everything
         return b"\x01" * 256
     table = bytearray(256)

@@ -687,3 +687,36 @@ def test_field_descriptions_are_the_attribute_docstrings_pydantic_would_read() -
             assert info.description == expected.get(name), (model, name)
             described += info.description is not None
     assert described > 20
+
+
+def test_models_share_equal_fields_sets_and_read_as_before(loader: str) -> None:
+    """The loader validates with a sharing context: items that set the same fields
+    share one fields-set (memory), and each reads exactly what pydantic alone gives."""
+    from pydantic import BaseModel
+
+    from cadee.model import LIST_FIELDS
+
+    result = load_blueprint(Path("examples/northwind-bank/blueprint.yaml"))
+    assert result.blueprint is not None
+    items = [item for key in LIST_FIELDS for item in getattr(result.blueprint, key)]
+    assert len(items) > 20
+    for item in items:
+        alone = type(item).model_validate(item.model_dump(by_alias=True, exclude_unset=True))
+        assert item.model_fields_set == alone.model_fields_set, item
+        for value in item.__dict__.values():  # nested models too
+            if isinstance(value, BaseModel):
+                plain = type(value).model_validate(
+                    value.model_dump(by_alias=True, exclude_unset=True)
+                )
+                assert value.model_fields_set == plain.model_fields_set
+    sets = {id(item.model_fields_set) for item in items}
+    assert len(sets) < len(items) / 2, "equal fields-sets are not shared"
+    # Setting a field gives that item its own set: the others do not change.
+    first = result.blueprint.systems[0]
+    twin = next(
+        s for s in result.blueprint.systems[1:] if s.model_fields_set is first.model_fields_set
+    )
+    before = set(twin.model_fields_set)
+    unset = next(name for name in type(first).model_fields if name not in first.model_fields_set)
+    setattr(first, unset, getattr(first, unset))
+    assert unset in first.model_fields_set and twin.model_fields_set == before

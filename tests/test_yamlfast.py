@@ -62,7 +62,8 @@ def differences(a: Any, b: Any, path: str = "$") -> list[str]:
         out = []
         if (a.line, a.column) != (b.line, b.column):
             out.append(f"{path}: starts at {a.line}:{a.column} != {b.line}:{b.column}")
-        if list(a) != list(b) or a.key_marks != b.key_marks:
+        # The packed positions themselves, and what the view reads from them.
+        if list(a) != list(b) or a._marks != b._marks or a.key_marks != b.key_marks:
             out.append(f"{path}: keys or key positions differ")
             return out
         for key in a:
@@ -70,7 +71,13 @@ def differences(a: Any, b: Any, path: str = "$") -> list[str]:
         return out
     if isinstance(a, YSeq):
         out = []
-        if (a.line, a.column, a.item_marks, len(a)) != (b.line, b.column, b.item_marks, len(b)):
+        if (a.line, a.column, a._marks, a.item_marks, len(a)) != (
+            b.line,
+            b.column,
+            b._marks,
+            b.item_marks,
+            len(b),
+        ):
             return [f"{path}: sequence position, item positions or length differ"]
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
             out += differences(x, y, f"{path}[{index}]")
@@ -385,3 +392,85 @@ def test_version_says_whether_the_fast_path_is_used(
         capsys.readouterr().out
         == f"cadee {__version__} (YAML fast path: off (CADEE_NO_ACCELERATOR is set))\n"
     )
+
+
+# -- packed positions ------------------------------------------------------------
+
+
+def test_positions_are_packed_and_read_back_as_tuples() -> None:
+    """Both loaders pack positions into one bytes object per container; the
+    views read back exactly the tuples a dict of tuples held."""
+    text = "a: 1\nlist:\n  - x\n  -   y\nnested: {k: v, 'q': [1, 2]}\n"
+    for accelerated in (True, False):
+        root, errors = load_yaml(text, "t.yaml", accelerated=accelerated)
+        assert errors == []
+        assert type(root._marks) is bytes and root._marks[:1] == b"I"
+        marks = root.key_marks
+        assert dict(marks.items()) == {
+            "a": (1, 1, 1, 4),
+            "list": (2, 1, 3, 3),
+            "nested": (5, 1, 5, 9),
+        }
+        assert list(marks) == list(root) and len(marks) == 3 and "a" in marks
+        assert "missing" not in marks and marks.get("missing") is None
+        with pytest.raises(KeyError):
+            marks["missing"]
+        assert root["nested"].key_marks == {"k": (5, 10, 5, 13), "q": (5, 16, 5, 21)}
+        items = root["list"].item_marks
+        assert items == [(3, 5), (4, 7)] and items == ((3, 5), (4, 7))
+        assert len(items) == 2 and items[-1] == (4, 7) and items[0:1] == [(3, 5)]
+        with pytest.raises(IndexError):
+            items[2]
+        assert (root["list"].line, root["list"].column) == (3, 3)
+        assert (root.line, root.column) == (1, 1)
+
+
+def test_positions_beyond_32_bits_are_kept() -> None:
+    """Only a file beyond 4 GB has them; the Python loader then packs 64-bit positions."""
+    ymap = YMap(1, 1)
+    ymap["k"] = "v"
+    ymap._marks = yamlload.pack_marks([1, 1, 2**32 + 5, 3, 2**33, 7])
+    assert ymap._marks[:1] == b"Q"
+    assert ymap.key_marks["k"] == (2**32 + 5, 3, 2**33, 7)
+    seq = YSeq(2**40, 2)
+    seq.append("x")
+    seq._marks = yamlload.pack_marks([2**40, 2, 2**40 + 1, 4])
+    assert (seq.line, seq.column, seq.item_marks[0]) == (2**40, 2, (2**40 + 1, 4))
+
+
+def test_a_new_container_has_its_position_and_no_marks() -> None:
+    ymap, yseq = YMap(3, 4), YSeq(5, 6)
+    assert (ymap.line, ymap.column, len(ymap.key_marks)) == (3, 4, 0)
+    assert (yseq.line, yseq.column, len(yseq.item_marks)) == (5, 6, 0)
+
+
+def test_without_keeps_the_other_keys_and_positions() -> None:
+    root, _ = load_yaml("a: 1\nb:\n  - 2\nc: x\n", "t.yaml")
+    copy = root.without("b")
+    assert list(copy) == ["a", "c"] and (copy.line, copy.column) == (1, 1)
+    assert dict(copy.key_marks.items()) == {"a": (1, 1, 1, 4), "c": (4, 1, 4, 4)}
+    assert "b" in root and root.key_marks["b"] == (2, 1, 3, 3)  # the original is unchanged
+
+
+def test_merged_keys_keep_the_positions_of_their_source() -> None:
+    """Merge keys are the Python loader's; a merged key points where it was written."""
+    root, errors = load_yaml("base: &b {x: 1, y: 2}\nc:\n  y: 3\n  <<: *b\n", "t.yaml")
+    assert errors == []
+    assert root["c"] == {"y": 3, "x": 1}
+    assert dict(root["c"].key_marks.items()) == {"y": (3, 3, 3, 6), "x": (1, 11, 1, 14)}
+
+
+# -- PyYAML on first use -------------------------------------------------------------
+
+
+def test_importing_the_loader_does_not_import_pyyaml() -> None:
+    """Commands import it for Limits; PyYAML (~15 ms) loads only when YAML is read."""
+    import subprocess
+
+    code = (
+        "import sys, cadee.yamlload as y\n"
+        "assert 'yaml' not in sys.modules, 'imported with the module'\n"
+        "root, errors = y.load_yaml('a: 1\\n', 't.yaml')\n"
+        "assert root == {'a': 1} and 'yaml' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
