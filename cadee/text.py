@@ -385,6 +385,8 @@ def json_text(value: Any, indent: int | None = 2) -> str:
         from cadee.report.jsonenc import dumps_indented
 
         text = dumps_indented(value, indent)
+    if text.isascii() and "\x7f" not in text:  # DEL is the one ASCII character to escape
+        return text + "\n"
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 

@@ -185,3 +185,15 @@ def test_circular_value_raises_json_dumps_error() -> None:
     value.append(value)
     with pytest.raises(ValueError, match="Circular reference"):
         dumps_indented(value, 2)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ({"a": "\x7f"}, '{\n  "a": "\\u007f"\n}\n'),
+        ({"a": "plain"}, '{\n  "a": "plain"\n}\n'),
+        (["\x9b\u202e\u2028é"], '[\n  "\\u009b\\u202e\\u2028é"\n]\n'),
+    ],
+)
+def test_json_text_escapes_del_and_non_ascii_controls(value: Any, text: str) -> None:
+    assert json_text(value) == text
