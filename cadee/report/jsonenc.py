@@ -2,20 +2,20 @@
 
 On Python 3.11 and 3.12, :func:`json.dumps` uses its C encoder only without
 ``indent``; with it, every value goes through the pure-Python encoder's
-generators (a third of a findings-heavy ``validate --format json``). Here the
-containers are walked in Python, but every *flat* container (a list or dict
-whose values are all plain ``str``, ``int``, ``float``, ``bool`` or ``None``:
-a finding, a location, a summary) is written by one call of the C encoder,
-given the item separator of its depth (``",\\n"`` and the indentation) in
-place of the indentation it does not support. Scalars elsewhere go through
-the same C string encoder and the same ``int``/``float`` representations
-json.dumps uses.
+generators (about a fifth of a findings-heavy ``validate --format json``).
+Here the containers are walked in Python, but every *flat* container (a list
+or dict whose values are all plain ``str``, ``int``, ``float``, ``bool`` or
+``None``: a finding, a summary) and every list of flat dicts (the findings)
+is written by one call of the C encoder, given the item separator of its
+depth (``",\\n"`` and the indentation) in place of the indentation it does
+not support. Scalars elsewhere go through the same C string encoder and the
+same ``int``/``float`` representations json.dumps uses.
 
 Anything the walk does not expect (a type json.dumps would hand to
-``default``, a non-string key in a nested container, a circular reference,
-an error of any kind) makes :func:`dumps_indented` return json.dumps's own
+``default``, a key it refuses, a circular reference, an error of any
+kind) makes :func:`dumps_indented` return json.dumps's own
 result, or raise its own exception: the fast path never decides anything
-json.dumps would decide differently. ``tests/test_escaping.py`` compares the
+json.dumps would decide differently. ``tests/test_jsonenc.py`` compares the
 two on every report of the examples, on the findings-heavy estate and on
 Hypothesis-generated values with hostile strings and floats.
 """
@@ -23,13 +23,12 @@ Hypothesis-generated values with hostile strings and floats.
 from __future__ import annotations
 
 import json
+from _json import make_encoder as _c_make_encoder  # CPython's; json.dumps uses it too
 from itertools import chain
 from json.encoder import encode_basestring
 from typing import Any
 
 __all__ = ["dumps_indented"]
-
-from _json import make_encoder as _c_make_encoder  # CPython's; json.dumps uses it too
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _DICT_ONLY = frozenset({dict})
@@ -71,7 +70,7 @@ def _key(key: object) -> str:
 
 
 def _is_records(o: list[Any] | tuple[Any, ...]) -> bool:
-    """Whether ``o`` holds only non-empty plain dicts of scalars (with plain keys)."""
+    """Whether ``o`` holds only non-empty plain dicts of plain scalars."""
     return (
         _DICT_ONLY.issuperset(map(type, o))
         and all(o)
