@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cadee.diagnostics import SEVERITIES, AppliedWaiver, Finding, Severity
+from cadee.diagnostics import SEVERITIES, AppliedWaiver, Finding, Severity, finding_order
 from cadee.gcpause import gc_paused
 from cadee.graph import ArchitectureGraph, build_graph
 from cadee.model import Blueprint, Waiver
@@ -119,7 +119,7 @@ def _check(
             continue
         severity = severity_for(rule, options.severity)
         findings.extend(f.with_changes(severity=severity) for f in rule.judge(context))
-    findings.sort()
+    findings.sort(key=finding_order)
     return Report(
         blueprint=blueprint, findings=findings, as_of=as_of, rules=dict(active), graph=graph
     )

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -72,6 +73,26 @@ class Finding:
 
     def with_changes(self, **changes: object) -> Finding:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+#: A finding's sort key: the tuple of the fields its comparison uses (the
+#: dataclass order of :class:`Finding`, with :class:`Location`'s fields in place
+#: of the location), so sorting is the same as ``sorted(findings)`` but compares
+#: flat tuples in C instead of calling ``Finding.__lt__`` and ``Location.__lt__``
+#: (a findings-heavy estate has 46,000 findings). ``tests/test_check_order.py``
+#: keeps it equal to the dataclass order.
+finding_order = attrgetter(
+    "location.file",
+    "location.line",
+    "location.column",
+    "location.path",
+    "rule",
+    "target",
+    "severity",
+    "message",
+    "name",
+    "waived",
+)
 
 
 def byte_position(data: bytes, offset: int) -> tuple[int, int]:

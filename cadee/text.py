@@ -36,7 +36,8 @@ Two kinds of characters are never let through as themselves:
 Terminals get them shown as Python escapes (``\\x1b``, ``\\u202e``), visible
 and copyable; documents (Markdown, HTML, typst, DOT, Mermaid) get U+FFFD.
 
-Pure functions, no state, nothing imported but :mod:`re` (:mod:`json` when
+Pure functions, no state, nothing imported but :mod:`re` (:mod:`json` and
+:mod:`cadee.report.jsonenc`, its fast indented encoder, when
 first needed): this module is on the CLI start-up path.
 """
 
@@ -378,7 +379,14 @@ def json_text(value: Any, indent: int | None = 2) -> str:
     """
     import json
 
-    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    if indent is None:
+        text = json.dumps(value, ensure_ascii=False)
+    else:  # the same text, without json's pure-Python indenting encoder
+        from cadee.report.jsonenc import dumps_indented
+
+        text = dumps_indented(value, indent)
+    if text.isascii() and "\x7f" not in text:  # DEL is the one ASCII character to escape
+        return text + "\n"
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
