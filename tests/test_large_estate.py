@@ -53,16 +53,14 @@ def test_large_estate_documents_summarise_and_refer_to_the_atlas(
     pack: dict[str, bytes],
 ) -> None:
     assert SYSTEMS > SUMMARY_THRESHOLD
-    detail_maps = [name for name in pack if re.fullmatch(r"maps/full/.+\.svg", name)]
-    assert len(detail_maps) > 100  # one per boundary
-    assert pack["maps/full.pdf"].startswith(b"%PDF")
+    atlas_pages, _ = _pdf_text(pack["maps/full.pdf"])
+    assert atlas_pages > 100  # the atlas: a page per boundary
 
-    pages, text = _pdf_text(pack["integration-map.pdf"])
+    _, text = _pdf_text(pack["integration-map.pdf"])
     flat = " ".join(text.split())
     # The overview is printed, the detail maps are not: the text names the atlas instead.
     assert "maps/full.pdf" in flat
     assert "Detail map:" not in flat
-    assert pages < len(detail_maps)
     # The Markdown is the same document: no detail map sections, one row per boundary.
     md = pack["integration-map.md"].decode()
     assert "Detail map:" not in md and "maps/full.pdf" in md

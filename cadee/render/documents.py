@@ -221,11 +221,21 @@ class Context:
     def listed(self, ids: Sequence[str], limit: int, appendix: Appendix, title: str) -> Cell:
         """The systems, complete; a list longer than ``limit`` (``0``: none) shows its
         first ``limit`` names and is complete in the document's appendix."""
-        if not limit or len(ids) <= limit:
+        if not ids:
             return self.systems(ids)
-        ref = appendix.add(title, [self.system(i) for i in ids])
-        shown = self.systems(ids[:limit]).spans
-        return cell(*shown, span(f" … {len(ids)} in all, listed in appendix {ref}", tone="muted"))
+        return self.names_listed([self.system(i) for i in ids], limit, appendix, title)
+
+    def names_listed(
+        self, names: Sequence[str], limit: int, appendix: Appendix, title: str
+    ) -> Cell:
+        """:meth:`listed` for any names."""
+        if not limit or len(names) <= limit:
+            return cell(*names, sep=", ")
+        ref = appendix.add(title, names)
+        return cell(
+            *cell(*names[:limit], sep=", ").spans,
+            span(f" … {len(names)} in all, listed in appendix {ref}", tone="muted"),
+        )
 
     def relative(self, path: str) -> str:
         """A file path relative to the blueprint's folder, as in the provenance list."""
@@ -1435,14 +1445,6 @@ def integrations_summary(ctx: Context, appendix: Appendix) -> Table:
         name = ctx.group_name(boundary)
         listed = [f"{ctx.system(i.from_)} → {ctx.system(i.to)}" for i in members]
         targets = {(systems[i.to].boundary or None) if i.to in systems else None for i in members}
-        shown = ", ".join(listed[:SUMMARY_NAMES])
-        if len(listed) > SUMMARY_NAMES:
-            ref = appendix.add(f"{name}: integrations", listed)
-            list_cell = cell(
-                shown, span(f" … {len(listed)} in all, listed in appendix {ref}", tone="muted")
-            )
-        else:
-            list_cell = cell(shown)
         rows.append(
             (
                 cell(span(name, "strong"), tone="" if boundary else "warn"),
@@ -1452,7 +1454,7 @@ def integrations_summary(ctx: Context, appendix: Appendix) -> Table:
                 _count_cell(sum(1 for i in members if i.auth in (None, "none")), "fail"),
                 _count_cell(sum(1 for i in members if i.data == "restricted")),
                 _count_cell(sum(1 for i in members if i.id in ctx.unwaived_errors), "fail"),
-                list_cell,
+                ctx.names_listed(listed, SUMMARY_NAMES, appendix, f"{name}: integrations"),
             )
         )
     return Table(
@@ -1475,33 +1477,40 @@ def records_table(ctx: Context, appendix: Appendix) -> Table:
     graph = ctx.graph.integrations
     rows = []
     limit = 12 if ctx.large else 0
+    order = ctx.graph.order
+    callers_of: dict[str, set[str]] = {}
+    for integration in ctx.blueprint.integrations:
+        callers_of.setdefault(integration.to, set()).add(integration.from_)
+
+    def reached(ids: Iterable[str], name: str, what: str) -> Cell:
+        ranked = sorted(ids, key=order.__getitem__)
+        if not ctx.huge:
+            return ctx.listed(ranked, limit, appendix, f"{name}: {what}")
+        # A large estate: thousands of systems each; their boundaries, with counts.
+        counts = Counter(ctx.group_name(ctx.graph.systems[i].boundary) for i in ranked)
+        return cell(
+            span(f"{len(ranked):,} systems in {plural(len(counts), 'boundary', 'boundaries')}: "),
+            *ctx.names_listed(
+                [f"{group} ({count})" for group, count in counts.items()],
+                SUMMARY_NAMES,
+                appendix,
+                f"{name}: {what}, by boundary",
+            ).spans,
+        )
+
     for system in ctx.blueprint.systems:
         if system.kind not in SYSTEMS_OF_RECORD:
             continue
         upstream = reach(graph.predecessors, [system.id])
         downstream = reach(graph.successors, [system.id])
-        order = ctx.graph.order
-        callers = sorted(
-            {i.from_ for i in ctx.blueprint.integrations if i.to == system.id},
-            key=order.__getitem__,
-        )
+        callers = sorted(callers_of.get(system.id, ()), key=order.__getitem__)
         name = system.name or system.id
         rows.append(
             (
                 cell(span(name, "strong"), span(f" ({system.kind})", tone="muted")),
                 ctx.listed(callers, limit, appendix, f"{name}: called directly by"),
-                ctx.listed(
-                    sorted((s for s in upstream if s != system.id), key=order.__getitem__),
-                    limit,
-                    appendix,
-                    f"{name}: everything upstream",
-                ),
-                ctx.listed(
-                    sorted((s for s in downstream if s != system.id), key=order.__getitem__),
-                    limit,
-                    appendix,
-                    f"{name}: everything downstream",
-                ),
+                reached((s for s in upstream if s != system.id), name, "everything upstream"),
+                reached((s for s in downstream if s != system.id), name, "everything downstream"),
             )
         )
     return Table(
