@@ -396,6 +396,37 @@ def evidence_meta(ctx: Context, kind: str) -> tuple[tuple[tuple[str, Cell], ...]
                 )
             ],
         )
+    if ctx.huge and len(entries) > 1:
+        # One entry per business unit: a table, not pages of title block.
+        statuses: Counter[str] = Counter(str(e.status) for e in entries)
+        return (
+            (
+                (
+                    "Evidence",
+                    cell(
+                        f"{len(entries)} entries ({_counted(statuses)}), "
+                        "listed in Evidence entries below"
+                    ),
+                ),
+            ),
+            [
+                heading(2, "Evidence entries"),
+                Table(
+                    (
+                        Column("ID", "2fr"),
+                        Column("Evidence", "3fr"),
+                        Column("Owner", "2fr"),
+                        Column("Status"),
+                        Column("Approved by", "2fr"),
+                    ),
+                    tuple(
+                        (cell(span(e.id, "code")), *(c for _, c in _evidence_rows(ctx, e, False)))
+                        for e in entries
+                    ),
+                    empty="",
+                ),
+            ],
+        )
     rows: list[tuple[str, Cell]] = []
     for entry in entries:
         rows.extend(_evidence_rows(ctx, entry, several=len(entries) > 1))
