@@ -96,6 +96,15 @@ SEVERITY_TONE: dict[str, Tone] = {"error": "fail", "warning": "warn", "info": "i
 EVIDENCE_TONE: dict[str, Tone] = {"approved": "ok", "in-review": "warn", "draft": "muted"}
 _SLUG = re.compile(r"[^a-z0-9]+")
 
+#: Above this many systems the documents summarise per boundary: tables of one row
+#: per system or integration become one row per boundary (or pair of boundaries)
+#: with the complete lists in the appendix, the integration map refers to the
+#: atlas (``maps/full.pdf``) for the per-boundary detail maps instead of
+#: embedding them, and the runtime plan refers to the ownership plan instead of
+#: repeating it. A 10,000-system pack would otherwise be thousands of pages
+#: that Typst lays out in more than 8 GB (docs/render.md, large estates).
+SUMMARY_THRESHOLD = 1000
+
 
 def slug(text: str) -> str:
     return _SLUG.sub("-", text.lower()).strip("-") or "section"
@@ -170,6 +179,23 @@ class Context:
     def large(self) -> bool:
         return len(self.blueprint.systems) > DETAIL_THRESHOLD
 
+    @property
+    def huge(self) -> bool:
+        """Summarise per boundary (:data:`SUMMARY_THRESHOLD`)."""
+        return len(self.blueprint.systems) > SUMMARY_THRESHOLD
+
+    def by_boundary(self) -> dict[str | None, list[System]]:
+        """Systems per boundary, boundaries in declaration order, then those without one."""
+        groups: dict[str | None, list[System]] = {b.id: [] for b in self.blueprint.boundaries}
+        for system in self.blueprint.systems:
+            groups.setdefault(system.boundary or None, []).append(system)
+        if None in groups:
+            groups[None] = groups.pop(None)
+        return {key: members for key, members in groups.items() if members}
+
+    def group_name(self, boundary_id: str | None) -> str:
+        return self.boundary(boundary_id) if boundary_id else "Systems without a boundary"
+
     # -- names
 
     def owner(self, owner_id: str | None) -> Span:
@@ -195,11 +221,21 @@ class Context:
     def listed(self, ids: Sequence[str], limit: int, appendix: Appendix, title: str) -> Cell:
         """The systems, complete; a list longer than ``limit`` (``0``: none) shows its
         first ``limit`` names and is complete in the document's appendix."""
-        if not limit or len(ids) <= limit:
+        if not ids:
             return self.systems(ids)
-        ref = appendix.add(title, [self.system(i) for i in ids])
-        shown = self.systems(ids[:limit]).spans
-        return cell(*shown, span(f" … {len(ids)} in all, listed in appendix {ref}", tone="muted"))
+        return self.names_listed([self.system(i) for i in ids], limit, appendix, title)
+
+    def names_listed(
+        self, names: Sequence[str], limit: int, appendix: Appendix, title: str
+    ) -> Cell:
+        """:meth:`listed` for any names."""
+        if not limit or len(names) <= limit:
+            return cell(*names, sep=", ")
+        ref = appendix.add(title, names)
+        return cell(
+            *cell(*names[:limit], sep=", ").spans,
+            span(f" … {len(names)} in all, listed in appendix {ref}", tone="muted"),
+        )
 
     def relative(self, path: str) -> str:
         """A file path relative to the blueprint's folder, as in the provenance list."""
@@ -360,6 +396,37 @@ def evidence_meta(ctx: Context, kind: str) -> tuple[tuple[tuple[str, Cell], ...]
                 )
             ],
         )
+    if ctx.huge and len(entries) > 1:
+        # One entry per business unit: a table, not pages of title block.
+        statuses: Counter[str] = Counter(str(e.status) for e in entries)
+        return (
+            (
+                (
+                    "Evidence",
+                    cell(
+                        f"{len(entries)} entries ({_counted(statuses)}), "
+                        "listed in Evidence entries below"
+                    ),
+                ),
+            ),
+            [
+                heading(2, "Evidence entries"),
+                Table(
+                    (
+                        Column("ID", "2fr"),
+                        Column("Evidence", "3fr"),
+                        Column("Owner", "2fr"),
+                        Column("Status"),
+                        Column("Approved by", "2fr"),
+                    ),
+                    tuple(
+                        (cell(span(e.id, "code")), *(c for _, c in _evidence_rows(ctx, e, False)))
+                        for e in entries
+                    ),
+                    empty="",
+                ),
+            ],
+        )
     rows: list[tuple[str, Cell]] = []
     for entry in entries:
         rows.extend(_evidence_rows(ctx, entry, several=len(entries) > 1))
@@ -412,6 +479,17 @@ def map_blocks(ctx: Context, view: str, caption: str, level: int = 2) -> list[Bl
             ),
             Figure("overview", "Overview: boundaries, with integrations between them aggregated."),
         ]
+        details = sum(1 for key in ctx.figures if key.startswith("full/"))
+        if ctx.huge:
+            # Embedding every detail map would make this document thousands of pages.
+            blocks.append(
+                para(
+                    f"The {plural(details, 'detail map')}, one per boundary, are in the atlas "
+                    "of the pack, maps/full.pdf (a page per boundary), and each is "
+                    "maps/full/<boundary>.svg."
+                )
+            )
+            return blocks
         for key in ctx.figures:
             if key.startswith("full/"):
                 group = key.split("/", 1)[1]
@@ -1336,37 +1414,134 @@ def integrations_table(ctx: Context, integrations: Sequence[Integration] | None 
     )
 
 
+#: Names a summary cell shows before referring to the complete list in the appendix.
+SUMMARY_NAMES = 6
+
+
+def _counted(counter: Counter[str]) -> str:
+    return ", ".join(f"{count} {key}" for key, count in counter.most_common()) or "—"
+
+
+def _count_cell(count: int, tone: Tone = "") -> Cell:
+    return cell(f"{count:,}", tone=tone if count else "")
+
+
+def systems_summary(ctx: Context, appendix: Appendix) -> Table:
+    """:func:`systems_table` of a large estate: one row per boundary; each boundary's
+    systems complete in the appendix."""
+    rows = []
+    for boundary, members in ctx.by_boundary().items():
+        name = ctx.group_name(boundary)
+        flagged = [s.id for s in members if s.id in ctx.unwaived_errors]
+        rows.append(
+            (
+                cell(span(name, "strong"), tone="" if boundary else "warn"),
+                cell(f"{len(members):,}"),
+                cell(_counted(Counter(s.kind for s in members))),
+                _count_cell(sum(1 for s in members if s.criticality == "tier-1")),
+                _count_cell(sum(1 for s in members if s.environment != "production"), "warn"),
+                ctx.listed(flagged, SUMMARY_NAMES, appendix, f"{name}: systems with an error")
+                if flagged
+                else cell(span("—", tone="muted")),
+                ctx.listed([s.id for s in members], SUMMARY_NAMES, appendix, f"{name}: systems"),
+            )
+        )
+    return Table(
+        (
+            Column("Boundary", "2fr"),
+            Column("Systems", align="right"),
+            Column("Kinds", "2fr"),
+            Column("Tier 1", align="right"),
+            Column("Not production", align="right"),
+            Column("With an error", "2fr"),
+            Column("Systems", "3fr"),
+        ),
+        tuple(rows),
+        empty="The blueprint declares no systems.",
+    )
+
+
+def integrations_summary(ctx: Context, appendix: Appendix) -> Table:
+    """:func:`integrations_table` of a large estate: one row per boundary, of the
+    integrations its systems call; each boundary's integrations complete in the appendix."""
+    groups: dict[str | None, list[Integration]] = {b: [] for b in ctx.by_boundary()}
+    systems = ctx.graph.systems
+    for integration in ctx.blueprint.integrations:
+        source = systems.get(integration.from_)
+        groups.setdefault(source.boundary if source else None, []).append(integration)
+    rows = []
+    for boundary, members in groups.items():
+        if not members:
+            continue
+        name = ctx.group_name(boundary)
+        listed = [f"{ctx.system(i.from_)} → {ctx.system(i.to)}" for i in members]
+        targets = {(systems[i.to].boundary or None) if i.to in systems else None for i in members}
+        rows.append(
+            (
+                cell(span(name, "strong"), tone="" if boundary else "warn"),
+                cell(f"{len(members):,}"),
+                cell(f"{len(targets - {boundary}):,}"),
+                cell(_counted(Counter(i.protocol or "—" for i in members))),
+                _count_cell(sum(1 for i in members if i.auth in (None, "none")), "fail"),
+                _count_cell(sum(1 for i in members if i.data == "restricted")),
+                _count_cell(sum(1 for i in members if i.id in ctx.unwaived_errors), "fail"),
+                ctx.names_listed(listed, SUMMARY_NAMES, appendix, f"{name}: integrations"),
+            )
+        )
+    return Table(
+        (
+            Column("From boundary", "2fr"),
+            Column("Calls", align="right"),
+            Column("To other boundaries", align="right"),
+            Column("Protocols", "2fr"),
+            Column("No auth", align="right"),
+            Column("Restricted data", align="right"),
+            Column("With an error", align="right"),
+            Column("Integrations", "4fr"),
+        ),
+        tuple(rows),
+        empty="The blueprint declares no integrations.",
+    )
+
+
 def records_table(ctx: Context, appendix: Appendix) -> Table:
     graph = ctx.graph.integrations
     rows = []
     limit = 12 if ctx.large else 0
+    order = ctx.graph.order
+    callers_of: dict[str, set[str]] = {}
+    for integration in ctx.blueprint.integrations:
+        callers_of.setdefault(integration.to, set()).add(integration.from_)
+
+    def reached(ids: Iterable[str], name: str, what: str) -> Cell:
+        ranked = sorted(ids, key=order.__getitem__)
+        if not ctx.huge:
+            return ctx.listed(ranked, limit, appendix, f"{name}: {what}")
+        # A large estate: thousands of systems each; their boundaries, with counts.
+        counts = Counter(ctx.group_name(ctx.graph.systems[i].boundary) for i in ranked)
+        return cell(
+            span(f"{len(ranked):,} systems in {plural(len(counts), 'boundary', 'boundaries')}: "),
+            *ctx.names_listed(
+                [f"{group} ({count})" for group, count in counts.items()],
+                SUMMARY_NAMES,
+                appendix,
+                f"{name}: {what}, by boundary",
+            ).spans,
+        )
+
     for system in ctx.blueprint.systems:
         if system.kind not in SYSTEMS_OF_RECORD:
             continue
         upstream = reach(graph.predecessors, [system.id])
         downstream = reach(graph.successors, [system.id])
-        order = ctx.graph.order
-        callers = sorted(
-            {i.from_ for i in ctx.blueprint.integrations if i.to == system.id},
-            key=order.__getitem__,
-        )
+        callers = sorted(callers_of.get(system.id, ()), key=order.__getitem__)
         name = system.name or system.id
         rows.append(
             (
                 cell(span(name, "strong"), span(f" ({system.kind})", tone="muted")),
                 ctx.listed(callers, limit, appendix, f"{name}: called directly by"),
-                ctx.listed(
-                    sorted((s for s in upstream if s != system.id), key=order.__getitem__),
-                    limit,
-                    appendix,
-                    f"{name}: everything upstream",
-                ),
-                ctx.listed(
-                    sorted((s for s in downstream if s != system.id), key=order.__getitem__),
-                    limit,
-                    appendix,
-                    f"{name}: everything downstream",
-                ),
+                reached((s for s in upstream if s != system.id), name, "everything upstream"),
+                reached((s for s in downstream if s != system.id), name, "everything downstream"),
             )
         )
     return Table(
@@ -1379,6 +1554,12 @@ def records_table(ctx: Context, appendix: Appendix) -> Table:
         tuple(rows),
         empty="The blueprint declares no system of record (core banking, CRM, risk).",
     )
+
+
+_SUMMARISED = (
+    "The blueprint has {n}, too many for a table of one row each: one row per boundary, "
+    "every system listed in the appendix."
+)
 
 
 def build_integration_map(ctx: Context) -> Document:
@@ -1396,6 +1577,31 @@ def build_integration_map(ctx: Context) -> Document:
         f"{plural(kinds['gateway'], 'gateway')}, {plural(kinds['human-desk'], 'human desk')}."
     )
     appendix = Appendix()
+    item_tables: list[Block] = (
+        [
+            heading(2, "Systems"),
+            para(_SUMMARISED.format(n=f"{len(blueprint.systems):,} systems"), size="small"),
+            systems_summary(ctx, appendix),
+            heading(2, "Integrations"),
+            para(
+                f"The blueprint has {len(blueprint.integrations):,} integrations: one row per "
+                "boundary, of the integrations its systems call (how many, to how many other "
+                "boundaries, protocols, how many are unauthenticated, carry restricted data "
+                "or have an unwaived error, each in Findings below), every integration "
+                "listed in the appendix. The boundary-crossing matrix of the identity, "
+                "access and fallback design gives authentication per pair of boundaries.",
+                size="small",
+            ),
+            integrations_summary(ctx, appendix),
+        ]
+        if ctx.huge
+        else [
+            heading(2, "Systems"),
+            systems_table(ctx),
+            heading(2, "Integrations"),
+            integrations_table(ctx),
+        ]
+    )
     blocks: list[Block] = [
         *warnings,
         para(summary),
@@ -1408,10 +1614,7 @@ def build_integration_map(ctx: Context) -> Document:
             size="small",
         ),
         *map_blocks(ctx, "full", "Integration map: every system, integration and fallback."),
-        heading(2, "Systems"),
-        systems_table(ctx),
-        heading(2, "Integrations"),
-        integrations_table(ctx),
+        *item_tables,
         heading(2, "Systems of record: upstream and downstream"),
         para(
             "For each system of record: who calls it directly, every system from which it can be "
@@ -2131,6 +2334,65 @@ def system_ownership_table(ctx: Context) -> Table:
     )
 
 
+def system_ownership_summary(ctx: Context, appendix: Appendix) -> Table:
+    """:func:`system_ownership_table` of a large estate: one row per boundary; each
+    system with its owner, approvers and on-call complete in the appendix."""
+    rows = []
+    for boundary, members in ctx.by_boundary().items():
+        name = ctx.group_name(boundary)
+        tier1 = [s for s in members if s.criticality == "tier-1"]
+        entries = []
+        for system in members:
+            obs = system.observability
+            approvers = ", ".join(ctx.owner(o).text for o in ctx.graph.effective_approvers(system))
+            oncall = f"; on call {ctx.owner(obs.oncall).text}" if obs and obs.oncall else ""
+            entries.append(
+                f"{system.name or system.id} (owner {ctx.owner(system.owner).text}; "
+                f"approvers {approvers or 'none'}{oncall})"
+            )
+        ref = appendix.add(f"{name}: systems, owner, approvers, on call", entries)
+        owners = list(dict.fromkeys(s.owner for s in members if s.owner))
+        shown = [ctx.owner(o) for o in owners[:SUMMARY_NAMES]]
+        more = f" … {len(owners)} in all" if len(owners) > SUMMARY_NAMES else ""
+        rows.append(
+            (
+                cell(span(name, "strong"), tone="" if boundary else "warn"),
+                cell(f"{len(members):,}"),
+                _count_cell(len(tier1)),
+                cell(*shown, sep=", ") if shown else cell(span("none", tone="fail")),
+                _count_cell(sum(1 for s in members if not s.owner), "fail"),
+                _count_cell(
+                    sum(1 for s in tier1 if not (s.observability and s.observability.oncall)),
+                    "fail",
+                ),
+                _count_cell(
+                    sum(1 for s in tier1 if not (s.observability and s.observability.runbook)),
+                    "fail",
+                ),
+                _count_cell(
+                    sum(1 for s in tier1 if not (s.observability and s.observability.slo)),
+                    "fail",
+                ),
+                cell(span(f"appendix {ref}", tone="muted"), more and span(more, tone="muted")),
+            )
+        )
+    return Table(
+        (
+            Column("Boundary", "2fr"),
+            Column("Systems", align="right"),
+            Column("Tier 1", align="right"),
+            Column("Owners", "3fr"),
+            Column("No owner", align="right"),
+            Column("Tier 1 without on call", align="right"),
+            Column("without runbook", align="right"),
+            Column("without SLO", align="right"),
+            Column("Every system", "2fr"),
+        ),
+        tuple(rows),
+        empty="The blueprint declares no systems.",
+    )
+
+
 #: Beyond this many owner columns or system rows, the matrix is unreadable on any page.
 MATRIX_MAX_OWNERS = 40
 MATRIX_MAX_SYSTEMS = 200
@@ -2206,7 +2468,14 @@ def ownership_blocks(ctx: Context, level: int, appendix: Appendix) -> list[Block
         para(
             "Effective approvers are a system's own approvers, else the blueprint's default approvers."
         ),
-        system_ownership_table(ctx),
+        *(
+            [
+                para(_SUMMARISED.format(n=f"{len(ctx.blueprint.systems):,} systems"), size="small"),
+                system_ownership_summary(ctx, appendix),
+            ]
+            if ctx.huge
+            else [system_ownership_table(ctx)]
+        ),
         heading(level, "Responsibility matrix"),
         para("O: owns the system. A: approves its changes. C: on call for it."),
     ]
@@ -2382,7 +2651,18 @@ def build_runtime(ctx: Context) -> Document:
         heading(2, "Runbooks and dashboards"),
         links_table(ctx),
         heading(2, "Ownership plan"),
-        *ownership_blocks(ctx, 3, appendix),
+        *(
+            [
+                para(
+                    f"With {len(blueprint.systems):,} systems the ownership plan is a document of "
+                    "its own, not repeated here: the Ownership plan of this pack (ownership-plan) "
+                    "holds who owns, approves and is on call for every system, per boundary, "
+                    "with the complete lists; the gaps are below."
+                )
+            ]
+            if ctx.huge
+            else ownership_blocks(ctx, 3, appendix)
+        ),
         heading(2, "What is missing"),
         *missing_blocks(ctx, appendix),
         heading(2, "Rules this evidence supports"),

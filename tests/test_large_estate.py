@@ -1,0 +1,86 @@
+"""A large estate's documents stay complete and printable (issues #18 and #21).
+
+Above :data:`cadee.render.documents.SUMMARY_THRESHOLD` systems the documents
+summarise per boundary and refer to the atlas for the per-boundary detail
+maps; this checks the structure of a generated 2,000-system estate's PDFs
+(never timing).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate_estate, write_estate
+from cadee.check import CheckOptions, check
+from cadee.load import load_blueprint
+from cadee.render import render_pack
+from cadee.render.documents import SUMMARY_THRESHOLD
+from tests.conftest import AS_OF
+from tests.test_render import needs_dot
+
+SYSTEMS = 2000
+
+
+@functools.cache
+def _pack(folder: str) -> dict[str, bytes]:
+    path = write_estate(generate_estate(SYSTEMS), Path(folder))
+    result = load_blueprint(str(path))
+    assert result.blueprint is not None, result.errors
+    report = check(result.blueprint, CheckOptions(as_of=AS_OF))
+    return render_pack(result.blueprint, report, formats=("md", "pdf"), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    return _pack(str(tmp_path_factory.mktemp("estate-2000")))
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+@pytest.mark.slow
+@needs_dot
+def test_large_estate_documents_summarise_and_refer_to_the_atlas(
+    pack: dict[str, bytes],
+) -> None:
+    assert SYSTEMS > SUMMARY_THRESHOLD
+    atlas_pages, _ = _pdf_text(pack["maps/full.pdf"])
+    assert atlas_pages > 100  # the atlas: a page per boundary
+
+    _, text = _pdf_text(pack["integration-map.pdf"])
+    flat = " ".join(text.split())
+    # The overview is printed, the detail maps are not: the text names the atlas instead.
+    assert "maps/full.pdf" in flat
+    assert "Detail map:" not in flat
+    # The Markdown is the same document: no detail map sections, one row per boundary.
+    md = pack["integration-map.md"].decode()
+    assert "Detail map:" not in md and "maps/full.pdf" in md
+    systems = md.split("\n## Systems\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in systems.splitlines() if line.startswith("| **")]
+    assert 100 < len(rows) < SYSTEMS / 5
+    assert sum(int(row.split(" | ")[1].replace(",", "")) for row in rows) == SYSTEMS
+    # Each shortened list is complete in the appendix.
+    references = re.findall(r"… (\d+) in all, listed in appendix (A\d+)", md)
+    assert len(references) > 100
+    for count, ref in references:
+        entry = re.search(rf"^\*\*{ref}\. .*? \((\d+)\):\*\* (.*)$", md, re.MULTILINE)
+        assert entry and entry.group(1) == count, ref
+
+    # The runtime plan refers to the ownership plan instead of repeating it.
+    _, runtime = _pdf_text(pack["runtime-observability.pdf"])
+    runtime = " ".join(runtime.split())
+    assert "Systems: owner, approvers, on call" not in runtime
+    assert "ownership plan is a document of its own" in runtime
+    _, ownership = _pdf_text(pack["ownership-plan.pdf"])
+    ownership = " ".join(ownership.split())
+    assert "Systems: owner, approvers, on call" in ownership
+    assert "Appendix: complete lists" in ownership
