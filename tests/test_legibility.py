@@ -300,7 +300,8 @@ def _check_atlas_type(pdfs: dict[str, bytes]) -> None:
     runs = text_runs(pdfs["maps/full.pdf"])
     kinds = {"prose": PROSE_MIN, "table": TABLE_MIN, "figure": FIGURE_MIN}
     assert not (problems := _too_small(runs, kinds)), "\n".join(problems)
-    index_fonts = {_kind(run.font) for run in runs if run.page == max(r.page for r in runs)}
+    last = max(run.page for run in runs)
+    index_fonts = {_kind(run.font) for run in runs if run.page == last}
     assert "table" in index_fonts, "the index is not set in the tables' font"
 
 
@@ -313,3 +314,34 @@ def test_flagship_atlas_readable_at_print_size() -> None:
 @pytest.mark.slow
 def test_300_system_atlas_readable_at_print_size(estate_300: str) -> None:
     _check_atlas_type(_pdfs(estate_300))
+
+
+@needs_dot
+def test_flagship_atlas_index_in_markdown_and_html_links_each_system_to_its_map() -> None:
+    import re
+
+    cwd = Path.cwd()
+    os.chdir(REPO)
+    try:
+        blueprint = load_blueprint(FLAGSHIP).blueprint
+        assert blueprint is not None
+        report = check(blueprint, CheckOptions(as_of=AS_OF))
+        files = render_pack(blueprint, report, formats=("md", "html", "svg"), as_of=AS_OF)
+    finally:
+        os.chdir(cwd)
+    markdown, html = files["atlas.md"].decode(), files["atlas.html"].decode()
+    assert "[md](atlas.md) · [html](atlas.html)" in files["README.md"].decode()
+    ids = re.findall(r"^\| `([^`]+)` \|", markdown, re.MULTILINE)
+    assert ids == sorted((s.id for s in blueprint.systems), key=lambda i: (i.casefold(), i))
+    for system in blueprint.systems:
+        link = f"maps/full/{system.boundary}.svg"
+        assert link in files
+        row = re.compile(rf"^\| `{re.escape(system.id)}` \| .* \| \[Detail: .*\]\({link}\) \|$")
+        assert len([line for line in markdown.splitlines() if row.match(line)]) == 1, system.id
+        assert f"<tr><td><code>{system.id}</code></td>" in html
+        assert (
+            html.split(f"<code>{system.id}</code>", 1)[1]
+            .split("</tr>", 1)[0]
+            .count(f'<a href="{link}">')
+            == 1
+        ), system.id
