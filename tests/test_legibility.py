@@ -232,3 +232,116 @@ def test_pdf_bundles_keep_documents_that_share_a_map_together() -> None:
     assert share_groups(jobs) == [["a.pdf", "c.pdf", "e.pdf"], ["b.pdf"], ["d.pdf"]]
     assert bundle_jobs(jobs, 1) == [list(jobs)]
     assert len(bundle_jobs(jobs, 8)) == 3
+
+
+# -- the atlas says where to find each system ---------------------------------------
+
+
+def _atlas_pages(data: bytes) -> list[str]:
+    """Each page's text of an atlas, whitespace removed (names wrap in table cells)."""
+    import io
+
+    from pypdf import PdfReader
+
+    return ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _check_atlas(path: str) -> None:
+    """The index at the end of ``maps/full.pdf`` lists every system once, sorted by
+    id, with a page number; that page is headed by the system's boundary."""
+    import re
+
+    pages = _atlas_pages(_pdfs(path)["maps/full.pdf"])
+    cwd = Path.cwd()
+    os.chdir(REPO)
+    try:
+        loaded = load_blueprint(path).blueprint
+    finally:
+        os.chdir(cwd)
+    assert loaded is not None
+    boundaries = {b.id: b.name or b.id for b in loaded.boundaries}
+    start = next(i for i, text in enumerate(pages) if text.startswith("Indexofsystems"))
+    index = "".join(pages[start:])
+    systems = sorted(loaded.systems, key=lambda s: (s.id.casefold(), s.id))
+    cursor = 0
+    for system in systems:
+        row = "".join(f"{system.id}{system.name or ''}".split())
+        assert index.count(row) == 1, f"{system.id} is not listed exactly once"
+        found = index.find(row, cursor)
+        assert found >= 0, f"{system.id} is out of order"
+        cursor = found + len(row)
+        number = re.match(r"\d+", index[cursor:])
+        assert number, f"{system.id}: no page number"
+        page = int(number.group())
+        assert page <= start, f"{system.id}: page {page} is not a map page"
+        boundary = boundaries.get(system.boundary or "", "Systems without a boundary")
+        heading = "".join(f"Detail:{boundary}".split())
+        assert pages[page - 1].startswith(heading), (
+            f"{system.id}: page {page} is not the map of {boundary}"
+        )
+    # Every detail map is a page of the atlas, headed by its boundary.
+    for name in {boundaries.get(s.boundary or "", "Systems without a boundary") for s in systems}:
+        assert any(text.startswith("".join(f"Detail:{name}".split())) for text in pages[:start])
+
+
+@needs_dot
+def test_flagship_atlas_index_finds_every_system() -> None:
+    _check_atlas(FLAGSHIP)
+
+
+@needs_dot
+@pytest.mark.slow
+def test_300_system_atlas_index_finds_every_system(estate_300: str) -> None:
+    _check_atlas(estate_300)
+
+
+def _check_atlas_type(pdfs: dict[str, bytes]) -> None:
+    """Every page of the atlas, its index included, at the documents' minimums."""
+    runs = text_runs(pdfs["maps/full.pdf"])
+    kinds = {"prose": PROSE_MIN, "table": TABLE_MIN, "figure": FIGURE_MIN}
+    assert not (problems := _too_small(runs, kinds)), "\n".join(problems)
+    last = max(run.page for run in runs)
+    index_fonts = {_kind(run.font) for run in runs if run.page == last}
+    assert "table" in index_fonts, "the index is not set in the tables' font"
+
+
+@needs_dot
+def test_flagship_atlas_readable_at_print_size() -> None:
+    _check_atlas_type(_pdfs(FLAGSHIP))
+
+
+@needs_dot
+@pytest.mark.slow
+def test_300_system_atlas_readable_at_print_size(estate_300: str) -> None:
+    _check_atlas_type(_pdfs(estate_300))
+
+
+@needs_dot
+def test_flagship_atlas_index_in_markdown_and_html_links_each_system_to_its_map() -> None:
+    import re
+
+    cwd = Path.cwd()
+    os.chdir(REPO)
+    try:
+        blueprint = load_blueprint(FLAGSHIP).blueprint
+        assert blueprint is not None
+        report = check(blueprint, CheckOptions(as_of=AS_OF))
+        files = render_pack(blueprint, report, formats=("md", "html", "svg"), as_of=AS_OF)
+    finally:
+        os.chdir(cwd)
+    markdown, html = files["atlas.md"].decode(), files["atlas.html"].decode()
+    assert "[md](atlas.md) · [html](atlas.html)" in files["README.md"].decode()
+    ids = re.findall(r"^\| `([^`]+)` \|", markdown, re.MULTILINE)
+    assert ids == sorted((s.id for s in blueprint.systems), key=lambda i: (i.casefold(), i))
+    for system in blueprint.systems:
+        link = f"maps/full/{system.boundary}.svg"
+        assert link in files
+        row = re.compile(rf"^\| `{re.escape(system.id)}` \| .* \| \[Detail: .*\]\({link}\) \|$")
+        assert len([line for line in markdown.splitlines() if row.match(line)]) == 1, system.id
+        assert f"<tr><td><code>{system.id}</code></td>" in html
+        assert (
+            html.split(f"<code>{system.id}</code>", 1)[1]
+            .split("</tr>", 1)[0]
+            .count(f'<a href="{link}">')
+            == 1
+        ), system.id

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from cadee.graph import ArchitectureGraph
     from cadee.model import Blueprint
     from cadee.render import maps
+    from cadee.render.maps import AtlasEntry
     from cadee.render.model import Document, Provenance
 
 __all__ = [
@@ -128,6 +129,8 @@ class PackInfo:
     document_formats: tuple[str, ...]
     maps: tuple[MapRef, ...]
     provenance: Provenance
+    #: The atlas index: every system and its boundary's detail map, sorted by id.
+    atlas: tuple[AtlasEntry, ...] = ()
 
 
 def render_pack(
@@ -175,6 +178,11 @@ def _map_pdfs(written: Sequence[str]) -> dict[str, list[str]]:
         stem = key.removeprefix(PAGE)
         result.setdefault("full" if stem.startswith("full/") else stem, []).append(key)
     return result
+
+
+#: File stem of the atlas index in Markdown and HTML (``atlas.md``, ``atlas.html``;
+#: templates ``atlas.md.j2``, ``atlas.html.j2``).
+ATLAS_INDEX = "atlas"
 
 
 def _legible(svg: str) -> bool:
@@ -440,7 +448,13 @@ def build_pack(
             )
             for key in written
         )
-        info = PackInfo(blueprint.meta.title, tuple(docs), tuple(doc_formats), map_refs, provenance)
+        atlas = tuple(maps.atlas_index(blueprint, diagrams, written))
+        index_paths = tuple(f"{ATLAS_INDEX}.{ext}" for ext in ("md", "html") if ext in doc_formats)
+        if atlas and index_paths:
+            map_refs += (MapRef("Index of systems: the detail map of each system", index_paths),)
+        info = PackInfo(
+            blueprint.meta.title, tuple(docs), tuple(doc_formats), map_refs, provenance, atlas
+        )
         root = Path(templates_dir) if templates_dir else None
         large = len(blueprint.systems) > maps.DETAIL_THRESHOLD
         if root is None:
@@ -491,6 +505,11 @@ def _render_documents(
                 files[f"{doc.name}.md"] = markdown.render_document(doc, figures, info, env).encode(
                     "utf-8"
                 )
+            if info.atlas:
+                at("atlas.md.j2")
+                files[f"{ATLAS_INDEX}.md"] = markdown.render_atlas(info, figures, env).encode(
+                    "utf-8"
+                )
             at("index.md.j2")
             files["README.md"] = markdown.render_index(info, env).encode("utf-8")
         if "html" in doc_formats:
@@ -500,6 +519,9 @@ def _render_documents(
                 files[f"{doc.name}.html"] = html.render_document(doc, figures, info, env).encode(
                     "utf-8"
                 )
+            if info.atlas:
+                at("atlas.html.j2")
+                files[f"{ATLAS_INDEX}.html"] = html.render_atlas(info, figures, env).encode("utf-8")
         if "pdf" in doc_formats:
             at("document.typ.j2")
             env = environment("typ", templates_dir, limits)
@@ -515,7 +537,9 @@ def _render_documents(
             at("map.typ.j2")
             for name, keys in _map_pdfs(written).items():
                 source = env.get_template("map.typ.j2").render(
-                    figures=[figures[key] for key in keys], provenance=info.provenance
+                    figures=[figures[key] for key in keys],
+                    provenance=info.provenance,
+                    atlas=info.atlas if name == "full" else (),
                 )
                 jobs[f"maps/{name}.pdf"] = (source, inputs(keys))
             at("document.typ.j2 (typst)")

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from cadee.render.model import Document
 
-__all__ = ["inline_svg", "render_document"]
+__all__ = ["inline_svg", "render_atlas", "render_document"]
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _SIZE = re.compile(r'<svg width="[^"]*" height="[^"]*"')
@@ -26,4 +26,10 @@ def inline_svg(svg: str) -> Markup:
 
 def render_document(doc: Document, figures: Mapping[str, Any], pack: Any, env: Any) -> str:
     html = env.get_template("document.html.j2").render(doc=doc, figures=figures, pack=pack)
+    return re.sub(r"[ \t]+\n", "\n", html)
+
+
+def render_atlas(pack: Any, figures: Mapping[str, Any], env: Any) -> str:
+    """The atlas index (``atlas.html``): every system and its boundary's detail map."""
+    html = env.get_template("atlas.html.j2").render(pack=pack, figures=figures)
     return re.sub(r"[ \t]+\n", "\n", html)

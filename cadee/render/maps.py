@@ -31,18 +31,20 @@ import re
 import shutil
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cadee.graph import ArchitectureGraph
-from cadee.model import DATA_RANK, SYSTEMS_OF_RECORD, Integration, System
+from cadee.model import DATA_RANK, SYSTEMS_OF_RECORD, Blueprint, Integration, System
 from cadee.text import dot_html, dot_string, mermaid, plural
 
 __all__ = [
     "DETAIL_THRESHOLD",
+    "AtlasEntry",
     "Diagram",
     "GraphvizMissing",
+    "atlas_index",
     "build_diagrams",
     "dot_available",
     "run_dot",
@@ -671,6 +673,39 @@ def build_diagrams(
         if len(diagrams["fallback"].nodes) > FALLBACK_NODES:
             diagrams["fallback"] = builder.overview("fallback", fallbacks_only=True)
     return diagrams
+
+
+@dataclass(frozen=True, slots=True)
+class AtlasEntry:
+    """One line of the atlas index: a system and the detail map of its boundary."""
+
+    system: str
+    name: str
+    #: Figure key of the detail map (``full/<stem>``).
+    key: str
+    #: That map's title, which names the boundary.
+    title: str
+
+
+def atlas_index(
+    blueprint: Blueprint, diagrams: Mapping[str, Diagram], keys: Iterable[str]
+) -> list[AtlasEntry]:
+    """Every system whose boundary has a detail map among ``keys``, sorted by id.
+
+    The atlas (``maps/full.pdf``) ends with this index, the page of each map
+    computed by Typst; the Markdown and HTML index link to the maps' SVG.
+    """
+    by_group: dict[str, Diagram] = {}
+    for key in keys:
+        diagram = diagrams.get(key)
+        if key.startswith("full/") and diagram is not None and diagram.group:
+            by_group.setdefault(diagram.group, diagram)
+    entries = [
+        AtlasEntry(system.id, system.name or "", diagram.key, diagram.title)
+        for system in blueprint.systems
+        if (diagram := by_group.get(system.boundary or NO_BOUNDARY)) is not None
+    ]
+    return sorted(entries, key=lambda e: (e.system.casefold(), e.system))
 
 
 #: How many times a map too large to print is made smaller (:func:`smaller`).

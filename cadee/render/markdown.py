@@ -8,7 +8,7 @@ from typing import Any
 
 from cadee.render.model import Document
 
-__all__ = ["render_document", "render_index"]
+__all__ = ["render_atlas", "render_document", "render_index"]
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -26,3 +26,8 @@ def render_document(doc: Document, figures: Mapping[str, Any], pack: Any, env: A
 
 def render_index(pack: Any, env: Any) -> str:
     return _tidy(env.get_template("index.md.j2").render(pack=pack))
+
+
+def render_atlas(pack: Any, figures: Mapping[str, Any], env: Any) -> str:
+    """The atlas index (``atlas.md``): every system and its boundary's detail map."""
+    return _tidy(env.get_template("atlas.md.j2").render(pack=pack, figures=figures))
