@@ -89,3 +89,27 @@ def test_large_estate_documents_summarise_and_refer_to_the_atlas(
     ownership = " ".join(ownership.split())
     assert "Systems: owner, approvers, on call" in ownership
     assert "Appendix: complete lists" in ownership
+
+
+@pytest.mark.slow
+@needs_dot
+def test_the_brief_shows_the_measured_kpis_first_and_lists_every_kpi_in_its_appendix(
+    pack: dict[str, bytes],
+) -> None:
+    """A brief of hundreds of KPIs would be pages of "not measured" rows before the gates."""
+    md = pack["brief.md"].decode()
+    section = md.split("How do resolution, handle time and service quality compare?", 1)[1]
+    table = section.split("\n\n| KPI", 1)[1].split("\n\n", 1)[0]
+    rows = [line for line in table.splitlines()[2:] if line.startswith("| ")]
+    assert len(rows) == documents.BRIEF_KPIS
+    shown = re.search(
+        r"(\d+) of (\d+) KPIs shown, .*?; every KPI with its result is listed in appendix (A\d+)",
+        section,
+    )
+    assert shown and int(shown.group(1)) == documents.BRIEF_KPIS
+    total, ref = int(shown.group(2)), shown.group(3)
+    assert total > documents.BRIEF_KPIS
+    entry = re.search(rf"^\*\*{ref}\. KPIs and their results \((\d+)\):\*\* (.*)$", md, re.M)
+    assert entry and int(entry.group(1)) == total
+    assert entry.group(2).count("): ") == total  # "name (id): result" for each KPI
+    assert "KPIs not measured, so not charted." in section

@@ -24,6 +24,7 @@ from cadee.decision import (
     APPROVING,
     Evaluation,
     GateStatus,
+    KpiComparison,
     describe_trigger,
     evaluate,
     format_change,
@@ -746,10 +747,55 @@ def _evidence_table(ctx: Context) -> Table:
     )
 
 
-def kpi_table(ctx: Context) -> Table:
+#: KPI rows the brief shows; a larger estate's brief shows the measured KPIs first,
+#: counts the rest and lists every KPI with its result in the appendix.
+BRIEF_KPIS = 15
+
+
+def _kpi_result(comparison: KpiComparison) -> str:
+    if comparison.improvement is True:
+        return "better"
+    if comparison.improvement is False:
+        return "worse" if comparison.change else "no change"
+    if not comparison.before.count and not comparison.after.count:
+        return "not measured"
+    return "measured"
+
+
+def kpi_blocks(ctx: Context, appendix: Appendix) -> list[Block]:
+    """The brief's KPI table; above :data:`BRIEF_KPIS` KPIs, the ones that changed or
+    were measured come first, the rest are counted and complete in the appendix."""
+    comparisons = list(ctx.evaluation.kpis)
+    if len(comparisons) <= BRIEF_KPIS:
+        return [kpi_table(ctx, comparisons)]
+    order = {"worse": 0, "better": 1, "no change": 2, "measured": 3, "not measured": 4}
+    ranked = sorted(comparisons, key=lambda c: order[_kpi_result(c)])  # stable: declared order
+    results = Counter(_kpi_result(c) for c in comparisons)
+    counts = ", ".join(
+        f"{results[result]:,} {result}" for result in order if results[result]
+    )
+    ref = appendix.add(
+        "KPIs and their results",
+        [f"{c.kpi.name} ({c.kpi.id}): {_kpi_result(c)}" for c in comparisons],
+    )
+    return [
+        kpi_table(ctx, ranked[:BRIEF_KPIS]),
+        para(
+            span(
+                f"{BRIEF_KPIS} of {len(comparisons):,} KPIs shown, those that changed or were "
+                f"measured first; all {len(comparisons):,}: {counts}; every KPI with its result "
+                f"is listed in appendix {ref}.",
+                tone="muted",
+            ),
+            size="small",
+        ),
+    ]
+
+
+def kpi_table(ctx: Context, comparisons: Sequence[KpiComparison]) -> Table:
     """Each KPI measured before and after rollout: means with their number of measurements."""
     rows = []
-    for comparison in ctx.evaluation.kpis:
+    for comparison in comparisons:
         kpi = comparison.kpi
         before, after = comparison.before, comparison.after
         verdict: Span
@@ -804,7 +850,11 @@ def kpi_charts(ctx: Context) -> Charts:
     unmeasured = [
         c.kpi.name for c in ctx.evaluation.kpis if not c.before.count and not c.after.count
     ]
-    note = f"Not measured, so not charted: {', '.join(unmeasured)}." if unmeasured else ""
+    note = ""
+    if len(unmeasured) > BRIEF_KPIS:
+        note = f"{len(unmeasured):,} KPIs not measured, so not charted."
+    elif unmeasured:
+        note = f"Not measured, so not charted: {', '.join(unmeasured)}."
     if not charts and any(c.before.count or c.after.count for c in ctx.evaluation.kpis):
         from cadee.render.charts import INSTALL_HINT
 
@@ -1261,6 +1311,7 @@ def build_brief(ctx: Context) -> Document:
         else "Not live yet (no rollout date): every measurement so far is a baseline. "
     )
     blocking = [f for f in ctx.report.findings if f.severity == "error" and not f.waived]
+    appendix = Appendix()
     blocks: list[Block] = [
         _decision(ctx),
         _verdict(ctx),
@@ -1280,7 +1331,7 @@ def build_brief(ctx: Context) -> Document:
                 tone="muted",
             ),
         ),
-        kpi_table(ctx),
+        *kpi_blocks(ctx, appendix),
         kpi_charts(ctx),
         *(_since_blocks(ctx, ctx.since) if ctx.since is not None else []),
         *(_blocking_blocks(ctx, blocking) if blocking else []),
@@ -1303,6 +1354,7 @@ def build_brief(ctx: Context) -> Document:
             "them; the full map is in the target architecture document.",
             size="small",
         ),
+        *appendix.blocks(),
     ]
     meta = [
         *blueprint_meta(ctx),
