@@ -771,9 +771,7 @@ def kpi_blocks(ctx: Context, appendix: Appendix) -> list[Block]:
     order = {"worse": 0, "better": 1, "no change": 2, "measured": 3, "not measured": 4}
     ranked = sorted(comparisons, key=lambda c: order[_kpi_result(c)])  # stable: declared order
     results = Counter(_kpi_result(c) for c in comparisons)
-    counts = ", ".join(
-        f"{results[result]:,} {result}" for result in order if results[result]
-    )
+    counts = ", ".join(f"{results[result]:,} {result}" for result in order if results[result])
     ref = appendix.add(
         "KPIs and their results",
         [f"{c.kpi.name} ({c.kpi.id}): {_kpi_result(c)}" for c in comparisons],
