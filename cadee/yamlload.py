@@ -113,14 +113,11 @@ def _start(marks: bytes) -> tuple[int, int]:
     return line, column
 
 
-class YMap(dict[Any, Any]):
-    """A mapping that remembers where it and each of its keys and values start."""
+class _Placed:
+    """Where a container starts, read from its ``_marks`` (YMap's and YSeq's slot)."""
 
-    __slots__ = ("_marks",)
-
-    def __init__(self, line: int, column: int) -> None:
-        super().__init__()
-        self._marks = pack_marks([line, column])
+    __slots__ = ()
+    _marks: bytes
 
     @property
     def line(self) -> int:
@@ -129,6 +126,16 @@ class YMap(dict[Any, Any]):
     @property
     def column(self) -> int:
         return _start(self._marks)[1]
+
+
+class YMap(_Placed, dict[Any, Any]):
+    """A mapping that remembers where it and each of its keys and values start."""
+
+    __slots__ = ("_marks",)
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__()
+        self._marks = pack_marks([line, column])
 
     @property
     def key_marks(self) -> KeyMarks:
@@ -183,7 +190,7 @@ class KeyMarks(Mapping[Any, tuple[int, int, int, int]]):
         return f"KeyMarks({dict(self.items())!r})"
 
 
-class YSeq(list[Any]):
+class YSeq(_Placed, list[Any]):
     """A sequence that remembers where it and each of its items start."""
 
     __slots__ = ("_marks",)
@@ -191,14 +198,6 @@ class YSeq(list[Any]):
     def __init__(self, line: int, column: int) -> None:
         super().__init__()
         self._marks = pack_marks([line, column])
-
-    @property
-    def line(self) -> int:
-        return _start(self._marks)[0]
-
-    @property
-    def column(self) -> int:
-        return _start(self._marks)[1]
 
     @property
     def item_marks(self) -> ItemMarks:
