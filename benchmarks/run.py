@@ -673,6 +673,8 @@ class Options:
     timeout: float
     max_run_seconds: float
     command_line: str
+    #: Subcommands to measure (empty: all); validate is always measured, the others are judged against it.
+    only: frozenset[str] = frozenset()
 
 
 def _progress(message: str) -> None:
@@ -716,6 +718,8 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
     growth: list[tuple[int, float]] = []
     validate_times: dict[str, float] = {}  # by input label
     for command in COMMANDS:
+        if options.only and command.subcommand not in options.only | {"validate"}:
+            continue
         chosen = [s for s in subjects if s.kind in command.subjects]
         if command.subcommand not in available:
             rows.append(
@@ -970,6 +974,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="measure the pure-Python YAML loader (sets CADEE_NO_ACCELERATOR=1 for every run)",
     )
     parser.add_argument(
+        "--only",
+        default="",
+        metavar="CMDS",
+        help="measure only these subcommands, comma-separated (validate is always measured)",
+    )
+    parser.add_argument(
         "--markdown",
         type=Path,
         metavar="FILE",
@@ -998,6 +1008,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.timeout,
         args.max_run_seconds,
         command_line.strip(),
+        frozenset(filter(None, args.only.split(","))),
     )
     info = machine()
     info["Load average"] = f"at start {info['Load average']}"
