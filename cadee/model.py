@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -264,7 +264,12 @@ class Strict(BaseModel):
     from one parse of each module instead of one per class, which cost about
     150 ms of start-up over the blueprint and selector models. The schema is
     built on first use (``defer_build``), after the descriptions are in.
+    A family of models whose descriptions nothing shows sets ``field_docs``
+    to False and skips the parse.
     """
+
+    #: Read the attribute docstrings of this class and its subclasses into field descriptions.
+    field_docs: ClassVar[bool] = True
 
     model_config = ConfigDict(
         extra="forbid",
@@ -278,6 +283,8 @@ class Strict(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
+        if not cls.field_docs:
+            return
         docs = _module_docstrings(cls.__module__).get(cls.__name__, {})
         for name, info in cls.__pydantic_fields__.items():
             if info.description is None and name in docs:

@@ -315,13 +315,15 @@ class QueryModel(Strict):
     Strict like the blueprint's models, with two differences that only change
     when the work is done, never the result: a model's validator is built the
     first time it validates (the built-in rules build the few their templates
-    use, a rule pack the rest), and the attribute docstrings below are for
-    readers only: pydantic would find them by parsing this module's source once
-    per class on every run, the largest part of importing the query engine,
-    and nothing shows them (the blueprint's JSON Schema has no selector).
+    use, a rule pack the rest), and the attribute docstrings of the query
+    models are for readers only (``field_docs``): reading them means parsing
+    the source of every query module on every run (about 25 ms, more than
+    creating the classes), and nothing shows them (the blueprint's JSON Schema
+    has no selector; the language server describes blueprint keys only).
     """
 
     model_config = ConfigDict(defer_build=True, use_attribute_docstrings=False)
+    field_docs = False
 
 
 class BoundarySelector(QueryModel):
