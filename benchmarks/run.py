@@ -175,6 +175,10 @@ SIMULATE_TARGETS = {"1k": Target(20, "validate")}
 #: Fitted growth exponent of validate time from the smallest to the largest size.
 MAX_GROWTH_EXPONENT = 1.15
 VERSION_TARGET = Target(3, "python")
+#: The libraries every validate imports (the graph the rules run on, the models): a
+#: floor for the flagship's start-up, printed next to ``python -c pass`` (with the cyclic
+#: collector off, as cadee runs).
+LIBRARY_IMPORTS = "import gc; gc.disable(); import networkx, pydantic"
 HELP_TARGET = Target()
 
 
@@ -827,6 +831,19 @@ def run(options: Options) -> tuple[list[Row], list[str]]:
             wall=_seconds(bare.seconds),
             rss=_megabytes(bare.rss_mb),
             runs=bare.spread,
+        )
+    )
+    # What any validate pays before cadee's own code: importing the graph library the
+    # rules run on and the model library, nothing else (the reference for the flagship).
+    libraries = measure([sys.executable, "-c", LIBRARY_IMPORTS], startup_runs, warmup=True)
+    rows.append(
+        Row(
+            "library imports",
+            f"`python -c '{LIBRARY_IMPORTS}'` (reference)",
+            wall=_seconds(libraries.seconds),
+            ratio=f"{libraries.seconds / bare.seconds:.1f}x `python -c pass`",
+            rss=_megabytes(libraries.rss_mb),
+            runs=libraries.spread,
         )
     )
     for arg, target in (("--version", VERSION_TARGET), ("--help", HELP_TARGET)):
