@@ -37,6 +37,7 @@ from cadee.model import AI_COMPONENTS, Blueprint
 
 __all__ = [
     "MAX_PAIRS",
+    "MAX_STEPS",
     "STATUSES",
     "Analysis",
     "ChannelOutcome",
@@ -51,6 +52,7 @@ __all__ = [
     "Simulator",
     "Status",
     "TooManyScenarios",
+    "TooManySteps",
     "UnknownSystemsError",
     "n_minus_1",
     "n_minus_2_tier1",
@@ -66,6 +68,15 @@ AnalysisKind = Literal["n-1", "n-2"]
 #: systems (2,000 of them make 2 million pairs: 312 s, 1.7 GB and 32 MB of
 #: output). 100,000 pairs (about 450 tier-1 systems) take seconds.
 MAX_PAIRS = 100_000
+
+#: Most search steps (systems visited by the scenarios' searches) one analysis may
+#: take. A scenario costs at most a few passes over the graph, so N-1 is
+#: quadratic in the worst case: an estate whose channels reach nearly every
+#: system (3,000 systems: 16 million steps, 4 s of CPU) would take hours at
+#: 100,000 systems. Realistic estates stay far below (the benchmark's 10k
+#: estate: 4,000 steps; its findings-heavy one: 23,000); the limit keeps a
+#: hostile or accidental blueprint from holding CI for hours.
+MAX_STEPS = 20_000_000
 
 #: A progress callback: scenarios done and the total.
 Progress = Callable[[int, int], None]
@@ -86,6 +97,21 @@ class TooManyScenarios(ValueError):
             f"{limit:,} (it grows with the square of the tier-1 systems); raise it with --max-pairs {scenarios}"
         )
         self.scenarios = scenarios
+        self.limit = limit
+
+
+class TooManySteps(ValueError):
+    """An analysis needed more search steps than allowed (:data:`MAX_STEPS`)."""
+
+    def __init__(self, kind: str, done: int, total: int, limit: int) -> None:
+        super().__init__(
+            f"{kind} stopped after {done:,} of {total:,} scenarios: its searches took more than "
+            f"{limit:,} steps (the channels reach most of the estate, so each failure is a search "
+            f"of nearly every system)"
+        )
+        self.kind = kind
+        self.done = done
+        self.total = total
         self.limit = limit
 
 
@@ -518,6 +544,8 @@ class Simulator:
         self.budget = 2 * (len(self.ids) + sum(len(t) for t in self.adjacency)) + 64
         self._baseline: tuple[list[int], list[list[int]]] | None = None
         self._services_base: tuple[list[bool], list[list[int]]] | None = None
+        #: Systems visited by searches so far (the meter :data:`MAX_STEPS` limits).
+        self.steps = 0
 
     # -- ids ---------------------------------------------------------------------
 
@@ -602,6 +630,7 @@ class Simulator:
         while head < len(queue):
             u = queue[head]
             head += 1
+            self.steps += 1
             if budget is not None:
                 budget[0] -= len(adjacency[u]) + 1
                 if budget[0] < 0:
@@ -660,6 +689,7 @@ class Simulator:
 
         to_ai = can_reach(self.ai)
         to_desk = can_reach(self.desk)
+        self.steps += 2 * ids_count
         statuses: list[int] = []
         for channel in self.channels:
             if channel in failed:
@@ -790,6 +820,7 @@ class Simulator:
                 if v not in seen:
                     seen.add(v)
                     queue.append(v)
+        self.steps += head
         return seen
 
     def _not_lost(self, reached: set[int]) -> bool:
@@ -932,9 +963,11 @@ class Simulator:
         skipped: Sequence[int] = (),
         total: int = 0,
         progress: Progress | None = None,
+        max_steps: int | None = MAX_STEPS,
     ) -> Analysis:
         ids = self.ids
         channels = self.channels
+        limit = self.steps + max_steps if max_steps is not None else None
         base, _ = self._baseline_statuses()
         base_delivered, _ = self._service_baseline()
         base_served = sum(1 for s in base if s == _SERVED)
@@ -952,6 +985,8 @@ class Simulator:
             if progress is not None and not count % _PROGRESS_EVERY:
                 progress(count, total)
             statuses, delivered = self._evaluate(failed)
+            if limit is not None and self.steps > limit:
+                raise TooManySteps(kind.upper(), count, total, max_steps or 0)
             served, not_lost = base_served, base_not_lost
             degraded_count = base_not_lost - base_served
             new_lost: list[int] = []
@@ -1030,9 +1065,15 @@ class Simulator:
         )
 
     def n_minus_1(
-        self, include_redundant: bool = False, progress: Progress | None = None
+        self,
+        include_redundant: bool = False,
+        progress: Progress | None = None,
+        max_steps: int | None = MAX_STEPS,
     ) -> Analysis:
-        """Every single-system failure (N-1), in declaration order."""
+        """Every single-system failure (N-1), in declaration order.
+
+        Raises :class:`TooManySteps` once its searches pass ``max_steps`` (``None``: no limit).
+        """
         every = range(len(self.ids))
         candidates = [i for i in every if include_redundant or self.redundancy[i] < 2]
         skipped = [] if include_redundant else [i for i in every if self.redundancy[i] >= 2]
@@ -1044,6 +1085,7 @@ class Simulator:
             skipped,
             len(candidates),
             progress,
+            max_steps,
         )
 
     def tier1_ids(self) -> list[str]:
@@ -1055,16 +1097,25 @@ class Simulator:
         return tier1 * (tier1 - 1) // 2
 
     def n_minus_2_tier1(
-        self, max_pairs: int | None = MAX_PAIRS, progress: Progress | None = None
+        self,
+        max_pairs: int | None = MAX_PAIRS,
+        progress: Progress | None = None,
+        max_steps: int | None = MAX_STEPS,
     ) -> Analysis:
         """Every pair of tier-1 systems failing together (N-2).
 
-        Raises :class:`TooManyScenarios` above ``max_pairs`` pairs (``None``: no limit).
+        Raises :class:`TooManyScenarios` above ``max_pairs`` pairs and
+        :class:`TooManySteps` once its searches pass ``max_steps`` (``None``: no limit).
         """
         candidates = [i for i in range(len(self.ids)) if self.tier1[i]]
         total = self.pair_count()
         if max_pairs is not None and total > max_pairs:
             raise TooManyScenarios(total, max_pairs, len(candidates))
         return self._analyse(
-            "n-2", candidates, itertools.combinations(candidates, 2), total=total, progress=progress
+            "n-2",
+            candidates,
+            itertools.combinations(candidates, 2),
+            total=total,
+            progress=progress,
+            max_steps=max_steps,
         )

@@ -11,7 +11,7 @@ import pytest
 
 from cadee.cli import main
 from cadee.load import load_blueprint
-from cadee.simulate import MAX_PAIRS, Simulator, TooManyScenarios
+from cadee.simulate import MAX_PAIRS, Simulator, TooManyScenarios, TooManySteps
 
 
 def estate(tier1: int) -> str:
@@ -120,3 +120,76 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
         check=False,
     )
     assert piped.returncode == 0 and piped.stderr == b""
+
+
+# -- search steps: N-1 and N-2 are quadratic where channels reach everything ----------------------
+
+
+def reaching_estate(systems: int) -> str:
+    """A channel and a critical service whose traversal reaches every system: each
+    single failure is a search of the whole estate (no AI component ends it early;
+    the desk at the end keeps the channel degraded, not lost)."""
+    lines = ["cadee: 1", "blueprint: {id: dense, title: Dense}", "systems:"]
+    lines.append("  - {id: web, kind: channel, recovery_minutes: 5}")
+    lines += [
+        f"  - {{id: s{i}, kind: service, criticality: tier-1, recovery_minutes: 30}}"
+        for i in range(systems)
+    ]
+    lines.append("  - {id: desk, kind: human-desk, recovery_minutes: 5}")
+    lines += ["integrations:", "  - {from: web, to: s0}", f"  - {{from: s{systems - 1}, to: desk}}"]
+    lines += [f"  - {{from: s{i}, to: s{(i + 1) % systems}}}" for i in range(systems)]
+    lines += [f"  - {{id: x{i}, from: s{i}, to: s{(i * 7 + 3) % systems}}}" for i in range(systems)]
+    lines += [
+        "services:",
+        f"  - {{id: pay, name: Pay, channels: [web], requires: [s{systems - 1}], critical: true, "
+        "tolerance_minutes: 10}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_n_minus_1_stops_at_the_step_limit_and_counts_steps(tmp_path: Path) -> None:
+    path = tmp_path / "dense.yaml"
+    path.write_text(reaching_estate(200), encoding="utf-8")
+    loaded = load_blueprint(path)
+    assert loaded.blueprint is not None
+    whole = Simulator(loaded.blueprint)
+    analysis = whole.n_minus_1(max_steps=None)
+    assert analysis.scenarios == 202
+    assert whole.steps > 200 * 200  # every failure searched (nearly) the whole estate
+    with pytest.raises(TooManySteps) as raised:
+        Simulator(loaded.blueprint).n_minus_1(max_steps=whole.steps // 2)
+    assert raised.value.kind == "N-1" and 0 < raised.value.done < 202 and raised.value.total == 202
+    # With room to spare the bounded run gives the same analysis.
+    assert Simulator(loaded.blueprint).n_minus_1(max_steps=whole.steps) == analysis
+
+
+def test_simulate_all_refuses_past_max_steps_with_the_flag_to_raise_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "dense.yaml"
+    path.write_text(reaching_estate(200), encoding="utf-8")
+    assert main(["simulate", str(path), "--all", "--max-steps", "5000", "-f", "json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "N-1 stopped after" in err and "raise the limit with --max-steps (now 5,000)" in err
+    assert main(["simulate", str(path), "--all", "-f", "json"]) in (0, 1)
+    assert main(["simulate", str(path), "--fail", "s0", "--max-steps", "5"]) == 2
+    assert "--max-steps only applies to --all and --pairs" in capsys.readouterr().err
+
+
+def test_arc008_says_which_critical_services_it_could_not_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past the bound, validate ends in seconds with a finding per critical service
+    (fail closed: an unchecked impact tolerance is not a pass)."""
+    import cadee.simulate
+
+    path = tmp_path / "dense.yaml"
+    path.write_text(reaching_estate(200), encoding="utf-8")
+    assert main(["validate", str(path), "--select", "ARC008", "-f", "json"]) == 1
+    assert "is disrupted when 's0' fails alone" in capsys.readouterr().out
+    monkeypatch.setattr(cadee.simulate, "MAX_STEPS", 5000)
+    assert main(["validate", str(path), "--select", "ARC008", "-f", "json"]) == 1
+    out = capsys.readouterr().out
+    assert "critical service 'pay' could not be checked against single failures: N-1 stopped" in out
+    assert out.count('"rule": "ARC008"') == 1

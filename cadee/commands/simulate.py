@@ -161,6 +161,17 @@ def command(
             help="With --pairs: refuse more than N pairs (default 100,000).",
         ),
     ] = None,
+    max_steps: Annotated[
+        int | None,
+        typer.Option(
+            "--max-steps",
+            metavar="N",
+            min=1,
+            show_default=False,
+            help="With --all or --pairs: stop after N search steps (default 20,000,000: seconds; "
+            "estates whose channels reach nearly every system need more).",
+        ),
+    ] = None,
     output_format: Annotated[
         SimulateFormat, typer.Option("--format", "-f", help="Report format.")
     ] = SimulateFormat.text,
@@ -184,6 +195,8 @@ def command(
         raise _usage_error("--include-redundant only applies to --all")
     if max_pairs is not None and not pairs:
         raise _usage_error("--max-pairs only applies to --pairs")
+    if max_steps is not None and not (all_systems or pairs):
+        raise _usage_error("--max-steps only applies to --all and --pairs")
     thresholds = parse_thresholds(fail_under or [])
     if fail is not None and not failed:
         raise _usage_error("--fail needs a system id")
@@ -197,10 +210,12 @@ def command(
     from cadee.graph import build_graph
     from cadee.simulate import (
         MAX_PAIRS,
+        MAX_STEPS,
         Analysis,
         Scenario,
         Simulator,
         TooManyScenarios,
+        TooManySteps,
         suggest_system,
     )
 
@@ -212,19 +227,23 @@ def command(
             raise _usage_error(f"--fail {name[:64]!r} is not a system of {loaded.path}{suffix}")
 
     simulator = Simulator(graph)
+    steps = max_steps or MAX_STEPS
     result: Scenario | Analysis
-    if failed:
-        result = simulator.scenario(failed)
-    elif all_systems:
-        result = simulator.n_minus_1(include_redundant)
-    else:
-        limit = max_pairs or MAX_PAIRS
-        if simulator.pair_count() > limit:
-            raise _usage_error(
-                str(TooManyScenarios(simulator.pair_count(), limit, len(simulator.tier1_ids())))
-            )
-        with _progress(simulator.pair_count()) as progress:
-            result = simulator.n_minus_2_tier1(limit, progress)
+    try:
+        if failed:
+            result = simulator.scenario(failed)
+        elif all_systems:
+            result = simulator.n_minus_1(include_redundant, max_steps=steps)
+        else:
+            limit = max_pairs or MAX_PAIRS
+            if simulator.pair_count() > limit:
+                raise _usage_error(
+                    str(TooManyScenarios(simulator.pair_count(), limit, len(simulator.tier1_ids())))
+                )
+            with _progress(simulator.pair_count()) as progress:
+                result = simulator.n_minus_2_tier1(limit, progress, max_steps=steps)
+    except TooManySteps as exc:
+        raise _usage_error(f"{exc}; raise the limit with --max-steps (now {steps:,})") from None
 
     if output_format is SimulateFormat.json:
         from cadee.report.simulate import render_json
