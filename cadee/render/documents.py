@@ -2320,7 +2320,8 @@ def _approves_cell(ctx: Context, owner: Owner, d: Duties, limit: int, appendix: 
     defaults = ctx.blueprint.meta.approvers or []
     if owner.id in defaults:
         inherited = [s.id for s in ctx.blueprint.systems if s.approvers is None]
-        own = [s for s in d.approves if s not in set(inherited)]
+        default_ids = set(inherited)  # once, not once per approved system
+        own = [s for s in d.approves if s not in default_ids]
         parts: list[Span | str] = [
             span(f"every system without its own approvers ({len(inherited)})")
         ]
