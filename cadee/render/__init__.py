@@ -295,10 +295,29 @@ def draw_maps(
     ]
     dots = {key: maps_.to_dot(diagrams[key]) for key in dict.fromkeys([*as_svg, *as_png])}
     svgs = lay_out({key: dots[key] for key in as_svg})
-    pngs = {key: pool.submit(maps_.run_dot, dots[key], ("png",)) for key in as_png}
     printed: dict[str, tuple[str, str]] = {}
-    if not documents:
-        return DrawnMaps(svgs, pngs, printed, dots)
+    if documents:
+        _print_smaller(graph, flagged, diagrams, written, views, svgs, dots, printed, lay_out)
+    # Submitted last: the pool's workers take the SVGs the documents wait for first.
+    pngs = {key: pool.submit(maps_.run_dot, dots[key], ("png",)) for key in as_png}
+    return DrawnMaps(svgs, pngs, printed, dots)
+
+
+def _print_smaller(
+    graph: ArchitectureGraph,
+    flagged: frozenset[str],
+    diagrams: dict[str, maps.Diagram],
+    written: list[str],
+    views: Collection[str],
+    svgs: dict[str, str],
+    dots: dict[str, str],
+    printed: dict[str, tuple[str, str]],
+    lay_out: Callable[[Mapping[str, str]], dict[str, str]],
+) -> None:
+    """The maps the documents print smaller (:func:`draw_maps`), into ``printed``;
+    new detail maps into ``diagrams``, ``svgs``, ``dots`` (and ``written``)."""
+    from cadee.render import maps as maps_
+
     # key -> the map in the size tried last, and its DOT
     too_large = {
         key: (diagrams[key], dots[key])
@@ -330,7 +349,6 @@ def draw_maps(
             if not _legible(svg):
                 later[key] = (diagram, dot)
         too_large = later
-    return DrawnMaps(svgs, pngs, printed, dots)
 
 
 def build_pack(

@@ -554,14 +554,10 @@ class DiagramBuilder:
         boundary = self.graph.boundaries.get(group)
         return boundary.trust if boundary else NO_BOUNDARY
 
-    def detail(self, group: str, fold: bool = False) -> Diagram:
-        """One boundary's systems plus the neighbours they talk to, greyed.
-
-        A boundary with more than :data:`MAX_CONTEXT` such neighbours shows
-        them as one node (``34 more systems``), so a hub's map stays legible;
-        with ``fold`` (a map too large to print), every neighbour is folded,
-        one node per trust zone.
-        """
+    def neighbourhood(self, group: str) -> tuple[list[System], list[Integration], list[System]]:
+        """A boundary's systems, the integrations from or to them, and the other
+        systems those integrations and their fallbacks reach, each in declaration
+        order: from the indexes, without scanning the estate."""
         members = self.members.get(group, [])
         member_ids = {s.id for s in members}
         everything = self.blueprint.integrations
@@ -574,6 +570,18 @@ class DiagramBuilder:
         neighbours -= member_ids
         systems = self.blueprint.systems
         context = [systems[p] for p in sorted(self.position[n] for n in neighbours)]
+        return members, integrations, context
+
+    def detail(self, group: str, fold: bool = False) -> Diagram:
+        """One boundary's systems plus the neighbours they talk to, greyed.
+
+        A boundary with more than :data:`MAX_CONTEXT` such neighbours shows
+        them as one node (``34 more systems``), so a hub's map stays legible;
+        with ``fold`` (a map too large to print), every neighbour is folded,
+        one node per trust zone.
+        """
+        members, integrations, context = self.neighbourhood(group)
+        member_ids = {s.id for s in members}
         boundary = self.graph.boundaries.get(group)
         name = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
         diagram = Diagram(
