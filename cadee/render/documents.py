@@ -1752,8 +1752,9 @@ def crossing_matrix(ctx: Context) -> Table:
             continue
         pair = (src.boundary or NO_BOUNDARY, dst.boundary or NO_BOUNDARY)
         cells.setdefault(pair, Counter())[integration.auth or "NO AUTH"] += 1
-    used_from = [k for k in keys if any(p[0] == k for p in cells)]
-    used_to = [k for k in keys if any(p[1] == k for p in cells)]
+    froms, tos = {p[0] for p in cells}, {p[1] for p in cells}  # not a scan per boundary
+    used_from = [k for k in keys if k in froms]
+    used_to = [k for k in keys if k in tos]
 
     def name(key: str) -> str:
         return "No boundary" if key == NO_BOUNDARY else ctx.boundary(key)
