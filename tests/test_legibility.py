@@ -217,12 +217,13 @@ def test_large_evidence_documents_list_everything_in_an_appendix(estate_300: str
 def test_pdf_bundles_keep_documents_that_share_a_map_together() -> None:
     from cadee.render.pdf import bundle_jobs, share_groups
 
+    # Costs: source, plus SVG inputs at 1/12 (pdf.SVG_CHARS_PER_SOURCE_CHAR).
     jobs = {
-        "a.pdf": ("x" * 100, {"map:one": "s" * 1000}),
+        "a.pdf": ("x" * 100, {"map:one": "s" * 12000}),
         "b.pdf": ("x" * 900, {}),
-        "c.pdf": ("x" * 100, {"map:two": "s" * 500, "map:one": "s" * 1000}),
+        "c.pdf": ("x" * 100, {"map:two": "s" * 6000, "map:one": "s" * 12000}),
         "d.pdf": ("x" * 800, {}),
-        "e.pdf": ("x" * 100, {"map:two": "s" * 500}),
+        "e.pdf": ("x" * 100, {"map:two": "s" * 6000}),
     }
     bundles = bundle_jobs(jobs, 2)
     assert sorted(name for bundle in bundles for name in bundle) == sorted(jobs)

@@ -19,7 +19,7 @@ from typing import Any
 from cadee.decision import Evaluation, KpiComparison, format_number, is_percentage
 from cadee.model import Blueprint, Gate, MeasuredValue
 
-__all__ = ["INSTALL_HINT", "charts_available", "kpi_charts"]
+__all__ = ["INSTALL_HINT", "charted_kpis", "charts_available", "kpi_charts"]
 
 INSTALL_HINT = "KPI charts need matplotlib: pip install 'cadee[charts]'"
 
@@ -210,13 +210,23 @@ def _chart(
     return buffer.getvalue().encode("utf-8")
 
 
+def charted_kpis(blueprint: Blueprint, evaluation: Evaluation) -> list[KpiComparison]:
+    """The KPIs that get a chart: those with measurements up to the as-of date.
+    Needs no matplotlib, so a pack without any can skip importing it."""
+    return [
+        comparison
+        for comparison in evaluation.kpis
+        if any(
+            p.date <= evaluation.as_of for p in blueprint.measurements.get(comparison.kpi.id, [])
+        )
+    ]
+
+
 def kpi_charts(blueprint: Blueprint, evaluation: Evaluation) -> dict[str, bytes]:
     """``kpi id -> SVG`` for every KPI with measurements up to the as-of date."""
     charts: dict[str, bytes] = {}
-    for comparison in evaluation.kpis:
+    for comparison in charted_kpis(blueprint, evaluation):
         points = blueprint.measurements.get(comparison.kpi.id, [])
-        if not any(p.date <= evaluation.as_of for p in points):
-            continue
         gates = [g for g in blueprint.gates if g.kpi == comparison.kpi.id]
         charts[comparison.kpi.id] = _chart(
             comparison, points, blueprint.meta.live_since, gates, evaluation.as_of

@@ -1752,8 +1752,9 @@ def crossing_matrix(ctx: Context) -> Table:
             continue
         pair = (src.boundary or NO_BOUNDARY, dst.boundary or NO_BOUNDARY)
         cells.setdefault(pair, Counter())[integration.auth or "NO AUTH"] += 1
-    used_from = [k for k in keys if any(p[0] == k for p in cells)]
-    used_to = [k for k in keys if any(p[1] == k for p in cells)]
+    froms, tos = {p[0] for p in cells}, {p[1] for p in cells}  # not a scan per boundary
+    used_from = [k for k in keys if k in froms]
+    used_to = [k for k in keys if k in tos]
 
     def name(key: str) -> str:
         return "No boundary" if key == NO_BOUNDARY else ctx.boundary(key)
@@ -2320,7 +2321,8 @@ def _approves_cell(ctx: Context, owner: Owner, d: Duties, limit: int, appendix: 
     defaults = ctx.blueprint.meta.approvers or []
     if owner.id in defaults:
         inherited = [s.id for s in ctx.blueprint.systems if s.approvers is None]
-        own = [s for s in d.approves if s not in set(inherited)]
+        default_ids = set(inherited)  # once, not once per approved system
+        own = [s for s in d.approves if s not in default_ids]
         parts: list[Span | str] = [
             span(f"every system without its own approvers ({len(inherited)})")
         ]

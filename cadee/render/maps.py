@@ -27,6 +27,7 @@ appears inside escaped labels, never as an identifier.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import textwrap
@@ -43,6 +44,7 @@ __all__ = [
     "DETAIL_THRESHOLD",
     "AtlasEntry",
     "Diagram",
+    "DiagramBuilder",
     "GraphvizMissing",
     "atlas_index",
     "build_diagrams",
@@ -261,8 +263,15 @@ def _kind_line(system: System) -> str:
     return " · ".join(words)
 
 
-class _Builder:
-    """Builds every diagram of one blueprint from its graph."""
+class DiagramBuilder:
+    """Builds every diagram of one blueprint from its graph.
+
+    One builder serves every diagram of a render (:func:`build_diagrams`, then
+    :func:`smaller` for each map too large to print): its indexes of systems
+    by boundary and of integrations by system are built once, so a detail map
+    costs its own boundary's size, not the estate's (a 10,000-system estate
+    has about 1,100 detail maps, and as many folded ones).
+    """
 
     def __init__(self, graph: ArchitectureGraph, flagged: frozenset[str]) -> None:
         self.graph = graph
@@ -270,6 +279,29 @@ class _Builder:
         self.blueprint = graph.blueprint
         self.node_id = {s.id: f"n{i}" for i, s in enumerate(self.blueprint.systems)}
         self.cluster_id = {b.id: f"b{i}" for i, b in enumerate(self.blueprint.boundaries)}
+
+    @functools.cached_property
+    def members(self) -> dict[str, list[System]]:
+        """Systems by boundary key (:meth:`boundary_key`), in declaration order."""
+        groups: dict[str, list[System]] = {}
+        for system in self.blueprint.systems:
+            groups.setdefault(self.boundary_key(system), []).append(system)
+        return groups
+
+    @functools.cached_property
+    def touching(self) -> dict[str, list[int]]:
+        """Positions (declaration order) of the integrations from or to each system."""
+        found: dict[str, list[int]] = {}
+        for position, integration in enumerate(self.blueprint.integrations):
+            found.setdefault(integration.from_, []).append(position)
+            if integration.to != integration.from_:
+                found.setdefault(integration.to, []).append(position)
+        return found
+
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        """Each system's position in declaration order."""
+        return {s.id: i for i, s in enumerate(self.blueprint.systems)}
 
     # -- helpers
 
@@ -522,6 +554,24 @@ class _Builder:
         boundary = self.graph.boundaries.get(group)
         return boundary.trust if boundary else NO_BOUNDARY
 
+    def neighbourhood(self, group: str) -> tuple[list[System], list[Integration], list[System]]:
+        """A boundary's systems, the integrations from or to them, and the other
+        systems those integrations and their fallbacks reach, each in declaration
+        order: from the indexes, without scanning the estate."""
+        members = self.members.get(group, [])
+        member_ids = {s.id for s in members}
+        everything = self.blueprint.integrations
+        integrations = [
+            everything[p] for p in sorted({p for s in members for p in self.touching.get(s.id, ())})
+        ]
+        neighbours = {i.from_ for i in integrations} | {i.to for i in integrations}
+        for system in members:
+            neighbours.update(step.to for step in system.fallback or ())
+        neighbours -= member_ids
+        systems = self.blueprint.systems
+        context = [systems[p] for p in sorted(self.position[n] for n in neighbours)]
+        return members, integrations, context
+
     def detail(self, group: str, fold: bool = False) -> Diagram:
         """One boundary's systems plus the neighbours they talk to, greyed.
 
@@ -530,16 +580,8 @@ class _Builder:
         with ``fold`` (a map too large to print), every neighbour is folded,
         one node per trust zone.
         """
-        members = [s for s in self.blueprint.systems if self.boundary_key(s) == group]
+        members, integrations, context = self.neighbourhood(group)
         member_ids = {s.id for s in members}
-        integrations = [
-            i for i in self.blueprint.integrations if i.from_ in member_ids or i.to in member_ids
-        ]
-        neighbours = {i.from_ for i in integrations} | {i.to for i in integrations}
-        for system in members:
-            neighbours.update(step.to for step in system.fallback or ())
-        neighbours -= member_ids
-        context = [s for s in self.blueprint.systems if s.id in neighbours]
         boundary = self.graph.boundaries.get(group)
         name = (boundary.name or boundary.id) if boundary else "Systems without a boundary"
         diagram = Diagram(
@@ -627,7 +669,7 @@ class _Builder:
         return keys + ([NO_BOUNDARY] if NO_BOUNDARY in used else [])
 
 
-def _details(builder: _Builder) -> dict[str, Diagram]:
+def _details(builder: DiagramBuilder) -> dict[str, Diagram]:
     """One detail map per boundary, keyed ``full/<stem>``."""
     diagrams: dict[str, Diagram] = {}
     # Ids are case-sensitive, file systems often are not: `Core` and `core`
@@ -653,7 +695,7 @@ def build_diagrams(
     map) are always built. Large
     blueprints get ``full/<boundary>`` detail maps instead of ``full``.
     """
-    builder = _Builder(graph, flagged)
+    builder = DiagramBuilder(graph, flagged)
     large = len(graph.blueprint.systems) > DETAIL_THRESHOLD
     diagrams: dict[str, Diagram] = {
         "overview": builder.overview(),
@@ -712,9 +754,7 @@ def atlas_index(
 SMALLER_STEPS = 3
 
 
-def smaller(
-    graph: ArchitectureGraph, flagged: frozenset[str], diagram: Diagram, step: int
-) -> dict[str, Diagram]:
+def smaller(builder: DiagramBuilder, diagram: Diagram, step: int) -> dict[str, Diagram]:
     """What to print instead of a map a page cannot hold with legible type.
 
     Step 1 splits or aggregates to boundaries: the full map becomes one detail
@@ -725,7 +765,6 @@ def smaller(
     finding and packs the nodes closer. Step 2 aggregates the boundary maps to trust zones. Other keys print
     in place of ``diagram.key``; nothing when there is nothing smaller.
     """
-    builder = _Builder(graph, flagged)
     key = diagram.key
     made: Diagram | None = None
     if key == "full" and step == 1:
