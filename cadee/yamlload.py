@@ -127,6 +127,11 @@ class _Placed:
     def column(self) -> int:
         return _start(self._marks)[1]
 
+    @property
+    def start(self) -> tuple[int, int]:
+        """``(line, column)`` in one decode, for a caller that needs both per item."""
+        return _start(self._marks)
+
 
 class YMap(_Placed, dict[Any, Any]):
     """A mapping that remembers where it and each of its keys and values start."""
