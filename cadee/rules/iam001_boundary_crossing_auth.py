@@ -77,13 +77,14 @@ def _where(boundary: str | None) -> str:
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
+    boundaries = {sid: system.boundary for sid, system in graph.systems.items()}
     for integration in graph.blueprint.integrations:
         if integration.auth not in (None, "none"):
             continue
         if integration.from_ == integration.to:
             continue  # spec 13.7: a system is never in a different boundary from itself
-        caller = graph.systems[integration.from_].boundary
-        callee = graph.systems[integration.to].boundary
+        caller = boundaries[integration.from_]
+        callee = boundaries[integration.to]
         # A system without a boundary is its own boundary (spec 11, 13.7).
         if caller is not None and caller == callee:
             continue
