@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, pairwise
-from operator import attrgetter
+from itertools import chain, pairwise, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from cadee.model import (
     set_location,
     sharing_context,
 )
-from cadee.yamlload import Limits, YMap, YSeq, describe_type, load_yaml
+from cadee.yamlload import Limits, YMap, YSeq, describe_type, load_yaml, starts
 
 __all__ = ["FileSource", "LoadResult", "display_path", "find_project_root", "load_blueprint"]
 
@@ -96,6 +97,10 @@ class _File:
     meta: BlueprintMeta | None = None
     items: dict[str, list[tuple[Item, YMap, int]]] = field(default_factory=dict)
     includes: list[_File] = field(default_factory=list)
+
+
+_ITEM, _RAW = itemgetter(0), itemgetter(1)  # of the (item, raw item, index) triples
+_LINE, _COLUMN = itemgetter(0), itemgetter(1)  # of a (line, column) position
 
 
 class _Loader:
@@ -385,11 +390,17 @@ class _Loader:
             )
         shown = entry.shown
         for key, triples in entry.items.items():
-            # One loop per list, the per-item work only what that list needs: this runs
-            # once per item of the estate (45,000 at 10k systems).
-            for item, raw_item, index in triples:
-                line, column = raw_item.start
-                set_location(item, Location(shown, line, column, f"{key}[{index}]"))
+            # Every item's location, iterated by map in C (45,000 items at 10k systems):
+            # the only Python code per item is Location's __init__.
+            positions = starts(list(map(_RAW, triples)))
+            locations = map(
+                Location,
+                repeat(shown),
+                map(_LINE, positions),
+                map(_COLUMN, positions),
+                [f"{key}[{index}]" for _, _, index in triples],
+            )
+            deque(map(set_location, map(_ITEM, triples), locations), maxlen=0)
             if key == "systems":
                 for item, _, _ in triples:
                     # plain dict writes: no pydantic __setattr__ per item

@@ -22,6 +22,8 @@ import struct
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, overload
 
@@ -65,6 +67,7 @@ __all__ = [
     "describe_type",
     "foreign_encoding",
     "load_yaml",
+    "starts",
 ]
 
 _TAG = "tag:yaml.org,2002:"
@@ -113,6 +116,24 @@ def _start(marks: bytes) -> tuple[int, int]:
     return line, column
 
 
+_MARKS = attrgetter("_marks")
+_CODE = itemgetter(0)
+_UNPACK2_I = _UNPACK2[ord("I")]
+
+
+def starts(nodes: Sequence[YMap | YSeq]) -> list[tuple[int, int]]:
+    """``(line, column)`` of each container, as its ``line`` and ``column`` give them.
+
+    For a caller that places every item of a list (the loader: 45,000 items on
+    an estate of 10k systems): with 32-bit positions, which every file below
+    4 GB has, the positions are decoded by ``map`` in C, no Python call per item.
+    """
+    marks = list(map(_MARKS, nodes))
+    if set(map(_CODE, marks)) <= {ord("I")}:
+        return list(map(_UNPACK2_I, marks, repeat(1)))
+    return [_start(packed) for packed in marks]
+
+
 class _Placed:
     """Where a container starts, read from its ``_marks`` (YMap's and YSeq's slot)."""
 
@@ -126,11 +147,6 @@ class _Placed:
     @property
     def column(self) -> int:
         return _start(self._marks)[1]
-
-    @property
-    def start(self) -> tuple[int, int]:
-        """``(line, column)`` in one decode, for a caller that needs both per item."""
-        return _start(self._marks)
 
 
 class YMap(_Placed, dict[Any, Any]):
