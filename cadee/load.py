@@ -13,7 +13,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, pairwise, repeat
+from itertools import chain, pairwise, repeat, tee
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
@@ -392,12 +392,13 @@ class _Loader:
         for key, triples in entry.items.items():
             # Every item's location, iterated by map in C (45,000 items at 10k systems):
             # the only Python code per item is Location's __init__.
-            positions = starts(list(map(_RAW, triples)))
+            # tee buffers nothing here: map reads both copies in step.
+            lines, columns = tee(starts(list(map(_RAW, triples))))
             locations = map(
                 Location,
                 repeat(shown),
-                map(_LINE, positions),
-                map(_COLUMN, positions),
+                map(_LINE, lines),
+                map(_COLUMN, columns),
                 [f"{key}[{index}]" for _, _, index in triples],
             )
             deque(map(set_location, map(_ITEM, triples), locations), maxlen=0)

@@ -496,12 +496,12 @@ def test_starts_decodes_each_position_as_line_and_column_do() -> None:
         for accelerated in (True, False):
             tree = load_yaml(data, path.name, accelerated=accelerated)[0]
             nodes = _containers(tree)
-            assert yamlload.starts(nodes) == [(n.line, n.column) for n in nodes]
+            assert list(yamlload.starts(nodes)) == [(n.line, n.column) for n in nodes]
             checked += len(nodes)
     assert checked > 1000
     wide = YMap(1, 1)
     wide._marks = yamlload.pack_marks([2**33, 7])
     narrow = YSeq(3, 4)
     assert wide._marks[:1] == b"Q"
-    assert yamlload.starts([narrow, wide]) == [(3, 4), (2**33, 7)]
-    assert yamlload.starts([]) == []
+    assert list(yamlload.starts([narrow, wide])) == [(3, 4), (2**33, 7)]
+    assert list(yamlload.starts([])) == []
