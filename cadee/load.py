@@ -378,8 +378,8 @@ class _Loader:
             for key in LIST_FIELDS:
                 items = getattr(document, key)
                 if items:
-                    raw_list = raw[key]
-                    entry.items[key] = [(item, raw_list[i], i) for i, item in enumerate(items)]
+                    # The document validated whole: one item per raw entry, zipped in C.
+                    entry.items[key] = list(zip(items, raw[key], range(len(items)), strict=True))
         if top and "blueprint" not in raw:
             self.error(
                 entry.shown,
