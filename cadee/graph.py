@@ -60,13 +60,7 @@ def build_graph(blueprint: Blueprint) -> ArchitectureGraph:
         systems[system.id] = system
         order[system.id] = index
     _add_integrations(integrations, systems, blueprint.integrations)
-    fallbacks.add_nodes_from(systems)
-    for system in blueprint.systems:
-        if system.fallback:
-            for position, step in enumerate(system.fallback):
-                # A repeated fallback target keeps its first (preferred) position.
-                if not fallbacks.has_edge(system.id, step.to):
-                    fallbacks.add_edge(system.id, step.to, order=position, when=step.when)
+    _add_fallbacks(fallbacks, systems)
     return ArchitectureGraph(
         blueprint=blueprint,
         integrations=integrations,
@@ -103,6 +97,31 @@ def _add_integrations(
         if keys is None:
             keys = succ[u][v] = pred[v][u] = {}
         keys[integration.id] = {"integration": integration}
+    graph.__networkx_cache__.clear()
+
+
+def _add_fallbacks(graph: Any, systems: Mapping[str, System]) -> None:
+    """The nodes and edges of the fallback graph, as ``add_nodes_from`` and
+    ``add_edge`` would add them, written straight into the DiGraph's dicts like
+    :func:`_add_integrations` (``_succ`` is ``_adj``; one attribute dict per edge,
+    shared by ``_succ`` and ``_pred``). A repeated fallback target keeps its first
+    (preferred) position; an end that is not a system goes through the public API."""
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
+    for sid in systems:
+        nodes[sid] = {}
+        succ[sid] = {}
+        pred[sid] = {}
+    for sid, system in systems.items():
+        if not system.fallback:
+            continue
+        for position, step in enumerate(system.fallback):
+            target = step.to
+            if target not in succ:
+                if not graph.has_edge(sid, target):
+                    graph.add_edge(sid, target, order=position, when=step.when)
+                continue
+            if target not in succ[sid]:
+                succ[sid][target] = pred[target][sid] = {"order": position, "when": step.when}
     graph.__networkx_cache__.clear()
 
 

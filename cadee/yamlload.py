@@ -22,6 +22,8 @@ import struct
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, overload
 
@@ -65,6 +67,7 @@ __all__ = [
     "describe_type",
     "foreign_encoding",
     "load_yaml",
+    "starts",
 ]
 
 _TAG = "tag:yaml.org,2002:"
@@ -111,6 +114,25 @@ def pack_marks(values: list[int]) -> bytes:
 def _start(marks: bytes) -> tuple[int, int]:
     line, column = _UNPACK2[marks[0]](marks, 1)
     return line, column
+
+
+_MARKS = attrgetter("_marks")
+_CODE = itemgetter(0)
+_UNPACK2_I = _UNPACK2[ord("I")]
+
+
+def starts(nodes: Sequence[YMap | YSeq]) -> Iterator[tuple[int, int]]:
+    """``(line, column)`` of each container, as its ``line`` and ``column`` give them.
+
+    For a caller that places every item of a list (the loader: 45,000 items on
+    an estate of 10k systems): with 32-bit positions, which every file below
+    4 GB has, the positions are decoded by ``map`` in C, no Python call per item.
+    Lazily, so no list of 300,000 tuples exists at 100k systems.
+    """
+    marks = list(map(_MARKS, nodes))
+    if set(map(_CODE, marks)) <= {ord("I")}:
+        return map(_UNPACK2_I, marks, repeat(1))
+    return map(_start, marks)
 
 
 class _Placed:

@@ -474,3 +474,34 @@ def test_importing_the_loader_does_not_import_pyyaml() -> None:
         "assert root == {'a': 1} and 'yaml' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _containers(node: Any) -> list[YMap | YSeq]:
+    found: list[YMap | YSeq] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, YMap | YSeq):
+            found.append(current)
+            stack.extend(current.values() if isinstance(current, YMap) else current)
+    return found
+
+
+def test_starts_decodes_each_position_as_line_and_column_do() -> None:
+    """``yamlload.starts`` (the loader's bulk decode) against the per-node properties,
+    on every YAML file of the repository, with both loaders, and on 64-bit positions."""
+    checked = 0
+    for path in REPOSITORY_YAML:
+        data = path.read_bytes()
+        for accelerated in (True, False):
+            tree = load_yaml(data, path.name, accelerated=accelerated)[0]
+            nodes = _containers(tree)
+            assert list(yamlload.starts(nodes)) == [(n.line, n.column) for n in nodes]
+            checked += len(nodes)
+    assert checked > 1000
+    wide = YMap(1, 1)
+    wide._marks = yamlload.pack_marks([2**33, 7])
+    narrow = YSeq(3, 4)
+    assert wide._marks[:1] == b"Q"
+    assert list(yamlload.starts([narrow, wide])) == [(3, 4), (2**33, 7)]
+    assert list(yamlload.starts([])) == []

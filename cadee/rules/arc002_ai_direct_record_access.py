@@ -73,10 +73,16 @@ from cadee.rules.base import Rule, rule
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
+    systems = graph.systems
+    # The ends as id sets, so the pass over every integration is two set lookups.
+    ai = {sid for sid, system in systems.items() if system.is_ai}
+    records = {sid for sid, system in systems.items() if system.is_system_of_record}
+    if not ai or not records:
+        return
     for integration in graph.blueprint.integrations:
-        caller = graph.systems[integration.from_]
-        callee = graph.systems[integration.to]
-        if caller.is_ai and callee.is_system_of_record:
+        if integration.from_ in ai and integration.to in records:
+            caller = systems[integration.from_]
+            callee = systems[integration.to]
             yield self.finding(
                 integration.id,
                 f"{caller.kind} '{caller.id}' calls system of record ({callee.kind}) "

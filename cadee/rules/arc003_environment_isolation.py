@@ -66,12 +66,15 @@ from cadee.rules.base import Rule, rule
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
+    systems = graph.systems
+    # Production systems as an id set, so the pass over every integration is set lookups.
+    production = {sid for sid, system in systems.items() if system.environment == "production"}
     for integration in graph.blueprint.integrations:
-        caller = graph.systems[integration.from_]
-        callee = graph.systems[integration.to]
         # A self-loop joins a system to itself: same environment (spec 13.7).
-        if (caller.environment == "production") == (callee.environment == "production"):
+        if (integration.from_ in production) == (integration.to in production):
             continue
+        caller = systems[integration.from_]
+        callee = systems[integration.to]
         yield self.finding(
             integration.id,
             f"integration '{integration.id}' joins {caller.environment} system "

@@ -71,10 +71,10 @@ from cadee.rules.base import Rule, rule
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
-    used: set[str] = set()
-    for integration in graph.blueprint.integrations:
-        used.add(integration.from_)
-        used.add(integration.to)
+    # A system with an integration has an edge in the integration graph: read its
+    # adjacency (one check per system) rather than both ends of every integration.
+    succ, pred = graph.integrations._succ, graph.integrations._pred
+    used = {sid for sid in graph.systems if succ[sid] or pred[sid]}
     for system in graph.blueprint.systems:
         if system.fallback:
             used.update(step.to for step in system.fallback)

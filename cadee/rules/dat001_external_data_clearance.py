@@ -62,7 +62,7 @@ from collections.abc import Iterator
 
 from cadee.diagnostics import Finding
 from cadee.graph import ArchitectureGraph
-from cadee.model import DATA_RANK
+from cadee.model import DATA_RANK, Boundary
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, rule
 
@@ -76,12 +76,22 @@ from cadee.rules.base import Rule, rule
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
+    systems = graph.systems
+    # The boundary of each system in an external boundary, so the pass over every
+    # integration is one dictionary lookup for the others.
+    external: dict[str, Boundary] = {}
+    for sid, system in systems.items():
+        boundary = graph.boundary_of(system)
+        if boundary is not None and boundary.trust == "external":
+            external[sid] = boundary
+    if not external:
+        return
     for integration in graph.blueprint.integrations:
-        callee = graph.systems[integration.to]
-        boundary = graph.boundary_of(callee)
-        if boundary is None or boundary.trust != "external":
+        boundary = external.get(integration.to)
+        if boundary is None:
             continue
         if DATA_RANK[integration.data] > DATA_RANK[boundary.clearance]:
+            callee = systems[integration.to]
             yield self.finding(
                 integration.id,
                 f"integration '{integration.id}' sends {integration.data} data to "

@@ -54,10 +54,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from cadee.diagnostics import Finding
-from cadee.graph import ArchitectureGraph
+from cadee.graph import ArchitectureGraph, strongly_connected
 from cadee.rules import references as ref
 from cadee.rules.base import Rule, rule
 
@@ -77,9 +75,13 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
     def position(system_id: str) -> int:
         return graph.order.get(system_id, last)
 
+    successors = fallbacks._succ  # networkx's adjacency dict: node -> {successor: attributes}
     cycles: list[list[str]] = []
-    # Tarjan's algorithm: linear in the fallback graph's nodes and edges.
-    for component in nx.strongly_connected_components(fallbacks):
+    # Tarjan's algorithm, linear in the fallback graph's nodes and edges, from the
+    # systems that have a fallback only: every member of a cycle has one.
+    for component in strongly_connected(
+        (s for s in successors if successors[s]), successors.__getitem__
+    ):
         if len(component) == 1:
             (only,) = component
             if not fallbacks.has_edge(only, only):

@@ -71,7 +71,8 @@ from cadee.rules.base import Rule, rule
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
     # (P, F) pairs in declaration order of P, then fallback preference order;
     # the fallback graph already holds each distinct pair once.
-    pairs = [(p, f) for p in graph.order for f in graph.fallbacks.successors(p)]
+    fallbacks = graph.fallbacks._succ  # networkx's adjacency: node -> {successor: attributes}
+    pairs = [(p, f) for p in graph.order for f in fallbacks[p]]
     if not pairs:
         return
     sync: dict[str, list[str]] = {}
@@ -90,7 +91,9 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
     # into strongly connected components, then, sinks first, give every
     # component the set (a bitset) of "P components" it reaches. O((V + E) * T/64)
     # word operations for T distinct P components, instead of one search per F.
-    components = strongly_connected(graph.order, successors)
+    # Only what the pairs' systems reach matters: a component is closed under
+    # reachability, so the components found from them are whole, sinks first.
+    components = strongly_connected(dict.fromkeys(s for pair in pairs for s in pair), successors)
     component_of = {node: i for i, members in enumerate(components) for node in members}
     bit = {component_of[p]: 0 for p, _ in pairs}
     for position, c in enumerate(bit):

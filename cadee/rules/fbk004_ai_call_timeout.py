@@ -68,18 +68,23 @@ from cadee.rules.base import Rule, rule
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
+    # What each callee that needs a timeout is, once per system rather than per call.
+    callees: dict[str, str] = {}
+    for sid, callee in graph.systems.items():
+        boundary = graph.boundary_of(callee)
+        if callee.is_ai:
+            callees[sid] = f"AI component ({callee.kind}) '{callee.id}'"
+        elif callee.kind == "external":
+            callees[sid] = f"external system '{callee.id}'"
+        elif boundary is not None and boundary.trust == "external":
+            callees[sid] = f"'{callee.id}' in external boundary '{boundary.id}'"
+    if not callees:
+        return
     for integration in graph.blueprint.integrations:
         if integration.mode != "sync" or integration.timeout_ms is not None:
             continue
-        callee = graph.systems[integration.to]
-        boundary = graph.boundary_of(callee)
-        if callee.is_ai:
-            what = f"AI component ({callee.kind}) '{callee.id}'"
-        elif callee.kind == "external":
-            what = f"external system '{callee.id}'"
-        elif boundary is not None and boundary.trust == "external":
-            what = f"'{callee.id}' in external boundary '{boundary.id}'"
-        else:
+        what = callees.get(integration.to)
+        if what is None:
             continue
         yield self.finding(
             integration.id,

@@ -77,21 +77,24 @@ def _where(boundary: str | None) -> str:
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
+    # Each system's boundary and its wording, once per system rather than per call.
+    boundaries = {sid: system.boundary for sid, system in graph.systems.items()}
+    where = {sid: _where(boundary) for sid, boundary in boundaries.items()}
     for integration in graph.blueprint.integrations:
         if integration.auth not in (None, "none"):
             continue
         if integration.from_ == integration.to:
             continue  # spec 13.7: a system is never in a different boundary from itself
-        caller = graph.systems[integration.from_].boundary
-        callee = graph.systems[integration.to].boundary
+        caller = boundaries[integration.from_]
+        callee = boundaries[integration.to]
         # A system without a boundary is its own boundary (spec 11, 13.7).
         if caller is not None and caller == callee:
             continue
         auth = "auth: none" if integration.auth == "none" else "no auth"
         yield self.finding(
             integration.id,
-            f"integration '{integration.id}' crosses from {_where(caller)} "
-            f"('{integration.from_}') to {_where(callee)} ('{integration.to}') "
+            f"integration '{integration.id}' crosses from {where[integration.from_]} "
+            f"('{integration.from_}') to {where[integration.to]} ('{integration.to}') "
             f"with {auth}; the caller must authenticate",
             integration.location,
         )

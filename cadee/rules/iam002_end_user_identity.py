@@ -67,14 +67,16 @@ from cadee.rules.base import Rule, rule
     doc=__doc__,
 )
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
+    systems = graph.systems
+    records = {sid for sid, system in systems.items() if system.is_system_of_record}
     for integration in graph.blueprint.integrations:
         if integration.identity != "service":
             continue
         if integration.data not in ("confidential", "restricted"):
             continue
-        callee = graph.systems[integration.to]
-        if not callee.is_system_of_record:
+        if integration.to not in records:
             continue
+        callee = systems[integration.to]
         yield self.finding(
             integration.id,
             f"integration '{integration.id}' exchanges {integration.data} data with system of "
