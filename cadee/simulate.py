@@ -948,11 +948,46 @@ class Simulator:
                     everyone = self._statuses_backward(down, cache)
                 status = everyone[position]
             statuses[position] = status
+        return statuses, self._delivered(down, affected_services, cache)
+
+    def _delivered(
+        self, down: Collection[int], services: Iterable[int], cache: dict[int, _Resolution]
+    ) -> dict[int, bool]:
+        """Whether each of ``services`` (indexes) is delivered with ``down`` systems down."""
         delivered: dict[int, bool] = {}
         reaches: dict[int, set[int]] = {}
-        for k in sorted(affected_services):
+        for k in sorted(services):
             delivered[k] = self._service(self.services[k], down, cache, reaches)[0] is not None
-        return statuses, delivered
+        return delivered
+
+    def service_breaches(self, max_steps: int | None = MAX_STEPS) -> dict[str, list[str]]:
+        """For each service delivered with nothing failed, the systems (redundancy
+        below 2, declaration order) whose failure alone disrupts it beyond its
+        tolerance: ``n_minus_1().services[...].breached_by`` without the channels'
+        statuses, which ARC008 does not need (half the work of N-1).
+
+        Raises :class:`TooManySteps` once its searches pass ``max_steps`` (``None``: no limit).
+        """
+        base_delivered, readers = self._service_baseline()
+        limit = self.steps + max_steps if max_steps is not None else None
+        breached: dict[str, list[str]] = {
+            service.id: [] for k, service in enumerate(self.services) if base_delivered[k]
+        }
+        candidates = [i for i in range(len(self.ids)) if self.redundancy[i] < 2]
+        for count, failed in enumerate(candidates, 1):
+            down = self._down((failed,))
+            affected = {k for system in down for k in readers[system] if base_delivered[k]}
+            if not affected:
+                continue
+            delivered = self._delivered(down, affected, {})
+            if limit is not None and self.steps > limit:
+                raise TooManySteps("N-1", count, len(candidates), max_steps or 0)
+            expected = self.recovery[failed]
+            for k, now in delivered.items():
+                service = self.services[k]
+                if not now and _breaches(expected, service.tolerance):
+                    breached[service.id].append(self.ids[failed])
+        return breached
 
     def _analyse(
         self,

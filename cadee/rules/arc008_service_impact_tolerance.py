@@ -92,7 +92,7 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
 
     systems = {s.id: s for s in graph.blueprint.systems}
     try:
-        analysis = simulate.Simulator(graph).n_minus_1(max_steps=simulate.MAX_STEPS)
+        breaches = simulate.Simulator(graph).service_breaches(max_steps=simulate.MAX_STEPS)
     except simulate.TooManySteps as exc:
         for unchecked in services.values():
             yield self.finding(
@@ -102,11 +102,11 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
                 unchecked.location,
             )
         return
-    for summary in analysis.services:
-        service = services.get(summary.service)
-        if service is None or not summary.baseline_delivered:
+    for service_id, breached_by in breaches.items():
+        service = services.get(service_id)
+        if service is None:
             continue
-        for (failed,) in summary.breached_by:
+        for failed in breached_by:
             minutes = systems[failed].recovery_minutes
             if minutes is None:
                 why = f"'{failed}' states no recovery_minutes, so the disruption is unknown"
