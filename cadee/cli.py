@@ -150,7 +150,11 @@ def main(argv: "Sequence[str] | None" = None, *, fast_exit: bool = False) -> int
 
         # Commands build large acyclic trees: the cyclic collector only costs time.
         with gc_paused(restore=not fast_exit):
-            _app(args)(args=args, prog_name="cadee", standalone_mode=True)
+            # What a command hands over to live as long as this call (the root context's
+            # ``obj``, see commands.common.keep_until_exit): with fast_exit, the process ends
+            # while it is still referenced, so it is never torn down.
+            kept: list[object] = []
+            _app(args)(args=args, prog_name="cadee", standalone_mode=True, obj=kept)
     except SystemExit as exc:
         if exc.code is not None:
             code = exc.code if isinstance(exc.code, int) else 2

@@ -446,6 +446,38 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     assert "YAML syntax error" in done.stdout
 
 
+@pytest.mark.parametrize(
+    ("args", "kept"),
+    [
+        (["validate", FLAGSHIP, "-f", "json"], "BlueprintResult"),
+        (["diff", PILOT, FLAGSHIP, "-f", "json"], "BlueprintDiff"),
+    ],
+)
+def test_the_program_exits_while_the_run_data_is_still_referenced(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    kept: str,
+) -> None:
+    """A command hands its blueprints and findings to `cli.main` (keep_until_exit), which
+    holds them until its fast exit: the process never tears them down."""
+    import cadee.cli
+
+    held: list[object] = []
+
+    def exit_process(code: int) -> None:
+        held.extend(sys._getframe(1).f_locals["kept"])
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cadee.cli, "_exit_process", exit_process)
+    with pytest.raises(SystemExit):
+        main(args, fast_exit=True)
+    capsys.readouterr()
+    names = {type(item).__name__ for item in held}
+    names |= {type(x).__name__ for item in held if isinstance(item, list) for x in item}
+    assert kept in names, names
+
+
 def test_the_program_flushes_its_whole_report_before_its_fast_exit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], in_repo: None
 ) -> None:

@@ -13,6 +13,7 @@ import typer
 
 from cadee.commands.common import console as _console
 from cadee.commands.common import emit as _emit
+from cadee.commands.common import keep_until_exit
 from cadee.commands.common import parse_date as _parse_date
 from cadee.commands.common import print_errors as _print_errors
 from cadee.commands.common import show as _show
@@ -69,6 +70,7 @@ def _project(side: Side) -> Project:
 
 
 def command(
+    ctx: typer.Context,
     first: Annotated[
         str,
         typer.Argument(
@@ -119,10 +121,11 @@ def command(
     """Compare two blueprints. Exit 0: compared, 1: new findings at --fail-on-new or above, 2: invalid blueprint or usage error."""
     date = _parse_date(as_of)
     arguments = [a for a in (first, second) if a is not None]
-    return _compare(arguments, base, output_format, date, fail_on_new, output)
+    return _compare(ctx, arguments, base, output_format, date, fail_on_new, output)
 
 
 def _compare(
+    ctx: typer.Context,
     arguments: list[str],
     base: str | None,
     output_format: DiffFormat,
@@ -182,6 +185,7 @@ def _compare(
     diff = diff_blueprints(
         old_blueprint, new_blueprint, date, old_rules=old_rules, new_rules=new_rules
     )
+    keep_until_exit(ctx, loaded, diff)
     if output_format is DiffFormat.json:
         _emit(report.render_json(diff), output)
     elif output_format is DiffFormat.markdown:
