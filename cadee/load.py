@@ -552,17 +552,9 @@ def _walk(entry: _File) -> Iterator[_File]:
 _REFERENCED = ("owners", "boundaries", "systems", "kpis")
 
 
-#: The lists whose ids are unique across the blueprint, in merge order.
-_UNIQUE = (
-    "owners",
-    "boundaries",
-    "systems",
-    "integrations",
-    "evidence",
-    "kpis",
-    "gates",
-    "services",
-)
+#: The lists whose ids are unique across the blueprint (every list whose items have
+#: an id: not waivers and approvals), in merge order.
+_UNIQUE = tuple(key for key, item in LIST_FIELDS.items() if "id" in item.model_fields)
 _ID = attrgetter("id")
 
 

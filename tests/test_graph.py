@@ -23,8 +23,7 @@ def _reference(blueprint: Blueprint) -> Any:
     return graph
 
 
-@pytest.mark.parametrize("which", ["flagship", "realistic", "findings-heavy"])
-def test_integration_graph_equals_the_public_api_build(tmp_path: Path, which: str) -> None:
+def _estate(tmp_path: Path, which: str) -> Blueprint:
     if which == "flagship":
         top = REPO / "examples" / "northwind-bank" / "blueprint.yaml"
     elif which == "realistic":
@@ -33,8 +32,14 @@ def test_integration_graph_equals_the_public_api_build(tmp_path: Path, which: st
         top = write_estate(generate_findings_heavy(300, seed=5), tmp_path)
     result = load_blueprint(top)
     assert result.blueprint is not None, result.errors[:5]
-    built = build_graph(result.blueprint).integrations
-    reference = _reference(result.blueprint)
+    return result.blueprint
+
+
+@pytest.mark.parametrize("which", ["flagship", "realistic", "findings-heavy"])
+def test_integration_graph_equals_the_public_api_build(tmp_path: Path, which: str) -> None:
+    blueprint = _estate(tmp_path, which)
+    built = build_graph(blueprint).integrations
+    reference = _reference(blueprint)
     assert list(built.nodes(data=True)) == list(reference.nodes(data=True))
     assert list(built.edges(keys=True, data=True)) == list(reference.edges(keys=True, data=True))
     for node in reference:
@@ -60,17 +65,10 @@ def _reference_fallbacks(blueprint: Blueprint) -> Any:
 
 @pytest.mark.parametrize("which", ["flagship", "realistic", "findings-heavy"])
 def test_fallback_graph_equals_the_public_api_build(tmp_path: Path, which: str) -> None:
-    if which == "flagship":
-        top = REPO / "examples" / "northwind-bank" / "blueprint.yaml"
-    elif which == "realistic":
-        top = write_estate(generate(300, seed=5), tmp_path)
-    else:
-        top = write_estate(generate_findings_heavy(300, seed=5), tmp_path)
-    result = load_blueprint(top)
-    assert result.blueprint is not None, result.errors[:5]
-    assert any(s.fallback for s in result.blueprint.systems)
-    built = build_graph(result.blueprint).fallbacks
-    reference = _reference_fallbacks(result.blueprint)
+    blueprint = _estate(tmp_path, which)
+    assert any(s.fallback for s in blueprint.systems)
+    built = build_graph(blueprint).fallbacks
+    reference = _reference_fallbacks(blueprint)
     assert list(built.nodes(data=True)) == list(reference.nodes(data=True))
     assert list(built.edges(data=True)) == list(reference.edges(data=True))
     for node in reference:
