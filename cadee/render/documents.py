@@ -315,8 +315,10 @@ def heading(level: int, text: str, prefix: str = "") -> Heading:
     return Heading(level, text, slug(prefix + text))
 
 
-def para(*parts: Span | str, size: str = "") -> Paragraph:
-    return Paragraph(tuple(p if isinstance(p, Span) else span(p) for p in parts), size)
+def para(*parts: Span | str, size: str = "", keep_with_next: bool = False) -> Paragraph:
+    return Paragraph(
+        tuple(p if isinstance(p, Span) else span(p) for p in parts), size, keep_with_next
+    )
 
 
 def findings_table(ctx: Context, findings: Sequence[Finding], empty: str) -> Table:
@@ -2529,10 +2531,13 @@ def ownership_blocks(ctx: Context, level: int, appendix: Appendix) -> list[Block
             else [system_ownership_table(ctx)]
         ),
         heading(level, "Responsibility matrix"),
-        para("O: owns the system. A: approves its changes. C: on call for it."),
+        para(
+            "O: owns the system. A: approves its changes. C: on call for it.",
+            keep_with_next=matrix is not None,
+        ),
     ]
     if note:
-        blocks.append(para(note, size="small"))
+        blocks.append(para(note, size="small", keep_with_next=matrix is not None))
     if matrix is not None:
         blocks.append(matrix)
     blocks += [heading(level, "Gaps"), *gaps_blocks(ctx, ("OWN", "OBS"))]

@@ -97,6 +97,9 @@ class Paragraph:
     spans: tuple[Span, ...]
     #: "" for body text, "small" for notes under a table or figure.
     size: str = ""
+    #: On paper, never the last thing on a page: a legend or note that introduces
+    #: the table after it moves to the next page with the table.
+    keep_with_next: bool = False
     type: str = "paragraph"
 
 
