@@ -231,6 +231,19 @@ def test_large_evidence_documents_list_everything_in_an_appendix(estate_300: str
     assert referenced > 0
 
 
+@pytest.mark.slow
+def test_brief_kpi_rows_never_read_the_same(estate_300: str) -> None:
+    """300 systems: each business unit has a "First-contact resolution"; the brief's
+    rows add the KPI's id where names repeat (the flagship's names are unique and stay bare)."""
+    brief = _markdown(estate_300)["brief.md"]
+    table = brief.split("| KPI |", 1)[1].split("\n\n", 1)[0]
+    labels = [line.split("|")[1].strip() for line in table.splitlines()[2:] if line.startswith("|")]
+    assert len(labels) > 5 and len(set(labels)) == len(labels), labels
+    assert any(label.startswith("First-contact resolution (") for label in labels)
+    flagship = _markdown(FLAGSHIP)["brief.md"].split("| KPI |", 1)[1].split("\n\n", 1)[0]
+    assert "First-contact resolution |" in flagship
+
+
 def test_pdf_bundles_keep_documents_that_share_a_map_together() -> None:
     from cadee.render.pdf import bundle_jobs, share_groups
 

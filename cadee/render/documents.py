@@ -793,7 +793,11 @@ def kpi_blocks(ctx: Context, appendix: Appendix) -> list[Block]:
 
 
 def kpi_table(ctx: Context, comparisons: Sequence[KpiComparison]) -> Table:
-    """Each KPI measured before and after rollout: means with their number of measurements."""
+    """Each KPI measured before and after rollout: means with their number of measurements.
+
+    A name that several KPIs share (one per business unit, say) is followed by each
+    one's id, so no two rows read the same."""
+    names = Counter(c.kpi.name for c in comparisons)
     rows = []
     for comparison in comparisons:
         kpi = comparison.kpi
@@ -813,7 +817,11 @@ def kpi_table(ctx: Context, comparisons: Sequence[KpiComparison]) -> Table:
         missing = kpi.baseline is None or kpi.target is None or kpi.owner is None
         rows.append(
             (
-                cell(span(kpi.name), *([span(" (EVD002)", tone="warn")] if missing else [])),
+                cell(
+                    span(kpi.name),
+                    *([span(f" ({kpi.id})", tone="muted")] if names[kpi.name] > 1 else []),
+                    *([span(" (EVD002)", tone="warn")] if missing else []),
+                ),
                 cell(
                     f"{format_value(before.mean, kpi)} ({before.count})" if before.count else "—",
                     tone="" if before.count else "muted",
