@@ -297,34 +297,38 @@ def draw_maps(
     svgs = lay_out({key: dots[key] for key in as_svg})
     printed: dict[str, tuple[str, str]] = {}
     if documents:
-        _print_smaller(graph, flagged, diagrams, written, views, svgs, dots, printed, lay_out)
+        too_large = {
+            key: (diagrams[key], dots[key])
+            for key in svgs
+            if key != "summary" and not _legible(svgs[key])
+        }
+        builder = maps_.DiagramBuilder(graph, flagged)
+        added, printed = _print_smaller(builder, too_large, diagrams.keys(), lay_out)
+        for key, (diagram, svg, dot) in added.items():  # new detail maps: maps of the pack too
+            diagrams[key], svgs[key], dots[key] = diagram, svg, dot
+            if "full" in views:
+                written.append(key)
     # Submitted last: the pool's workers take the SVGs the documents wait for first.
     pngs = {key: pool.submit(maps_.run_dot, dots[key], ("png",)) for key in as_png}
     return DrawnMaps(svgs, pngs, printed, dots)
 
 
 def _print_smaller(
-    graph: ArchitectureGraph,
-    flagged: frozenset[str],
-    diagrams: dict[str, maps.Diagram],
-    written: list[str],
-    views: Collection[str],
-    svgs: dict[str, str],
-    dots: dict[str, str],
-    printed: dict[str, tuple[str, str]],
+    builder: maps.DiagramBuilder,
+    too_large: dict[str, tuple[maps.Diagram, str]],
+    known: Collection[str],
     lay_out: Callable[[Mapping[str, str]], dict[str, str]],
-) -> None:
-    """The maps the documents print smaller (:func:`draw_maps`), into ``printed``;
-    new detail maps into ``diagrams``, ``svgs``, ``dots`` (and ``written``)."""
+) -> tuple[dict[str, tuple[maps.Diagram, str, str]], dict[str, tuple[str, str]]]:
+    """The smaller maps the documents print instead of ``too_large`` ones (key -> the
+    map and its DOT), made by :func:`maps.smaller` one step at a time while any is
+    still too large to print. Returns the new detail maps a split makes (key ->
+    map, SVG, DOT; keys not in ``known``) and, for the others, what to print
+    (key -> title, SVG)."""
     from cadee.render import maps as maps_
 
-    # key -> the map in the size tried last, and its DOT
-    too_large = {
-        key: (diagrams[key], dots[key])
-        for key in svgs
-        if key != "summary" and not _legible(svgs[key])
-    }
-    builder = maps_.DiagramBuilder(graph, flagged)
+    known = set(known)
+    added: dict[str, tuple[maps_.Diagram, str, str]] = {}
+    printed: dict[str, tuple[str, str]] = {}
     for step in range(1, maps_.SMALLER_STEPS + 1):
         made: dict[str, tuple[maps_.Diagram, str]] = {}
         later: dict[str, tuple[maps_.Diagram, str]] = {}
@@ -340,15 +344,15 @@ def _print_smaller(
         laid = lay_out({key: dot for key, (_, dot) in made.items()})
         for key, (diagram, dot) in made.items():
             svg = laid[key]
-            if key not in diagrams:  # a new detail map: a map of the pack too
-                diagrams[key], svgs[key], dots[key] = diagram, svg, dot
-                if "full" in views:
-                    written.append(key)
+            if key not in known:
+                known.add(key)
+                added[key] = (diagram, svg, dot)
             else:
                 printed[key] = (diagram.title, svg)
             if not _legible(svg):
                 later[key] = (diagram, dot)
         too_large = later
+    return added, printed
 
 
 def build_pack(
