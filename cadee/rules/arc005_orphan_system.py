@@ -73,7 +73,7 @@ from cadee.rules.base import Rule, rule
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
     # A system with an integration has an edge in the integration graph: read its
     # adjacency (one check per system) rather than both ends of every integration.
-    succ, pred = graph.integrations._succ, graph.integrations._pred
+    succ, pred = graph.integrations.succ, graph.integrations.pred
     used = {sid for sid in graph.systems if succ[sid] or pred[sid]}
     for system in graph.blueprint.systems:
         if system.fallback:

@@ -75,7 +75,7 @@ def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
     def position(system_id: str) -> int:
         return graph.order.get(system_id, last)
 
-    successors = fallbacks._succ  # networkx's adjacency dict: node -> {successor: attributes}
+    successors = fallbacks.succ  # node -> its fallback targets (networkx's adjacency view)
     cycles: list[list[str]] = []
     # Tarjan's algorithm, linear in the fallback graph's nodes and edges, from the
     # systems that have a fallback only: every member of a cycle has one.

@@ -71,7 +71,7 @@ from cadee.rules.base import Rule, rule
 def RULE(self: Rule, graph: ArchitectureGraph) -> Iterator[Finding]:
     # (P, F) pairs in declaration order of P, then fallback preference order;
     # the fallback graph already holds each distinct pair once.
-    fallbacks = graph.fallbacks._succ  # networkx's adjacency: node -> {successor: attributes}
+    fallbacks = graph.fallbacks.succ  # node -> its fallback targets (networkx's adjacency view)
     pairs = [(p, f) for p in graph.order for f in fallbacks[p]]
     if not pairs:
         return
