@@ -298,11 +298,6 @@ class DiagramBuilder:
                 found.setdefault(integration.to, []).append(position)
         return found
 
-    @functools.cached_property
-    def position(self) -> dict[str, int]:
-        """Each system's position in declaration order."""
-        return {s.id: i for i, s in enumerate(self.blueprint.systems)}
-
     # -- helpers
 
     def boundary_key(self, system: System) -> str:
@@ -569,7 +564,7 @@ class DiagramBuilder:
             neighbours.update(step.to for step in system.fallback or ())
         neighbours -= member_ids
         systems = self.blueprint.systems
-        context = [systems[p] for p in sorted(self.position[n] for n in neighbours)]
+        context = [systems[p] for p in sorted(self.graph.order[n] for n in neighbours)]
         return members, integrations, context
 
     def detail(self, group: str, fold: bool = False) -> Diagram:
