@@ -345,9 +345,7 @@ def _template_folder(root: Path) -> Path:
     return folder
 
 
-TEMPLATE_PROBLEM = re.compile(
-    r"^(template [^:\s]+(:\d+)?: |typst could not compile the document: )"
-)
+TEMPLATE_PROBLEM = re.compile(r"^(template [^:\s]+(:\d+)?: |typst could not compile [^:\s]+: )")
 
 
 def _render(

@@ -718,6 +718,47 @@ def test_cli_html_override_is_used(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "rebeccapurple" in (out / "brief.html").read_text(encoding="utf-8")
 
 
+def test_cli_typst_template_from_another_version_is_named_with_its_line_and_a_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``document.typ.j2`` copied from an older cadee lacks names that this version's
+    built-in ``blocks.typ.j2`` uses: the error names the document, quotes the generated
+    line (made safe for a terminal) and says which templates are mixed."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    # Defines none of the colours, sizes and helpers the built-in blocks use.
+    (templates / "document.typ.j2").write_text(
+        "#let title = {{ doc.title|str }}\n"
+        '{% with blocks = doc.blocks %}{% include "blocks.typ.j2" %}{% endwith %}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "pack"
+    blueprint = str(REPO / EXAMPLES["northwind-pilot"])
+    code, _, err = _run(
+        capsys, blueprint, "-o", str(out), "-f", "pdf", "--templates", str(templates)
+    )
+    assert code == 2
+    assert re.search(
+        r"^cadee: error: typst could not compile [\w-]+\.pdf: unknown variable: [\w-]+ "
+        r"\(generated line \d+: .+\); ",
+        err,
+    ), err
+    assert f"{templates} replaces document.typ.j2 but not blocks.typ.j2" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+    # The whole set replaced: no hint about mixed versions; the quoted line (templates
+    # come from pull requests) shows an escape character as the text \x1b.
+    (templates / "blocks.typ.j2").write_text('#undefined-name("\x1b[2J")\n', encoding="utf-8")
+    code, _, err = _run(
+        capsys, blueprint, "-o", str(out), "-f", "pdf", "--templates", str(templates)
+    )
+    assert code == 2
+    assert "unknown variable: undefined-name (generated line" in err, err
+    assert "replaces" not in err
+    assert "\\x1b[2J" in err and "\x1b" not in err
+
+
 def test_cli_without_dot_renders_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

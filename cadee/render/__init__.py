@@ -355,6 +355,31 @@ def _print_smaller(
     return added, printed
 
 
+#: The Typst templates that work together: ``document.typ.j2`` defines the names
+#: (colours, sizes, helpers) that ``blocks.typ.j2`` uses.
+_TYPST_TEMPLATES = ("document.typ.j2", "blocks.typ.j2")
+
+
+def _mixed_templates(templates_dir: str | os.PathLike[str] | None) -> str:
+    """A hint for a Typst failure when ``--templates`` replaces some Typst templates but
+    not the others: a ``document.typ.j2`` copied from an older cadee lacks names that
+    the built-in ``blocks.typ.j2`` of this version uses (and the other way round)."""
+    from cadee.render.templating import BUILTIN_TEMPLATES
+
+    if templates_dir is None:
+        return ""
+    folder = Path(templates_dir)
+    own = [name for name in _TYPST_TEMPLATES if (folder / name).is_file()]
+    if not own or len(own) == len(_TYPST_TEMPLATES):
+        return ""
+    built_in = [name for name in _TYPST_TEMPLATES if name not in own]
+    return (
+        f"; {folder} replaces {' and '.join(own)} but not {' and '.join(built_in)}: "
+        f"templates copied from another version of cadee may lack names the built-in "
+        f"ones use; compare them with cadee's own in {BUILTIN_TEMPLATES}"
+    )
+
+
 def build_pack(
     blueprint: Blueprint,
     report: Report,
@@ -591,7 +616,8 @@ def _render_documents(
                 except pdf.TypstFailed as exc:
                     # Name the templates folder, not the private copy Typst read.
                     shown = str(templates_dir) if templates_dir else "the built-in templates"
-                    raise pdf.TypstFailed(str(exc).replace(str(root), shown)) from None
+                    message = str(exc).replace(str(root), shown)
+                    raise pdf.TypstFailed(message + _mixed_templates(templates_dir)) from None
     except TemplateError as exc:
         located = template_location(exc.__traceback__)
         where = (

@@ -9,6 +9,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,9 @@ class PdfCompiler:
         #: Tagged (accessible) PDF; large packs skip it: tags double size and time.
         self._tagged = tagged
 
-    def compile(self, source: str, inputs: Mapping[str, str]) -> bytes:
+    def compile(self, source: str, inputs: Mapping[str, str], name: str = "") -> bytes:
+        """The PDF of ``source``; :class:`TypstFailed` names ``name`` (the pack's file) and
+        quotes the generated line Typst stopped at."""
         try:
             result = self._compiler.compile(
                 input=source.encode("utf-8"),
@@ -60,10 +63,32 @@ class PdfCompiler:
                 pdf_tags=self._tagged,
             )
         except self._typst.TypstError as exc:
-            detail = getattr(exc, "message", "") or str(exc)
-            raise TypstFailed(f"typst could not compile the document: {detail.strip()}") from None
+            raise TypstFailed(_failure(exc, source, name)) from None
         assert isinstance(result, bytes)
         return result
+
+
+#: Where Typst's diagnostic places an error in the generated source (``…typ:LINE:COLUMN``).
+_AT = re.compile(r"__typst_py_bytes__\.typ:(\d+):\d+")
+
+
+def _failure(exc: Exception, source: str, name: str) -> str:
+    """One line: the document, Typst's message and the generated line it stopped at.
+
+    The line is what the templates wrote (their text and the blueprint's), shortened
+    and made safe for a terminal: a template or blueprint from a pull request
+    cannot put escape sequences on the reader's screen.
+    """
+    from cadee.text import shorten, terminal
+
+    detail = (getattr(exc, "message", "") or str(exc)).strip()
+    message = f"typst could not compile {name or 'the document'}: {terminal(shorten(detail, 200))}"
+    found = _AT.search(getattr(exc, "diagnostic", "") or "")
+    lines = source.splitlines()
+    if found and 0 < int(found.group(1)) <= len(lines):
+        text = lines[int(found.group(1)) - 1].strip()
+        message += f" (generated line {found.group(1)}: {terminal(shorten(text, 100))})"
+    return message
 
 
 def compile_all(
@@ -93,7 +118,7 @@ def compile_all(
 
     def in_thread(bundle: list[str]) -> dict[str, bytes]:
         compiler = PdfCompiler(root, tagged, packages)
-        return {name: compiler.compile(*jobs[name]) for name in bundle}
+        return {name: compiler.compile(*jobs[name], name=name) for name in bundle}
 
     def in_process(bundle: list[str]) -> dict[str, bytes]:
         return _compile_in_process(root, tagged, {name: jobs[name] for name in bundle}, packages)
@@ -236,8 +261,8 @@ def _worker() -> None:
     try:
         packages = Path(job["packages"]) if job.get("packages") else None
         compiler = PdfCompiler(Path(job["root"]), job["tagged"], packages)
-        for _, source, keys in job["jobs"]:
-            data = compiler.compile(source, {key: inputs[key] for key in keys})
+        for name, source, keys in job["jobs"]:
+            data = compiler.compile(source, {key: inputs[key] for key in keys}, name=name)
             sys.stdout.buffer.write(len(data).to_bytes(8, "big"))
             sys.stdout.buffer.write(data)
     except TypstFailed as exc:
