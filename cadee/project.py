@@ -156,7 +156,7 @@ class Project:
                         and normal != ".."
                     ):
                         wanted.append(normal)
-                checkout_files(side, wanted, root)
+                checkout_files(side, wanted, root, settings.limits.max_file_bytes)
             project = cls.resolve(start, cwd=root)
         finally:
             shutil.rmtree(folder, ignore_errors=True)

@@ -446,3 +446,60 @@ def test_revisions_share_parsing_and_load_as_apart(repo: Repo) -> None:
     reports = [render_json(diff_blueprints(old, new, as_of)) for old, new in blueprints]  # type: ignore[arg-type]
     assert reports[0] == reports[1]
     assert '"changed": 1' in reports[0]
+
+
+def test_a_file_above_the_size_limit_in_history_is_never_read(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of zeros compresses to almost nothing in git: 1.5 GB in history cost a
+    1.7 MB push, and ``diff --base`` read all of it (3.1 GB of memory) before the
+    size limit refused it. The limit is now judged from the tree; the blob is never
+    asked of ``git cat-file``, and the error is the one the same file gets in the work tree."""
+    import cadee.diff.sources as sources
+
+    limit = 20_000
+    config = f"[tool.cadee.limits]\nmax_file_bytes = {limit}\n"
+    big = PEOPLE + "# " + "a" * (limit * 5) + "\n"
+    repo.commit("big", **{"pyproject.toml": config, "catalog__people.yaml": big})
+    repo.commit("small", **{"catalog__people.yaml": PEOPLE})
+    big_oid = repo.git("rev-parse", "HEAD~1:catalog/people.yaml").strip()
+    asked: list[str] = []
+    real_git = sources._git
+
+    def git(args: Any, cwd: Any, *, what: str, data: bytes | None = None) -> bytes:
+        if data is not None:
+            asked.append(data.decode())
+        return real_git(args, cwd, what=what, data=data)
+
+    monkeypatch.setattr(sources, "_git", git)
+    code, out, _ = run(capsys, "diff", "--base", "HEAD~1", "bp.yaml", "--as-of", AS_OF)
+    assert code == 2
+    assert (
+        f"HEAD~1:catalog/people.yaml:1:1: error file is {len(big.encode()):,} bytes, "
+        f"above the limit of {limit:,}"
+    ) in out
+    assert asked and not any(big_oid in data for data in asked)
+    # The work tree's copy of the same file gets the same error.
+    repo.write("catalog/people.yaml", big)
+    code, out, _ = run(capsys, "validate", "bp.yaml")
+    assert code == 2 and f"error file is {len(big.encode()):,} bytes" in out
+
+
+def test_a_rule_pack_above_the_size_limit_in_history_is_never_read(
+    repo: Repo, tmp_path: Path
+) -> None:
+    from cadee.diff.sources import Side, checkout_files
+
+    pack = "cadee-rules: 1\n# " + "a" * 5_000 + "\n"
+    repo.commit("pack", **{"rules.yaml": pack})
+    root = tmp_path / "out"
+    root.mkdir()
+    side = Side(label="HEAD:bp.yaml", path="bp.yaml", revision="HEAD", git_dir=str(repo.root))
+    assert checkout_files(side, ["rules.yaml", "bp.yaml"], root, max_bytes=1_000) == [
+        "rules.yaml",
+        "bp.yaml",
+    ]
+    # Above the limit: only the size is kept, for the reader to refuse; below: the file.
+    assert (root / "rules.yaml").stat().st_size == len(pack)
+    assert (root / "rules.yaml").read_bytes().strip(b"\0") == b""
+    assert (root / "bp.yaml").read_text(encoding="utf-8") == TOP

@@ -29,7 +29,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,25 +255,40 @@ def _repo_path(side: Side, revision: _Revision) -> str:
 
 def _entries(
     revision: _Revision, paths: Sequence[str], what: str
-) -> dict[str, tuple[str, str, str]]:
-    """path -> (mode, type, object id) for the paths that exist at the revision."""
+) -> dict[str, tuple[str, str, str, int]]:
+    """path -> (mode, type, object id, size in bytes; 0 for a tree) for the paths that
+    exist at the revision. The size comes from ``ls-tree --long``, so a blob above a
+    limit is never read (:func:`_write_blobs`)."""
     if not paths:
         return {}
     out = _git(
-        ["ls-tree", "-z", "--full-tree", revision.commit, "--", *paths], revision.top, what=what
+        ["ls-tree", "-z", "--long", "--full-tree", revision.commit, "--", *paths],
+        revision.top,
+        what=what,
     )
-    found: dict[str, tuple[str, str, str]] = {}
+    found: dict[str, tuple[str, str, str, int]] = {}
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, name = record.partition(b"\t")
-        mode, kind, oid = meta.decode().split(" ")
-        found[os.fsdecode(name)] = (mode, kind, oid)
+        mode, kind, oid, size = meta.decode().split()
+        found[os.fsdecode(name)] = (mode, kind, oid, int(size) if size.isdigit() else 0)
     return found
 
 
-def _blobs(revision: _Revision, oids: Sequence[str], what: str) -> dict[str, bytes]:
-    """Blob contents by object id, all in one ``git cat-file --batch``."""
+def _blobs(
+    revision: _Revision,
+    entries: Mapping[str, tuple[str, str, str, int]],
+    max_bytes: int,
+    what: str,
+) -> dict[str, bytes]:
+    """The contents of the blobs among ``entries`` (by object id), all in one
+    ``git cat-file --batch``, except blobs above ``max_bytes``: a file in history
+    that compresses to a few megabytes can be gigabytes once read, so its size is
+    judged from the tree (:func:`_entries`) and it is never read (see :func:`_write`)."""
+    oids = sorted(
+        {oid for _, kind, oid, size in entries.values() if kind == "blob" and size <= max_bytes}
+    )
     if not oids:
         return {}
     out = _git(
@@ -294,6 +309,20 @@ def _blobs(revision: _Revision, oids: Sequence[str], what: str) -> dict[str, byt
         blobs[oid] = out[position : position + size]
         position += size + 1
     return blobs
+
+
+def _write(target: Path, entry: tuple[str, str, str, int], contents: Mapping[str, bytes]) -> bool:
+    """Write a regular file's blob to ``target``; False when it was above the limit and
+    not read: ``target`` is then a sparse file of its size (no data, no disk space),
+    which the reader refuses with its usual located "file is N bytes, above the
+    limit" error, as for the same file in the work tree."""
+    data = contents.get(entry[2])
+    if data is None:
+        with target.open("wb") as handle:
+            handle.truncate(entry[3])
+        return False
+    target.write_bytes(data)
+    return True
 
 
 def _includes(
@@ -338,14 +367,12 @@ def _materialise(
         pending = []
         seen.update(batch)
         entries = _entries(revision, batch, what)
-        contents = _blobs(
-            revision, sorted({oid for mode, kind, oid in entries.values() if kind == "blob"}), what
-        )
+        contents = _blobs(revision, entries, limits.max_file_bytes, what)
         for path in batch:
             entry = entries.get(path)
             if entry is None:
                 continue  # missing: the loader says "does not exist" with file:line:column
-            mode, kind, oid = entry
+            mode, kind, oid, _ = entry
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             if kind == "tree" or mode == _TREE:
@@ -353,9 +380,10 @@ def _materialise(
                 continue
             if mode == _GITLINK or kind != "blob":
                 continue
-            data = contents[oid]
             if mode == _SYMLINK:
-                link = os.fsdecode(data)
+                if oid not in contents:
+                    continue  # a link target above the size limit: no file, "does not exist"
+                link = os.fsdecode(contents[oid])
                 os.symlink(link, target)
                 followed = posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
                 if (
@@ -365,11 +393,10 @@ def _materialise(
                 ):
                     pending.append(followed)
                 continue
-            target.write_bytes(data)
-            if path in data_files:
+            if not _write(target, entry, contents) or path in data_files:
                 continue
             folder = posixpath.dirname(path)
-            includes, measurements = _includes(data, path, limits, shared)
+            includes, measurements = _includes(contents[oid], path, limits, shared)
             for include in (*includes, *measurements):
                 if "\x00" in include or posixpath.isabs(include) or not include.strip():
                     continue
@@ -385,14 +412,19 @@ def repository_path(side: Side) -> str:
     return _repo_path(side, _resolve(side))
 
 
-def checkout_files(side: Side, paths: Sequence[str], root: Path) -> list[str]:
+def checkout_files(
+    side: Side, paths: Sequence[str], root: Path, max_bytes: int | None = None
+) -> list[str]:
     """Write the repository files ``paths``, as they are at the side's revision, under ``root``.
 
     Regular files are written, symbolic links are made as links (so the
-    reader's confinement sees where they point), anything else is skipped.
-    Returns the paths written. Used for a project's configuration and rule
-    packs at a revision (:meth:`cadee.project.Project.at_revision`).
+    reader's confinement sees where they point), anything else is skipped; a
+    file above ``max_bytes`` (default: the default ``limits.max_file_bytes``) is
+    not read, only its size is kept (:func:`_write`). Returns the paths
+    written. Used for a project's configuration and rule packs at a revision
+    (:meth:`cadee.project.Project.at_revision`).
     """
+    limit = Limits().max_file_bytes if max_bytes is None else max_bytes
     revision = _resolve(side)
     pending = list(paths)
     written: list[str] = []
@@ -410,11 +442,7 @@ def checkout_files(side: Side, paths: Sequence[str], root: Path) -> list[str]:
             break
         pending = []
         entries = _entries(revision, wanted, side.label)
-        contents = _blobs(
-            revision,
-            sorted({oid for _, kind, oid in entries.values() if kind == "blob"}),
-            side.label,
-        )
+        contents = _blobs(revision, entries, limit, side.label)
         for path in wanted:
             entry = entries.get(path)
             if (
@@ -426,16 +454,17 @@ def checkout_files(side: Side, paths: Sequence[str], root: Path) -> list[str]:
                 continue
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            data = contents[entry[2]]
             if entry[0] == _SYMLINK:
-                link = os.fsdecode(data)
+                if entry[2] not in contents:
+                    continue  # a link target above the size limit: left out
+                link = os.fsdecode(contents[entry[2]])
                 os.symlink(link, target)  # the reader's confinement judges where it points
                 if not posixpath.isabs(link):
                     pending.append(
                         posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
                     )
             else:
-                target.write_bytes(data)
+                _write(target, entry, contents)
             written.append(path)
     return written
 
