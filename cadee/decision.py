@@ -55,8 +55,7 @@ class Side:
     def of(points: Sequence[MeasuredValue]) -> Side:
         if not points:
             return Side(0, None, None)
-        # fsum is exactly rounded: the same mean on every Python (3.12's sum() compensates, 3.11's does not).
-        return Side(len(points), math.fsum(p.value for p in points) / len(points), points[-1].value)
+        return Side(len(points), _mean([p.value for p in points]), points[-1].value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +127,22 @@ class Evaluation:
     sign_off: SignOff
 
 
+def _mean(values: Sequence[int | float]) -> float:
+    """The mean, exactly rounded: the same on every Python (3.12's ``sum()`` compensates,
+    3.11's does not). Values near the float limit (1.7e308 twice) overflow the sum,
+    not the mean: those are averaged as fractions."""
+    try:
+        return math.fsum(values) / len(values)
+    except OverflowError:
+        return math.fsum(value / len(values) for value in values)
+
+
+def _finite(value: float) -> float | None:
+    """``value``, or None when it is beyond the float range (a change between means of
+    opposite signs near 1.8e308): absent, never "Infinity" in a JSON report."""
+    return value if math.isfinite(value) else None
+
+
 def _until(points: Sequence[MeasuredValue], as_of: dt.date) -> list[MeasuredValue]:
     # Measurements after the as-of date are ignored everywhere (spec 1.1 A2).
     return [p for p in points if p.date <= as_of]
@@ -145,9 +160,11 @@ def kpi_comparison(
         after = Side.of([p for p in known if p.date >= live_since])
     change = relative = improvement = None
     if before.mean is not None and after.mean is not None:
-        change = after.mean - before.mean
-        relative = change / abs(before.mean) if before.mean != 0 else None
-        if kpi.direction is not None:
+        change = _finite(after.mean - before.mean)
+        relative = (
+            _finite(change / abs(before.mean)) if before.mean and change is not None else None
+        )
+        if change is not None and kpi.direction is not None:
             improvement = change > 0 if kpi.direction == "increase" else change < 0
     return KpiComparison(kpi, before, after, change, relative, improvement)
 
@@ -225,8 +242,11 @@ def recommend(evaluation: Evaluation, blocking: Sequence[str] = ()) -> Decision:
 
 
 def format_number(value: float | int) -> str:
-    """A measured value or mean with the precision a reader needs (no float noise)."""
+    """A measured value or mean with the precision a reader needs (no float noise);
+    beyond a thousand billion in scientific notation (``1.7e+308``, not 309 digits)."""
     magnitude = abs(value)
+    if magnitude >= 1e15:
+        return f"{value:.3g}"
     digits = 0 if magnitude >= 100 else 1 if magnitude >= 10 else 2
     text = f"{value:.{digits}f}"
     return "0" if text in ("-0", "-0.0", "-0.00") else text

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 from dataclasses import dataclass
 
 from cadee.diagnostics import byte_position
@@ -154,7 +155,13 @@ def _value(field: _Field, problems: list[CsvProblem]) -> int | float | None:
                 CsvProblem(field.line, field.column, f"value has {len(text):,} digits; too large")
             )
             return None
-        return int(text)
+        whole = int(text)
+        if abs(whole) > sys.float_info.max:  # beyond the float range: cannot be averaged
+            problems.append(
+                CsvProblem(field.line, field.column, f"value {_echo(text)} is too large")
+            )
+            return None
+        return whole
     number = float(text)
     if not math.isfinite(number):
         problems.append(CsvProblem(field.line, field.column, f"value {_echo(text)} is too large"))

@@ -192,8 +192,13 @@ Labels = Annotated[
 
 
 def _number(value: Any) -> Any:
-    # int or float, never a bool (spec 13.4), never NaN or infinity.
-    if type(value) is int or (type(value) is float and math.isfinite(value)):
+    # int or float, never a bool (spec 13.4), never NaN or infinity; an int beyond
+    # the float range (a 400-digit value) could not be averaged, charted or compared.
+    if type(value) is int:
+        if abs(value) > sys.float_info.max:
+            raise PydanticCustomError("finite_number", "number too large (at most about 1.8e308)")
+        return value
+    if type(value) is float and math.isfinite(value):
         return value
     if type(value) is float:
         raise PydanticCustomError("finite_number", "expected a finite number")

@@ -55,7 +55,7 @@ def blueprint_with(gate: str = "", measurements: str = "", extra: str = "", meta
     """
 
 
-def points(*pairs: tuple[str, float]) -> str:
+def points(*pairs: tuple[str, float | str]) -> str:
     return ", ".join(f"{{date: {d}, value: {v}}}" for d, v in pairs)
 
 
@@ -195,6 +195,50 @@ def test_measurement_values_are_numbers_and_dates_are_calendar_dates(tmp_path: P
     found = errors(tmp_path, text)
     assert len(found) == 3, found
     assert any("measurements[1].value" in e for e in found)
+
+
+def test_values_beyond_the_float_range_are_located_errors_and_near_it_still_average(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 400-digit value (inline or in a CSV row) cannot be averaged: a located error, not
+    "internal error (OverflowError)". Finite values near the limit average and compare,
+    and a change that is beyond the float range is absent, never ``Infinity`` in JSON."""
+    huge = "1" + "0" * 400
+    found = errors(tmp_path, blueprint_with(measurements=points(("2026-02-01", huge))))
+    assert len(found) == 1 and "number too large" in found[0], found
+    assert "measurements[0].value" in found[0]
+    _, problems = parse_measurements_csv(f"date,value\n2026-02-01,{huge}\n".encode())
+    assert [(p.line, p.column) for p in problems] == [(2, 12)]
+    assert "is too large" in problems[0].message
+
+    text = blueprint_with(
+        measurements=points(
+            ("2026-02-01", "-1.7e+308"),
+            ("2026-02-08", "-1.7e+308"),
+            ("2026-03-01", "1.7e+308"),
+            ("2026-03-08", "1.7e+308"),
+        ),
+        gate=", trigger: {below: 1}",
+    )
+    [kpi] = evaluate(load(tmp_path, text), D(2026, 6, 1)).kpis
+    assert (kpi.before.mean, kpi.after.mean) == (-1.7e308, 1.7e308)
+    assert (kpi.change, kpi.relative_change, kpi.improvement) == (None, None, None)
+    for command in (["validate", "-f", "json"], ["status", "-f", "json"], ["status"]):
+        code = main([*command, str(tmp_path / "bp.yaml"), "--as-of", "2026-06-01"])
+        out, err = capsys.readouterr()
+        assert code in (0, 1) and "internal error" not in err, err
+        assert "Infinity" not in out and "NaN" not in out
+        if "json" in command:
+            json.loads(out)
+    # matplotlib's transforms overflow on such values: the brief says why there is no chart.
+    out_dir = tmp_path / "pack"
+    pack = ["-o", str(out_dir), "-f", "md,html", "--as-of", "2026-06-01"]
+    code = main(["render", str(tmp_path / "bp.yaml"), *pack])
+    _, err = capsys.readouterr()
+    assert code in (0, 1) and "internal error" not in err, err
+    brief = (out_dir / "brief.md").read_text(encoding="utf-8")
+    assert "Not charted, values beyond ±10^15: First-contact resolution." in brief
+    assert "| -1.7e+308% (2) | 1.7e+308% (2) |" in brief
 
 
 def test_approvals_name_owners(tmp_path: Path) -> None:

@@ -17,9 +17,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from cadee.decision import Evaluation, KpiComparison, format_number, is_percentage
-from cadee.model import Blueprint, Gate, MeasuredValue
+from cadee.model import Blueprint, Gate, Kpi, MeasuredValue
 
-__all__ = ["INSTALL_HINT", "charted_kpis", "charts_available", "kpi_charts"]
+__all__ = [
+    "INSTALL_HINT",
+    "PLOT_LIMIT",
+    "charted_kpis",
+    "charts_available",
+    "kpi_charts",
+    "plottable",
+]
 
 INSTALL_HINT = "KPI charts need matplotlib: pip install 'cadee[charts]'"
 
@@ -210,15 +217,33 @@ def _chart(
     return buffer.getvalue().encode("utf-8")
 
 
+#: The largest magnitude a chart draws (values, baseline, target, gate thresholds).
+#: Numbers up to about 1.8e308 are valid, but matplotlib's transforms overflow long
+#: before that, and no KPI's scale needs more than this.
+PLOT_LIMIT = 1e15
+
+
+def plottable(blueprint: Blueprint, kpi: Kpi) -> bool:
+    """Whether everything the KPI's chart draws is within :data:`PLOT_LIMIT`."""
+    values: list[int | float] = [p.value for p in blueprint.measurements.get(kpi.id, [])]
+    values += [v for v in (kpi.baseline, kpi.target) if v is not None]
+    for gate in blueprint.gates:
+        if gate.kpi == kpi.id and gate.trigger is not None:
+            values += [v for v in (gate.trigger.below, gate.trigger.above) if v is not None]
+    return all(abs(value) <= PLOT_LIMIT for value in values)
+
+
 def charted_kpis(blueprint: Blueprint, evaluation: Evaluation) -> list[KpiComparison]:
-    """The KPIs that get a chart: those with measurements up to the as-of date.
-    Needs no matplotlib, so a pack without any can skip importing it."""
+    """The KPIs that get a chart: those with measurements up to the as-of date, all
+    within :data:`PLOT_LIMIT`. Needs no matplotlib, so a pack without any can skip
+    importing it."""
     return [
         comparison
         for comparison in evaluation.kpis
         if any(
             p.date <= evaluation.as_of for p in blueprint.measurements.get(comparison.kpi.id, [])
         )
+        and plottable(blueprint, comparison.kpi)
     ]
 
 

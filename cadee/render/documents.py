@@ -855,17 +855,22 @@ def kpi_charts(ctx: Context) -> Charts:
         for c in ctx.evaluation.kpis
         if f"chart/{c.kpi.id}" in ctx.figures
     )
+    from cadee.render.charts import INSTALL_HINT, plottable
+
+    blueprint = ctx.report.blueprint
     unmeasured = [
         c.kpi.name for c in ctx.evaluation.kpis if not c.before.count and not c.after.count
     ]
+    measured = [c for c in ctx.evaluation.kpis if c.before.count or c.after.count]
+    too_large = [c.kpi.name for c in measured if not plottable(blueprint, c.kpi)]
     note = ""
     if len(unmeasured) > BRIEF_KPIS:
         note = f"{len(unmeasured):,} KPIs not measured, so not charted."
     elif unmeasured:
         note = f"Not measured, so not charted: {', '.join(unmeasured)}."
-    if not charts and any(c.before.count or c.after.count for c in ctx.evaluation.kpis):
-        from cadee.render.charts import INSTALL_HINT
-
+    if too_large:
+        note = f"{note} Not charted, values beyond ±10^15: {', '.join(too_large)}.".strip()
+    if not charts and len(measured) > len(too_large):
         note = f"{INSTALL_HINT}. {note}".strip()
     return Charts(charts, note)
 
