@@ -632,6 +632,44 @@ def test_invalid_blueprint_errors_escape_values(tmp_path: Path) -> None:
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", outputs.file("r.text"))
 
 
+def test_a_line_break_in_a_file_name_starts_no_line_of_a_ci_report(tmp_path: Path) -> None:
+    """git allows a line break in a file name: printed in a CI log, the report must not
+    start a line with text the name chose (``::warning::``, ``::add-mask::``). JUnit
+    joined its lines with real line breaks and kept the name's own."""
+    name = "t\n::warning::INJECTED @octocat\x1b]0;T\x07.yaml"
+    invalid = tmp_path / ("bad" + name)
+    invalid.write_text("cadee: 1\nblueprint: {id: x}\nsystems: [{id: s, kind: robot}]\n")
+    findings = tmp_path / name
+    findings.write_text(
+        "cadee: 1\nblueprint: {id: x, title: T}\n"
+        "systems: [{id: s, kind: channel, boundary: b}]\nboundaries: [{id: b, trust: internal}]\n",
+        encoding="utf-8",
+    )
+    outputs = Outputs(tmp_path)
+    for path, codes in ((invalid, (2,)), (findings, (1,))):
+        for fmt in ("text", "json", "sarif", "junit", "gitlab", "github"):
+            report = tmp_path / f"{path.name[:3]}.{fmt}"
+            outputs.run("validate", str(path), "-f", fmt, "-o", str(report), codes=codes)
+            text = report.read_text(encoding="utf-8")
+            own = fmt == "github"  # its own workflow commands, with the name %-encoded
+            assert not [
+                line
+                for line in text.splitlines()
+                if "INJECTED" in line and line.lstrip().startswith("::") and not own
+            ], (fmt, text)
+            assert "\x1b" not in text and "\x07" not in text, fmt
+            if fmt == "junit":
+                ET.fromstring(text)
+                assert "\\n::warning::INJECTED" in text, text
+            if fmt == "github":  # the name is in the command's own line, %-encoded
+                assert all(
+                    line.startswith(("::error file=", "::warning file=", "::notice file="))
+                    for line in text.splitlines()
+                    if "INJECTED" in line
+                ), text
+                assert "%0A%3A%3Awarning" in text
+
+
 # -- every escaper of cadee.text against one hostile corpus ----------------------------------------
 #
 # Each escaper of cadee/text.py runs against the same strings; each output is

@@ -6,7 +6,10 @@ failure's body lists those findings, ``file:line:col: target: message``.
 Findings below the fail level and waived ones go to ``system-out``, so
 nothing is dropped. An invalid blueprint is one failing test case, ``load``,
 listing every error. Built with ElementTree: names and messages are escaped,
-and characters XML 1.0 cannot hold are written as visible escapes.
+and characters XML 1.0 cannot hold are written as visible escapes. A body's
+lines are joined by line breaks; a line break inside one (a file name may hold
+one) is shown as ``\\n``, as are all of an attribute's, so no line of a CI log
+that prints the report starts with text a pull request chose (``::add-mask::``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from cadee.diagnostics import SEVERITIES, Finding, at_or_above
-from cadee.text import plural, xml_text
+from cadee.text import plural, terminal, xml_text
 from cadee.validate import BlueprintResult
 
 __all__ = ["render_junit"]
@@ -27,7 +30,7 @@ def _where(finding: Finding) -> str:
 
 
 def _failing_line(finding: Finding) -> str:
-    return f"{_where(finding)}: {finding.target}: {finding.message}"
+    return terminal(f"{_where(finding)}: {finding.target}: {finding.message}")
 
 
 def _passing_line(finding: Finding, fail_on: str) -> str:
@@ -40,13 +43,13 @@ def _passing_line(finding: Finding, fail_on: str) -> str:
         note = "waived"
     else:
         note = f"{finding.severity}, below the fail level '{fail_on}'"
-    return f"{_where(finding)}: {finding.target}: {finding.message} [{note}]"
+    return terminal(f"{_where(finding)}: {finding.target}: {finding.message} [{note}]")
 
 
 def _element(
     parent: ET.Element, tag: str, text: str | None = None, **attributes: str
 ) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()})
+    element = ET.SubElement(parent, tag, {k: terminal(v) for k, v in attributes.items()})
     if text is not None:
         element.text = xml_text(text)
     return element
@@ -58,7 +61,7 @@ def _blueprint_suite(root: ET.Element, result: BlueprintResult) -> tuple[int, in
     _element(properties, "property", name="fail-on", value=result.fail_on)
     if result.report is None or not result.valid:
         case = _element(suite, "testcase", classname=result.path, name="load")
-        body = "\n".join(str(error) for error in result.errors)
+        body = "\n".join(terminal(error) for error in result.errors)
         _element(
             case,
             "failure",
