@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cadee import __version__
 from cadee.model import Document
+from cadee.text import json_text
 
 SCHEMA_ID = "https://cadee.dev/schema/blueprint-v1.json"
 
@@ -48,4 +48,4 @@ def blueprint_schema() -> dict[str, Any]:
 
 
 def schema_json() -> str:
-    return json.dumps(blueprint_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json_text(blueprint_schema())

@@ -670,6 +670,28 @@ def test_a_line_break_in_a_file_name_starts_no_line_of_a_ci_report(tmp_path: Pat
                 assert "%0A%3A%3Awarning" in text
 
 
+def test_every_json_output_escapes_bidi_controls(tmp_path: Path) -> None:
+    """``status -f json``, ``simulate -f json`` of an invalid blueprint and ``schema`` wrote
+    JSON with ``json.dumps``, which keeps a bidi control (U+202E) as itself; they go
+    through ``text.json_text`` like every JSON output."""
+    path = tmp_path / "bp.yaml"
+    path.write_text(
+        "cadee: 1\nblueprint: {id: x, title: T}\n"
+        'kpis: [{id: k, name: "K", unit: "per\u202ecent", '
+        "measurements: [{date: 2026-01-05, value: 1}]}]\n",
+        encoding="utf-8",
+    )
+    outputs = Outputs(tmp_path)
+    status = outputs.run("status", str(path), "-f", "json", "--as-of", "2026-06-01")
+    assert "\u202e" not in status and "\\u202e" in status
+    assert json.loads(status)["kpis"][0]["unit"] == "per\u202ecent"
+    bad = tmp_path / "bad\u202e.yaml"
+    bad.write_text("cadee: 1\nblueprint: {id: x}\n", encoding="utf-8")
+    for command in (["simulate", str(bad), "-f", "json"], ["status", str(bad), "-f", "json"]):
+        out = outputs.run(*command, codes=(2,))
+        assert "\u202e" not in out, command
+
+
 # -- every escaper of cadee.text against one hostile corpus ----------------------------------------
 #
 # Each escaper of cadee/text.py runs against the same strings; each output is

@@ -81,13 +81,12 @@ def _invalid(path: str, errors: list[LoadError], output_format: SimulateFormat) 
 
     result = BlueprintResult(path, errors, None)
     if output_format is SimulateFormat.json:
-        import json
-
         from cadee.report.json import result_to_dict
+        from cadee.text import json_text
 
         data = result_to_dict(result)
         shown = {key: data[key] for key in ("blueprint", "valid", "errors")}
-        sys.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(shown))
     else:
         print_invalid([result])
     return 2

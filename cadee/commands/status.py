@@ -53,9 +53,8 @@ def command(
     evaluation = evaluate(loaded.blueprint, date)
     decision = recommend(evaluation)
     if output_format is StatusFormat.json:
-        import json
-
         from cadee.report.json import decision_loop
+        from cadee.text import json_text
 
         data = {
             "blueprint": loaded.path,
@@ -63,7 +62,7 @@ def command(
             **decision_loop(evaluation),
             "decision": decision.action,
         }
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         from cadee.report.status import render_status
         from cadee.report.styled import Styled
