@@ -665,6 +665,18 @@ def test_cli_failed_render_leaves_earlier_output_untouched(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pack", "templates"]
 
 
+def test_cli_out_that_cannot_be_written_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An --out where nothing can be made (/proc; a read-only mount, a full disk) said
+    "internal error (FileNotFoundError)"."""
+    blueprint = str(REPO / EXAMPLES["northwind-pilot"])
+    code, _, err = _run(capsys, blueprint, "-o", "/proc/cadee-render-test", "-f", "md")
+    assert code == 2
+    assert err.startswith("cadee: error: cannot write /proc/cadee-render-test: "), err
+    assert "internal error" not in err
+
+
 def test_cli_templates_override_and_sandbox(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -207,7 +207,10 @@ def command(
         )
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
-    write_pack(out, pack.files, MARKER)
+    try:
+        write_pack(out, pack.files, MARKER)
+    except OSError as exc:  # a read-only or missing place, a full disk: the previous pack stays
+        raise usage_error(f"cannot write {out}: {exc.strerror or exc}") from None
     summary = report.summary()
     shown = out.as_posix().rstrip("/") + "/"
     sys.stdout.write(
