@@ -470,6 +470,10 @@ def test_status_json_and_invalid_blueprint(
     assert main(["status", str(path)]) == 2
     out = capsys.readouterr().out
     assert "unknown owner 'nobody'" in out and "no rules ran" in out
+    # Asked for JSON, the errors come as validate -f json writes them.
+    assert main(["status", str(path), "--format", "json"]) == 2
+    data = json.loads(capsys.readouterr().out)
+    assert data["valid"] is False and "unknown owner 'nobody'" in data["errors"][0]["message"]
 
 
 # -- cadee render --since ------------------------------------------------------------------

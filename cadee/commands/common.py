@@ -39,11 +39,13 @@ __all__ = [
     "Stop",
     "UsageError",
     "as_typer",
+    "cannot_write",
     "console",
     "emit",
     "parse_date",
     "print_errors",
     "print_invalid",
+    "print_invalid_json",
     "show",
     "split_values",
     "usage_error",
@@ -171,7 +173,13 @@ def emit(text: str, output: Path | None, *, overwrite: bool = True, command: str
         with stream:
             stream.write(text)
     except OSError as exc:
-        raise usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise cannot_write(output, exc) from None
+
+
+def cannot_write(target: Path, exc: OSError) -> UsageError:
+    """The usage error for output that could not be written (a missing or read-only
+    place, a full disk): ``cannot write TARGET: reason``, the one wording."""
+    return usage_error(f"cannot write {target}: {exc.strerror or exc}")
 
 
 def print_invalid(results: Sequence[BlueprintResult]) -> None:
@@ -179,6 +187,16 @@ def print_invalid(results: Sequence[BlueprintResult]) -> None:
     from cadee.report.text import render_text
 
     show(render_text(results), end="")
+
+
+def print_invalid_json(result: BlueprintResult) -> None:
+    """A blueprint that is not valid, for a command asked for JSON: ``blueprint``,
+    ``valid`` and ``errors`` as ``cadee validate -f json`` writes them, on standard output."""
+    from cadee.report.json import result_to_dict
+    from cadee.text import json_text
+
+    data = result_to_dict(result)
+    sys.stdout.write(json_text({key: data[key] for key in ("blueprint", "valid", "errors")}))
 
 
 def print_errors(errors: Sequence[LoadError], *, stderr: bool = False) -> None:

@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from cadee.diff.since import SinceDecision
     from cadee.project import Project
 
-from cadee.commands.common import parse_date, print_invalid, split_values, usage_error
+from cadee.commands.common import (
+    cannot_write,
+    parse_date,
+    print_invalid,
+    split_values,
+    usage_error,
+)
 from cadee.text import plural
 
 NAME = "render"
@@ -210,7 +216,7 @@ def command(
     try:
         write_pack(out, pack.files, MARKER)
     except OSError as exc:  # a read-only or missing place, a full disk: the previous pack stays
-        raise usage_error(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise cannot_write(out, exc) from None
     summary = report.summary()
     shown = out.as_posix().rstrip("/") + "/"
     sys.stdout.write(

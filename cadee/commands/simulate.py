@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cadee.commands.common import console as _console
-from cadee.commands.common import print_invalid, show, split_values
+from cadee.commands.common import print_invalid, print_invalid_json, show, split_values
 from cadee.commands.common import usage_error as _usage_error
 
 if TYPE_CHECKING:
@@ -81,12 +81,7 @@ def _invalid(path: str, errors: list[LoadError], output_format: SimulateFormat) 
 
     result = BlueprintResult(path, errors, None)
     if output_format is SimulateFormat.json:
-        from cadee.report.json import result_to_dict
-        from cadee.text import json_text
-
-        data = result_to_dict(result)
-        shown = {key: data[key] for key in ("blueprint", "valid", "errors")}
-        sys.stdout.write(json_text(shown))
+        print_invalid_json(result)
     else:
         print_invalid([result])
     return 2

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cadee.commands.common import parse_date, print_invalid, show
+from cadee.commands.common import parse_date, print_invalid, print_invalid_json, show
 
 NAME = "status"
 HELP = (
@@ -48,7 +48,11 @@ def command(
     date = parse_date(as_of) or dt.date.today()
     loaded = load_project_blueprint(blueprint)
     if loaded.blueprint is None:
-        print_invalid([BlueprintResult(loaded.path, loaded.errors, None)])
+        invalid = BlueprintResult(loaded.path, loaded.errors, None)
+        if output_format is StatusFormat.json:
+            print_invalid_json(invalid)
+        else:
+            print_invalid([invalid])
         return 2
     evaluation = evaluate(loaded.blueprint, date)
     decision = recommend(evaluation)
