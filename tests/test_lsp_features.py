@@ -182,6 +182,23 @@ def test_waiver_action_without_a_waivers_list_appends_one(project: Path) -> None
     )
 
 
+def test_no_waiver_action_for_findings_about_waivers(project: Path) -> None:
+    """Findings of waiver rules (WVR001-WVR004) cannot be waived: no "Add a waiver"
+    for them. Only WVR001 and WVR002 were left out; WVR004's got the action."""
+    ws = Workspace([project])
+    top = (project / "blueprint.yaml").resolve()
+    first = next(p for p in ws.validate(top).problems if p.finding and p.finding.target == "bot")
+    waiver = (
+        f"waivers:\n  - rule: {first.code}\n    target: bot\n    reason: accepted for now\n"
+        "    approved_by: risk-office\n    expires: 2099-01-01\n"
+    )
+    ws.open(top, TOP + waiver)
+    problems = ws.validate(top).problems
+    lifetime = next(p for p in problems if p.code == "WVR004")
+    actions = features.code_actions(ws, lifetime.file, features.to_range(lifetime.span))
+    assert not [a for a in actions if a.title.startswith("Add a waiver")]
+
+
 def test_definition_and_references_across_includes(project: Path) -> None:
     ws = Workspace([project])
     top, catalog = (project / "blueprint.yaml").resolve(), (project / "catalog.yaml").resolve()

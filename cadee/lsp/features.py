@@ -41,7 +41,6 @@ __all__ = [
 #: How long a waiver added by the code action lasts.
 WAIVER_DAYS = 90
 WAIVER_REASON = "TODO: why this risk is accepted, and the plan that ends it"
-_WAIVER_RULES = ("WVR001", "WVR002")
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
     "warning": lsp.DiagnosticSeverity.Warning,
@@ -491,7 +490,7 @@ def code_actions(
             if fix is not None:
                 actions.append(fix)
         finding = problem.finding
-        if finding is not None and not finding.waived and finding.rule not in _WAIVER_RULES:
+        if finding is not None and not finding.waived and _waivable(ws, path, finding.rule):
             action = _waiver_action(ws, problem, today or dt.date.today())
             if action is not None:
                 actions.append(action)
@@ -520,6 +519,13 @@ def _did_you_mean(ws: Workspace, problem: Problem) -> lsp.CodeAction | None:
             changes={problem.file.as_uri(): [lsp.TextEdit(range=to_range(span), new_text=new_text)]}
         ),
     )
+
+
+def _waivable(ws: Workspace, path: Path, rule_id: str) -> bool:
+    """Whether a waiver can suppress the rule's findings: not those of a rule that judges
+    the waivers themselves (phase ``waivers``: WVR001-WVR004, a pack's waiver rules)."""
+    rule = ws.rules_for(path).get(rule_id)
+    return rule.phase != "waivers" if rule is not None else not rule_id.startswith("WVR")
 
 
 def _waiver_action(ws: Workspace, problem: Problem, today: dt.date) -> lsp.CodeAction | None:

@@ -124,7 +124,7 @@ def numbered(keys: Sequence[tuple[str, ...]]) -> Iterator[tuple[str, ...]]:
 
 def target_kinds(result: BlueprintResult) -> dict[str, str]:
     """Declared id -> what it names (system, integration, boundary, kpi, gate,
-    owner, evidence, blueprint); the first declaration wins."""
+    owner, evidence, service, blueprint); the first declaration wins."""
     kinds: dict[str, str] = {}
     if result.report is None:
         return kinds
@@ -137,6 +137,7 @@ def target_kinds(result: BlueprintResult) -> dict[str, str]:
         ("gate", blueprint.gates),
         ("owner", blueprint.owners),
         ("evidence", blueprint.evidence),
+        ("service", blueprint.services),
     ):
         for item in items:
             kinds.setdefault(item.id, kind)
@@ -147,7 +148,7 @@ def target_kinds(result: BlueprintResult) -> dict[str, str]:
 def target_kind(finding: Finding, kinds: Mapping[str, str]) -> str:
     """What a finding's target names (spec sections 10 and 11); ``kinds`` from
     :func:`target_kinds`."""
-    if finding.rule in ("WVR001", "WVR002"):
+    if finding.rule.startswith("WVR"):
         return "waiver"  # target: "<rule>:<target>" of the waiver
     if finding.rule == "EVD001":
         return "evidence-kind"
