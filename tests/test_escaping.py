@@ -692,6 +692,25 @@ def test_every_json_output_escapes_bidi_controls(tmp_path: Path) -> None:
         assert "\u202e" not in out, command
 
 
+def test_usage_errors_show_user_text_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``cadee: error: ...`` quotes user text (a template's include, a file name, a
+    revision): an ESC in it was printed as itself, clearing the reader's screen."""
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "index.md.j2").write_text(
+        '{% include "\x1b[2Jmissing\u202e.j2" %}\n', encoding="utf-8"
+    )
+    path = tmp_path / "bp.yaml"
+    path.write_text("cadee: 1\nblueprint: {id: x, title: T}\n", encoding="utf-8")
+    out = str(tmp_path / "out")
+    code = main(["render", str(path), "-f", "md", "--templates", str(tmp_path / "t"), "-o", out])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("cadee: error: template "), err
+    assert "\\x1b[2Jmissing\\u202e.j2" in err
+    assert "\x1b" not in err and "\u202e" not in err
+
+
 # -- every escaper of cadee.text against one hostile corpus ----------------------------------------
 #
 # Each escaper of cadee/text.py runs against the same strings; each output is

@@ -80,7 +80,12 @@ def as_typer(command: Callable[..., int | None]) -> Callable[..., None]:
         try:
             code = command(*args, **kwargs)
         except UsageError as exc:
-            console(stderr=True).print(f"cadee: error: {exc}", markup=False, highlight=False)
+            # Messages quote user text (a file name, a revision, a template's include):
+            # shown as escapes, never as terminal sequences (text.terminal).
+            from cadee.text import terminal
+
+            message = terminal(f"cadee: error: {exc}", keep="\n")
+            console(stderr=True).print(message, markup=False, highlight=False)
             code = 2
         except Stop as stop:
             code = stop.code

@@ -70,6 +70,7 @@ def command(
     ] = None,
 ) -> int:
     """Export a blueprint. Exit 0: written, 2: invalid blueprint or usage error."""
+    from cadee.text import terminal
     from cadee.validate import BlueprintResult, load_project_blueprint
 
     loaded = load_project_blueprint(blueprint)
@@ -78,6 +79,8 @@ def command(
         return 2
     text, lost = render(loaded.blueprint, to)
     for note in lost:
-        console(stderr=True).print(f"cadee: note: {note}", markup=False, highlight=False)
+        console(stderr=True).print(
+            terminal(f"cadee: note: {note}", keep="\n"), markup=False, highlight=False
+        )
     emit(text, output)
     return 0

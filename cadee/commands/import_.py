@@ -25,7 +25,9 @@ class ImportSource(StrEnum):
 
 
 def _print(line: str) -> None:
-    _console(stderr=True).print(line, markup=False, highlight=False)
+    from cadee.text import terminal
+
+    _console(stderr=True).print(terminal(line, keep="\n"), markup=False, highlight=False)
 
 
 def _invalid(errors: list[LoadError]) -> int:
