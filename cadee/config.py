@@ -59,6 +59,12 @@ KEYS = ("select", "ignore", "severity", "fail-on", "limits", "rule-packs", "max-
 #: Pack file names used without a ``rule-packs`` key (the first is the documented one).
 PACK_NAMES = ("cadee-rules.yaml", "cadee-rules.yml")
 LIMIT_KEYS = tuple(f.name for f in dataclasses.fields(Limits))
+#: The largest value of any ``[limits]`` key, 2**40 (a terabyte of file): far above any
+#: real input, and below what Python cannot read or allocate (``read(2**63)`` overflows).
+MAX_LIMIT = 2**40
+#: The largest ``max-waiver-days``, a century: a few million days put a waiver's end
+#: past the calendar's year 9999, which WVR004 could not compute.
+MAX_WAIVER_DAYS = 36_500
 #: A configuration file larger than this is refused unread (a TOML file of settings is small).
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
@@ -253,15 +259,21 @@ def check_config(
                     f"limits.{key}",
                     f"unknown limit `{key[:60]}` (allowed: {', '.join(LIMIT_KEYS)})",
                 )
-            elif type(value) is not int or value < 1:
-                err(f"limits.{key}", f"`limits.{key}` must be a positive integer")
+            elif type(value) is not int or not 1 <= value <= MAX_LIMIT:
+                err(
+                    f"limits.{key}",
+                    f"`limits.{key}` must be a positive integer of at most {MAX_LIMIT:,}",
+                )
             else:
                 values[key] = value
         limits = dataclasses.replace(limits, **values)
     max_waiver_days = DEFAULT_MAX_WAIVER_DAYS
     raw_days = section.get("max-waiver-days", DEFAULT_MAX_WAIVER_DAYS)
-    if type(raw_days) is not int or raw_days < 0:
-        err("max-waiver-days", "`max-waiver-days` must be an integer >= 0 (days)")
+    if type(raw_days) is not int or not 0 <= raw_days <= MAX_WAIVER_DAYS:
+        err(
+            "max-waiver-days",
+            f"`max-waiver-days` must be an integer from 0 to {MAX_WAIVER_DAYS:,} (days)",
+        )
     else:
         max_waiver_days = raw_days
     rule_packs: tuple[str, ...] | None = None

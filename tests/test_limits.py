@@ -173,7 +173,9 @@ def test_pyproject_tool_cadee_limits_work_too(
     assert code == 2 and "limits.max_scalar_chars" in str(errors[0]["message"])
 
 
-@pytest.mark.parametrize("bad", ["0", "-1", '"big"', "1.5", "true"])
+@pytest.mark.parametrize(
+    "bad", ["0", "-1", '"big"', "1.5", "true", str(2**40 + 1), str(2**63), str(10**30)]
+)
 def test_a_bad_limit_value_is_a_located_configuration_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str
 ) -> None:
@@ -188,6 +190,22 @@ def test_a_bad_limit_value_is_a_located_configuration_error(
     assert code == 2
     assert "cadee.toml:3:1" in captured.out + captured.err
     assert "limits.max_depth` must be a positive integer" in captured.out + captured.err
+
+
+@pytest.mark.parametrize("days", ["-1", "36501", "3000000", str(2**63)])
+def test_max_waiver_days_out_of_range_is_a_located_configuration_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], days: str
+) -> None:
+    """3,000,000 days put a waiver's end past year 9999: "internal error (OverflowError)"."""
+    (tmp_path / "cadee.toml").write_text(f"max-waiver-days = {days}\n", encoding="utf-8")
+    path = tmp_path / "blueprint.yaml"
+    path.write_text(HEADER, encoding="utf-8")
+    capsys.readouterr()
+    code = main(["validate", str(path)])
+    captured = capsys.readouterr()
+    assert code == 2 and "internal error" not in captured.err
+    assert "cadee.toml:1:1" in captured.out
+    assert "`max-waiver-days` must be an integer from 0 to 36,500" in captured.out
 
 
 def test_an_unknown_limit_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
