@@ -46,14 +46,16 @@ __all__ = ["FileSource", "LoadResult", "display_path", "find_project_root", "loa
 class FileSource:
     """Where the loader reads files from, for a caller that keeps them elsewhere.
 
-    ``read`` returns a file's bytes (raising :class:`OSError` as reading the disk
-    would), e.g. an editor's unsaved buffer over the file on disk; ``parse`` reads
+    ``read(path, max_bytes)`` returns a file's bytes, raising :class:`OSError` as
+    :func:`cadee.files.read_regular` does for the disk (:class:`~cadee.files.TooLarge`
+    above ``max_bytes``, :class:`~cadee.files.NotRegularFile` for a device or FIFO),
+    e.g. an editor's unsaved buffer over the file on disk; ``parse`` reads
     YAML as :func:`cadee.yamlload.load_yaml` does, e.g. from a cache by content
     hash. The parsed tree is not changed by the loader, so it may be shared.
     Confinement and the existence checks of includes still look at the disk.
     """
 
-    read: Callable[[Path], bytes]
+    read: Callable[[Path, int], bytes]
     parse: Callable[[bytes, str, Limits], tuple[Any, list[LoadError]]] = load_yaml
 
 
@@ -128,10 +130,8 @@ class _Loader:
 
     def read(self, real: Path, shown: str, chain: tuple[Path, ...]) -> _File:
         try:
-            if self.source is not None:  # the parser checks the size limit
-                data = self.source.read(real)
-            else:
-                data = read_regular(real, self.limits.max_file_bytes)
+            read = self.source.read if self.source is not None else read_regular
+            data = read(real, self.limits.max_file_bytes)
         except TooLarge as exc:
             self.error(
                 shown,
@@ -318,11 +318,8 @@ class _Loader:
         shown = self.shown(problem)
         try:
             # An editor's unsaved buffer when the language server reads (cadee.lsp).
-            data = (
-                self.source.read(problem)
-                if self.source is not None
-                else read_regular(problem, self.limits.max_file_bytes)
-            )
+            read = self.source.read if self.source is not None else read_regular
+            data = read(problem, self.limits.max_file_bytes)
         except TooLarge as exc:
             self.errors.append(
                 LoadError(

@@ -579,13 +579,20 @@ def test_a_file_source_replaces_the_disk_and_the_parser(tmp_path: Path) -> None:
         parsed.append(shown)
         return load_yaml(data, shown, limits)
 
-    source = FileSource(read=lambda path: buffers.get(path) or path.read_bytes(), parse=parse)
+    limits_seen: list[int] = []
+
+    def read(path: Path, max_bytes: int) -> bytes:
+        limits_seen.append(max_bytes)
+        return buffers.get(path) or path.read_bytes()
+
+    source = FileSource(read=read, parse=parse)
     result = load_blueprint(top, source=source)
     messages = [
         (e.location.file.rsplit("/", 1)[-1], e.location.line, e.message) for e in result.errors
     ]
     assert ("catalog.yaml", 2, "unknown key 'nme'; did you mean 'name'?") in messages
     assert [p.rsplit("/", 1)[-1] for p in parsed] == ["blueprint.yaml", "catalog.yaml"]
+    assert limits_seen == [Limits().max_file_bytes] * 2  # the source applies the size limit
     assert load_blueprint(top).valid  # the disk itself is fine
 
 

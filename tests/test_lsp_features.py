@@ -199,6 +199,48 @@ def test_no_waiver_action_for_findings_about_waivers(project: Path) -> None:
     assert not [a for a in actions if a.title.startswith("Add a waiver")]
 
 
+def test_devices_fifos_and_huge_files_in_the_workspace_are_never_read(
+    project: Path,
+) -> None:
+    """A checkout is a pull request's: a link to /dev/zero, a FIFO or a file of gigabytes
+    (a few MB in git) filled the server's memory or blocked it when it was indexed or
+    asked whether it is a blueprint. It reads as the CLI does (files.read_regular).
+    Checked in a child with a memory cap and a timeout, so a regression fails, not hangs."""
+    import resource
+    import subprocess
+    import sys
+
+    (project / "evil.yaml").symlink_to("/dev/zero")
+    os.mkfifo(project / "pipe.yaml")
+    with (project / "big.yaml").open("wb") as handle:
+        handle.write(b"cadee: 1\n")
+        handle.truncate(3 * 2**30)  # sparse: no disk space
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom cadee.lsp.workspace import Workspace\n"
+        "root = Path(sys.argv[1])\nws = Workspace([root])\n"
+        "for name in ('evil.yaml', 'pipe.yaml', 'big.yaml'):\n"
+        "    path = root / name\n"
+        "    assert not ws.is_blueprint(path) and ws.index(path) is None, name\n"
+        "    assert ws.text(path) is None, name\n"
+        "assert ws.affected(root / 'evil.yaml') == []\n"
+        "assert ws.validate((root / 'blueprint.yaml').resolve()).problems\n"
+        "print('ok')\n"
+    )
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=capped,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr[-2000:]
+
+
 def test_definition_and_references_across_includes(project: Path) -> None:
     ws = Workspace([project])
     top, catalog = (project / "blueprint.yaml").resolve(), (project / "catalog.yaml").resolve()

@@ -103,9 +103,7 @@ class SharedParses:
     def source(self, limits: Limits) -> FileSource:
         """The loader's file source for one side: the disk, parsed through these trees."""
         self._side_started = True
-        return FileSource(
-            read=lambda path: read_regular(path, limits.max_file_bytes), parse=self.parse
-        )
+        return FileSource(read=read_regular, parse=self.parse)
 
     def clear(self) -> None:
         self.trees.clear()

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cadee.diagnostics import Finding, LoadError
+from cadee.files import read_regular
 from cadee.load import FileSource
 from cadee.rules import Rule
 from cadee.yamlload import Limits, YMap, YSeq, load_yaml
@@ -48,6 +49,9 @@ Level = Literal["error", "warning", "info", "hint"]
 INVALID_BLUEPRINT = "CADEE000"
 #: Parsed files kept in the cache (each open buffer version is one entry).
 _PARSE_CACHE_SIZE = 256
+#: What the server reads of a file outside a blueprint's load (the index of a file, is
+#: it a blueprint?): the default ``max_file_bytes``; a blueprint's load uses its project's.
+_DEFAULT_MAX_BYTES = Limits().max_file_bytes
 _DID_YOU_MEAN = re.compile(r"; did you mean ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\?")
 _TOP_KEY = re.compile(r"^(cadee|blueprint)\s*:", re.MULTILINE)
 
@@ -363,14 +367,17 @@ class Workspace:
     def close(self, path: Path) -> None:
         self.overlay.pop(path, None)
 
-    def read_bytes(self, path: Path) -> bytes:
-        """A file's content: the editor's buffer when open, else the disk."""
+    def read_bytes(self, path: Path, max_bytes: int = _DEFAULT_MAX_BYTES) -> bytes:
+        """A file's content: the editor's buffer when open, else the disk, read as the
+        CLI reads it (:func:`cadee.files.read_regular`): a link to ``/dev/zero``, a FIFO
+        or a file above ``max_bytes`` (a workspace is a checkout of a pull request) raises
+        :class:`OSError` instead of filling the server's memory or blocking it."""
         text = self.overlay.get(path)
         if text is None:
             text = self.overlay.get(Path(os.path.abspath(path)))
         if text is not None:
             return text.encode("utf-8", "surrogatepass")
-        return path.read_bytes()
+        return read_regular(path, max_bytes)
 
     def text(self, path: Path) -> str | None:
         try:
