@@ -69,13 +69,16 @@ AnalysisKind = Literal["n-1", "n-2"]
 #: output). 100,000 pairs (about 450 tier-1 systems) take seconds.
 MAX_PAIRS = 100_000
 
-#: Most search steps (systems visited by the scenarios' searches) one analysis may
-#: take. A scenario costs at most a few passes over the graph, so N-1 is
+#: Most search steps (systems visited plus the integrations they examine, so the
+#: meter follows time on a dense estate too) one analysis may take: a few seconds
+#: of CPU. A scenario costs at most a few passes over the graph, so N-1 is
 #: quadratic in the worst case: an estate whose channels reach nearly every
-#: system (3,000 systems: 16 million steps, 4 s of CPU) would take hours at
-#: 100,000 systems. Realistic estates stay far below (the benchmark's 10k
-#: estate: 4,000 steps; its findings-heavy one: 23,000); the limit keeps a
-#: hostile or accidental blueprint from holding CI for hours.
+#: system would take hours at 100,000 systems, and 300 systems that all call
+#: each other (89,700 integrations) pass the limit in the first N-2 scenario,
+#: after 3 s (counting systems alone, that run went on for 100 s). Realistic
+#: estates stay far below (the benchmark's 10k estate: 42,000 steps; its
+#: findings-heavy one: 90,000); the limit keeps a hostile or accidental
+#: blueprint from holding CI for hours.
 MAX_STEPS = 20_000_000
 
 #: A progress callback: scenarios done and the total.
@@ -544,7 +547,8 @@ class Simulator:
         self.budget = 2 * (len(self.ids) + sum(len(t) for t in self.adjacency)) + 64
         self._baseline: tuple[list[int], list[list[int]]] | None = None
         self._services_base: tuple[list[bool], list[list[int]]] | None = None
-        #: Systems visited by searches so far (the meter :data:`MAX_STEPS` limits).
+        #: Systems visited plus edges examined by searches so far (the meter
+        #: :data:`MAX_STEPS` limits): time follows edges on a dense estate.
         self.steps = 0
 
     # -- ids ---------------------------------------------------------------------
@@ -630,7 +634,7 @@ class Simulator:
         while head < len(queue):
             u = queue[head]
             head += 1
-            self.steps += 1
+            self.steps += len(adjacency[u]) + 1
             if budget is not None:
                 budget[0] -= len(adjacency[u]) + 1
                 if budget[0] < 0:
@@ -676,20 +680,22 @@ class Simulator:
             for x in stack:
                 marked[x] = 1
             predecessors = self.predecessors
+            examined = 0
             while stack:
                 x = stack.pop()
                 sources = predecessors[x]
                 for v in callers_of_replacement.get(x, ()):
                     sources = sources + predecessors[v]
+                examined += len(sources) + 1
                 for u in sources:
                     if not marked[u] and u not in failed:
                         marked[u] = 1
                         stack.append(u)
+            self.steps += examined
             return marked
 
         to_ai = can_reach(self.ai)
         to_desk = can_reach(self.desk)
-        self.steps += 2 * ids_count
         statuses: list[int] = []
         for channel in self.channels:
             if channel in failed:
@@ -808,9 +814,11 @@ class Simulator:
         seen = {channel}
         queue = [channel]
         head = 0
+        examined = 0
         while head < len(queue):
             u = queue[head]
             head += 1
+            examined += len(adjacency[u]) + 1
             for v in adjacency[u]:
                 if v in down:
                     resolution = self._resolved(v, down, cache)
@@ -820,7 +828,7 @@ class Simulator:
                 if v not in seen:
                     seen.add(v)
                     queue.append(v)
-        self.steps += head
+        self.steps += examined
         return seen
 
     def _not_lost(self, reached: set[int]) -> bool:

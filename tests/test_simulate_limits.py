@@ -163,6 +163,30 @@ def test_n_minus_1_stops_at_the_step_limit_and_counts_steps(tmp_path: Path) -> N
     assert Simulator(loaded.blueprint).n_minus_1(max_steps=whole.steps) == analysis
 
 
+def test_steps_count_the_integrations_a_search_examines(tmp_path: Path) -> None:
+    """On a dense estate time follows edges, not systems: 300 systems that all call each
+    other ran ``--pairs`` for 100 s under a meter of systems visited. Each search of a
+    complete graph of n systems examines about n*n integrations."""
+    n = 40
+    lines = ["cadee: 1", "blueprint: {id: mesh, title: Mesh}", "systems:"]
+    lines.append("  - {id: web, kind: channel}")
+    lines += [f"  - {{id: s{i}, kind: service, criticality: tier-1}}" for i in range(n)]
+    lines.append("  - {id: desk, kind: human-desk}")
+    lines += ["integrations:", "  - {from: web, to: s0}", f"  - {{from: s{n - 1}, to: desk}}"]
+    lines += [f"  - {{from: s{i}, to: s{j}}}" for i in range(n) for j in range(n) if i != j]
+    path = tmp_path / "mesh.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = load_blueprint(path)
+    assert loaded.blueprint is not None
+    simulator = Simulator(loaded.blueprint)
+    simulator.n_minus_1(max_steps=None)
+    scenarios = n + 2
+    assert simulator.steps > scenarios * n * (n - 1) // 2  # integrations, not only systems
+    with pytest.raises(TooManySteps):
+        # Systems alone (at most n + 2 per search) would stay under this bound.
+        Simulator(loaded.blueprint).n_minus_1(max_steps=4 * scenarios * (n + 2))
+
+
 def test_simulate_all_refuses_past_max_steps_with_the_flag_to_raise_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
