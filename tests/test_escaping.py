@@ -711,6 +711,42 @@ def test_usage_errors_show_user_text_as_escapes(
     assert "\x1b" not in err and "\u202e" not in err
 
 
+def test_written_yaml_shows_bidi_controls_as_escapes_and_reads_back(tmp_path: Path) -> None:
+    """``cadee import`` (and every YAML file cadee writes) wrote a bidi control from the
+    imported model as itself: YAML counts it printable. It is a ``\\u`` escape in
+    double quotes, and the file reads back to the same text."""
+    from cadee.interop.blueprint_writer import dump_yaml
+
+    value = {
+        "name": "abc\u202e def",
+        "k\u2066": ["x\u200fy", "plain é"],
+        "multi": "line1\n\u202eline2\n",
+    }
+    text = dump_yaml(value)
+    assert yaml.safe_load(text) == value
+    assert not re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", text)
+    assert '"abc\\u202e def"' in text and "plain é" in text
+    model = tmp_path / "calm.json"
+    model.write_text(
+        json.dumps(
+            {
+                "nodes": [
+                    {
+                        "unique-id": "web",
+                        "node-type": "webclient",
+                        "name": "Web",
+                        "description": "\u202e line1",
+                    }
+                ],
+                "relationships": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = Outputs(tmp_path).run("import", "calm", str(model), codes=(0, 1, 2))
+    assert "\u202e" not in out
+
+
 # -- every escaper of cadee.text against one hostile corpus ----------------------------------------
 #
 # Each escaper of cadee/text.py runs against the same strings; each output is

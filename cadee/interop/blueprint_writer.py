@@ -9,6 +9,7 @@ warnings as comments next to the item they concern. Same draft, same bytes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -20,6 +21,10 @@ __all__ = ["dump_yaml", "render_blueprint"]
 
 #: Characters PyYAML treats as line breaks: only double quotes keep them intact.
 _SPECIAL_BREAKS = frozenset("\x85\u2028\u2029\r")
+#: Bidirectional controls ("Trojan Source": text that reads differently from what it
+#: is). YAML counts them printable, so PyYAML writes them as themselves even in double
+#: quotes; strings holding one are double-quoted and the controls written as \uXXXX.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -30,7 +35,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    if _SPECIAL_BREAKS & set(text):
+    if _SPECIAL_BREAKS & set(text) or _BIDI.search(text):
         return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
     if "\n" in text:
         # A literal block reads best; ``|+`` (several trailing newlines) would
@@ -50,8 +55,9 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def dump_yaml(value: Any) -> str:
-    """``value`` as block-style YAML (the style of every YAML file cadee writes)."""
-    return yaml.dump(
+    """``value`` as block-style YAML (the style of every YAML file cadee writes); a
+    bidirectional control only as an escape inside double quotes (:data:`_BIDI`)."""
+    text = yaml.dump(
         value,
         Dumper=_Dumper,
         sort_keys=False,
@@ -59,6 +65,7 @@ def dump_yaml(value: Any) -> str:
         allow_unicode=True,
         width=1 << 30,
     )
+    return _BIDI.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _comment(text: str, indent: str) -> str:
