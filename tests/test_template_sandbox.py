@@ -164,6 +164,21 @@ def test_an_endless_typst_loop_stops_at_the_cpu_budget(tmp_path: Path) -> None:
     refused(done, tmp_path, "CPU time")
 
 
+def test_typst_memory_growth_stops_at_the_memory_budget_and_says_so(tmp_path: Path) -> None:
+    """Typst (Rust) at the address-space limit printed its own abort note ("run with
+    RUST_BACKTRACE=full"); it is the memory budget, said as for a Jinja template."""
+    template = '#let s = "x"\n#for i in range(40) { s = s + s }\n#s.len()\n'
+    done = render(
+        tmp_path,
+        {"document.typ.j2": template},
+        fmt="pdf",
+        CADEE_TEMPLATE_MEMORY_MB="768",
+        CADEE_TEMPLATE_CPU_SECONDS="30",
+    )
+    stderr = refused(done, tmp_path, "document.typ.j2", "needed more than 768 MB of memory")
+    assert "RUST_BACKTRACE" not in stderr
+
+
 @pytest.mark.parametrize(
     "expression",
     [

@@ -451,9 +451,14 @@ def run_bounded(module: str, function: str, payload: bytes, limits: TemplateLimi
             {},
             f"template {current}: rendering used more than {limits.cpu_seconds} s of CPU time; stopped",
         )
-    tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [
-        f"exit status {process.returncode}"
-    ]
+    text = err.decode("utf-8", "replace")
+    if "memory allocation of " in text:  # Rust's allocator (Typst) at the address-space limit
+        return Outcome(
+            {},
+            f"template {current}: rendering needed more than {limits.memory_bytes >> 20:,} MB "
+            "of memory; stopped",
+        )
+    tail = text.strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
     return Outcome({}, f"template {current}: the rendering process failed ({tail[0][:200]})")
 
 
