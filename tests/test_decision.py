@@ -540,6 +540,15 @@ def test_render_since_adds_what_changed_since_the_last_decision(
     assert "--since" in capsys.readouterr().err
 
 
+def test_render_since_an_empty_revision_names_its_own_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, blueprint_with())
+    code = main(["render", str(path), "--since", "", "-f", "md", "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("cadee: error: --since needs a revision"), err
+
+
 def test_means_are_exactly_rounded_on_every_python(in_repo: None) -> None:
     # 3.11's sum() gives 67.50000000000001 for these measurements, 3.12's 67.5: fsum is exact.
     blueprint = load_blueprint("examples/northwind-bank/blueprint.yaml").blueprint

@@ -114,6 +114,8 @@ def _since(revision: str, blueprint: Path, project: Project, report: Report) -> 
     from cadee.diff.sources import SourceError, base_side, load_side
     from cadee.validate import BlueprintResult
 
+    if not revision:
+        raise usage_error("--since needs a revision (e.g. --since v1.0, the last decision's tag)")
     try:
         side = base_side(revision, str(blueprint))
         old = load_side(side, limits=project.config.limits, known_rules=project.rules.keys())
