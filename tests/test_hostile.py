@@ -284,8 +284,15 @@ def _at(node: Any, path: tuple[Any, ...]) -> Any:
     return node
 
 
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    """``data[key]`` when it is a list: an earlier mutation may have made it a bool or a
+    number (``wrong_type``), and a mutation must not crash on that."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _ids(data: dict[str, Any], key: str) -> list[str]:
-    return [item["id"] for item in data.get(key) or [] if isinstance(item, dict) and "id" in item]
+    return [item["id"] for item in _list(data, key) if isinstance(item, dict) and "id" in item]
 
 
 Mutation = Callable[[st.DrawFn, dict[str, Any]], None]
@@ -329,7 +336,7 @@ def dangling_reference(draw: st.DrawFn, data: dict[str, Any]) -> None:
 
 
 def fallback_cycle(draw: st.DrawFn, data: dict[str, Any]) -> None:
-    systems = [s for s in data.get("systems") or [] if isinstance(s, dict) and "id" in s]
+    systems = [s for s in _list(data, "systems") if isinstance(s, dict) and "id" in s]
     if len(systems) < 2:
         return
     chosen = draw(st.lists(st.sampled_from(systems), min_size=1, max_size=4, unique_by=id))
@@ -341,7 +348,7 @@ def fallback_cycle(draw: st.DrawFn, data: dict[str, Any]) -> None:
 
 def duplicate_id(draw: st.DrawFn, data: dict[str, Any]) -> None:
     key = draw(st.sampled_from(["owners", "systems", "boundaries", "integrations"]))
-    items = data.get(key) or []
+    items = _list(data, key)
     if items:
         data[key] = [*items, copy.deepcopy(draw(st.sampled_from(items)))]
 
@@ -350,7 +357,7 @@ def self_integration(draw: st.DrawFn, data: dict[str, Any]) -> None:
     ids = _ids(data, "systems")
     if ids:
         node = draw(st.sampled_from(ids))
-        data.setdefault("integrations", []).append({"from": node, "to": node})
+        data["integrations"] = [*_list(data, "integrations"), {"from": node, "to": node}]
 
 
 MUTATIONS: list[Mutation] = [

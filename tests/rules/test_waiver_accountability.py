@@ -127,10 +127,10 @@ def test_lifetime_message_and_default(tmp_path: Path) -> None:
         ("", 365, None),
         ("max-waiver-days = 90", 90, None),
         ("max-waiver-days = 0", 0, None),
-        ("max-waiver-days = -1", 365, "integer >= 0"),
-        ("max-waiver-days = true", 365, "integer >= 0"),
-        ('max-waiver-days = "90"', 365, "integer >= 0"),
-        ("max-waiver-days = 9.5", 365, "integer >= 0"),
+        ("max-waiver-days = -1", 365, "an integer from 0 to 36,500"),
+        ("max-waiver-days = true", 365, "an integer from 0 to 36,500"),
+        ('max-waiver-days = "90"', 365, "an integer from 0 to 36,500"),
+        ("max-waiver-days = 9.5", 365, "an integer from 0 to 36,500"),
     ],
 )
 def test_max_waiver_days_setting(text: str, days: int, error: str | None) -> None:
