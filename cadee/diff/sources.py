@@ -256,7 +256,7 @@ def _entries(
 ) -> dict[str, tuple[str, str, str, int]]:
     """path -> (mode, type, object id, size in bytes; 0 for a tree) for the paths that
     exist at the revision. The size comes from ``ls-tree --long``, so a blob above a
-    limit is never read (:func:`_write_blobs`)."""
+    limit is never read (:func:`_blobs`, :func:`_write`)."""
     if not paths:
         return {}
     out = _git(
