@@ -634,9 +634,10 @@ class Simulator:
         while head < len(queue):
             u = queue[head]
             head += 1
-            self.steps += len(adjacency[u]) + 1
+            cost = len(adjacency[u]) + 1  # the system and the integrations it examines
+            self.steps += cost
             if budget is not None:
-                budget[0] -= len(adjacency[u]) + 1
+                budget[0] -= cost
                 if budget[0] < 0:
                     return -1
             for v in adjacency[u]:

@@ -850,13 +850,13 @@ def kpi_table(ctx: Context, comparisons: Sequence[KpiComparison]) -> Table:
 
 
 def kpi_charts(ctx: Context) -> Charts:
+    from cadee.render.charts import INSTALL_HINT, plottable
+
     charts = tuple(
         Figure(f"chart/{c.kpi.id}", c.kpi.name, size="chart")
         for c in ctx.evaluation.kpis
         if f"chart/{c.kpi.id}" in ctx.figures
     )
-    from cadee.render.charts import INSTALL_HINT, plottable
-
     blueprint = ctx.report.blueprint
     unmeasured = [
         c.kpi.name for c in ctx.evaluation.kpis if not c.before.count and not c.after.count
